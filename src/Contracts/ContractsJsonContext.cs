@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+using Insights.Contracts.Topics;
+
+namespace Insights.Contracts;
+
+/// <summary>Source-generated JSON for every contract type: no reflection at run time.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = false,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(TopicManifest))]
+public sealed partial class ContractsJsonContext : JsonSerializerContext;

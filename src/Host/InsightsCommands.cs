@@ -1,0 +1,15 @@
+using System.CommandLine;
+using Insights.Host.Commands;
+
+namespace Insights.Host;
+
+/// <summary>Every `insights` command, in the order data flows: capture, model, processors, sinks, demo.</summary>
+public static class InsightsCommands
+{
+    public static RootCommand Root()
+    {
+        var root = new RootCommand("Insights: streaming propensity scores from a cinema chain's MariaDB.");
+        root.Subcommands.Add(StackCommand.Create());
+        return root;
+    }
+}

@@ -1,0 +1,3 @@
+using Insights.Host;
+
+return await InsightsCommands.Root().Parse(args).InvokeAsync();
