@@ -10,6 +10,7 @@ public static class InsightsCommands
     {
         var root = new RootCommand("Insights: streaming propensity scores from a cinema chain's MariaDB.");
         root.Subcommands.Add(StackCommand.Create());
+        root.Subcommands.Add(TopicsCommand.Create());
         return root;
     }
 }

@@ -1,0 +1,42 @@
+using Amazon.Runtime;
+using Amazon.S3;
+
+namespace Insights.Sinks.Snapshots;
+
+/// <summary>
+/// Where snapshots go: any S3 API endpoint (AWS, MinIO, s3rver). Bound from configuration section `S3`.
+/// Without AccessKey/SecretKey the AWS SDK's standard credential chain applies (env, profile, IAM role).
+/// </summary>
+public sealed record S3Endpoint
+{
+    /// <summary>Endpoint URL for S3-compatible servers; empty means AWS itself in <see cref="Region"/>.</summary>
+    public string? ServiceUrl { get; init; }
+    public string Bucket { get; init; } = "insights";
+    public string Region { get; init; } = "us-east-1";
+    public string? AccessKey { get; init; }
+    public string? SecretKey { get; init; }
+
+    public AmazonS3Client CreateClient()
+    {
+        var config = new AmazonS3Config
+        {
+            // S3-compatible servers address buckets by path; checksums only when the API requires them,
+            // since s3rver and older MinIO reject or mis-store the newer default trailers.
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+        };
+        if (!string.IsNullOrEmpty(ServiceUrl))
+        {
+            config.ServiceURL = ServiceUrl;
+            config.ForcePathStyle = true;
+            config.AuthenticationRegion = Region;
+        }
+        else
+        {
+            config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(Region);
+        }
+        return string.IsNullOrEmpty(AccessKey)
+            ? new AmazonS3Client(config)
+            : new AmazonS3Client(new BasicAWSCredentials(AccessKey, SecretKey), config);
+    }
+}

@@ -1,0 +1,60 @@
+using Confluent.Kafka;
+using Insights.Contracts.Topics;
+
+namespace Insights.Broker.Watermarks;
+
+/// <summary>
+/// Reads every partition's low and high watermark from a broker (mock or real) through an ordinary Kafka
+/// client, and compares the topics with a manifest. The broker host, `insights-broker check` and the test
+/// fixture all use this one probe.
+/// </summary>
+public sealed class WatermarkProbe : IDisposable
+{
+    private readonly IConsumer<Ignore, Ignore> _consumer;
+    private readonly IAdminClient _admin;
+
+    public WatermarkProbe(string bootstrapServers)
+    {
+        _consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrapServers,
+            GroupId = "insights-broker-watermarks", // never joins: it only asks for offsets and metadata
+            AllowAutoCreateTopics = false,
+            ClientId = "insights-broker-watermarks",
+        }).SetLogHandler((_, _) => { }).Build();
+        _admin = new DependentAdminClientBuilder(_consumer.Handle).Build();
+    }
+
+    /// <summary>
+    /// Watermarks of every topic on the broker (internal `__` topics aside), checked against the manifest.
+    /// Throws KafkaException when the broker does not answer within the timeout.
+    /// </summary>
+    public WatermarkReport Read(TopicManifest manifest, TimeSpan timeout)
+    {
+        var metadata = _admin.GetMetadata(timeout);
+        var partitions = new List<PartitionWatermark>();
+        var actualCounts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var topic in metadata.Topics.Where(t => !t.Topic.StartsWith("__", StringComparison.Ordinal)).OrderBy(t => t.Topic, StringComparer.Ordinal))
+        {
+            if (topic.Error.IsError) continue; // listed but unusable: counted as missing below if the manifest wants it
+            actualCounts[topic.Topic] = topic.Partitions.Count;
+            foreach (var partition in topic.Partitions.OrderBy(p => p.PartitionId))
+            {
+                var offsets = _consumer.QueryWatermarkOffsets(new TopicPartition(topic.Topic, partition.PartitionId), timeout);
+                partitions.Add(new PartitionWatermark(topic.Topic, partition.PartitionId, offsets.Low.Value, offsets.High.Value));
+            }
+        }
+        var missing = manifest.Topics.Where(t => !actualCounts.ContainsKey(t.Name)).Select(t => t.Name).ToList();
+        var mismatches = manifest.Topics
+            .Where(t => actualCounts.TryGetValue(t.Name, out var actual) && actual != t.Partitions)
+            .Select(t => new PartitionCountMismatch(t.Name, t.Partitions, actualCounts[t.Name]))
+            .ToList();
+        return new WatermarkReport(DateTimeOffset.UtcNow, partitions, missing, mismatches);
+    }
+
+    public void Dispose()
+    {
+        _admin.Dispose();
+        _consumer.Dispose();
+    }
+}

@@ -1,0 +1,38 @@
+namespace Insights.Broker.Watermarks;
+
+/// <summary>One partition's offsets: records [Low, High) are still held. Low above 0 means records were dropped.</summary>
+public sealed record PartitionWatermark(string Topic, int Partition, long Low, long High)
+{
+    public bool Trimmed => Low > 0;
+}
+
+/// <summary>A manifest topic that exists with a different partition count than the manifest says.</summary>
+public sealed record PartitionCountMismatch(string Topic, int Expected, int Actual);
+
+/// <summary>
+/// Every partition's watermarks at one moment, and what is wrong with them against the manifest: trimmed
+/// partitions (records lost), missing topics, wrong partition counts.
+/// </summary>
+public sealed record WatermarkReport(
+    DateTimeOffset CheckedAt,
+    IReadOnlyList<PartitionWatermark> Partitions,
+    IReadOnlyList<string> MissingTopics,
+    IReadOnlyList<PartitionCountMismatch> PartitionCountMismatches)
+{
+    public const string TrimExplanation = "records lost: the mock keeps only the newest 5 MiB per partition";
+
+    public IReadOnlyList<PartitionWatermark> Trimmed => [.. Partitions.Where(p => p.Trimmed)];
+
+    public bool Healthy => Trimmed.Count == 0 && MissingTopics.Count == 0 && PartitionCountMismatches.Count == 0;
+
+    /// <summary>One line per problem, for logs and assertion messages.</summary>
+    public IEnumerable<string> Problems()
+    {
+        foreach (var p in Trimmed)
+            yield return $"topic {p.Topic} partition {p.Partition} low watermark {p.Low}: {TrimExplanation}";
+        foreach (var t in MissingTopics)
+            yield return $"topic {t} is in the manifest but not on the broker";
+        foreach (var m in PartitionCountMismatches)
+            yield return $"topic {m.Topic} has {m.Actual} partitions, the manifest says {m.Expected}";
+    }
+}

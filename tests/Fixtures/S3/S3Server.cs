@@ -1,0 +1,70 @@
+using System.Text.Json;
+using DotNet.Testcontainers.Builders;
+using DotNet.Testcontainers.Containers;
+
+namespace Insights.Fixtures.S3;
+
+/// <summary>
+/// An S3 API endpoint with one bucket: MinIO via Testcontainers when Docker answers, else s3rver 3.7.1
+/// started by stack/parts/s3.sh in a temp folder. Use as an xunit class or collection fixture.
+/// </summary>
+public sealed class S3Server : IAsyncLifetime
+{
+    private StackPart? _local;
+    private IContainer? _container;
+
+    public string ServiceUrl { get; private set; } = "";
+    public string Bucket { get; } = "insights-test";
+    // Fixed local-only credentials of s3rver and of a throwaway MinIO container, not secrets.
+    public string AccessKey { get; private set; } = "S3RVER";
+    public string SecretKey { get; private set; } = "S3RVER";
+    public bool IsContainer => _container is not null;
+
+    public async ValueTask InitializeAsync()
+    {
+        if (DockerEngine.IsAvailable) await StartMinioAsync();
+        else await StartS3rverAsync();
+    }
+
+    private async Task StartS3rverAsync()
+    {
+        var port = FreePort.Next();
+        var dir = Directory.CreateTempSubdirectory("insights-s3-").FullName;
+        _local = new StackPart("s3", dir, new Dictionary<string, string>
+        {
+            ["INSIGHTS_S3_PORT"] = port.ToString(),
+            ["INSIGHTS_S3_BUCKET"] = Bucket,
+        });
+        await _local.UpAsync();
+        using var endpoint = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "s3.json")));
+        ServiceUrl = endpoint.RootElement.GetProperty("S3").GetProperty("ServiceUrl").GetString()!;
+    }
+
+    private async Task StartMinioAsync()
+    {
+        AccessKey = "minio-test";
+        SecretKey = "minio-test-secret";
+        _container = new ContainerBuilder()
+            .WithImage("minio/minio:latest")
+            .WithEnvironment("MINIO_ROOT_USER", AccessKey)
+            .WithEnvironment("MINIO_ROOT_PASSWORD", SecretKey)
+            .WithCommand("server", "/data")
+            .WithPortBinding(9000, true)
+            .WithWaitStrategy(Wait.ForUnixContainer().UntilHttpRequestIsSucceeded(r => r.ForPath("/minio/health/ready").ForPort(9000)))
+            .Build();
+        await _container.StartAsync();
+        ServiceUrl = $"http://{_container.Hostname}:{_container.GetMappedPublicPort(9000)}";
+        var mkdir = await _container.ExecAsync(["mkdir", "-p", $"/data/{Bucket}"]);
+        if (mkdir.ExitCode != 0) throw new InvalidOperationException($"creating bucket failed: {mkdir.Stderr}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_container is not null) await _container.DisposeAsync();
+        if (_local is not null)
+        {
+            await _local.DownAsync();
+            try { Directory.Delete(_local.StackDir, recursive: true); } catch (IOException) { }
+        }
+    }
+}
