@@ -45,8 +45,7 @@ public sealed class MariaDbServer : IAsyncLifetime
 
     private async Task StartContainerAsync()
     {
-        _container = new ContainerBuilder()
-            .WithImage("mariadb:10.11")
+        _container = new ContainerBuilder("mariadb:10.11")
             .WithEnvironment("MARIADB_ROOT_PASSWORD", "test-only-root")
             .WithEnvironment("MARIADB_DATABASE", "cinema")
             .WithPortBinding(3306, true)

@@ -44,8 +44,7 @@ public sealed class S3Server : IAsyncLifetime
     {
         AccessKey = "minio-test";
         SecretKey = "minio-test-secret";
-        _container = new ContainerBuilder()
-            .WithImage("minio/minio:latest")
+        _container = new ContainerBuilder("minio/minio:RELEASE.2025-04-22T22-12-26Z")
             .WithEnvironment("MINIO_ROOT_USER", AccessKey)
             .WithEnvironment("MINIO_ROOT_PASSWORD", SecretKey)
             .WithCommand("server", "/data")

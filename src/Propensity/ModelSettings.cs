@@ -1,0 +1,53 @@
+namespace Insights.Propensity;
+
+/// <summary>
+/// The model's structural hyperparameters. They travel in the model file with the weights, because state
+/// built with one set of settings must be scored with the same set.
+/// </summary>
+public sealed record ModelSettings
+{
+    /// <summary>Time constant (days) of the exponential decay of a member's genre affinity.</summary>
+    public double GenreAffinityDecayDays { get; init; } = 60;
+
+    /// <summary>How many of the member's newest attendances feed the neighbour features.</summary>
+    public int RecentItems { get; init; } = 20;
+
+    /// <summary>Weight of an attendance a events back from the newest is exp(-a / RecencyDecayEvents).</summary>
+    public double RecencyDecayEvents { get; init; } = 5;
+
+    /// <summary>Neighbours kept per movie in each neighbour list the scorer reads.</summary>
+    public int NeighbourCount { get; init; } = 100;
+
+    /// <summary>How many events back a "j follows i" pair is still counted.</summary>
+    public int FollowWindow { get; init; } = 8;
+
+    /// <summary>A pair g events apart adds exp(-(g - 1) / FollowGapDecay) to the follow count.</summary>
+    public double FollowGapDecay { get; init; } = 3;
+
+    /// <summary>The short popularity window (days): what is hot now.</summary>
+    public int ShortWindowDays { get; init; } = 7;
+
+    /// <summary>The long popularity window (days); short against long is momentum.</summary>
+    public int LongWindowDays { get; init; } = 30;
+
+    public static ModelSettings Default { get; } = new();
+
+    /// <summary>Throws with the setting's name when a value cannot work.</summary>
+    public ModelSettings Validated()
+    {
+        Require(GenreAffinityDecayDays > 0, nameof(GenreAffinityDecayDays));
+        Require(RecentItems is > 0 and <= 1000, nameof(RecentItems));
+        Require(RecencyDecayEvents > 0, nameof(RecencyDecayEvents));
+        Require(NeighbourCount is > 0 and <= 10_000, nameof(NeighbourCount));
+        Require(FollowWindow is > 0 and <= 100, nameof(FollowWindow));
+        Require(FollowGapDecay > 0, nameof(FollowGapDecay));
+        Require(ShortWindowDays > 0, nameof(ShortWindowDays));
+        Require(LongWindowDays > ShortWindowDays, nameof(LongWindowDays));
+        return this;
+    }
+
+    private static void Require(bool ok, string name)
+    {
+        if (!ok) throw new ArgumentException($"model setting {name} is out of range");
+    }
+}

@@ -1,0 +1,86 @@
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Insights.Broker.Watermarks;
+using Insights.Contracts.Topics;
+using Testcontainers.Kafka;
+
+namespace Insights.Fixtures.Kafka;
+
+/// <summary>
+/// A Kafka broker with exactly the test's topics, as an xunit v3 class or collection fixture: derive a
+/// sealed class that passes the manifest, e.g. <c>public sealed class CountTopics() : KafkaBroker(Manifest);</c>.
+/// With a Docker engine it is Apache Kafka (KRaft) via Testcontainers, topics created by the AdminClient;
+/// without, the local broker program (librdkafka's mock cluster) in its own process. Either way every
+/// topic, including Streamiz changelog and repartition topics, must be in the manifest: the mock has no
+/// CreateTopics, so clients should keep AllowAutoCreateTopics off and a missing topic is an error.
+/// </summary>
+public abstract class KafkaBroker(TopicManifest manifest) : IAsyncLifetime
+{
+    // Apache's own image runs KRaft (no ZooKeeper) by default.
+    public const string KafkaImage = "apache/kafka:3.9.1";
+
+    private KafkaContainer? _container;
+
+    public TopicManifest Manifest { get; } = manifest;
+    public string BootstrapServers { get; private set; } = "";
+    /// <summary>The local broker process, or null when a Kafka container serves the tests.</summary>
+    public BrokerProcess? Process { get; private set; }
+    public bool IsMock => Process is not null;
+
+    public async ValueTask InitializeAsync()
+    {
+        if (DockerEngine.IsAvailable) await StartContainerAsync();
+        else
+        {
+            Process = await BrokerProcess.StartAsync(Manifest);
+            BootstrapServers = Process.BootstrapServers;
+        }
+    }
+
+    private async Task StartContainerAsync()
+    {
+        _container = new KafkaBuilder(KafkaImage).Build();
+        await _container.StartAsync();
+        BootstrapServers = _container.GetBootstrapAddress();
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).Build();
+        await admin.CreateTopicsAsync(Manifest.Topics.Select(t => new TopicSpecification
+        {
+            Name = t.Name,
+            NumPartitions = t.Partitions,
+            ReplicationFactor = 1,
+            Configs = new Dictionary<string, string> { ["cleanup.policy"] = t.Cleanup == CleanupPolicy.Compact ? "compact" : "delete" },
+        }));
+    }
+
+    /// <summary>
+    /// Fails when any partition's low watermark is above 0, i.e. records were dropped before anyone could
+    /// read them (the mock keeps only the newest 5 MiB per partition). On real Kafka, Streamiz deletes
+    /// records it has consumed from its own repartition topics, so those are not counted there.
+    /// </summary>
+    public async Task AssertNoTrimmedPartitionsAsync()
+    {
+        var report = await Task.Run(() =>
+        {
+            using var probe = new WatermarkProbe(BootstrapServers);
+            return probe.Read(Manifest, TimeSpan.FromSeconds(15));
+        });
+        var trimmed = report.Trimmed.Where(p => IsMock || !p.Topic.EndsWith("-repartition", StringComparison.Ordinal)).ToList();
+        if (trimmed.Count > 0)
+            throw new TrimmedPartitionsException(trimmed);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Process is not null) await Process.DisposeAsync();
+        if (_container is not null) await _container.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>Records were lost: these partitions no longer start at offset 0.</summary>
+public sealed class TrimmedPartitionsException(IReadOnlyList<PartitionWatermark> partitions)
+    : Exception(string.Join("\n", partitions.Select(p =>
+        $"topic {p.Topic} partition {p.Partition} low watermark {p.Low} (high {p.High}): {WatermarkReport.TrimExplanation}")))
+{
+    public IReadOnlyList<PartitionWatermark> Partitions { get; } = partitions;
+}
