@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Insights.Contracts.Scores;
 using Insights.Contracts.Topics;
 
 namespace Insights.Contracts;
@@ -7,4 +8,5 @@ namespace Insights.Contracts;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = false,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(TopicManifest))]
+[JsonSerializable(typeof(ScoreUpdate))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -92,14 +92,16 @@ public sealed class StreamizCountTests(CountTopics broker) : IClassFixture<Count
     /// <summary>The newest count per key on the output topic, read until it matches or time runs out.</summary>
     private async Task<Dictionary<string, long>> ReadLatestCountsAsync(IReadOnlyDictionary<string, long> expected, TimeSpan limit)
     {
-        using var consumer = new ConsumerBuilder<string, long>(new ConsumerConfig
+        // Streamiz's Int64SerDes writes little-endian, unlike Confluent's Int64 serializer: read with the same SerDes.
+        var counts = new Int64SerDes();
+        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
         {
             BootstrapServers = broker.BootstrapServers,
             GroupId = $"count-reader-{Guid.NewGuid():N}",
             AutoOffsetReset = AutoOffsetReset.Earliest,
             AllowAutoCreateTopics = false,
             EnableAutoCommit = false,
-        }).SetValueDeserializer(Deserializers.Int64).Build();
+        }).Build();
         // Assigned, not subscribed: no group join, so no rebalance wait on the mock.
         consumer.Assign(Enumerable.Range(0, 4).Select(p => new TopicPartitionOffset(Output, p, Offset.Beginning)));
         var latest = new Dictionary<string, long>();
@@ -107,7 +109,7 @@ public sealed class StreamizCountTests(CountTopics broker) : IClassFixture<Count
         while (DateTime.UtcNow < deadline && !SameCounts(latest, expected))
         {
             var record = await Task.Run(() => consumer.Consume(TimeSpan.FromMilliseconds(200)));
-            if (record?.Message is { } message) latest[message.Key] = message.Value;
+            if (record?.Message is { } message) latest[message.Key] = counts.Deserialize(message.Value, new SerializationContext(MessageComponentType.Value, Output));
         }
         return latest;
     }

@@ -1,0 +1,139 @@
+using Insights.Propensity.Catalog;
+using Insights.Propensity.Collective;
+using Insights.Propensity.Members;
+
+namespace Insights.Propensity.Scoring;
+
+/// <summary>
+/// Computes the feature vectors of one member against a list of candidate movies. Neighbour features are
+/// gathered by walking the neighbour lists of the member's recent movies once and scattering into the
+/// candidates' slots (slot lookup is an array indexed by movie id), so the cost is
+/// recent x neighbours + candidates, independent of catalog size. Scratch buffers are reused: no
+/// allocation per call once warm. Not thread-safe; use one extractor per thread.
+/// </summary>
+public sealed class FeatureExtractor
+{
+    private const double DaySeconds = 86400;
+    private const double UnknownReleaseAgeDays = 3650;
+    private readonly ModelSettings settings;
+    private readonly MovieCatalog catalog;
+    private readonly float[] recencyWeights;
+    private int[] slotOf = [];
+    private float[] sequenceScores = [];
+    private float[] coScores = [];
+    private readonly float[] affinity = new float[MovieCatalog.MaxGenres];
+
+    public FeatureExtractor(ModelSettings settings, MovieCatalog catalog)
+    {
+        this.settings = settings.Validated();
+        this.catalog = catalog;
+        recencyWeights = new float[settings.RecentItems];
+        for (var a = 0; a < recencyWeights.Length; a++) recencyWeights[a] = (float)Math.Exp(-a / settings.RecencyDecayEvents);
+    }
+
+    public static int Width => FeatureNames.Count;
+
+    /// <summary>Writes candidates.Length rows of <see cref="Width"/> features into destination.</summary>
+    public void Extract(MemberState member, ReadOnlySpan<int> candidates, ICollectiveView view, long atSeconds, Span<float> destination)
+    {
+        var width = Width;
+        if (destination.Length < candidates.Length * width)
+            throw new ArgumentException($"destination holds {destination.Length} values, {candidates.Length * width} needed", nameof(destination));
+        Prepare(candidates);
+        GatherNeighbourScores(member, view);
+
+        var genreCount = catalog.GenreNames.Count;
+        member.GenreAffinityAtTime(atSeconds, settings.GenreAffinityDecayDays, affinity);
+        double affinityNorm = 0;
+        for (var g = 0; g < genreCount; g++) affinityNorm += affinity[g] * affinity[g];
+        affinityNorm = Math.Sqrt(affinityNorm);
+
+        var nowDay = atSeconds / DaySeconds;
+        var frequency = (float)Math.Log(1 + member.Count);
+        var idleDays = member.LastAt is { } last ? (float)Math.Log(1 + Math.Max(0, (atSeconds - last) / DaySeconds)) : 0f;
+        var cell = member.AudienceCell;
+        var cellShare = cell == AudienceCell.Unknown ? 1 : view.AudienceShare(cell);
+
+        for (var c = 0; c < candidates.Length; c++)
+        {
+            var movieId = candidates[c];
+            var row = destination.Slice(c * width, width);
+            row[FeatureNames.Sequence] = MathF.Log(1 + 10 * sequenceScores[c]);
+            row[FeatureNames.CoAttendance] = MathF.Log(1 + 10 * coScores[c]);
+
+            var popularity = view.Popularity(movieId, atSeconds);
+            row[FeatureNames.Popularity] = MathF.Log(1 + popularity.Total);
+            row[FeatureNames.ShortWindow] = MathF.Log(1 + popularity.ShortWindow);
+            row[FeatureNames.LongWindow] = MathF.Log(1 + popularity.LongWindow);
+
+            var movie = catalog.Find(movieId);
+            row[FeatureNames.GenreAffinity] = movie is null ? 0 : GenreCosine(movie.Genres, genreCount, affinityNorm);
+            var releaseAge = movie?.ReleaseDay is { } release ? Math.Max(0, nowDay - release) : UnknownReleaseAgeDays;
+            row[FeatureNames.ReleaseAge] = (float)Math.Log(1 + releaseAge);
+            row[FeatureNames.AudienceMatch] = cell == AudienceCell.Unknown ? 0 : (float)Math.Log(view.AudienceShare(movieId, cell) / cellShare);
+            row[FeatureNames.MemberFrequency] = frequency;
+            row[FeatureNames.MemberIdleDays] = idleDays;
+        }
+        Release(candidates);
+    }
+
+    private float GenreCosine(uint genres, int genreCount, double affinityNorm)
+    {
+        if (affinityNorm <= 0 || genres == 0) return 0;
+        double dot = 0;
+        for (var g = 0; g < genreCount; g++)
+            if ((genres & (1u << g)) != 0) dot += affinity[g];
+        return (float)(dot / (affinityNorm * Math.Sqrt(System.Numerics.BitOperations.PopCount(genres))));
+    }
+
+    private void Prepare(ReadOnlySpan<int> candidates)
+    {
+        var maxId = catalog.IdLimit;
+        foreach (var id in candidates)
+        {
+            if (id < 0) throw new ArgumentOutOfRangeException(nameof(candidates), $"movie id {id} is negative");
+            if (id >= maxId) maxId = id + 1;
+        }
+        if (slotOf.Length < maxId) Array.Resize(ref slotOf, Math.Max(maxId, slotOf.Length * 2));
+        if (sequenceScores.Length < candidates.Length)
+        {
+            sequenceScores = new float[Math.Max(candidates.Length, sequenceScores.Length * 2)];
+            coScores = new float[sequenceScores.Length];
+        }
+        for (var c = 0; c < candidates.Length; c++)
+        {
+            slotOf[candidates[c]] = c + 1;
+            sequenceScores[c] = 0;
+            coScores[c] = 0;
+        }
+    }
+
+    private void Release(ReadOnlySpan<int> candidates)
+    {
+        foreach (var id in candidates) slotOf[id] = 0;
+    }
+
+    private void GatherNeighbourScores(MemberState member, ICollectiveView view)
+    {
+        var movies = member.Movies;
+        var recent = Math.Min(movies.Length, recencyWeights.Length);
+        var slots = slotOf;
+        for (var a = 0; a < recent; a++)
+        {
+            var source = movies[movies.Length - 1 - a];
+            var weight = recencyWeights[a];
+            foreach (var n in view.FollowNeighbours(source))
+            {
+                if ((uint)n.MovieId >= (uint)slots.Length) continue;
+                var slot = slots[n.MovieId];
+                if (slot != 0) sequenceScores[slot - 1] += weight * n.Weight;
+            }
+            foreach (var n in view.CoAttendanceNeighbours(source))
+            {
+                if ((uint)n.MovieId >= (uint)slots.Length) continue;
+                var slot = slots[n.MovieId];
+                if (slot != 0) coScores[slot - 1] += weight * n.Weight;
+            }
+        }
+    }
+}

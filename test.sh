@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Installs what the tests need on a fresh Debian 12 machine (MariaDB, s3rver, the broker) and runs every test.
+# Tests start their own servers on free ports in temp folders; a running local stack is left alone.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+bash stack/install
+dotnet build Insights.sln -c Release -nologo -v q
+dotnet test --solution Insights.sln -c Release --no-build "$@"
