@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Insights.Contracts.Debezium;
 using Insights.Contracts.Scores;
 using Insights.Contracts.Topics;
 
@@ -8,5 +9,6 @@ namespace Insights.Contracts;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = false,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(TopicManifest))]
+[JsonSerializable(typeof(SourceInfo))]
 [JsonSerializable(typeof(ScoreUpdate))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -11,20 +11,20 @@ namespace Insights.Contracts.Debezium;
 /// </summary>
 public static class DebeziumEncoding
 {
-    private static readonly DateTime Epoch = DateTime.UnixEpoch;
+    private static readonly System.DateTime Epoch = System.DateTime.UnixEpoch;
 
     /// <summary>DATETIME(0-3): io.debezium.time.Timestamp, milliseconds since the epoch.</summary>
-    public static long DateTimeMillis(DateTime value) => (value.Ticks - Epoch.Ticks) / TimeSpan.TicksPerMillisecond;
+    public static long DateTimeMillis(System.DateTime value) => (value.Ticks - Epoch.Ticks) / TimeSpan.TicksPerMillisecond;
 
     /// <summary>DATETIME(4-6): io.debezium.time.MicroTimestamp, microseconds since the epoch.</summary>
-    public static long DateTimeMicros(DateTime value) => (value.Ticks - Epoch.Ticks) / TimeSpan.TicksPerMicrosecond;
+    public static long DateTimeMicros(System.DateTime value) => (value.Ticks - Epoch.Ticks) / TimeSpan.TicksPerMicrosecond;
 
     /// <summary>The encoding a DATETIME column of this fractional precision gets.</summary>
-    public static long DateTime(DateTime value, int precision) => precision <= 3 ? DateTimeMillis(value) : DateTimeMicros(value);
+    public static long DateTimeOf(System.DateTime value, int precision) => precision <= 3 ? DateTimeMillis(value) : DateTimeMicros(value);
 
-    public static DateTime DateTimeFromMillis(long millis) => Epoch.AddTicks(millis * TimeSpan.TicksPerMillisecond);
+    public static System.DateTime DateTimeFromMillis(long millis) => Epoch.AddTicks(millis * TimeSpan.TicksPerMillisecond);
 
-    public static DateTime DateTimeFromMicros(long micros) => Epoch.AddTicks(micros * TimeSpan.TicksPerMicrosecond);
+    public static System.DateTime DateTimeFromMicros(long micros) => Epoch.AddTicks(micros * TimeSpan.TicksPerMicrosecond);
 
     /// <summary>DATE: io.debezium.time.Date, days since the epoch.</summary>
     public static int Date(DateOnly value) => value.DayNumber - DateOnly.FromDateTime(Epoch).DayNumber;

@@ -15,7 +15,7 @@ public sealed class MemberState
     private long[] times;
     private float[] genreAffinity;
 
-    public MemberState(int memberId, int genreCount, byte audienceCell = AudienceCell.Unknown, int capacity = 8)
+    public MemberState(int memberId, int genreCount, byte audienceCell = Members.AudienceCell.Unknown, int capacity = 8)
     {
         if (genreCount is < 0 or > MovieCatalog.MaxGenres) throw new ArgumentOutOfRangeException(nameof(genreCount));
         MemberId = memberId;

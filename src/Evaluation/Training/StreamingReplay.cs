@@ -1,0 +1,48 @@
+using Insights.Evaluation.Data;
+using Insights.Propensity;
+using Insights.Propensity.Collective;
+using Insights.Propensity.Members;
+
+namespace Insights.Evaluation.Training;
+
+/// <summary>
+/// Feeds attendances, one event at a time, through the same member and collective state code the stream
+/// processors run. Each attendance becomes a ticket whose id is its replay sequence number.
+/// </summary>
+public sealed class StreamingReplay(Dataset dataset, ModelSettings settings)
+{
+    private long nextTicket = 1;
+
+    public Dataset Dataset { get; } = dataset;
+    public ModelSettings Settings { get; } = settings.Validated();
+
+    // Evaluations read popularity at each member's own time, months back: keep the whole timeline.
+    public CollectiveState Collective { get; } = new(settings, staleness: 0, timelineRetentionDays: 1_000_000);
+
+    public Dictionary<int, MemberState> Members { get; } = [];
+
+    public MemberState MemberOf(int memberId)
+    {
+        if (!Members.TryGetValue(memberId, out var member))
+            Members[memberId] = member = new MemberState(memberId, Dataset.Catalog.GenreNames.Count, Dataset.AudienceCellOf(memberId));
+        return member;
+    }
+
+    public void Apply(Attendance attendance)
+    {
+        var member = MemberOf(attendance.MemberId);
+        var genres = Dataset.Catalog.Find(attendance.MovieId)?.Genres ?? 0;
+        var change = member.Apply(new TicketEvent(nextTicket++, attendance.MemberId, attendance.MovieId, attendance.AtSeconds), genres, Settings);
+        Collective.Apply(CoAttendance.From(member, change));
+    }
+
+    public void ApplyAll(IReadOnlyList<Attendance> attendances, Action<double>? progress = null)
+    {
+        for (var i = 0; i < attendances.Count; i++)
+        {
+            Apply(attendances[i]);
+            if (progress is not null && (i & 4095) == 0) progress((double)i / attendances.Count);
+        }
+        progress?.Invoke(1);
+    }
+}
