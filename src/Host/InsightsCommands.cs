@@ -11,6 +11,9 @@ public static class InsightsCommands
         var root = new RootCommand("Insights: streaming propensity scores from a cinema chain's MariaDB.");
         root.Subcommands.Add(StackCommand.Create());
         root.Subcommands.Add(TopicsCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(CaptureCommand.Create());
         return root;
     }
 }

@@ -47,7 +47,7 @@ internal sealed class BrokerHost(BrokerOptions options, TextWriter stdout, TextW
         }
 
         var library = LoadedLibrdkafka.Bind();
-        using var cluster = MockCluster.Create(library, options.Brokers);
+        var cluster = MockCluster.Create(library, options.Brokers);
         try
         {
             cluster.SetControllerId(1);
@@ -78,7 +78,7 @@ internal sealed class BrokerHost(BrokerOptions options, TextWriter stdout, TextW
             }
             if (options.BootstrapFile is not null) AtomicFile.Write(options.BootstrapFile, bootstrap + "\n");
             await stdout.WriteLineAsync($"ready {bootstrap}");
-            await stdout.FlushAsync(ct);
+            await stdout.FlushAsync(CancellationToken.None);
             await stderr.WriteLineAsync(
                 $"INFO ready in {started.ElapsedMilliseconds} ms: {options.Brokers} mock broker(s), {manifest.Topics.Count} topics, " +
                 $"librdkafka {Confluent.Kafka.Library.VersionString} from {library.Path}");
@@ -88,7 +88,6 @@ internal sealed class BrokerHost(BrokerOptions options, TextWriter stdout, TextW
             await watch.RunAsync(stop.Token);
             await stop.CancelAsync();
             await owner;
-            await stderr.WriteLineAsync("INFO stopping: state was in memory only and is gone");
             return ExitCodes.Ok;
         }
         finally
@@ -96,6 +95,8 @@ internal sealed class BrokerHost(BrokerOptions options, TextWriter stdout, TextW
             // Bootstrap file first: nobody should find an address that is about to stop answering.
             if (options.BootstrapFile is not null) File.Delete(options.BootstrapFile);
             foreach (var proxy in proxies) await proxy.DisposeAsync();
+            cluster.Dispose();
+            await stderr.WriteLineAsync("INFO stopped: the mock cluster kept everything in memory; its records and groups are gone");
         }
     }
 }

@@ -9,4 +9,6 @@ internal static class ExitCodes
     public const int BadInput = 2;
     public const int PortTaken = 3;
     public const int BrokerUnreachable = 4;
+    /// <summary>The native library or the mock cluster failed (missing export, topic creation, first read).</summary>
+    public const int StartFailed = 5;
 }

@@ -29,6 +29,12 @@ public sealed record ScoreUpdate
 
     /// <summary>Every candidate movie (now showing or coming soon), highest score first.</summary>
     public required IReadOnlyList<MovieScore> Scores { get; init; }
+
+    /// <summary>
+    /// Optional coarse demographics (age band, gender) so audience queries can filter without reading the
+    /// source's member table; null when the processors do not know them. Added in schema 1 as optional.
+    /// </summary>
+    public MemberDemographics? Demographics { get; init; }
 }
 
 /// <summary>

@@ -9,5 +9,5 @@ namespace Insights.Evaluation.Data;
 /// </summary>
 public sealed record Dataset(string Name, MovieCatalog Catalog, IReadOnlyDictionary<int, byte> AudienceCells, IReadOnlyList<Attendance> Attendances)
 {
-    public byte AudienceCellOf(int memberId) => AudienceCells.TryGetValue(memberId, out var cell) ? cell : AudienceCell.Unknown;
+    public byte AudienceCellOf(int memberId) => AudienceCells.TryGetValue(memberId, out var cell) ? cell : (byte)AudienceCell.Unknown;
 }

@@ -52,7 +52,7 @@ public static class MovieLens100kLoader
             int? release = null;
             if (parts[2].Length > 0)
             {
-                if (!DateTime.TryParseExact(parts[2], "dd-MMM-yyyy", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var date))
+                if (!DateTime.TryParseExact(parts[2], ["dd-MMM-yyyy", "d-MMM-yyyy"], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var date))
                     throw Malformed(path, number, $"release date '{parts[2]}' is not dd-MMM-yyyy");
                 release = (int)(date - DateTime.UnixEpoch).TotalDays;
             }

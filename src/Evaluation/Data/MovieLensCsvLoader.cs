@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using CsvHelper;
-using CsvHelper.Configuration;
 using Insights.Propensity.Catalog;
 
 namespace Insights.Evaluation.Data;
@@ -66,31 +65,14 @@ public static partial class MovieLensCsvLoader
         if (!File.Exists(path)) throw new DatasetException($"{path}: file not found");
         try
         {
-            using var reader = new StreamReader(path);
-            using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture) { PrepareHeaderForMatch = a => a.Header.ToLowerInvariant() });
+            using var csv = CsvReader.FromFile(path, new CsvReaderOptions { TrackLineNumbers = true });
             return [.. csv.GetRecords<T>()];
         }
-        catch (CsvHelperException e)
+        catch (CsvFormatException e)
         {
-            var row = e.Context?.Parser?.Row;
-            throw new DatasetException($"{path}{(row is null ? "" : $":{row}")}: {FirstLine(e.Message)}");
+            throw new DatasetException($"{path}: {FirstLine(e.Message)}");
         }
     }
 
     private static string FirstLine(string message) => message.Split('\n')[0].Trim();
-
-    private sealed class MovieRow
-    {
-        public int MovieId { get; set; }
-        public string Title { get; set; } = "";
-        public string Genres { get; set; } = "";
-    }
-
-    private sealed class RatingRow
-    {
-        public int UserId { get; set; }
-        public int MovieId { get; set; }
-        public double Rating { get; set; }
-        public long Timestamp { get; set; }
-    }
 }

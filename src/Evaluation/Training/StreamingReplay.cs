@@ -7,9 +7,11 @@ namespace Insights.Evaluation.Training;
 
 /// <summary>
 /// Feeds attendances, one event at a time, through the same member and collective state code the stream
-/// processors run. Each attendance becomes a ticket whose id is its replay sequence number.
+/// processors run. Each attendance becomes a ticket whose id is its replay sequence number. Staleness is
+/// passed to <see cref="CollectiveState"/>: 0 for exact neighbour lists (LLO, scored once after the replay),
+/// more when scoring between events (prequential), where exact lists would be rebuilt at every event.
 /// </summary>
-public sealed class StreamingReplay(Dataset dataset, ModelSettings settings)
+public sealed class StreamingReplay(Dataset dataset, ModelSettings settings, double staleness = 0)
 {
     private long nextTicket = 1;
 
@@ -17,7 +19,7 @@ public sealed class StreamingReplay(Dataset dataset, ModelSettings settings)
     public ModelSettings Settings { get; } = settings.Validated();
 
     // Evaluations read popularity at each member's own time, months back: keep the whole timeline.
-    public CollectiveState Collective { get; } = new(settings, staleness: 0, timelineRetentionDays: 1_000_000);
+    public CollectiveState Collective { get; } = new(settings, staleness, timelineRetentionDays: 1_000_000);
 
     public Dictionary<int, MemberState> Members { get; } = [];
 

@@ -4,7 +4,7 @@ namespace Insights.Propensity.Collective;
 /// In-process collective state: <see cref="MovieStatistics"/> per movie plus audience totals. Applying a
 /// <see cref="CoAttendance"/> with sign -1 retracts exactly what the same update with +1 added, as long
 /// as the member's neighbouring movies are the same. Reads rebuild a movie's neighbour lists when the
-/// number of updates since the last build exceeds <c>staleness</c> x its count (0 = always exact).
+/// number of updates since the last build exceeds <c>staleness</c> x (its count + co-attended movies) (0 = always exact).
 /// Popularity can be read at any time within <c>timelineRetentionDays</c> of the newest attendance.
 /// Not thread-safe: one instance per processing thread or partition.
 /// </summary>
@@ -97,11 +97,11 @@ public sealed class CollectiveState(ModelSettings settings, double staleness = 0
 
     private void Refresh(MovieStatistics stats)
     {
-        if (stats.UpdatesSinceBuild == 0 || stats.UpdatesSinceBuild <= staleness * stats.CountAtBuild) return;
+        if (stats.UpdatesSinceBuild == 0 || stats.UpdatesSinceBuild <= staleness * stats.RowWeightAtBuild) return;
         BuildNeighbours(stats, stats.CoAttendance, ref stats.CoNeighbours, out stats.CoNeighbourCount);
         BuildNeighbours(stats, stats.Follow, ref stats.FollowNeighbours, out stats.FollowNeighbourCount);
         stats.UpdatesSinceBuild = 0;
-        stats.CountAtBuild = stats.Count;
+        stats.RowWeightAtBuild = stats.Count + stats.CoAttendance.Count;
     }
 
     // Cosine normalisation: pairs / sqrt(count_i * count_j), so blockbusters do not neighbour everything.

@@ -26,5 +26,5 @@ public sealed class MovieStatistics
     internal Neighbour[] FollowNeighbours = [];
     internal int FollowNeighbourCount;
     internal int UpdatesSinceBuild = int.MaxValue / 2;
-    internal float CountAtBuild;
+    internal float RowWeightAtBuild;
 }

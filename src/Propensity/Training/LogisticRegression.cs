@@ -51,7 +51,8 @@ public static class LogisticRegression
                 gradient[a] -= l2 * beta[a];
                 hessian[a * p + a] += l2;
             }
-            hessian[d * p + d] += 1e-9;
+            // A feature that is constant in the data has a zero row; a tiny ridge keeps the solve defined.
+            for (var a = 0; a < p; a++) hessian[a * p + a] += 1e-9;
             var step = SymmetricSolve(hessian, gradient, p);
             double change = 0;
             for (var k = 0; k < p; k++)

@@ -51,6 +51,11 @@ internal static class RunCommand
             {
                 return ExitCodes.Ok; // stopped while starting
             }
+            catch (Exception e) when (e is InvalidOperationException or EntryPointNotFoundException or DllNotFoundException or Confluent.Kafka.KafkaException)
+            {
+                await stderr.WriteLineAsync($"insights-broker: could not start the mock cluster: {e.Message}");
+                return ExitCodes.StartFailed;
+            }
         });
         return command;
     }

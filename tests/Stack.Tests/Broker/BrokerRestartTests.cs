@@ -11,6 +11,7 @@ namespace Insights.Stack.Tests.Broker;
 /// </summary>
 public sealed class BrokerRestartTests
 {
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private const string Topic = "restart-test";
     private static readonly TopicManifest Topics = new([new TopicSpec(Topic, 2)]);
 
@@ -18,11 +19,11 @@ public sealed class BrokerRestartTests
     public async Task Killed_broker_started_again_on_its_fixed_port_serves_a_new_empty_cluster()
     {
         var port = FreePort.Next();
-        var first = await BrokerProcess.StartAsync(Topics, port: port);
+        var first = await BrokerProcess.StartAsync(Topics, port: port, ct: Ct);
         await BrokerTraffic.ProduceAsync(first.BootstrapServers, Topic, 100);
         await first.KillAsync();
 
-        await using var second = await BrokerProcess.StartAsync(Topics, port: port, folder: first.Folder);
+        await using var second = await BrokerProcess.StartAsync(Topics, port: port, folder: first.Folder, ct: Ct);
         await using var _ = first;
 
         Assert.Equal(first.BootstrapServers, second.BootstrapServers);
@@ -36,19 +37,19 @@ public sealed class BrokerRestartTests
     public async Task Producer_keeps_working_across_a_broker_restart_on_the_fixed_port()
     {
         var port = FreePort.Next();
-        var first = await BrokerProcess.StartAsync(Topics, port: port);
+        var first = await BrokerProcess.StartAsync(Topics, port: port, ct: Ct);
         using var producer = new ProducerBuilder<string, string>(new ProducerConfig
         {
             BootstrapServers = first.BootstrapServers,
             AllowAutoCreateTopics = false,
             MessageTimeoutMs = 30000,
         }).Build();
-        await producer.ProduceAsync(Topic, new Message<string, string> { Key = "a", Value = "before" });
+        await producer.ProduceAsync(Topic, new Message<string, string> { Key = "a", Value = "before" }, Ct);
         await first.KillAsync();
 
-        await using var second = await BrokerProcess.StartAsync(Topics, port: port, folder: first.Folder);
+        await using var second = await BrokerProcess.StartAsync(Topics, port: port, folder: first.Folder, ct: Ct);
         await using var _ = first;
-        var delivered = await producer.ProduceAsync(Topic, new Message<string, string> { Key = "a", Value = "after" });
+        var delivered = await producer.ProduceAsync(Topic, new Message<string, string> { Key = "a", Value = "after" }, Ct);
 
         Assert.Equal(PersistenceStatus.Persisted, delivered.Status);
         var received = await BrokerTraffic.ConsumeAllAsync(second.BootstrapServers, Topic, partitions: 2, expected: 1);

@@ -11,18 +11,19 @@ namespace Insights.Stack.Tests.Broker;
 /// <summary>`insights-broker run`: start-up, the bootstrap and status files, clean shutdown, bad input.</summary>
 public sealed class BrokerRunTests
 {
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private static readonly TopicManifest Topics = new([new TopicSpec("run-orders", 3), new TopicSpec("run-scores", 2, CleanupPolicy.Compact)]);
 
     [Fact]
     public async Task Ready_broker_serves_every_manifest_topic_with_its_exact_partition_count()
     {
-        await using var broker = await BrokerProcess.StartAsync(Topics);
+        await using var broker = await BrokerProcess.StartAsync(Topics, ct: Ct);
 
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
         var metadata = admin.GetMetadata(TimeSpan.FromSeconds(10));
         var counts = metadata.Topics.Where(t => !t.Topic.StartsWith("__")).ToDictionary(t => t.Topic, t => t.Partitions.Count);
         Assert.Equal(new Dictionary<string, int> { ["run-orders"] = 3, ["run-scores"] = 2 }, counts);
-        Assert.Equal(broker.BootstrapServers, (await File.ReadAllTextAsync(broker.BootstrapFile)).Trim());
+        Assert.Equal(broker.BootstrapServers, (await File.ReadAllTextAsync(broker.BootstrapFile, Ct)).Trim());
     }
 
     [Fact]
@@ -35,9 +36,9 @@ public sealed class BrokerRunTests
         var loadedHere = self.Modules.Cast<System.Diagnostics.ProcessModule>()
             .Single(m => Path.GetFileName(m.FileName).Contains("librdkafka")).FileName;
 
-        await using var broker = await BrokerProcess.StartAsync(Topics);
+        await using var broker = await BrokerProcess.StartAsync(Topics, ct: Ct);
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!broker.StandardError.Contains("INFO ready") && DateTime.UtcNow < deadline) await Task.Delay(50);
+        while (!broker.StandardError.Contains("INFO ready") && DateTime.UtcNow < deadline) await Task.Delay(50, Ct);
 
         Assert.Contains($"from {loadedHere}", broker.StandardError, StringComparison.Ordinal);
     }
@@ -45,19 +46,19 @@ public sealed class BrokerRunTests
     [Fact]
     public async Task Status_file_lists_every_partition_with_its_watermarks()
     {
-        await using var broker = await BrokerProcess.StartAsync(Topics, checkInterval: TimeSpan.FromMilliseconds(200));
+        await using var broker = await BrokerProcess.StartAsync(Topics, checkInterval: TimeSpan.FromMilliseconds(200), ct: Ct);
         using (var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = broker.BootstrapServers }).Build())
         {
             for (var i = 0; i < 5; i++)
-                await producer.ProduceAsync(new TopicPartition("run-orders", 1), new Message<string, string> { Key = $"k{i}", Value = "v" });
+                await producer.ProduceAsync(new TopicPartition("run-orders", 1), new Message<string, string> { Key = $"k{i}", Value = "v" }, Ct);
         }
 
         var deadline = DateTime.UtcNow.AddSeconds(10);
         JsonElement orders1;
         do
         {
-            await Task.Delay(200);
-            using var status = JsonDocument.Parse(await File.ReadAllTextAsync(broker.StatusFile));
+            await Task.Delay(200, Ct);
+            using var status = JsonDocument.Parse(await File.ReadAllTextAsync(broker.StatusFile, Ct));
             orders1 = status.RootElement.GetProperty("partitions").EnumerateArray()
                 .Single(p => p.GetProperty("topic").GetString() == "run-orders" && p.GetProperty("partition").GetInt32() == 1).Clone();
             Assert.Equal(5, status.RootElement.GetProperty("partitions").GetArrayLength());
@@ -70,7 +71,7 @@ public sealed class BrokerRunTests
     [Fact]
     public async Task Sigterm_stops_the_broker_cleanly_and_removes_the_bootstrap_file()
     {
-        var broker = await BrokerProcess.StartAsync(Topics);
+        var broker = await BrokerProcess.StartAsync(Topics, ct: Ct);
         await using var _ = broker;
         Assert.True(File.Exists(broker.BootstrapFile));
 
@@ -78,7 +79,7 @@ public sealed class BrokerRunTests
 
         Assert.Equal(0, exitCode);
         Assert.False(File.Exists(broker.BootstrapFile));
-        Assert.Contains("stopping", broker.StandardError, StringComparison.Ordinal);
+        Assert.Contains("INFO stopped", broker.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -88,7 +89,7 @@ public sealed class BrokerRunTests
         holder.Start();
         var port = ((IPEndPoint)holder.LocalEndpoint).Port;
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => BrokerProcess.StartAsync(Topics, port: port));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => BrokerProcess.StartAsync(Topics, port: port, ct: Ct));
 
         Assert.Contains($"port {port} on 127.0.0.1 is already taken", error.Message, StringComparison.Ordinal);
         Assert.Contains("exited with code 3", error.Message, StringComparison.Ordinal);
@@ -99,7 +100,7 @@ public sealed class BrokerRunTests
     {
         var bad = new TopicManifest([new TopicSpec("no-partitions", 0)]);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => BrokerProcess.StartAsync(bad));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => BrokerProcess.StartAsync(bad, ct: Ct));
 
         Assert.Contains("topic 'no-partitions' has 0 partitions", error.Message, StringComparison.Ordinal);
         Assert.Contains("exited with code 2", error.Message, StringComparison.Ordinal);

@@ -11,7 +11,7 @@ namespace Insights.Stack.Tests.Broker;
 public sealed class CountTopics() : KafkaBroker(new TopicManifest([
     new TopicSpec(StreamizCountTests.Input, 4),
     new TopicSpec(StreamizCountTests.Output, 4, CleanupPolicy.Compact),
-    new TopicSpec($"{StreamizCountTests.ApplicationId}-{StreamizCountTests.Store}-changelog", 4, CleanupPolicy.Compact),
+    new TopicSpec(StreamizCountTests.Changelog, 4, CleanupPolicy.Compact),
 ]));
 
 /// <summary>
@@ -24,6 +24,7 @@ public sealed class StreamizCountTests(CountTopics broker) : IClassFixture<Count
     public const string Output = "count-output";
     public const string ApplicationId = "insights-broker-count-test";
     public const string Store = "counts";
+    public const string Changelog = $"{ApplicationId}-{Store}-changelog";
 
     [Fact]
     public async Task Counts_every_key_exactly_as_often_as_it_was_produced()
@@ -57,12 +58,20 @@ public sealed class StreamizCountTests(CountTopics broker) : IClassFixture<Count
             stream.StateChanged += (_, now) => { if (now == KafkaStream.State.RUNNING) running.TrySetResult(); };
             // Streamiz retries a failed CreateTopics for ~11 minutes: a start-up that hangs must fail fast.
             using var startup = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await stream.StartAsync(startup.Token).WaitAsync(startup.Token);
-            await running.Task.WaitAsync(startup.Token);
+            try
+            {
+                await stream.StartAsync(startup.Token).WaitAsync(startup.Token);
+                await running.Task.WaitAsync(startup.Token);
+            }
+            catch (OperationCanceledException) when (startup.IsCancellationRequested)
+            {
+                Assert.Fail($"Streamiz not RUNNING after 60 s (state {stream.State}): is every topic it needs in the manifest?");
+            }
 
             var counted = await ReadLatestCountsAsync(expected, TimeSpan.FromSeconds(60));
             Assert.Equal(expected.OrderBy(kv => kv.Key), counted.OrderBy(kv => kv.Key));
             stream.Dispose();
+            Assert.True(RecordsIn(Changelog) > 0, $"the RocksDB store wrote nothing to its pre-created changelog {Changelog}");
         }
         finally
         {
@@ -112,6 +121,16 @@ public sealed class StreamizCountTests(CountTopics broker) : IClassFixture<Count
             if (record?.Message is { } message) latest[message.Key] = counts.Deserialize(message.Value, new SerializationContext(MessageComponentType.Value, Output));
         }
         return latest;
+    }
+
+    private long RecordsIn(string topic)
+    {
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = broker.BootstrapServers, GroupId = "count-changelog-probe" }).Build();
+        return Enumerable.Range(0, 4).Sum(p =>
+        {
+            var offsets = consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10));
+            return offsets.High.Value - offsets.Low.Value;
+        });
     }
 
     private static bool SameCounts(Dictionary<string, long> actual, IReadOnlyDictionary<string, long> expected) =>

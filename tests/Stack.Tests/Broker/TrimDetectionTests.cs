@@ -13,13 +13,14 @@ public sealed class TrimTopics() : KafkaBroker(new TopicManifest([new TopicSpec(
 /// </summary>
 public sealed class TrimDetectionTests
 {
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
     public const string Topic = "trim-test";
     private static readonly TopicManifest Topics = new([new TopicSpec(Topic, 1)]);
 
     [Fact]
     public async Task Check_exits_0_when_every_partition_still_starts_at_offset_0()
     {
-        await using var broker = await BrokerProcess.StartAsync(Topics);
+        await using var broker = await BrokerProcess.StartAsync(Topics, ct: Ct);
         await ProduceAsync(broker.BootstrapServers, megabytes: 1);
 
         var check = await broker.CheckAsync();
@@ -31,7 +32,7 @@ public sealed class TrimDetectionTests
     [Fact]
     public async Task Check_exits_1_naming_the_partition_when_records_past_5_MiB_were_dropped()
     {
-        await using var broker = await BrokerProcess.StartAsync(Topics, checkInterval: TimeSpan.FromMilliseconds(200));
+        await using var broker = await BrokerProcess.StartAsync(Topics, checkInterval: TimeSpan.FromMilliseconds(200), ct: Ct);
         await ProduceAsync(broker.BootstrapServers, megabytes: 7);
 
         var check = await broker.CheckAsync();
@@ -44,16 +45,16 @@ public sealed class TrimDetectionTests
     [Fact]
     public async Task Broker_logs_one_error_line_and_reports_the_trim_in_its_status_file()
     {
-        await using var broker = await BrokerProcess.StartAsync(Topics, checkInterval: TimeSpan.FromMilliseconds(200));
+        await using var broker = await BrokerProcess.StartAsync(Topics, checkInterval: TimeSpan.FromMilliseconds(200), ct: Ct);
         await ProduceAsync(broker.BootstrapServers, megabytes: 7);
 
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!broker.StandardError.Contains("ERROR topic") && DateTime.UtcNow < deadline) await Task.Delay(100);
+        while (!broker.StandardError.Contains("ERROR topic") && DateTime.UtcNow < deadline) await Task.Delay(100, Ct);
 
         var errors = broker.StandardError.Split('\n').Where(l => l.StartsWith("ERROR")).ToList();
         var line = Assert.Single(errors);
         Assert.Matches($@"^ERROR topic {Topic} partition 0 low watermark [1-9][0-9]*: records lost: the mock keeps only the newest 5 MiB per partition", line);
-        var status = await File.ReadAllTextAsync(broker.StatusFile);
+        var status = await File.ReadAllTextAsync(broker.StatusFile, Ct);
         Assert.Contains("\"trimmed\": true", status, StringComparison.Ordinal);
         Assert.Contains("\"healthy\": false", status, StringComparison.Ordinal);
     }

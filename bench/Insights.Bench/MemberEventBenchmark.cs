@@ -1,0 +1,44 @@
+using BenchmarkDotNet.Attributes;
+using Insights.Propensity.Members;
+using Insights.Propensity.Scoring;
+
+namespace Insights.Bench;
+
+/// <summary>
+/// The member-side hot path: apply one ticket event to a member's state, then rescore the 50 candidate
+/// movies against the collective view. Reported per event (OperationsPerInvoke).
+/// </summary>
+[MemoryDiagnoser]
+public class MemberEventBenchmark
+{
+    private const int EventsPerInvoke = 1000;
+    private SyntheticWorld world = null!;
+    private PropensityScorer scorer = null!;
+    private readonly CandidateScore[] scores = new CandidateScore[SyntheticWorld.Candidates];
+    private readonly Random random = new(5);
+    private long clock;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        world = new SyntheticWorld(members: 2000, eventsPerMember: 100);
+        scorer = new PropensityScorer(world.Model, world.Catalog);
+        clock = SyntheticWorld.Start + 200L * 86400;
+    }
+
+    [Benchmark(OperationsPerInvoke = EventsPerInvoke)]
+    public float ApplyTicketAndRescore50()
+    {
+        float sum = 0;
+        for (var i = 0; i < EventsPerInvoke; i++)
+        {
+            var member = world.MemberStates[random.Next(world.MemberStates.Count)];
+            var movie = SyntheticWorld.PopularMovie(random);
+            clock += 7;
+            member.Apply(new TicketEvent(world.NextTicket++, member.MemberId, movie, clock), world.Catalog.Find(movie)!.Genres, world.Settings);
+            scorer.Score(member, world.CandidateMovies, world.Collective, clock, scores);
+            sum += scores[0].Probability;
+        }
+        return sum;
+    }
+}

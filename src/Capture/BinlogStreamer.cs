@@ -1,0 +1,142 @@
+using System.Buffers.Binary;
+using System.Text;
+using Insights.Capture.Binlog;
+using Insights.Capture.Position;
+using Insights.Capture.Protocol;
+using Insights.Capture.Sinks;
+using Insights.Contracts.Debezium;
+
+namespace Insights.Capture;
+
+/// <summary>
+/// Reads the binlog from a GTID position and turns committed row changes of the captured tables into
+/// Debezium events, one transaction at a time: a transaction's events go to the sink at its commit (XID),
+/// so a crash never leaves half a transaction counted as done.
+/// </summary>
+public sealed class BinlogStreamer(CaptureOptions options, ChangeEventFactory events, IChangeEventSink sink, CommitTracker tracker)
+{
+    private readonly Dictionary<ulong, TableMapEvent> _tables = new();
+    private readonly List<CapturedEvent> _transaction = new();
+    private string _file = "";
+    private (uint Domain, uint Server, ulong Sequence)? _gtid;
+    private bool _standalone;
+
+    /// <summary>The GTID position of the last transaction handed to the sink (not necessarily acknowledged yet).</summary>
+    public GtidState Sent { get; private set; } = new();
+
+    public long RowEvents { get; private set; }
+
+    /// <summary>Streams until cancelled or the server closes the stream (returns false then, so the caller may reconnect).</summary>
+    public async Task<bool> StreamAsync(GtidState from, bool checksummed, CancellationToken ct)
+    {
+        Sent = from.Copy();
+        var builder = new MySqlConnector.MySqlConnectionStringBuilder(options.ConnectionString);
+        await using var connection = await ReplicationConnection.OpenAsync(builder.Server, (int)builder.Port, builder.UserID, builder.Password, ct);
+        await connection.ExecuteAsync("SET @master_binlog_checksum = @@global.binlog_checksum", ct);
+        await connection.ExecuteAsync("SET @mariadb_slave_capability = 4", ct);
+        await connection.ExecuteAsync($"SET @slave_connect_state = '{from}'", ct);
+        await connection.ExecuteAsync("SET @slave_gtid_strict_mode = 1", ct);
+        await connection.ExecuteAsync("SET @master_heartbeat_period = 5000000000", ct);
+        await connection.RegisterReplicaAsync(options.ServerId, ct);
+        await connection.StartDumpAsync(options.ServerId, "", 4, ct);
+        _tables.Clear();
+        _transaction.Clear();
+        _gtid = null;
+
+        while (!ct.IsCancellationRequested)
+        {
+            var data = await connection.ReadEventAsync(ct);
+            if (data is null) return false;
+            Handle(BinlogEvent.Parse(data, checksummed));
+        }
+        return true;
+    }
+
+    private void Handle(BinlogEvent e)
+    {
+        var body = e.Body.Span;
+        switch (e.Type)
+        {
+            case BinlogEventType.Rotate:
+                _file = Encoding.UTF8.GetString(body[8..]);
+                break;
+            case BinlogEventType.MariaGtid:
+            {
+                var sequence = BinaryPrimitives.ReadUInt64LittleEndian(body);
+                var domain = BinaryPrimitives.ReadUInt32LittleEndian(body[8..]);
+                _standalone = (body[12] & 1) != 0;
+                _gtid = (domain, e.ServerId, sequence);
+                _transaction.Clear();
+                break;
+            }
+            case BinlogEventType.TableMap:
+            {
+                var tableId = RowsEvent.ReadTableId(body);
+                var r = new PacketReader(body) { Offset = 8 };
+                var database = Encoding.UTF8.GetString(r.Bytes(r.U8())); r.Skip(1);
+                var table = Encoding.UTF8.GetString(r.Bytes(r.U8()));
+                if (options.Captures(database, table)) _tables[tableId] = TableMapEvent.Parse(body);
+                else _tables.Remove(tableId);
+                break;
+            }
+            case BinlogEventType.WriteRowsV1 or BinlogEventType.UpdateRowsV1 or BinlogEventType.DeleteRowsV1:
+                OnRows(e);
+                break;
+            case BinlogEventType.Xid:
+                Commit(e);
+                break;
+            case BinlogEventType.Query:
+            {
+                var query = QueryText(body);
+                if (_standalone || query.Equals("COMMIT", StringComparison.OrdinalIgnoreCase)) Commit(e);
+                break;
+            }
+        }
+    }
+
+    private void OnRows(BinlogEvent e)
+    {
+        var body = e.Body.Span;
+        if (!_tables.TryGetValue(RowsEvent.ReadTableId(body), out var map)) return;
+        var rows = RowsEvent.Parse(e.Type, body, map);
+        var op = e.Type switch
+        {
+            BinlogEventType.WriteRowsV1 => ChangeOperation.Create,
+            BinlogEventType.UpdateRowsV1 => ChangeOperation.Update,
+            _ => ChangeOperation.Delete,
+        };
+        var tsMs = (long)e.Timestamp * 1000;
+        for (var i = 0; i < rows.Rows.Count; i++)
+        {
+            var source = new SourceInfo
+            {
+                Version = ChangeEventFactory.DebeziumVersion, Connector = ChangeEventFactory.Connector, Name = options.TopicPrefix,
+                TsMs = tsMs, TsUs = tsMs * 1000, TsNs = tsMs * 1_000_000, Snapshot = "false", Db = map.Database, Table = map.Table,
+                ServerId = e.ServerId, Gtid = _gtid is { } g ? $"{g.Domain}-{g.Server}-{g.Sequence}" : null,
+                File = _file, Pos = e.Position, Row = i,
+            };
+            events.Add(_transaction, map.Definition, op, rows.Rows[i].Before, rows.Rows[i].After, source);
+            RowEvents++;
+        }
+    }
+
+    private void Commit(BinlogEvent e)
+    {
+        if (_gtid is { } g) Sent.Apply(g.Domain, g.Server, g.Sequence);
+        tracker.Commit(_transaction.ToArray(), new CaptureCheckpoint(Sent.ToString(), _file, e.NextPosition, DateTimeOffset.UtcNow), sink);
+        _transaction.Clear();
+        _gtid = null;
+        _standalone = false;
+    }
+
+    private static string QueryText(ReadOnlySpan<byte> body)
+    {
+        var r = new PacketReader(body);
+        r.Skip(4 + 4);
+        var dbLength = r.U8();
+        r.Skip(2);
+        var statusLength = r.U16();
+        r.Skip(statusLength + dbLength + 1);
+        return r.RestAsString();
+    }
+}

@@ -1,0 +1,26 @@
+using Insights.Contracts.Cinema;
+using Insights.Contracts.Debezium;
+
+namespace Insights.Capture;
+
+/// <summary>What a capture run needs; the Host fills it from configuration and names the key of a bad value.</summary>
+public sealed record CaptureOptions
+{
+    /// <summary>MySqlConnector connection string of the replication user (TCP host and port).</summary>
+    public required string ConnectionString { get; init; }
+    public required string CheckpointPath { get; init; }
+    public string TopicPrefix { get; init; } = CinemaTables.DefaultTopicPrefix;
+    public string Database { get; init; } = CinemaTables.Database;
+    public IReadOnlyList<string> Tables { get; init; } = CinemaTables.All;
+    /// <summary>The replica server id the capture registers with; must differ from every server and replica.</summary>
+    public uint ServerId { get; init; } = 184101;
+    public DecimalHandling Decimals { get; init; } = DecimalHandling.Precise;
+    /// <summary>Take a new snapshot even if a checkpoint exists (after error 1236).</summary>
+    public bool ForceSnapshot { get; init; }
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>How long to keep reconnecting when MariaDB goes away (a restart) before giving up.</summary>
+    public TimeSpan ReconnectFor { get; init; } = TimeSpan.FromMinutes(2);
+
+    public bool Captures(string database, string table) =>
+        database == Database && Tables.Contains(table, StringComparer.Ordinal);
+}

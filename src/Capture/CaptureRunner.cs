@@ -1,0 +1,89 @@
+using Insights.Capture.Position;
+using Insights.Capture.Schema;
+using Insights.Capture.Sinks;
+using Insights.Capture.Snapshot;
+using MySqlConnector;
+using Polly;
+using Polly.Retry;
+
+namespace Insights.Capture;
+
+/// <summary>
+/// One capture run: start-up checks, the snapshot when there is no checkpoint (or --snapshot), then
+/// streaming from the checkpoint's GTID, reconnecting while MariaDB restarts, with the checkpoint written
+/// as Kafka acknowledges whole transactions.
+/// </summary>
+public sealed class CaptureRunner(CaptureOptions options, IChangeEventSink sink, TextWriter log)
+{
+    public long RowEvents { get; private set; }
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        bool checksummed;
+        await using (var connection = new MySqlConnection(options.ConnectionString))
+        {
+            try { await connection.OpenAsync(ct); }
+            catch (MySqlException e) { throw new CaptureException($"cannot connect to MariaDB with the capture connection string: {e.Message}", e); }
+            await StartupChecks.EnsureAsync(connection, ct);
+            await using var command = new MySqlCommand("SELECT @@global.binlog_checksum", connection);
+            checksummed = !string.Equals(await command.ExecuteScalarAsync(ct) as string, "NONE", StringComparison.OrdinalIgnoreCase);
+        }
+
+        var factory = new ChangeEventFactory(options.TopicPrefix, new DebeziumColumnEncoder(options.Decimals), TimeProvider.System);
+        var checkpoint = options.ForceSnapshot ? null : CaptureCheckpoint.Load(options.CheckpointPath);
+        if (checkpoint is null)
+        {
+            var (position, rows) = await new ConsistentSnapshot(options, factory, sink).RunAsync(ct);
+            position.Save(options.CheckpointPath);
+            checkpoint = position;
+            log.WriteLine($"capture: snapshot of {rows} rows done at {position.File}:{position.Pos}, GTID '{position.Gtid}'");
+        }
+        else log.WriteLine($"capture: resuming from checkpoint GTID '{checkpoint.Gtid}'");
+
+        var tracker = new CommitTracker(checkpoint);
+        var writer = new CheckpointWriter(tracker, options.CheckpointPath, options.CheckpointInterval);
+        using var stopWriter = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var writing = writer.RunAsync(stopWriter.Token);
+        var streamer = new BinlogStreamer(options, factory, sink, tracker);
+        var from = GtidState.Parse(checkpoint.Gtid);
+        var reconnect = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<IOException>().Handle<System.Net.Sockets.SocketException>().Handle<CaptureException>(e => e.Message.StartsWith("cannot connect", StringComparison.Ordinal)),
+            BackoffType = DelayBackoffType.Exponential,
+            Delay = TimeSpan.FromMilliseconds(200),
+            MaxDelay = TimeSpan.FromSeconds(5),
+            MaxRetryAttempts = int.MaxValue,
+            OnRetry = args =>
+            {
+                from = streamer.Sent.IsEmpty ? from : streamer.Sent;
+                log.WriteLine($"capture: binlog connection lost ({args.Outcome.Exception?.Message}); reconnecting from GTID '{from}'");
+                return ValueTask.CompletedTask;
+            },
+        }).Build();
+        log.WriteLine($"capture: streaming from GTID '{from}'");
+        var deadline = DateTime.UtcNow;
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                deadline = DateTime.UtcNow + options.ReconnectFor;
+                var ended = await reconnect.ExecuteAsync(async token =>
+                {
+                    if (DateTime.UtcNow > deadline) throw new CaptureException($"MariaDB did not come back within {options.ReconnectFor.TotalSeconds:0}s");
+                    return await streamer.StreamAsync(from, checksummed, token);
+                }, ct);
+                if (!ended) from = streamer.Sent.IsEmpty ? from : streamer.Sent;
+                tracker.ThrowIfFailed();
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        finally
+        {
+            RowEvents = streamer.RowEvents;
+            await stopWriter.CancelAsync();
+            await writing;
+            try { await sink.FlushAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)); } catch (TimeoutException) { }
+            writer.WriteIfMoved();
+        }
+    }
+}

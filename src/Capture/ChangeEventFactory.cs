@@ -1,0 +1,53 @@
+using Insights.Capture.Schema;
+using Insights.Capture.Sinks;
+using Insights.Contracts.Debezium;
+
+namespace Insights.Capture;
+
+/// <summary>
+/// Builds the Kafka records for one row change exactly as Debezium does: key = primary-key columns,
+/// value = envelope; a delete is followed by a tombstone; an update that changes the key becomes a delete
+/// (+ tombstone) of the old key and a create of the new one.
+/// </summary>
+public sealed class ChangeEventFactory(string topicPrefix, DebeziumColumnEncoder encoder, TimeProvider clock)
+{
+    /// <summary>The Debezium release whose MariaDB envelope this capture reproduces.</summary>
+    public const string DebeziumVersion = "3.0.8.Final";
+    public const string Connector = "mariadb";
+
+    public string Topic(TableDefinition table) => $"{topicPrefix}.{table.Database}.{table.Table}";
+
+    public void Add(List<CapturedEvent> into, TableDefinition table, ChangeOperation op, object?[]? before, object?[]? after, SourceInfo source)
+    {
+        var topic = Topic(table);
+        var beforeImage = before is null ? null : Encode(table, before);
+        var afterImage = after is null ? null : Encode(table, after);
+        var tsUs = clock.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
+        var oldKey = beforeImage is null ? null : Key(table, beforeImage);
+        var newKey = afterImage is null ? null : Key(table, afterImage);
+        if (op == ChangeOperation.Update && !oldKey!.AsSpan().SequenceEqual(newKey))
+        {
+            into.Add(new CapturedEvent(topic, oldKey!, ChangeEventWriter.Value(ChangeOperation.Delete, beforeImage, null, source, tsUs)));
+            into.Add(new CapturedEvent(topic, oldKey!, null));
+            into.Add(new CapturedEvent(topic, newKey!, ChangeEventWriter.Value(ChangeOperation.Create, null, afterImage, source, tsUs)));
+            return;
+        }
+        into.Add(new CapturedEvent(topic, newKey ?? oldKey!, ChangeEventWriter.Value(op, beforeImage, afterImage, source, tsUs)));
+        if (op == ChangeOperation.Delete) into.Add(new CapturedEvent(topic, oldKey!, null));
+    }
+
+    private ColumnValue[] Encode(TableDefinition table, object?[] values)
+    {
+        var columns = new ColumnValue[table.Columns.Count];
+        for (var i = 0; i < columns.Length; i++)
+            columns[i] = new ColumnValue(table.Columns[i].Name, encoder.Encode(table.Columns[i], values[i]));
+        return columns;
+    }
+
+    private static byte[] Key(TableDefinition table, ColumnValue[] image)
+    {
+        var keys = table.KeyIndexes.Select(i => image[i]).ToList();
+        if (keys.Count == 0) throw new CaptureException($"{table.Database}.{table.Table} has no primary key; the capture keys events by primary key");
+        return ChangeEventWriter.Key(keys);
+    }
+}

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using Insights.Evaluation.Baselines;
+using Insights.Evaluation.Data;
+using Insights.Evaluation.Metrics;
+using Insights.Evaluation.Training;
+using Insights.Propensity.Scoring;
+
+namespace Insights.Evaluation.Protocols;
+
+/// <summary>
+/// The LLO protocol (DESIGN.md): each member's last interaction is the test item; training interactions
+/// are replayed in global time order through the streaming model; every method ranks the full candidate
+/// set in the same process, on the same split. Audience lift@10 is computed over movies with at least
+/// <see cref="LiftMinimumTestMembers"/> test members.
+/// </summary>
+public static class LeaveLastOutEvaluation
+{
+    public const int LiftMinimumTestMembers = 5;
+
+    /// <param name="model">A trained model, or null to train one on the validation split first.</param>
+    public static EvaluationResult Run(Dataset dataset, PropensityModel? model, IProgress<EvaluationProgress>? progress = null)
+    {
+        var clock = Stopwatch.StartNew();
+        model ??= ModelTrainer.Train(dataset, progress);
+        var split = LeaveLastOutSplit.Of(dataset.Attendances);
+        var replay = new StreamingReplay(dataset, model.Settings);
+        replay.ApplyAll(split.Train, f => progress?.Report(new("llo: replay", f)));
+        replay.Collective.RefreshAll();
+
+        progress?.Report(new("llo: baselines", 0));
+        var index = new ItemIndex(split.TrainMovies);
+        var methods = new List<IRankingMethod>
+        {
+            new MostPopular(split.Histories),
+            new ItemKnn(split.Histories, index),
+            new ItemKnn(split.Histories, index, recencyDecay: 5),
+        };
+        progress?.Report(new("llo: baselines", 0.3));
+        methods.Add(new Ease(split.Histories, index));
+        methods.Add(new StreamingModelMethod(replay, model));
+        progress?.Report(new("llo: baselines", 1));
+
+        var members = split.HeldOut.Keys.Order().ToArray();
+        var liftMovies = split.HeldOut.Values.GroupBy(a => a.MovieId).Where(g => g.Count() >= LiftMinimumTestMembers)
+            .Select(g => g.Key).ToHashSet();
+        var ranks = methods.Select(_ => new List<int>(members.Length)).ToArray();
+        var liftScores = methods.Select(_ => liftMovies.ToDictionary(m => m, _ => new List<(float, bool)>())).ToArray();
+        var candidates = new LloCandidates(split);
+        for (var m = 0; m < members.Length; m++)
+        {
+            var memberId = members[m];
+            var target = split.HeldOut[memberId].MovieId;
+            var (list, targetIndex) = candidates.For(memberId, target);
+            var scores = new float[list.Length];
+            for (var k = 0; k < methods.Count; k++)
+            {
+                methods[k].Score(memberId, list, scores);
+                ranks[k].Add(Ranking.PessimisticRank(scores, targetIndex));
+                for (var c = 0; c < list.Length; c++)
+                {
+                    if (!liftMovies.Contains(list[c])) continue;
+                    // The test movie is always a candidate; other movies only when unseen in training.
+                    if (c == targetIndex && candidates.Seen(memberId, target)) continue;
+                    liftScores[k][list[c]].Add((scores[c], c == targetIndex));
+                }
+            }
+            if ((m & 31) == 0) progress?.Report(new("llo: ranking", (double)m / members.Length));
+        }
+        progress?.Report(new("llo: ranking", 1));
+
+        var results = new List<MethodResult>();
+        for (var k = 0; k < methods.Count; k++)
+        {
+            var random = new Random(2024);
+            double? lift = liftMovies.Count == 0 ? null
+                : liftMovies.Order().Average(movie => AudienceLift.ForMovie(liftScores[k][movie], random));
+            results.Add(new MethodResult(methods[k].Name, members.Length, ranks[k], lift));
+        }
+        return new EvaluationResult(dataset.Name, "llo", results, clock.Elapsed, model.ModelVersion);
+    }
+}

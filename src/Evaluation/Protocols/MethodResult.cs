@@ -1,0 +1,13 @@
+using Insights.Evaluation.Metrics;
+
+namespace Insights.Evaluation.Protocols;
+
+/// <summary>One method's outcome under a protocol: the rank of every evaluated case, and audience lift when the protocol has it.</summary>
+public sealed record MethodResult(string Method, int Members, IReadOnlyList<int> Ranks, double? AudienceLift10)
+{
+    public double HitRate(int k) => Ranking.HitRate(Ranks, k);
+    public double Ndcg(int k) => Ranking.Ndcg(Ranks, k);
+}
+
+/// <summary>All methods' results of one run, with what was run on what.</summary>
+public sealed record EvaluationResult(string Dataset, string Protocol, IReadOnlyList<MethodResult> Methods, TimeSpan Elapsed, string ModelVersion);

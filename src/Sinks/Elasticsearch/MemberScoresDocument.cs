@@ -1,0 +1,42 @@
+using Insights.Contracts.Scores;
+
+namespace Insights.Sinks.Elasticsearch;
+
+/// <summary>
+/// One Elasticsearch document per member (id = member id, external version = <see cref="ScoreUpdate.Version"/>):
+/// the shape chosen in docs/sinks.md. <see cref="Audience"/> is a `rank_features` field holding the scores of
+/// the movies the member has not seen, so "top N members for movie X" is one rank_feature query on
+/// `audience.X`; <see cref="Movies"/> is stored but not indexed and holds every score in order, so "a member's
+/// top movies" is one get by id. One write per score update, whatever the number of candidate movies.
+/// </summary>
+public sealed record MemberScoresDocument
+{
+    public required long MemberId { get; init; }
+    public required long Version { get; init; }
+    public required string ModelVersion { get; init; }
+    public required long ComputedAtMs { get; init; }
+    public required long SourceTsMs { get; init; }
+    public string? AgeBand { get; init; }
+    public string? Gender { get; init; }
+
+    /// <summary>Movie id (as text) -> score, unseen movies with a positive score only (rank_features reject 0).</summary>
+    public required Dictionary<string, float> Audience { get; init; }
+
+    /// <summary>Every candidate movie, highest score first, with exact scores.</summary>
+    public required IReadOnlyList<MovieScore> Movies { get; init; }
+
+    public static MemberScoresDocument From(ScoreUpdate update) => new()
+    {
+        MemberId = update.MemberId,
+        Version = update.Version,
+        ModelVersion = update.ModelVersion,
+        ComputedAtMs = update.ComputedAtMs,
+        SourceTsMs = update.Source.TsMs,
+        AgeBand = update.Demographics?.AgeBand,
+        Gender = update.Demographics?.Gender,
+        Audience = update.Scores
+            .Where(s => !s.Seen && s.Score > 0 && float.IsNormal((float)s.Score))
+            .ToDictionary(s => s.MovieId.ToString(System.Globalization.CultureInfo.InvariantCulture), s => (float)s.Score),
+        Movies = update.Scores.OrderByDescending(s => s.Score).ThenBy(s => s.MovieId).ToList(),
+    };
+}

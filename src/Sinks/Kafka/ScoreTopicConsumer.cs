@@ -1,0 +1,81 @@
+using Confluent.Kafka;
+using Insights.Contracts.Configuration;
+using Insights.Contracts.Topics;
+using Insights.Sinks.Elasticsearch;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Insights.Sinks.Kafka;
+
+/// <summary>
+/// The Elasticsearch sink's consume loop: reads the scores topic in its own consumer group, writes each batch
+/// with <see cref="ScoreIndexWriter"/> and commits the batch's offsets only after Elasticsearch acknowledged
+/// every item (auto commit off), so a crash replays unacknowledged records; replays are harmless because
+/// writes are versioned.
+/// </summary>
+public sealed class ScoreTopicConsumer(KafkaSettings kafka, ElasticsearchSettings settings, ScoreIndexWriter writer,
+    ILogger<ScoreTopicConsumer>? logger = null)
+{
+    private readonly ILogger _logger = logger ?? NullLogger<ScoreTopicConsumer>.Instance;
+
+    /// <summary>Records written and committed so far (for health and tests).</summary>
+    public long Committed => Interlocked.Read(ref _committed);
+    private long _committed;
+
+    public ConsumerConfig ConsumerConfig() => kafka.ApplyTo(new ConsumerConfig
+    {
+        GroupId = settings.ConsumerGroup,
+        EnableAutoCommit = false,
+        EnableAutoOffsetStore = false,
+        AutoOffsetReset = AutoOffsetReset.Earliest,
+        AllowAutoCreateTopics = false,
+        SessionTimeoutMs = 6000,
+        EnablePartitionEof = false,
+    });
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        using var consumer = new ConsumerBuilder<string?, byte[]?>(ConsumerConfig())
+            .SetLogHandler((_, m) => _logger.LogDebug("librdkafka {Facility}: {Message}", m.Facility, m.Message))
+            .SetErrorHandler((_, e) => _logger.Log(e.IsFatal ? LogLevel.Error : LogLevel.Warning, "Kafka: {Reason}", e.Reason))
+            .Build();
+        consumer.Subscribe(TopicNames.Scores);
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                var batch = await Task.Run(() => ConsumeBatch(consumer, ct), ct);
+                if (batch.Count == 0) continue;
+                var report = await writer.WriteAsync(batch.Select(r => r.Change), ct);
+                var offsets = batch.GroupBy(r => r.Where.TopicPartition)
+                    .Select(g => new TopicPartitionOffset(g.Key, g.Max(r => r.Where.Offset.Value) + 1))
+                    .ToList();
+                consumer.Commit(offsets);
+                Interlocked.Add(ref _committed, batch.Count);
+                _logger.LogInformation("sink: {Records} records -> {Indexed} indexed, {Stale} stale, {Deleted} deleted; committed {Partitions} partitions",
+                    batch.Count, report.Indexed, report.Stale, report.Deleted, offsets.Count);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        finally
+        {
+            // Leave the group now so the partitions move at once instead of after the session timeout.
+            consumer.Close();
+        }
+    }
+
+    private List<(ScoreChange Change, TopicPartitionOffset Where)> ConsumeBatch(IConsumer<string?, byte[]?> consumer, CancellationToken ct)
+    {
+        var batch = new List<(ScoreChange, TopicPartitionOffset)>();
+        var deadline = DateTime.UtcNow.AddMilliseconds(settings.BulkMaxWaitMs);
+        while (batch.Count < settings.BulkMaxDocuments * 4 && !ct.IsCancellationRequested)
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero && batch.Count > 0) break;
+            var result = consumer.Consume(left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(settings.BulkMaxWaitMs));
+            if (result is null) { if (batch.Count > 0) break; deadline = DateTime.UtcNow.AddMilliseconds(settings.BulkMaxWaitMs); continue; }
+            batch.Add((ScoreRecords.Parse(result.Message.Key, result.Message.Value, result.TopicPartitionOffset), result.TopicPartitionOffset));
+        }
+        return batch;
+    }
+}

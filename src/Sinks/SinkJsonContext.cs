@@ -1,0 +1,16 @@
+using System.Text.Json.Serialization;
+using Insights.Sinks.Api;
+using Insights.Sinks.Elasticsearch;
+using Insights.Sinks.Snapshots;
+
+namespace Insights.Sinks;
+
+/// <summary>Source-generated JSON for the sinks' own types: Elasticsearch documents, snapshot manifests, API answers.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = false,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(MemberScoresDocument))]
+[JsonSerializable(typeof(SnapshotManifest))]
+[JsonSerializable(typeof(AudienceAnswer))]
+[JsonSerializable(typeof(MemberPropensities))]
+[JsonSerializable(typeof(ApiError))]
+public sealed partial class SinkJsonContext : JsonSerializerContext;

@@ -1,0 +1,161 @@
+using Insights.Contracts.Cinema;
+
+namespace Insights.Capture.Tests;
+
+/// <summary>
+/// The capture's events for each table and operation equal hand-written Debezium MariaDB events, field by
+/// field and with Debezium's encodings. "~regex" marks values that depend on the run (positions, clocks).
+/// </summary>
+public sealed class GoldenEventTests(CaptureFixture capture) : IClassFixture<CaptureFixture>
+{
+    private const string Clock = "~1[7-9][0-9]{11}";
+    private static string Envelope(string op) => $$"""
+        "transaction":null,"op":"{{op}}","ts_ms":"{{Clock}}","ts_us":"~[0-9]{16}","ts_ns":"~[0-9]{19}"
+        """;
+
+    private static string Streamed(string table, int row = 0) => $$"""
+        {"version":"3.0.8.Final","connector":"mariadb","name":"cdc","ts_ms":"{{Clock}}","snapshot":"false","db":"cinema","sequence":null,
+         "ts_us":"~[0-9]{16}","ts_ns":"~[0-9]{19}","table":"{{table}}","server_id":1,"gtid":"~0-1-[0-9]+","file":"~binlog\\.[0-9]{6}",
+         "pos":"~[0-9]+","row":{{row}},"thread":null,"query":null}
+        """;
+
+    private static string Snapshot(string table, string marker) => $$"""
+        {"version":"3.0.8.Final","connector":"mariadb","name":"cdc","ts_ms":"{{Clock}}","snapshot":"{{marker}}","db":"cinema","sequence":null,
+         "ts_us":"~[0-9]{16}","ts_ns":"~[0-9]{19}","table":"{{table}}","server_id":0,"gtid":null,"file":"~binlog\\.[0-9]{6}",
+         "pos":"~[0-9]+","row":0,"thread":null,"query":null}
+        """;
+
+    private static string Event(string op, string? before, string? after, string source) =>
+        "{\"before\":" + (before ?? "null") + ",\"after\":" + (after ?? "null") + ",\"source\":" + source + "," + Envelope(op) + "}";
+
+    private async Task<IReadOnlyList<Capture.Sinks.CapturedEvent>> EventsAsync(string table, string key, int count)
+    {
+        capture.ThrowIfCaptureFailed();
+        try { return await capture.Sink.WaitForAsync(CinemaTables.Topic(table), key, count); }
+        finally { capture.ThrowIfCaptureFailed(); }
+    }
+
+    [Fact]
+    public async Task Snapshot_reads_existing_movies_with_date_set_enum_and_timestamp_encodings()
+    {
+        var events = await EventsAsync("movies", """{"movie_id":1}""", 1);
+        EventAssert.Matches(Event("r", null, """
+            {"movie_id":1,"title":"Toy Story (1995)","genres":"animation,children,comedy","release_date":9131,"certificate":"U",
+             "runtime_minutes":81,"status":"now_showing","updated_at":"2024-01-02T03:04:05Z"}
+            """, Snapshot("movies", "first_in_data_collection")), events[0].Value);
+    }
+
+    [Fact]
+    public async Task Snapshot_marks_the_first_and_last_records_and_reads_members_with_personal_fields()
+    {
+        var member = await EventsAsync("members", """{"member_id":100}""", 1);
+        EventAssert.Matches(Event("r", null, """
+            {"member_id":100,"name":"Test Member","email":"member100@example.invalid","postcode":"AB1 2CD","birth_year":1980,"gender":"F",
+             "occupation":"writer","joined_at":1685613600000,"updated_at":"2024-01-02T03:04:05Z"}
+            """, Snapshot("members", "first")), member[0].Value);
+        var session = await EventsAsync("sessions", """{"session_id":10}""", 1);
+        EventAssert.Matches(Event("r", null, """
+            {"session_id":10,"movie_id":1,"cinema_id":3,"starts_at":1704483000000,"format":"imax"}
+            """, Snapshot("sessions", "last")), session[0].Value);
+    }
+
+    private const string Purchased = """
+        {"ticket_id":5000000001,"member_id":100,"session_id":10,"purchased_at":1704477601234,"quantity":2,"price":"BOI=",
+         "status":"purchased","updated_at":"2024-01-05T18:00:01.23Z"}
+        """;
+
+    private const string Refunded = """
+        {"ticket_id":5000000001,"member_id":100,"session_id":10,"purchased_at":1704477601234,"quantity":2,"price":"BOI=",
+         "status":"refunded","updated_at":"2024-01-06T09:00:00Z"}
+        """;
+
+    [Fact]
+    public async Task Ticket_insert_refund_and_delete_are_c_u_d_events_followed_by_a_tombstone()
+    {
+        await capture.ExecuteAsync("""
+            INSERT INTO tickets (ticket_id, member_id, session_id, purchased_at, quantity, price, status, updated_at)
+              VALUES (5000000001, 100, 10, '2024-01-05 18:00:01.234', 2, 12.50, 'purchased', '2024-01-05 18:00:01.230');
+            UPDATE tickets SET status = 'refunded', updated_at = '2024-01-06 09:00:00' WHERE ticket_id = 5000000001;
+            DELETE FROM tickets WHERE ticket_id = 5000000001;
+            """);
+        var events = await EventsAsync("tickets", """{"ticket_id":5000000001}""", 4);
+        EventAssert.Matches(Event("c", null, Purchased, Streamed("tickets")), events[0].Value);
+        EventAssert.Matches(Event("u", Purchased, Refunded, Streamed("tickets")), events[1].Value);
+        EventAssert.Matches(Event("d", Refunded, null, Streamed("tickets")), events[2].Value);
+        Assert.Null(events[3].Value);
+        Assert.Equal("""{"ticket_id":5000000001}""", System.Text.Encoding.UTF8.GetString(events[3].Key));
+    }
+
+    [Fact]
+    public async Task A_negative_price_is_a_twos_complement_precise_decimal()
+    {
+        await capture.ExecuteAsync("""
+            INSERT INTO tickets (ticket_id, member_id, session_id, purchased_at, quantity, price, status, updated_at)
+              VALUES (5000000002, 100, 10, '2024-01-05 18:00:01.234', 1, -3.10, 'refunded', '2024-01-05 18:00:01.000');
+            """);
+        var events = await EventsAsync("tickets", """{"ticket_id":5000000002}""", 1);
+        EventAssert.Matches(Event("c", null, """
+            {"ticket_id":5000000002,"member_id":100,"session_id":10,"purchased_at":1704477601234,"quantity":1,"price":"/so=",
+             "status":"refunded","updated_at":"2024-01-05T18:00:01Z"}
+            """, Streamed("tickets")), events[0].Value);
+    }
+
+    [Fact]
+    public async Task Rows_of_one_statement_carry_their_row_index_in_the_event()
+    {
+        await capture.ExecuteAsync("""
+            INSERT INTO sessions (session_id, movie_id, cinema_id, starts_at, format) VALUES
+              (20, 1, 7, '2024-02-10 20:15:00', '3d'), (21, 1, 7, '2024-02-10 20:15:00', '4dx');
+            """);
+        var first = await EventsAsync("sessions", """{"session_id":20}""", 1);
+        var second = await EventsAsync("sessions", """{"session_id":21}""", 1);
+        EventAssert.Matches(Event("c", null, """{"session_id":20,"movie_id":1,"cinema_id":7,"starts_at":1707596100000,"format":"3d"}""",
+            Streamed("sessions", row: 0)), first[0].Value);
+        EventAssert.Matches(Event("c", null, """{"session_id":21,"movie_id":1,"cinema_id":7,"starts_at":1707596100000,"format":"4dx"}""",
+            Streamed("sessions", row: 1)), second[0].Value);
+    }
+
+    [Fact]
+    public async Task Movie_insert_and_status_change_encode_set_nulls_and_dates()
+    {
+        await capture.ExecuteAsync("""
+            INSERT INTO movies (movie_id, title, genres, release_date, certificate, runtime_minutes, status, updated_at)
+              VALUES (2, 'Future Film', 'sci_fi,thriller', '2026-03-13', NULL, NULL, 'coming_soon', '2024-01-02 03:04:05');
+            UPDATE movies SET status = 'now_showing', genres = '', updated_at = '2024-01-03 00:00:00' WHERE movie_id = 2;
+            """);
+        var events = await EventsAsync("movies", """{"movie_id":2}""", 2);
+        const string coming = """
+            {"movie_id":2,"title":"Future Film","genres":"sci_fi,thriller","release_date":20525,"certificate":null,"runtime_minutes":null,
+             "status":"coming_soon","updated_at":"2024-01-02T03:04:05Z"}
+            """;
+        EventAssert.Matches(Event("c", null, coming, Streamed("movies")), events[0].Value);
+        EventAssert.Matches(Event("u", coming, """
+            {"movie_id":2,"title":"Future Film","genres":"","release_date":20525,"certificate":null,"runtime_minutes":null,
+             "status":"now_showing","updated_at":"2024-01-03T00:00:00Z"}
+            """, Streamed("movies")), events[1].Value);
+    }
+
+    [Fact]
+    public async Task Member_insert_update_and_delete_keep_demographics_and_emit_a_tombstone()
+    {
+        await capture.ExecuteAsync("""
+            INSERT INTO members (member_id, name, email, postcode, birth_year, gender, occupation, joined_at, updated_at)
+              VALUES (101, 'Other Member', 'member101@example.invalid', NULL, NULL, NULL, NULL, '2023-06-01 10:00:00', '2024-01-02 03:04:05');
+            UPDATE members SET occupation = 'engineer', updated_at = '2024-01-02 03:04:06' WHERE member_id = 101;
+            DELETE FROM members WHERE member_id = 101;
+            """);
+        var events = await EventsAsync("members", """{"member_id":101}""", 4);
+        const string inserted = """
+            {"member_id":101,"name":"Other Member","email":"member101@example.invalid","postcode":null,"birth_year":null,"gender":null,
+             "occupation":null,"joined_at":1685613600000,"updated_at":"2024-01-02T03:04:05Z"}
+            """;
+        const string updated = """
+            {"member_id":101,"name":"Other Member","email":"member101@example.invalid","postcode":null,"birth_year":null,"gender":null,
+             "occupation":"engineer","joined_at":1685613600000,"updated_at":"2024-01-02T03:04:06Z"}
+            """;
+        EventAssert.Matches(Event("c", null, inserted, Streamed("members")), events[0].Value);
+        EventAssert.Matches(Event("u", inserted, updated, Streamed("members")), events[1].Value);
+        EventAssert.Matches(Event("d", updated, null, Streamed("members")), events[2].Value);
+        Assert.Null(events[3].Value);
+    }
+}

@@ -1,0 +1,36 @@
+using System.Text;
+using Insights.Capture.Sinks;
+
+namespace Insights.Capture.Tests;
+
+/// <summary>An in-memory sink that acknowledges at once and lets a test wait for the events it expects.</summary>
+public sealed class RecordingSink : IChangeEventSink
+{
+    private readonly List<CapturedEvent> _events = new();
+
+    public IReadOnlyList<CapturedEvent> Events { get { lock (_events) return _events.ToList(); } }
+
+    public void Send(CapturedEvent change, Action<Exception?> delivered)
+    {
+        lock (_events) { _events.Add(change); Monitor.PulseAll(_events); }
+        delivered(null);
+    }
+
+    public Task FlushAsync(CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>Waits until <paramref name="count"/> events on this topic and key arrived, and returns them in order.</summary>
+    public async Task<IReadOnlyList<CapturedEvent>> WaitForAsync(string topic, string key, int count, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var matching = Events.Where(e => e.Topic == topic && Encoding.UTF8.GetString(e.Key) == key).ToList();
+            if (matching.Count >= count) return matching;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"{matching.Count} of {count} events for {topic} key {key} arrived; all topics seen: {string.Join(", ", Events.Select(e => e.Topic).Distinct())}");
+            await Task.Delay(50);
+        }
+    }
+
+    public void Dispose() { }
+}

@@ -1,0 +1,164 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Insights.Fixtures.Elasticsearch;
+
+/// <summary>
+/// One index: realtime documents (what get sees), the searchable view (what search sees, moved forward by refresh),
+/// delete tombstones that keep external versions for `gc_deletes`, mappings, settings and aliases.
+/// Not thread-safe: the cluster serialises access.
+/// </summary>
+public sealed class FakeIndex
+{
+    public const long PrimaryTerm = 1;
+
+    private readonly Dictionary<string, StoredDocument> _live = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StoredDocument> _searchable = new(StringComparer.Ordinal);
+    // Ids written since the last refresh; null marks a delete.
+    private readonly Dictionary<string, StoredDocument?> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long Version, DateTime DeletedAt)> _tombstones = new(StringComparer.Ordinal);
+    private readonly TimeProvider _clock;
+    private readonly TimeSpan _gcDeletes;
+    private long _nextSeqNo;
+
+    public FakeIndex(string name, JsonObject settings, JsonObject mappings, TimeProvider clock, TimeSpan gcDeletes)
+    {
+        Name = name;
+        Settings = settings;
+        Mappings = mappings;
+        FieldTypes = new FieldTypes(mappings);
+        _clock = clock;
+        _gcDeletes = gcDeletes;
+    }
+
+    public string Name { get; }
+    public string Uuid => UuidOf(Name);
+    public JsonObject Settings { get; }
+    public JsonObject Mappings { get; }
+    public FieldTypes FieldTypes { get; }
+    public Dictionary<string, AliasSettings> Aliases { get; } = new(StringComparer.Ordinal);
+    public IEnumerable<StoredDocument> Searchable => _searchable.Values;
+    public int SearchableCount => _searchable.Count;
+
+    /// <summary>A stable made-up UUID per index name, as errors and index metadata carry one.</summary>
+    public static string UuidOf(string index) =>
+        Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(index)), 0, 16).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    public StoredDocument? Get(string id) => _live.GetValueOrDefault(id);
+
+    public void Refresh()
+    {
+        foreach (var (id, document) in _pending)
+        {
+            if (document is null) _searchable.Remove(id);
+            else _searchable[id] = document;
+        }
+        _pending.Clear();
+    }
+
+    public WriteOutcome Index(string id, JsonObject source, WriteConditions conditions, bool createOnly)
+    {
+        var existing = _live.GetValueOrDefault(id);
+        if (createOnly)
+        {
+            if (conditions.IsExternal)
+                throw ElasticsearchError.ActionValidation("create operations only support internal versioning. use index instead");
+            if (existing is not null)
+                throw ElasticsearchError.VersionConflict(Name, id, $"document already exists (current version [{existing.Version}])");
+        }
+        var version = NextVersion(id, existing, conditions);
+        Store(new StoredDocument(id, source, version, _nextSeqNo++));
+        return existing is null ? new("created", version, _nextSeqNo - 1, 201) : new("updated", version, _nextSeqNo - 1, 200);
+    }
+
+    public WriteOutcome Update(string id, JsonObject? partial, JsonObject? upsert, bool docAsUpsert, bool detectNoop, WriteConditions conditions)
+    {
+        if (conditions.Version is not null)
+            throw ElasticsearchError.ActionValidation(conditions.IsExternal
+                ? $"version type [{conditions.VersionType.ToUpperInvariant()}] is not supported by the update API"
+                : "internal versioning can not be used for optimistic concurrency control. Please use `if_seq_no` and `if_primary_term` instead");
+        var existing = _live.GetValueOrDefault(id);
+        CheckSequence(id, existing, conditions);
+        if (existing is null)
+        {
+            var inserted = docAsUpsert ? partial : upsert;
+            if (inserted is null)
+                throw new ElasticsearchError(404, "document_missing_exception", $"[{id}]: document missing",
+                    new JsonObject { ["index_uuid"] = Uuid, ["shard"] = "0", ["index"] = Name });
+            var version = NextVersion(id, null, WriteConditions.None);
+            Store(new StoredDocument(id, (JsonObject)inserted.DeepClone(), version, _nextSeqNo++));
+            return new("created", version, _nextSeqNo - 1, 201);
+        }
+        var merged = (JsonObject)existing.Source.DeepClone();
+        if (partial is not null) JsonMerge.Into(merged, partial);
+        if (detectNoop && JsonNode.DeepEquals(merged, existing.Source))
+            return new("noop", existing.Version, existing.SeqNo, 200);
+        Store(new StoredDocument(id, merged, existing.Version + 1, _nextSeqNo++));
+        return new("updated", existing.Version + 1, _nextSeqNo - 1, 200);
+    }
+
+    public WriteOutcome Delete(string id, WriteConditions conditions)
+    {
+        var existing = _live.GetValueOrDefault(id);
+        var version = NextVersion(id, existing, conditions);
+        var seqNo = _nextSeqNo++;
+        _tombstones[id] = (version, _clock.GetUtcNow().UtcDateTime);
+        if (existing is null) return new("not_found", version, seqNo, 404);
+        _live.Remove(id);
+        _pending[id] = null;
+        return new("deleted", version, seqNo, 200);
+    }
+
+    private void Store(StoredDocument document)
+    {
+        _live[document.Id] = document;
+        _pending[document.Id] = document;
+        _tombstones.Remove(document.Id);
+    }
+
+    private long NextVersion(string id, StoredDocument? existing, WriteConditions conditions)
+    {
+        CheckSequence(id, existing, conditions);
+        var current = existing?.Version ?? LiveTombstone(id);
+        if (!conditions.IsExternal)
+        {
+            if (conditions.Version is not null)
+                throw ElasticsearchError.ActionValidation(
+                    "internal versioning can not be used for optimistic concurrency control. Please use `if_seq_no` and `if_primary_term` instead");
+            return (current ?? 0) + 1;
+        }
+        if (conditions.Version is not { } version || version < 0)
+            throw ElasticsearchError.ActionValidation($"illegal version value [{conditions.Version}] for version type [{conditions.VersionType.ToUpperInvariant()}]");
+        if (current is { } stored)
+        {
+            var gte = conditions.VersionType == "external_gte";
+            if (gte ? version < stored : version <= stored)
+                throw ElasticsearchError.VersionConflict(Name, id,
+                    $"current version [{stored}] is {(gte ? "higher than" : "higher or equal to")} the one provided [{version}]");
+        }
+        return version;
+    }
+
+    private void CheckSequence(string id, StoredDocument? existing, WriteConditions conditions)
+    {
+        if (conditions.IfSeqNo is not { } seqNo) return;
+        var term = conditions.IfPrimaryTerm ?? PrimaryTerm;
+        if (existing is null)
+            throw ElasticsearchError.VersionConflict(Name, id, $"required seqNo [{seqNo}], primary term [{term}] but no document was found");
+        if (existing.SeqNo != seqNo || term != PrimaryTerm)
+            throw ElasticsearchError.VersionConflict(Name, id,
+                $"required seqNo [{seqNo}], primary term [{term}]. current document has seqNo [{existing.SeqNo}] and primary term [{PrimaryTerm}]");
+    }
+
+    private long? LiveTombstone(string id)
+    {
+        if (!_tombstones.TryGetValue(id, out var tombstone)) return null;
+        if (_clock.GetUtcNow().UtcDateTime - tombstone.DeletedAt <= _gcDeletes) return tombstone.Version;
+        _tombstones.Remove(id);
+        return null;
+    }
+}
+
+/// <summary>An alias on one index; <see cref="IsWriteIndex"/> null means "not said".</summary>
+public sealed record AliasSettings(bool? IsWriteIndex);

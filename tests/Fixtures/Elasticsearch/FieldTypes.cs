@@ -1,0 +1,42 @@
+using System.Text.Json.Nodes;
+
+namespace Insights.Fixtures.Elasticsearch;
+
+public enum NumericForm { None, Number, Date, Boolean }
+
+/// <summary>
+/// The field types an index's mappings declare, flattened to dotted paths (`properties` nesting and multi-field
+/// `fields`). The fake uses them only to compare values; it does not enforce or coerce documents against them.
+/// </summary>
+public sealed class FieldTypes
+{
+    private readonly Dictionary<string, string> _types = new(StringComparer.Ordinal);
+
+    public FieldTypes(JsonObject? mappings)
+    {
+        if (mappings?["properties"] is JsonObject properties) Collect(properties, "");
+    }
+
+    public string? TypeOf(string path) => _types.GetValueOrDefault(path);
+
+    public static NumericForm Numeric(string type) => type switch
+    {
+        "long" or "integer" or "short" or "byte" or "double" or "float" or "half_float" or "scaled_float"
+            or "unsigned_long" or "rank_feature" => NumericForm.Number,
+        "date" or "date_nanos" => NumericForm.Date,
+        "boolean" => NumericForm.Boolean,
+        _ => NumericForm.None,
+    };
+
+    private void Collect(JsonObject properties, string prefix)
+    {
+        foreach (var (name, definition) in properties)
+        {
+            if (definition is not JsonObject field) continue;
+            var path = prefix + name;
+            if (field["type"]?.GetValue<string>() is { } type) _types[path] = type;
+            if (field["properties"] is JsonObject children) Collect(children, path + ".");
+            if (field["fields"] is JsonObject multiFields) Collect(multiFields, path + ".");
+        }
+    }
+}

@@ -1,0 +1,145 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Insights.Fixtures.Elasticsearch;
+
+/// <summary>A matching document with its index and score, as search collects them.</summary>
+public sealed record SearchHit(FakeIndex Index, StoredDocument Document, double Score);
+
+/// <summary>
+/// ES sort: fields asc/desc (multi-valued fields by min for asc, max for desc unless `mode` says otherwise;
+/// missing values last unless `missing` says otherwise), `_score` (desc by default) and `_doc`. Ties fall back
+/// to index then write order, standing in for ES's shard and Lucene doc order.
+/// </summary>
+public sealed class SearchSort : IComparer<SearchHit>
+{
+    private readonly List<SortKey> _keys;
+
+    private SearchSort(List<SortKey> keys) => _keys = keys;
+
+    public static readonly SearchSort ByScore = new([new SortKey("_score", Descending: true, null, null)]);
+
+    /// <summary>Whether this is the default score order (hits then carry `_score` and no `sort` values).</summary>
+    public bool IsDefault => ReferenceEquals(this, ByScore);
+    public bool UsesScore => _keys.Any(k => k.Field == "_score");
+
+    public static SearchSort FromBody(JsonNode? node)
+    {
+        if (node is null) return ByScore;
+        var items = node is JsonArray array ? array.ToList() : [node];
+        return new SearchSort(items.Select(Key).ToList());
+    }
+
+    /// <summary>The URL form: `sort=field:desc,other`.</summary>
+    public static SearchSort? FromQuery(string? value)
+    {
+        if (string.IsNullOrEmpty(value)) return null;
+        return new SearchSort(value.Split(',').Select(part =>
+        {
+            var pieces = part.Split(':');
+            return pieces.Length == 1
+                ? new SortKey(pieces[0], pieces[0] == "_score", null, null)
+                : new SortKey(pieces[0], Order(pieces[1]), null, null);
+        }).ToList());
+    }
+
+    public int Compare(SearchHit? x, SearchHit? y)
+    {
+        foreach (var key in _keys)
+        {
+            var result = key.Field switch
+            {
+                "_score" => x!.Score.CompareTo(y!.Score),
+                "_doc" => x!.Document.SeqNo.CompareTo(y!.Document.SeqNo),
+                _ => CompareField(key, x!, y!),
+            };
+            if (key.Field is "_score" or "_doc" && key.Descending) result = -result;
+            if (result != 0) return result;
+        }
+        var byIndex = string.CompareOrdinal(x!.Index.Name, y!.Index.Name);
+        return byIndex != 0 ? byIndex : x.Document.SeqNo.CompareTo(y.Document.SeqNo);
+    }
+
+    public JsonArray SortValues(SearchHit hit)
+    {
+        var values = new JsonArray();
+        foreach (var key in _keys)
+        {
+            values.Add(key.Field switch
+            {
+                "_score" => JsonValue.Create(hit.Score),
+                "_doc" => JsonValue.Create(hit.Document.SeqNo),
+                _ => Pick(key, hit) is { } value ? value.SortJson(hit.Index.FieldTypes.TypeOf(key.Field)) : null,
+            });
+        }
+        return values;
+    }
+
+    private static int CompareField(SortKey key, SearchHit x, SearchHit y)
+    {
+        var a = Pick(key, x);
+        var b = Pick(key, y);
+        if (a is null || b is null)
+        {
+            if (a is null && b is null) return 0;
+            var missingFirst = key.Missing == "_first";
+            return a is null ? (missingFirst ? -1 : 1) : (missingFirst ? 1 : -1);
+        }
+        var result = FieldValue.Compare(a.Value, b.Value, x.Index.FieldTypes.TypeOf(key.Field), key.Field);
+        return key.Descending ? -result : result;
+    }
+
+    private static FieldValue? Pick(SortKey key, SearchHit hit)
+    {
+        var values = hit.Document.ValuesOf(key.Field);
+        if (values.Count == 0)
+            return key.Missing is null or "_last" or "_first" ? null : FieldValue.From(JsonValue.Create(key.Missing));
+        var type = hit.Index.FieldTypes.TypeOf(key.Field);
+        var mode = key.Mode ?? (key.Descending ? "max" : "min");
+        switch (mode)
+        {
+            case "min": return values.Aggregate((m, v) => FieldValue.Compare(v, m, type, key.Field) < 0 ? v : m);
+            case "max": return values.Aggregate((m, v) => FieldValue.Compare(v, m, type, key.Field) > 0 ? v : m);
+            case "sum" or "avg" or "median":
+                var numbers = values.Select(v => FieldValue.AsNumber(v, key.Field)).Order().ToList();
+                var number = mode switch
+                {
+                    "sum" => numbers.Sum(),
+                    "avg" => numbers.Average(),
+                    _ => numbers[numbers.Count / 2],
+                };
+                return new FieldValue(FieldKind.Number, number, number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            default:
+                throw ElasticsearchError.Parsing($"[sort] unknown mode [{mode}]");
+        }
+    }
+
+    private static SortKey Key(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                var field = value.GetValue<string>();
+                return new SortKey(field, field == "_score", null, null);
+            case JsonObject { Count: 1 } obj:
+                var (name, spec) = obj.First();
+                if (spec is JsonValue order) return new SortKey(name, Order(order.GetValue<string>()), null, null);
+                if (spec is not JsonObject options) break;
+                foreach (var key in options.Select(p => p.Key))
+                    if (key is not ("order" or "missing" or "mode" or "unmapped_type" or "numeric_type" or "format"))
+                        throw ElasticsearchError.Parsing($"[sort] option [{key}] is not supported by the Elasticsearch fake");
+                var descending = options["order"] is { } o ? Order(o.GetValue<string>()) : name == "_score";
+                return new SortKey(name, descending, options["missing"]?.ToString(), options["mode"]?.GetValue<string>());
+        }
+        throw ElasticsearchError.Parsing($"[sort] malformed sort element [{node?.ToJsonString()}]");
+    }
+
+    private static bool Order(string order) => order switch
+    {
+        "asc" => false,
+        "desc" => true,
+        _ => throw ElasticsearchError.IllegalArgument($"Unknown SortOrder [{order}]"),
+    };
+
+    private sealed record SortKey(string Field, bool Descending, string? Missing, string? Mode);
+}

@@ -1,0 +1,108 @@
+using Insights.Propensity.Collective;
+using Insights.Propensity.Members;
+using static Insights.Propensity.Tests.TestCatalog;
+
+namespace Insights.Propensity.Tests.Collective;
+
+public class CollectiveStateTests
+{
+    private static readonly byte Cell = AudienceCell.Of('F', 30);
+
+    /// <summary>Members see movies in the given orders, one day apart, through member and collective state.</summary>
+    private static (CollectiveState Collective, Dictionary<int, MemberState> Members) Replay(params int[][] histories)
+    {
+        var collective = new CollectiveState(Settings);
+        var members = new Dictionary<int, MemberState>();
+        long ticket = 1;
+        for (var m = 0; m < histories.Length; m++)
+        {
+            var member = members[m] = new MemberState(m, 3, Cell);
+            for (var i = 0; i < histories[m].Length; i++)
+            {
+                var change = member.Apply(new TicketEvent(ticket++, m, histories[m][i], Start + i * Day), GenreAction, Settings);
+                collective.Apply(CoAttendance.From(member, change));
+            }
+        }
+        return (collective, members);
+    }
+
+    [Fact]
+    public void Movies_seen_by_the_same_members_become_co_attendance_neighbours()
+    {
+        var (collective, _) = Replay([1, 2], [1, 2], [1, 3]);
+
+        var neighbours = collective.CoAttendanceNeighbours(1).ToArray();
+
+        Assert.Equal([2, 3], neighbours.Select(n => n.MovieId));
+        // cosine: 2 shared / sqrt(3 * 2) for movie 2, 1 / sqrt(3 * 1) for movie 3
+        Assert.Equal(2 / MathF.Sqrt(6), neighbours[0].Weight, 5);
+        Assert.Equal(1 / MathF.Sqrt(3), neighbours[1].Weight, 5);
+    }
+
+    [Fact]
+    public void Follow_neighbours_are_directed_and_weighted_by_gap()
+    {
+        var (collective, _) = Replay([1, 2, 3]);
+
+        var afterOne = collective.FollowNeighbours(1).ToArray();
+
+        Assert.Equal([2, 3], afterOne.Select(n => n.MovieId));
+        Assert.True(afterOne[0].Weight > afterOne[1].Weight, "the next movie outweighs the one after it");
+        Assert.Empty(collective.FollowNeighbours(3).ToArray());
+    }
+
+    [Fact]
+    public void A_refund_retracts_the_collective_contribution()
+    {
+        var (collective, members) = Replay([1, 2]);
+        var member = members[0];
+
+        var change = member.Apply(new TicketEvent(2, 0, 2, Start + Day, IsRefund: true), GenreAction, Settings);
+        collective.Apply(CoAttendance.From(member, change));
+
+        Assert.Empty(collective.CoAttendanceNeighbours(1).ToArray());
+        Assert.Empty(collective.FollowNeighbours(1).ToArray());
+        Assert.Equal(0, collective.Popularity(2, Start + Day).Total);
+        Assert.Equal(1, collective.Popularity(1, Start + Day).Total);
+    }
+
+    [Fact]
+    public void A_replayed_ticket_changes_no_collective_count()
+    {
+        var (collective, members) = Replay([1, 2]);
+        var member = members[0];
+
+        var change = member.Apply(new TicketEvent(2, 0, 2, Start + Day), GenreAction, Settings);
+        collective.Apply(CoAttendance.From(member, change));
+
+        Assert.Equal(1, collective.Popularity(2, Start + Day).Total);
+        Assert.Single(collective.CoAttendanceNeighbours(1).ToArray());
+    }
+
+    [Fact]
+    public void Popularity_windows_count_attendances_ending_at_the_time_asked()
+    {
+        var (collective, _) = Replay([1], [2, 1], [3, 5, 6, 4, 2, 2, 2, 2, 1]);
+        // movie 1 seen on day 0, day 1 and day 8 after Start.
+
+        var onDay8 = collective.Popularity(1, Start + 8 * Day);
+        var onDay1 = collective.Popularity(1, Start + 1 * Day);
+
+        Assert.Equal(3, onDay8.Total);
+        Assert.Equal(1, onDay8.ShortWindow);   // days 2..8
+        Assert.Equal(3, onDay8.LongWindow);    // days -21..8
+        Assert.Equal(2, onDay1.ShortWindow);
+    }
+
+    [Fact]
+    public void Audience_share_shrinks_small_audiences_towards_the_overall_mix()
+    {
+        var (collective, _) = Replay([1], [1], [2]);
+
+        var overall = collective.AudienceShare(Cell);
+        var movie = collective.AudienceShare(1, Cell);
+
+        Assert.True(movie > overall, "every viewer of movie 1 is in the cell, so its share is above the overall share");
+        Assert.True(movie < 1, "two viewers are not proof that everyone in the audience is in the cell");
+    }
+}
