@@ -8,7 +8,7 @@ namespace Insights.Bench;
 /// The movie-side update one ticket causes: attendance count, timeline, audience mix, co-attendance with
 /// each of the member's ~100 earlier movies (both directions) and the gap-weighted follow counts.
 /// </summary>
-[MemoryDiagnoser]
+[MemoryDiagnoser, MedianColumn]
 public class CollectiveUpdateBenchmark
 {
     private const int EventsPerInvoke = 1000;

@@ -8,7 +8,7 @@ namespace Insights.Bench;
 /// The member-side hot path: apply one ticket event to a member's state, then rescore the 50 candidate
 /// movies against the collective view. Reported per event (OperationsPerInvoke).
 /// </summary>
-[MemoryDiagnoser]
+[MemoryDiagnoser, MedianColumn]
 public class MemberEventBenchmark
 {
     private const int EventsPerInvoke = 1000;
@@ -24,6 +24,22 @@ public class MemberEventBenchmark
         world = new SyntheticWorld(members: 2000, eventsPerMember: 100);
         scorer = new PropensityScorer(world.Model, world.Catalog);
         clock = SyntheticWorld.Start + 200L * 86400;
+    }
+
+    /// <summary>Baseline: the same events applied to member state without rescoring.</summary>
+    [Benchmark(Baseline = true, OperationsPerInvoke = EventsPerInvoke)]
+    public int ApplyTicketOnly()
+    {
+        var count = 0;
+        for (var i = 0; i < EventsPerInvoke; i++)
+        {
+            var member = world.MemberStates[random.Next(world.MemberStates.Count)];
+            var movie = SyntheticWorld.PopularMovie(random);
+            clock += 7;
+            member.Apply(new TicketEvent(world.NextTicket++, member.MemberId, movie, clock), world.Catalog.Find(movie)!.Genres, world.Settings);
+            count += member.Count;
+        }
+        return count;
     }
 
     [Benchmark(OperationsPerInvoke = EventsPerInvoke)]

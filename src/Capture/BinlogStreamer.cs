@@ -39,6 +39,25 @@ public sealed class BinlogStreamer(CaptureOptions options, ChangeEventFactory ev
         await connection.ExecuteAsync("SET @master_heartbeat_period = 5000000000", ct);
         await connection.RegisterReplicaAsync(options.ServerId, ct);
         await connection.StartDumpAsync(options.ServerId, "", 4, ct);
+        return await ReadAsync(connection, checksummed, ct);
+    }
+
+    /// <summary>
+    /// Reads the binlog from the start of <paramref name="file"/> to its current end and stops (for benches
+    /// and checks): the same decoding and event building as streaming.
+    /// </summary>
+    public async Task ReadToEndAsync(string file, bool checksummed, CancellationToken ct)
+    {
+        var builder = new MySqlConnector.MySqlConnectionStringBuilder(options.ConnectionString);
+        await using var connection = await ReplicationConnection.OpenAsync(builder.Server, (int)builder.Port, builder.UserID, builder.Password, ct);
+        await connection.ExecuteAsync("SET @master_binlog_checksum = @@global.binlog_checksum", ct);
+        await connection.ExecuteAsync("SET @mariadb_slave_capability = 4", ct);
+        await connection.StartDumpAsync(options.ServerId, file, 4, ct, nonBlocking: true);
+        await ReadAsync(connection, checksummed, ct);
+    }
+
+    private async Task<bool> ReadAsync(ReplicationConnection connection, bool checksummed, CancellationToken ct)
+    {
         _tables.Clear();
         _transaction.Clear();
         _gtid = null;

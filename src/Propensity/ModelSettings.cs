@@ -10,7 +10,7 @@ public sealed record ModelSettings
     public double GenreAffinityDecayDays { get; init; } = 60;
 
     /// <summary>How many of the member's newest attendances feed the neighbour features.</summary>
-    public int RecentItems { get; init; } = 20;
+    public int RecentItems { get; init; } = 10;
 
     /// <summary>Weight of an attendance a events back from the newest is exp(-a / RecencyDecayEvents).</summary>
     public double RecencyDecayEvents { get; init; } = 5;

@@ -9,6 +9,10 @@ namespace Insights.Sinks;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = false,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(MemberScoresDocument))]
+[JsonSerializable(typeof(AudienceHit))]
+// The client hands loosely typed parts of responses (get `fields`, hit metadata) to the source serializer too.
+[JsonSerializable(typeof(object))]
+[JsonSerializable(typeof(System.Text.Json.JsonElement))]
 [JsonSerializable(typeof(SnapshotManifest))]
 [JsonSerializable(typeof(AudienceAnswer))]
 [JsonSerializable(typeof(MemberPropensities))]

@@ -122,15 +122,18 @@ public sealed class ReplicationConnection : IAsyncDisposable
         await ExpectOkAsync(ct);
     }
 
-    /// <summary>COM_BINLOG_DUMP from a file position, or with an empty file after SET @slave_connect_state (GTID).</summary>
-    public async Task StartDumpAsync(uint serverId, string file, uint position, CancellationToken ct)
+    /// <summary>
+    /// COM_BINLOG_DUMP from a file position, or with an empty file after SET @slave_connect_state (GTID).
+    /// Non-blocking: the server ends the stream at the end of the binlog instead of waiting for new events.
+    /// </summary>
+    public async Task StartDumpAsync(uint serverId, string file, uint position, CancellationToken ct, bool nonBlocking = false)
     {
         _channel.ResetSequence();
         var name = Encoding.UTF8.GetBytes(file);
         var payload = new byte[1 + 4 + 2 + 4 + name.Length];
         payload[0] = 0x12;
         BinaryPrimitives.WriteUInt32LittleEndian(payload.AsSpan(1), position);
-        BinaryPrimitives.WriteUInt16LittleEndian(payload.AsSpan(5), 0); // blocking: wait for new events
+        BinaryPrimitives.WriteUInt16LittleEndian(payload.AsSpan(5), (ushort)(nonBlocking ? 1 : 0));
         BinaryPrimitives.WriteUInt32LittleEndian(payload.AsSpan(7), serverId);
         name.CopyTo(payload.AsSpan(11));
         await _channel.WriteAsync(payload, ct);

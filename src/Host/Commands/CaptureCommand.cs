@@ -45,7 +45,7 @@ public static class CaptureCommand
             .Build();
     }
 
-    internal static (CaptureOptions Capture, string Bootstrap) ReadOptions(IConfiguration config, bool forceSnapshot)
+    public static (CaptureOptions Capture, string Bootstrap) ReadOptions(IConfiguration config, bool forceSnapshot)
     {
         string Required(string key) => config[key] is { Length: > 0 } value ? value : throw new CommandLineError($"configuration key {key} is missing");
         var connection = Required("MariaDb:CaptureConnectionString");

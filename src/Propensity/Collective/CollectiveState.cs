@@ -27,6 +27,7 @@ public sealed class CollectiveState(ModelSettings settings, double staleness = 0
         var target = Get(update.MovieId);
         target.Count = Math.Max(0, target.Count + sign);
         target.Timeline.Add(DayOf(update.AtSeconds), sign, Math.Max(timelineRetentionDays, settings.LongWindowDays));
+        target.CachedDay = int.MinValue;
         target.AudienceCells[update.AudienceCell] += sign;
         cellTotals[update.AudienceCell] += sign;
         TotalAttendances += sign;
@@ -73,7 +74,12 @@ public sealed class CollectiveState(ModelSettings settings, double staleness = 0
         var stats = Find(movieId);
         if (stats is null) return default;
         var day = DayOf(atSeconds);
-        return new MoviePopularity(stats.Count, stats.Timeline.Window(day, settings.ShortWindowDays), stats.Timeline.Window(day, settings.LongWindowDays));
+        if (stats.CachedDay != day)
+        {
+            (stats.CachedShort, stats.CachedLong) = stats.Timeline.Windows(day, settings.ShortWindowDays, settings.LongWindowDays);
+            stats.CachedDay = day;
+        }
+        return new MoviePopularity(stats.Count, stats.CachedShort, stats.CachedLong);
     }
 
     public double AudienceShare(int movieId, byte audienceCell)
@@ -147,4 +153,5 @@ public sealed class CollectiveState(ModelSettings settings, double staleness = 0
     }
 
     private static int DayOf(long atSeconds) => (int)Math.Floor(atSeconds / DaySeconds);
+
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Insights.Propensity.Members;
 
 namespace Insights.Propensity.Collective;
@@ -13,7 +14,12 @@ public sealed class MovieStatistics
 
     public PopularityTimeline Timeline { get; } = new();
 
-    public float[] AudienceCells { get; } = new float[AudienceCell.Count];
+    // Inline (no separate array) so scoring reads a movie's count, cached windows and audience mix from
+    // one object instead of chasing several references: the scorer touches 50 movies per event.
+    internal AudienceCellCounts AudienceCells;
+
+    /// <summary>Attendances of members in an audience cell.</summary>
+    public float AudienceCount(byte cell) => AudienceCells[cell];
 
     /// <summary>Members who attended both movies (symmetric).</summary>
     public Dictionary<int, float> CoAttendance { get; } = [];
@@ -26,5 +32,16 @@ public sealed class MovieStatistics
     internal Neighbour[] FollowNeighbours = [];
     internal int FollowNeighbourCount;
     internal int UpdatesSinceBuild = int.MaxValue / 2;
+
+    // Popularity windows for one day, valid until the next attendance of this movie.
+    internal int CachedDay = int.MinValue;
+    internal float CachedShort;
+    internal float CachedLong;
     internal float RowWeightAtBuild;
+}
+
+[InlineArray(AudienceCell.Count)]
+internal struct AudienceCellCounts
+{
+    private float first;
 }

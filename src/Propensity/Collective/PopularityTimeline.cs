@@ -38,6 +38,13 @@ public sealed class PopularityTimeline
     /// <summary>Attendances on days in (endDay - windowDays, endDay].</summary>
     public float Window(int endDay, int windowDays) => TotalThrough(endDay) - TotalThrough(endDay - windowDays);
 
+    /// <summary>Two windows ending on the same day, sharing the search for the end.</summary>
+    public (float Short, float Long) Windows(int endDay, int shortDays, int longDays)
+    {
+        var end = TotalThrough(endDay);
+        return (end - TotalThrough(endDay - shortDays), end - TotalThrough(endDay - longDays));
+    }
+
     private float TotalThrough(int day)
     {
         var i = UpperBound(day);

@@ -69,8 +69,8 @@ public sealed class FeatureExtractor
             var movie = catalog.Find(movieId);
             row[FeatureNames.GenreAffinity] = movie is null ? 0 : GenreCosine(movie.Genres, genreCount, affinityNorm);
             var releaseAge = movie?.ReleaseDay is { } release ? Math.Max(0, nowDay - release) : UnknownReleaseAgeDays;
-            row[FeatureNames.ReleaseAge] = (float)Math.Log(1 + releaseAge);
-            row[FeatureNames.AudienceMatch] = cell == AudienceCell.Unknown ? 0 : (float)Math.Log(view.AudienceShare(movieId, cell) / cellShare);
+            row[FeatureNames.ReleaseAge] = MathF.Log(1 + (float)releaseAge);
+            row[FeatureNames.AudienceMatch] = cell == AudienceCell.Unknown ? 0 : MathF.Log((float)(view.AudienceShare(movieId, cell) / cellShare));
             row[FeatureNames.MemberFrequency] = frequency;
             row[FeatureNames.MemberIdleDays] = idleDays;
         }

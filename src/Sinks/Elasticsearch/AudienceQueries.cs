@@ -1,5 +1,6 @@
 using System.Globalization;
 using Elastic.Clients.Elasticsearch;
+using Elastic.Clients.Elasticsearch.Core.Search;
 using Elastic.Clients.Elasticsearch.QueryDsl;
 using Insights.Contracts.Scores;
 
@@ -24,7 +25,7 @@ public sealed class AudienceQueries(ElasticsearchClient client, ElasticsearchSet
         var filters = new List<Query>();
         if (query.AgeBand is { } age) filters.Add(new TermQuery("age_band", age));
         if (query.Gender is { } gender) filters.Add(new TermQuery("gender", gender));
-        var response = await client.SearchAsync<MemberScoresDocument>(new SearchRequest(settings.Alias)
+        var response = await client.SearchAsync<AudienceHit>(new SearchRequest(settings.Alias)
         {
             Query = new BoolQuery
             {
@@ -34,13 +35,13 @@ public sealed class AudienceQueries(ElasticsearchClient client, ElasticsearchSet
             Size = query.Top,
             Sort = [new SortOptions { Score = new ScoreSort { Order = SortOrder.Desc } }],
             Source = new SourceConfig(new SourceFilter { Includes = new[] { "member_id", "age_band", "gender", "audience." + query.MovieId } }),
-            TrackTotalHits = new Elastic.Clients.Elasticsearch.Core.Search.TrackHits(false),
+            TrackTotalHits = new TrackHits(false),
         }, ct);
         ScoreIndex.EnsureValid(response, $"audience query for movie {query.MovieId}");
         var key = query.MovieId.ToString(CultureInfo.InvariantCulture);
         return response.Hits
-            .Where(h => h.Source is not null && h.Source.Audience.ContainsKey(key))
-            .Select(h => new AudienceMember(h.Source!.MemberId, h.Source.Audience[key], h.Source.AgeBand, h.Source.Gender))
+            .Where(h => h.Source?.Audience is { } audience && audience.ContainsKey(key))
+            .Select(h => new AudienceMember(h.Source!.MemberId, h.Source.Audience![key], h.Source.AgeBand, h.Source.Gender))
             // The index keeps rank features at ~0.4% precision; the exact scores decide the order returned.
             .OrderByDescending(m => m.Score).ThenBy(m => m.MemberId)
             .TakeWhile(m => query.MinScore is not { } floor || m.Score >= floor)
@@ -62,6 +63,9 @@ public sealed class AudienceQueries(ElasticsearchClient client, ElasticsearchSet
 
 /// <summary>The audience question: top N members for a movie, optionally above a score and within demographics.</summary>
 public sealed record AudienceQuery(int MovieId, int Top, double? MinScore = null, string? AgeBand = null, string? Gender = null);
+
+/// <summary>The part of a member document an audience query fetches (`_source` filtered to one feature).</summary>
+public sealed record AudienceHit(long MemberId, string? AgeBand, string? Gender, Dictionary<string, float>? Audience);
 
 /// <summary>One member of an audience; the score is the stored rank feature (single precision).</summary>
 public sealed record AudienceMember(long MemberId, double Score, string? AgeBand, string? Gender);

@@ -11,7 +11,7 @@ public enum BulkItemOutcome
     AlreadyNewer,
     /// <summary>A delete of a document that does not exist (404): the member is gone, success.</summary>
     AlreadyGone,
-    /// <summary>Overload or a node problem (429, 5xx): send this item again.</summary>
+    /// <summary>Overload or an unavailable node (429, 502-504, see <see cref="TransientFailure"/>): send this item again.</summary>
     Retry,
     /// <summary>Elasticsearch refuses the item itself (mapping error, bad request): retrying cannot help.</summary>
     Rejected,
@@ -24,7 +24,7 @@ public static class BulkItemOutcomes
         >= 200 and < 300 => BulkItemOutcome.Written,
         409 when item.Error?.Type == "version_conflict_engine_exception" => BulkItemOutcome.AlreadyNewer,
         404 when isDelete => BulkItemOutcome.AlreadyGone,
-        429 or >= 500 => BulkItemOutcome.Retry,
+        _ when TransientFailure.IsRetryable(item) => BulkItemOutcome.Retry,
         _ => BulkItemOutcome.Rejected,
     };
 

@@ -45,11 +45,11 @@ public sealed class ScoreIndex(ElasticsearchClient client, ElasticsearchSettings
         }, ct);
         EnsureValid(template, $"putting index template {settings.Alias}");
 
-        var exists = await client.Indices.ExistsAsync(new ExistsRequest(IndexName), ct);
+        var exists = await client.Indices.ExistsAsync(new Elastic.Clients.Elasticsearch.IndexManagement.ExistsRequest(IndexName), ct);
         if (exists.ApiCallDetails.HttpStatusCode == 200) return;
         var created = await client.Indices.CreateAsync(new CreateIndexRequest(IndexName)
         {
-            Aliases = new Dictionary<IndexName, Alias> { [settings.Alias] = new Alias { IsWriteIndex = true } },
+            Aliases = new Dictionary<Name, Alias> { [settings.Alias] = new Alias { IsWriteIndex = true } },
         }, ct);
         // Two sinks starting together may race to create it; the loser sees resource_already_exists.
         if (!created.IsValidResponse && created.ElasticsearchServerError?.Error.Type != "resource_already_exists_exception")

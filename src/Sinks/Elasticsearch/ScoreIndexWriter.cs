@@ -11,8 +11,8 @@ namespace Insights.Sinks.Elasticsearch;
 /// <summary>
 /// Writes score changes to the score alias with bulk requests. Each member document carries the update's
 /// <see cref="Contracts.Scores.ScoreUpdate.Version"/> as an external version, so a stale or repeated update
-/// is refused by Elasticsearch itself (a 409 item, counted as acknowledged). Overload (429), server errors
-/// (5xx) and connection failures are retried without limit, with exponential backoff and jitter, resending only
+/// is refused by Elasticsearch itself (a 409 item, counted as acknowledged). Overload (429), unavailable
+/// nodes (502-504) and connection failures (see <see cref="TransientFailure"/>) are retried without limit, with exponential backoff and jitter, resending only
 /// the items not yet acknowledged; an item Elasticsearch rejects outright fails the write. Returns only when
 /// every change is acknowledged, which is what lets the consumer commit offsets afterwards.
 /// </summary>
@@ -32,8 +32,7 @@ public sealed class ScoreIndexWriter
             .AddRetry(new RetryStrategyOptions<BulkAttempt>
             {
                 ShouldHandle = new PredicateBuilder<BulkAttempt>()
-                    .Handle<HttpRequestException>()
-                    .Handle<TransportException>()
+                    .Handle<Exception>(TransientFailure.IsRetryable)
                     .HandleResult(attempt => attempt.Pending.Count > 0),
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
@@ -90,7 +89,7 @@ public sealed class ScoreIndexWriter
         report.Requests++;
         var response = await _client.BulkAsync(request, ct);
         var status = response.ApiCallDetails.HttpStatusCode;
-        if (status is null or 429 or >= 500)
+        if (status != 200 && TransientFailure.IsRetryable(response))
         {
             var reason = status is null
                 ? $"no answer: {response.ApiCallDetails.OriginalException?.Message ?? "connection failed"}"

@@ -50,7 +50,14 @@ public sealed class ScoreTopicConsumer(KafkaSettings kafka, ElasticsearchSetting
                 var offsets = batch.GroupBy(r => r.Where.TopicPartition)
                     .Select(g => new TopicPartitionOffset(g.Key, g.Max(r => r.Where.Offset.Value) + 1))
                     .ToList();
-                consumer.Commit(offsets);
+                try { consumer.Commit(offsets); }
+                catch (KafkaException e)
+                {
+                    // Partitions revoked by a rebalance meanwhile: their new owner replays these records,
+                    // which is safe because every write is versioned.
+                    _logger.LogWarning("sink: commit after write failed ({Reason}); the records will be replayed", e.Error.Reason);
+                    continue;
+                }
                 Interlocked.Add(ref _committed, batch.Count);
                 _logger.LogInformation("sink: {Records} records -> {Indexed} indexed, {Stale} stale, {Deleted} deleted; committed {Partitions} partitions",
                     batch.Count, report.Indexed, report.Stale, report.Deleted, offsets.Count);

@@ -7,7 +7,7 @@ namespace Insights.Fixtures.Elasticsearch;
 /// `_bulk`: parses the ndjson body as ES does (it must end with a newline; a malformed action line fails the whole
 /// request) and runs each item on its own, reporting per-item results and `errors: true` when any item failed.
 /// </summary>
-public static class BulkExecution
+internal static class BulkExecution
 {
     public static readonly string[] Parameters =
     [

@@ -4,12 +4,12 @@ namespace Insights.Fixtures.Elasticsearch;
 /// A compiled query: whether a document matches and the score it contributes. Scores are simple stand-ins
 /// (1 per matching leaf clause times boost; rank_feature functions computed as ES defines them), not BM25.
 /// </summary>
-public abstract class DocumentQuery
+internal abstract class DocumentQuery
 {
     public abstract bool TryScore(StoredDocument document, out double score);
 }
 
-public sealed class MatchAllQuery(double boost, bool matches) : DocumentQuery
+internal sealed class AllDocuments(double boost, bool matches) : DocumentQuery
 {
     public override bool TryScore(StoredDocument document, out double score)
     {
@@ -19,7 +19,7 @@ public sealed class MatchAllQuery(double boost, bool matches) : DocumentQuery
 }
 
 /// <summary>A leaf query over one field's values (term, terms, range, exists, ids): matches when any value passes.</summary>
-public sealed class FieldQuery(Func<StoredDocument, bool> predicate, double boost) : DocumentQuery
+internal sealed class FieldPredicate(Func<StoredDocument, bool> predicate, double boost) : DocumentQuery
 {
     public override bool TryScore(StoredDocument document, out double score)
     {
@@ -28,7 +28,7 @@ public sealed class FieldQuery(Func<StoredDocument, bool> predicate, double boos
     }
 }
 
-public sealed class ConstantScoreQuery(DocumentQuery filter, double boost) : DocumentQuery
+internal sealed class ConstantScore(DocumentQuery filter, double boost) : DocumentQuery
 {
     public override bool TryScore(StoredDocument document, out double score)
     {
@@ -38,7 +38,7 @@ public sealed class ConstantScoreQuery(DocumentQuery filter, double boost) : Doc
 }
 
 /// <summary>ES `bool`: must and should clauses add their scores; filter and must_not only select.</summary>
-public sealed class BoolQuery(
+internal sealed class BooleanCombination(
     IReadOnlyList<DocumentQuery> must, IReadOnlyList<DocumentQuery> filter, IReadOnlyList<DocumentQuery> should,
     IReadOnlyList<DocumentQuery> mustNot, int minimumShouldMatch, double boost) : DocumentQuery
 {
@@ -71,7 +71,7 @@ public sealed class BoolQuery(
 /// ES `rank_feature`: matches documents that have the feature; scores it with saturation S/(S+pivot),
 /// log(scaling_factor+S), sigmoid S^e/(S^e+pivot^e) or linear S, times boost.
 /// </summary>
-public sealed class RankFeatureQuery(string field, Func<double, double> function, double boost) : DocumentQuery
+internal sealed class RankFeatureScore(string field, Func<double, double> function, double boost) : DocumentQuery
 {
     public override bool TryScore(StoredDocument document, out double score)
     {

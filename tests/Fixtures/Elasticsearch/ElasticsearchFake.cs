@@ -50,11 +50,15 @@ public sealed class ElasticsearchFake : IAsyncDisposable
     }
 
     public Uri BaseUri { get; private set; } = null!;
-    public FakeCluster Cluster { get; }
+    internal FakeCluster Cluster { get; }
 
     /// <summary>Requests answered so far, injected failures included.</summary>
     public int RequestCount => _requestCount;
     private int _requestCount;
+
+    /// <summary>Requests that arrived with a compressed body (Content-Encoding gzip or deflate).</summary>
+    public int CompressedRequestCount => _compressedRequestCount;
+    private int _compressedRequestCount;
 
     public static async Task<ElasticsearchFake> StartAsync(TimeProvider? clock = null, TimeSpan? gcDeletes = null)
     {
@@ -109,6 +113,7 @@ public sealed class ElasticsearchFake : IAsyncDisposable
     private async Task HandleAsync(HttpContext context, RequestDelegate next)
     {
         Interlocked.Increment(ref _requestCount);
+        if (context.Request.Headers.ContentEncoding.ToString() is "gzip" or "deflate") Interlocked.Increment(ref _compressedRequestCount);
         context.Response.Headers[WireContract.ProductHeader] = "Elasticsearch";
         if (TryTake(ref _abortNextCount))
         {

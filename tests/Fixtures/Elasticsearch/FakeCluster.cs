@@ -8,7 +8,7 @@ namespace Insights.Fixtures.Elasticsearch;
 /// for reads (indices, aliases, wildcards, comma lists) and for writes (an index, or an alias's one write index).
 /// Callers hold <see cref="Gate"/> for every operation, so each request is atomic.
 /// </summary>
-public sealed class FakeCluster(TimeProvider clock, TimeSpan gcDeletes)
+internal sealed class FakeCluster(TimeProvider clock, TimeSpan gcDeletes)
 {
     private readonly Dictionary<string, FakeIndex> _indices = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IndexTemplate> _templates = new(StringComparer.Ordinal);
@@ -283,5 +283,5 @@ public sealed class FakeCluster(TimeProvider clock, TimeSpan gcDeletes)
 }
 
 /// <summary>A composable index template: patterns, priority, and what it gives new matching indices.</summary>
-public sealed record IndexTemplate(string Name, IReadOnlyList<string> IndexPatterns, long Priority,
+internal sealed record IndexTemplate(string Name, IReadOnlyList<string> IndexPatterns, long Priority,
     JsonObject? Settings, JsonObject? Mappings, JsonObject? Aliases, JsonObject Definition);

@@ -10,7 +10,7 @@ namespace Insights.Fixtures.Elasticsearch;
 /// `_bulk`; single-document index/create/get/delete; `_refresh`; `_search`, `_count`, `_delete_by_query`.
 /// Anything else answers 400 "no handler found", naming the method and path.
 /// </summary>
-public static class FakeEndpoints
+internal static class FakeEndpoints
 {
     public static void Map(IEndpointRouteBuilder app, ElasticsearchFake fake)
     {
@@ -118,7 +118,7 @@ public static class FakeEndpoints
                     result["_seq_no"] = document.SeqNo;
                     result["_primary_term"] = FakeIndex.PrimaryTerm;
                     result["found"] = true;
-                    if (SourceFilter.FromQuery(parameters.Query, SourceFilter.All).Apply(document.Source) is { } source)
+                    if (SourceSelection.FromQuery(parameters.Query, SourceSelection.All).Apply(document.Source) is { } source)
                         result["_source"] = source;
                 }
                 else result["found"] = false;

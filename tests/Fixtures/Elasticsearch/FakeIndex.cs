@@ -9,7 +9,7 @@ namespace Insights.Fixtures.Elasticsearch;
 /// delete tombstones that keep external versions for `gc_deletes`, mappings, settings and aliases.
 /// Not thread-safe: the cluster serialises access.
 /// </summary>
-public sealed class FakeIndex
+internal sealed class FakeIndex
 {
     public const long PrimaryTerm = 1;
 
@@ -161,4 +161,4 @@ public sealed class FakeIndex
 }
 
 /// <summary>An alias on one index; <see cref="IsWriteIndex"/> null means "not said".</summary>
-public sealed record AliasSettings(bool? IsWriteIndex);
+internal sealed record AliasSettings(bool? IsWriteIndex);

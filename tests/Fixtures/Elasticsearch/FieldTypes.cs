@@ -2,13 +2,13 @@ using System.Text.Json.Nodes;
 
 namespace Insights.Fixtures.Elasticsearch;
 
-public enum NumericForm { None, Number, Date, Boolean }
+internal enum NumericForm { None, Number, Date, Boolean }
 
 /// <summary>
 /// The field types an index's mappings declare, flattened to dotted paths (`properties` nesting and multi-field
 /// `fields`). The fake uses them only to compare values; it does not enforce or coerce documents against them.
 /// </summary>
-public sealed class FieldTypes
+internal sealed class FieldTypes
 {
     private readonly Dictionary<string, string> _types = new(StringComparer.Ordinal);
 

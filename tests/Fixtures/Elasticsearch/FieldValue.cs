@@ -4,13 +4,13 @@ using System.Text.Json.Nodes;
 
 namespace Insights.Fixtures.Elasticsearch;
 
-public enum FieldKind { Number, Text, Boolean }
+internal enum FieldKind { Number, Text, Boolean }
 
 /// <summary>
 /// One leaf value of a document (or of a query), kept in the forms the fake compares: a double for numbers,
 /// dates and booleans, the raw text for keywords. A multi-valued field holds several.
 /// </summary>
-public readonly record struct FieldValue(FieldKind Kind, double Number, string Text)
+internal readonly record struct FieldValue(FieldKind Kind, double Number, string Text)
 {
     public static FieldValue? From(JsonNode? node)
     {

@@ -1,7 +1,7 @@
 namespace Insights.Fixtures.Elasticsearch;
 
 /// <summary>Elasticsearch's simple wildcard match (`*` matches any run of characters), used for index expressions and templates.</summary>
-public static class IndexPattern
+internal static class IndexPattern
 {
     public static bool IsWildcard(string pattern) => pattern.Contains('*');
 

@@ -6,7 +6,7 @@ namespace Insights.Fixtures.Elasticsearch;
 /// Index settings in the flat form ES stores them (`index.number_of_shards`: "1"), whether they were sent nested,
 /// dotted or without the `index.` prefix; and back to the nested form ES returns.
 /// </summary>
-public static class IndexSettings
+internal static class IndexSettings
 {
     public static JsonObject Normalize(JsonObject? settings)
     {

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace Insights.Fixtures.Elasticsearch;
 
 /// <summary>Deep merge of JSON objects (template mappings under request mappings): objects merge, other values replace.</summary>
-public static class JsonMerge
+internal static class JsonMerge
 {
     public static void Into(JsonObject target, JsonObject overrides)
     {

@@ -9,7 +9,7 @@ namespace Insights.Fixtures.Elasticsearch;
 /// bool, constant_score, rank_feature) against one index, whose mappings decide how values compare.
 /// Unknown query types fail as ES fails them: 400 parsing_exception.
 /// </summary>
-public sealed class QueryParser(FakeIndex index)
+internal sealed class QueryParser(FakeIndex index)
 {
     // Queries ES has but the fake does not implement: reported as such rather than as "unknown".
     private static readonly HashSet<string> UnsupportedKnown =
@@ -24,14 +24,14 @@ public sealed class QueryParser(FakeIndex index)
 
     public DocumentQuery Parse(JsonNode? node)
     {
-        if (node is null) return new MatchAllQuery(1, matches: true);
+        if (node is null) return new AllDocuments(1, matches: true);
         if (node is not JsonObject query || query.Count != 1)
             throw ElasticsearchError.Parsing("[_na] query malformed, must start with start_object and have exactly one query name");
         var (name, body) = query.First();
         return name switch
         {
-            "match_all" => new MatchAllQuery(Boost(Object(name, body), name, "boost"), matches: true),
-            "match_none" => new MatchAllQuery(0, matches: false),
+            "match_all" => new AllDocuments(Boost(Object(name, body), name, "boost"), matches: true),
+            "match_none" => new AllDocuments(0, matches: false),
             "term" => Term(body),
             "terms" => Terms(body),
             "range" => Range(body),
@@ -60,7 +60,7 @@ public sealed class QueryParser(FakeIndex index)
         }
         var wanted = Scalar("term", value);
         var caseInsensitive = spec is JsonObject o && o["case_insensitive"]?.GetValue<bool>() == true;
-        return new FieldQuery(d => d.ValuesOf(field).Any(v => Equal(v, wanted, field, caseInsensitive)), boost);
+        return new FieldPredicate(d => d.ValuesOf(field).Any(v => Equal(v, wanted, field, caseInsensitive)), boost);
     }
 
     private DocumentQuery Terms(JsonNode? node)
@@ -73,7 +73,7 @@ public sealed class QueryParser(FakeIndex index)
         if (list is not JsonArray array)
             throw ElasticsearchError.Parsing("[terms] query does not support terms lookup in the Elasticsearch fake; pass an array of values");
         var wanted = array.Select(v => Scalar("terms", v)).ToList();
-        return new FieldQuery(d => d.ValuesOf(field).Any(v => wanted.Any(w => Equal(v, w, field, false))), boost);
+        return new FieldPredicate(d => d.ValuesOf(field).Any(v => wanted.Any(w => Equal(v, w, field, false))), boost);
     }
 
     private DocumentQuery Range(JsonNode? node)
@@ -95,7 +95,7 @@ public sealed class QueryParser(FakeIndex index)
         Bound("gte", c => c >= 0);
         Bound("lt", c => c < 0);
         Bound("lte", c => c <= 0);
-        return new FieldQuery(d => d.ValuesOf(field).Any(v => bounds.All(b => b.Accept(FieldValue.Compare(v, b.Bound, type, field)))),
+        return new FieldPredicate(d => d.ValuesOf(field).Any(v => bounds.All(b => b.Accept(FieldValue.Compare(v, b.Bound, type, field)))),
             Boost(options, "range", "boost"));
     }
 
@@ -104,7 +104,7 @@ public sealed class QueryParser(FakeIndex index)
         var body = Object("exists", node);
         CheckKeys(body, "exists", "field", "boost", "_name");
         var field = body["field"]?.GetValue<string>() ?? throw ElasticsearchError.Parsing("[exists] must be provided with a [field]");
-        return new FieldQuery(d => d.HasField(field), Boost(body, "exists", "boost"));
+        return new FieldPredicate(d => d.HasField(field), Boost(body, "exists", "boost"));
     }
 
     private static DocumentQuery Ids(JsonNode? node)
@@ -113,7 +113,7 @@ public sealed class QueryParser(FakeIndex index)
         CheckKeys(body, "ids", "values", "boost", "_name");
         var ids = (body["values"] as JsonArray ?? throw ElasticsearchError.Parsing("[ids] requires [values]"))
             .Select(v => v!.ToString()).ToHashSet(StringComparer.Ordinal);
-        return new FieldQuery(d => ids.Contains(d.Id), Boost(body, "ids", "boost"));
+        return new FieldPredicate(d => ids.Contains(d.Id), Boost(body, "ids", "boost"));
     }
 
     private DocumentQuery Bool(JsonNode? node)
@@ -133,14 +133,14 @@ public sealed class QueryParser(FakeIndex index)
         var minimum = body["minimum_should_match"] is { } spec
             ? MinimumShouldMatch(spec, should.Count)
             : should.Count > 0 && must.Count == 0 && filter.Count == 0 ? 1 : 0;
-        return new BoolQuery(must, filter, should, mustNot, minimum, Boost(body, "bool", "boost"));
+        return new BooleanCombination(must, filter, should, mustNot, minimum, Boost(body, "bool", "boost"));
     }
 
     private DocumentQuery ConstantScore(JsonNode? node)
     {
         var body = Object("constant_score", node);
         CheckKeys(body, "constant_score", "filter", "boost", "_name");
-        return new ConstantScoreQuery(Parse(body["filter"] ?? throw ElasticsearchError.Parsing("[constant_score] requires a 'filter' element")),
+        return new ConstantScore(Parse(body["filter"] ?? throw ElasticsearchError.Parsing("[constant_score] requires a 'filter' element")),
             Boost(body, "constant_score", "boost"));
     }
 
@@ -162,7 +162,7 @@ public sealed class QueryParser(FakeIndex index)
             "sigmoid" => Sigmoid(Option("pivot"), Option("exponent")),
             _ => s => s,
         };
-        return new RankFeatureQuery(field, score, Boost(body, "rank_feature", "boost"));
+        return new RankFeatureScore(field, score, Boost(body, "rank_feature", "boost"));
     }
 
     private static Func<double, double> Saturation(double pivot) => s => s / (s + pivot);

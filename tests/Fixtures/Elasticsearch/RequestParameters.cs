@@ -7,7 +7,7 @@ namespace Insights.Fixtures.Elasticsearch;
 /// URL parameters of one endpoint. As in ES, a parameter the endpoint does not know is a 400 naming it;
 /// parameters ES knows but the fake cannot honour are refused rather than silently ignored.
 /// </summary>
-public sealed class RequestParameters
+internal sealed class RequestParameters
 {
     private static readonly string[] Global = ["pretty", "human", "error_trace"];
     private static readonly string[] Unsupported = ["filter_path", "q", "scroll", "pipeline", "search_type_unsupported"];

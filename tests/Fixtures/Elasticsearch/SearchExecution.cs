@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace Insights.Fixtures.Elasticsearch;
 
 /// <summary>`_search`, `_count` and `_delete_by_query` over the searchable (refreshed) documents of the resolved indices.</summary>
-public static class SearchExecution
+internal static class SearchExecution
 {
     public static readonly string[] SearchParameters =
     [
@@ -49,7 +49,7 @@ public static class SearchExecution
             throw ElasticsearchError.IllegalArgument(
                 $"Result window is too large, from + size must be less than or equal to: [{window}] but was [{from + size}]. See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the [index.max_result_window] index level setting.");
         var sort = SearchSort.FromQuery(parameters.String("sort")) ?? SearchSort.FromBody(body?["sort"]);
-        var source = SourceFilter.FromQuery(parameters.Query, SourceFilter.FromBody(body?["_source"]));
+        var source = SourceSelection.FromQuery(parameters.Query, SourceSelection.FromBody(body?["_source"]));
         var minScore = parameters.String("min_score") is { } ms ? double.Parse(ms, System.Globalization.CultureInfo.InvariantCulture)
             : body?["min_score"]?.GetValue<double>();
 

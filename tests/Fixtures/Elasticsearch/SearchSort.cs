@@ -4,14 +4,14 @@ using System.Text.Json.Nodes;
 namespace Insights.Fixtures.Elasticsearch;
 
 /// <summary>A matching document with its index and score, as search collects them.</summary>
-public sealed record SearchHit(FakeIndex Index, StoredDocument Document, double Score);
+internal sealed record SearchHit(FakeIndex Index, StoredDocument Document, double Score);
 
 /// <summary>
 /// ES sort: fields asc/desc (multi-valued fields by min for asc, max for desc unless `mode` says otherwise;
 /// missing values last unless `missing` says otherwise), `_score` (desc by default) and `_doc`. Ties fall back
 /// to index then write order, standing in for ES's shard and Lucene doc order.
 /// </summary>
-public sealed class SearchSort : IComparer<SearchHit>
+internal sealed class SearchSort : IComparer<SearchHit>
 {
     private readonly List<SortKey> _keys;
 

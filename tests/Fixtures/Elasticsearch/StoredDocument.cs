@@ -6,7 +6,7 @@ namespace Insights.Fixtures.Elasticsearch;
 /// One version of a document: its source as sent, and its leaf values flattened to dotted paths once at write
 /// time so queries do not walk JSON. Arrays of objects are flattened too (no `nested` semantics).
 /// </summary>
-public sealed class StoredDocument
+internal sealed class StoredDocument
 {
     public StoredDocument(string id, JsonObject source, long version, long seqNo)
     {

@@ -9,7 +9,7 @@ namespace Insights.Fixtures.Elasticsearch;
 /// content negotiation (the response Content-Type equals the request's Accept, compatible-with 8 or 9 only),
 /// supported request Content-Types, matching compatible versions, and gzip/deflate request bodies.
 /// </summary>
-public static class WireContract
+internal static class WireContract
 {
     public const string ProductHeader = "X-Elastic-Product";
     private const string ResponseTypeKey = "insights.fake.response-type";

@@ -1,7 +1,7 @@
 namespace Insights.Fixtures.Elasticsearch;
 
 /// <summary>The concurrency parameters of one write: `version` + `version_type`, or `if_seq_no` + `if_primary_term`.</summary>
-public sealed record WriteConditions(long? Version, string VersionType, long? IfSeqNo, long? IfPrimaryTerm)
+internal sealed record WriteConditions(long? Version, string VersionType, long? IfSeqNo, long? IfPrimaryTerm)
 {
     public static readonly WriteConditions None = new(null, "internal", null, null);
 
@@ -9,4 +9,4 @@ public sealed record WriteConditions(long? Version, string VersionType, long? If
 }
 
 /// <summary>What a write did, reported per item as ES does: result, version, sequence number and HTTP status.</summary>
-public sealed record WriteOutcome(string Result, long Version, long SeqNo, int Status);
+internal sealed record WriteOutcome(string Result, long Version, long SeqNo, int Status);

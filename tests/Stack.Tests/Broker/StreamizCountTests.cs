@@ -55,17 +55,24 @@ public sealed class StreamizCountTests(CountTopics broker) : IClassFixture<Count
 
             using var stream = new KafkaStream(builder.Build(), config);
             var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            stream.StateChanged += (_, now) => { if (now == KafkaStream.State.RUNNING) running.TrySetResult(); };
+            var lastState = "CREATED";
+            stream.StateChanged += (_, now) =>
+            {
+                lastState = now.ToString();
+                if (now == KafkaStream.State.RUNNING) running.TrySetResult();
+                if (now == KafkaStream.State.ERROR) running.TrySetException(new InvalidOperationException("Streamiz went to ERROR while starting (its log names the cause, e.g. a topic missing from the manifest)"));
+            };
             // Streamiz retries a failed CreateTopics for ~11 minutes: a start-up that hangs must fail fast.
             using var startup = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             try
             {
-                await stream.StartAsync(startup.Token).WaitAsync(startup.Token);
+                var start = stream.StartAsync(startup.Token);
+                _ = start.ContinueWith(t => running.TrySetException(t.Exception!.InnerExceptions), TaskContinuationOptions.OnlyOnFaulted);
                 await running.Task.WaitAsync(startup.Token);
             }
             catch (OperationCanceledException) when (startup.IsCancellationRequested)
             {
-                Assert.Fail($"Streamiz not RUNNING after 60 s (state {stream.State}): is every topic it needs in the manifest?");
+                Assert.Fail($"Streamiz not RUNNING after 60 s (last state {lastState}): is every topic it needs in the manifest?");
             }
 
             var counted = await ReadLatestCountsAsync(expected, TimeSpan.FromSeconds(60));

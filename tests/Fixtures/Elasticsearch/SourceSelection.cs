@@ -8,14 +8,14 @@ namespace Insights.Fixtures.Elasticsearch;
 /// ES `_source` filtering: false drops the source; include and exclude patterns (with `*`) select fields by dotted path.
 /// From a search body (`_source`: bool, string, array or {includes, excludes}) or from query parameters.
 /// </summary>
-public sealed class SourceFilter
+internal sealed class SourceSelection
 {
-    public static readonly SourceFilter All = new(true, [], []);
+    public static readonly SourceSelection All = new(true, [], []);
 
     private readonly string[] _includes;
     private readonly string[] _excludes;
 
-    private SourceFilter(bool enabled, string[] includes, string[] excludes)
+    private SourceSelection(bool enabled, string[] includes, string[] excludes)
     {
         Enabled = enabled;
         _includes = includes;
@@ -24,26 +24,26 @@ public sealed class SourceFilter
 
     public bool Enabled { get; }
 
-    public static SourceFilter FromBody(JsonNode? node) => node switch
+    public static SourceSelection FromBody(JsonNode? node) => node switch
     {
         null => All,
         JsonValue value when value.GetValueKind() is JsonValueKind.True or JsonValueKind.False =>
-            value.GetValue<bool>() ? All : new SourceFilter(false, [], []),
-        JsonValue value => new SourceFilter(true, [value.GetValue<string>()], []),
-        JsonArray array => new SourceFilter(true, Strings(array), []),
-        JsonObject obj => new SourceFilter(true, Strings(obj["includes"] ?? obj["include"]), Strings(obj["excludes"] ?? obj["exclude"])),
+            value.GetValue<bool>() ? All : new SourceSelection(false, [], []),
+        JsonValue value => new SourceSelection(true, [value.GetValue<string>()], []),
+        JsonArray array => new SourceSelection(true, Strings(array), []),
+        JsonObject obj => new SourceSelection(true, Strings(obj["includes"] ?? obj["include"]), Strings(obj["excludes"] ?? obj["exclude"])),
         _ => throw ElasticsearchError.Parsing("[_source] must be a boolean, string, array or object"),
     };
 
-    public static SourceFilter FromQuery(IQueryCollection query, SourceFilter fallback)
+    public static SourceSelection FromQuery(IQueryCollection query, SourceSelection fallback)
     {
         string[] Split(string key) => query[key].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)).ToArray();
         var source = query["_source"].ToString();
         var includes = Split("_source_includes");
         var excludes = Split("_source_excludes");
-        if (source is "false") return new SourceFilter(false, [], []);
+        if (source is "false") return new SourceSelection(false, [], []);
         if (source.Length > 0 && source != "true") includes = [.. includes, .. source.Split(',')];
-        return includes.Length == 0 && excludes.Length == 0 ? fallback : new SourceFilter(true, includes, excludes);
+        return includes.Length == 0 && excludes.Length == 0 ? fallback : new SourceSelection(true, includes, excludes);
     }
 
     public JsonObject? Apply(JsonObject source)

@@ -1,0 +1,189 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Insights.Contracts;
+using Insights.Contracts.Scores;
+using Insights.Contracts.Topics;
+using Insights.Processors.DeadLetters;
+using Insights.Processors.Events;
+using Insights.Processors.Movies;
+using Insights.Processors.Topology;
+using Insights.Propensity.Members;
+using Insights.Propensity.Scoring;
+using Streamiz.Kafka.Net.Processors.Public;
+using Streamiz.Kafka.Net.State;
+
+namespace Insights.Processors.Members;
+
+/// <summary>
+/// The member side of the topology, one instance per task (a partition of member ids). Applies ticket and
+/// member events to the member store through the model's <see cref="MemberState"/>, publishes each attendance
+/// change as a <see cref="CoAttendanceUpdate"/> keyed by movie, and scores dirty members on a wall-clock
+/// punctuation, so a burst of a member's tickets costs one score update. After a catalog change it walks the
+/// local store in batches (rate-limited rescoring) so every member gets scores for new candidate movies.
+/// </summary>
+public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, Routed>
+{
+    private readonly ProcessorOptions options;
+    private readonly SharedMovieState movies;
+    private readonly string storeName;
+    private readonly string collectiveTopic;
+    private readonly HashSet<string> dirty = [];
+    private readonly Queue<string> rescoreQueue = new();
+    private readonly PropensityScorer scorer;
+    private ProcessorContext<string, Routed> context = null!;
+    private IKeyValueStore<string, byte[]> store = null!;
+    private long catalogSeenAtMs = -1;
+
+    // Streamiz's TransformerBuilder requires a parameterless constructor but creates the transformer with the
+    // parameters given to it; this one exists only to satisfy the generic constraint.
+    public MemberProcessor() => throw new InvalidOperationException("a member processor needs its options: build it through ScoringTopology");
+
+    public MemberProcessor(ProcessorOptions options, SharedMovieState movies, string storeName, string collectiveTopic)
+    {
+        this.options = options;
+        this.movies = movies;
+        this.storeName = storeName;
+        this.collectiveTopic = collectiveTopic;
+        scorer = new PropensityScorer(options.Model, movies.Catalog);
+    }
+
+    public void Init(ProcessorContext<string, Routed> processorContext)
+    {
+        context = processorContext;
+        store = (IKeyValueStore<string, byte[]>)context.GetStateStore(storeName);
+        context.Schedule(options.FlushInterval, PunctuationType.PROCESSING_TIME, Flush);
+    }
+
+    public Record<string, Routed> Process(Record<string, MemberEvent> record)
+    {
+        var key = record.Key;
+        var change = record.Value;
+        try
+        {
+            if (change.Ticket is { } ticket) ApplyTicket(key, ticket);
+            else if (change.Member is { } member) ApplyMember(key, member);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+        {
+            Forward(DeadLetter.For(e, "apply", change.Origin, Encoding.UTF8.GetBytes(key), MemberEventCodec.Encode(change)));
+        }
+        return null!;
+    }
+
+    private void ApplyTicket(string key, TicketChange ticket)
+    {
+        var record = Load(key) ?? New(ticket.MemberId);
+        var applied = record.State.Apply(new TicketEvent(ticket.TicketId, ticket.MemberId, ticket.MovieId, ticket.AtSeconds, ticket.Retract),
+            movies.GenresOf(ticket.MovieId), options.Model.Settings);
+        if (applied.Kind == AttendanceChangeKind.None) return; // a replay, or a refund of a ticket not held
+        Publish(record.State, applied);
+        record.ChangeSequence++;
+        record.Source = ticket.Source;
+        Save(key, record);
+    }
+
+    private void ApplyMember(string key, MemberChange member)
+    {
+        var record = Load(key);
+        if (member.Deleted)
+        {
+            if (record is null) return;
+            RetractAll(record.State);
+            store.Delete(key);
+            dirty.Remove(key);
+            Forward(new Routed(TopicNames.Scores, Encoding.UTF8.GetBytes(key), null));
+            return;
+        }
+        var created = record is null;
+        record ??= New(member.MemberId);
+        var cellChanged = record.State.AudienceCell != member.AudienceCell;
+        if (!created && !cellChanged && Equals(record.Demographics, member.Demographics)) return;
+        if (cellChanged)
+        {
+            // The collective audience mix counts each attendance in the member's cell: move them all.
+            var tickets = RetractAll(record.State);
+            record.State.AudienceCell = member.AudienceCell;
+            foreach (var (ticketId, movieId, at) in tickets)
+                Publish(record.State, record.State.Apply(new TicketEvent(ticketId, member.MemberId, movieId, at), movies.GenresOf(movieId), options.Model.Settings));
+        }
+        record.Demographics = member.Demographics;
+        record.ChangeSequence++;
+        record.Source = member.Source;
+        Save(key, record);
+    }
+
+    /// <summary>Refunds every attendance, newest first, publishing the exact retractions; returns them oldest first.</summary>
+    private List<(long Ticket, int Movie, long At)> RetractAll(MemberState state)
+    {
+        var held = new List<(long, int, long)>();
+        for (var i = 0; i < state.Count; i++) held.Add((state.Tickets[i], state.Movies[i], state.Times[i]));
+        for (var i = held.Count - 1; i >= 0; i--)
+        {
+            var (ticketId, movieId, at) = held[i];
+            Publish(state, state.Apply(new TicketEvent(ticketId, state.MemberId, movieId, at, IsRefund: true), movies.GenresOf(movieId), options.Model.Settings));
+        }
+        return held;
+    }
+
+    private void Publish(MemberState state, AttendanceChange applied)
+    {
+        if (CoAttendanceUpdate.From(state, applied) is not { } update) return;
+        Forward(new Routed(collectiveTopic, Encoding.UTF8.GetBytes(update.MovieId.ToString(CultureInfo.InvariantCulture)), update.Encode()));
+    }
+
+    private void Flush(long wallClockMs)
+    {
+        if (movies.CatalogChangedAtMs != catalogSeenAtMs)
+        {
+            catalogSeenAtMs = movies.CatalogChangedAtMs;
+            rescoreQueue.Clear();
+            foreach (var entry in store.All()) rescoreQueue.Enqueue(entry.Key);
+        }
+        for (var n = 0; n < options.RescoreBatch && rescoreQueue.TryDequeue(out var key); n++) dirty.Add(key);
+        if (dirty.Count == 0) return;
+        foreach (var key in dirty.Order(StringComparer.Ordinal).ToList())
+        {
+            dirty.Remove(key);
+            if (Load(key) is not { } record) continue;
+            var version = record.ScoreVersion(catalogSeenAtMs);
+            if (record.EmittedVersion == version) continue;
+            Forward(new Routed(TopicNames.Scores, Encoding.UTF8.GetBytes(key), Score(record, version, wallClockMs)));
+            record.EmittedVersion = version;
+            store.Put(key, record.Encode());
+        }
+    }
+
+    private byte[] Score(MemberRecord record, long version, long computedAtMs)
+    {
+        var state = record.State;
+        var at = state.LastAt ?? record.Source.TsMs / 1000;
+        var scores = movies.Score(scorer, state, at);
+        var update = new ScoreUpdate
+        {
+            MemberId = state.MemberId,
+            Version = version,
+            ModelVersion = options.Model.ModelVersion,
+            Source = record.Source,
+            ComputedAtMs = computedAtMs,
+            Scores = scores.OrderByDescending(s => s.Probability).ThenBy(s => s.MovieId)
+                .Select(s => new MovieScore(s.MovieId, Math.Round(s.Probability, 6), s.AlreadySeen)).ToList(),
+            Demographics = record.Demographics,
+        };
+        return JsonSerializer.SerializeToUtf8Bytes(update, ContractsJsonContext.Default.ScoreUpdate);
+    }
+
+    private MemberRecord? Load(string key) => store.Get(key) is { } bytes ? MemberRecord.Decode(bytes) : null;
+
+    private MemberRecord New(int memberId) => new(new MemberState(memberId, options.GenreNames.Count));
+
+    private void Save(string key, MemberRecord record)
+    {
+        store.Put(key, record.Encode());
+        dirty.Add(key);
+    }
+
+    private void Forward(Routed routed) => context.Forward(routed.Topic, routed);
+
+    public void Close() { }
+}

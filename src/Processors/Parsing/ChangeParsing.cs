@@ -1,0 +1,93 @@
+using Insights.Contracts.Cinema;
+using Insights.Contracts.Debezium;
+using Insights.Contracts.Scores;
+using Insights.Processors.Events;
+using Insights.Processors.Movies;
+using Insights.Propensity.Catalog;
+using Insights.Propensity.Members;
+
+namespace Insights.Processors.Parsing;
+
+/// <summary>
+/// Turns Debezium change-event values of the four cinema tables into the processors' events. A null result
+/// is a tombstone (nothing to do: the delete event before it carried the change); anything malformed
+/// throws a FormatException whose message becomes the dead letter's reason.
+/// </summary>
+public static class ChangeParsing
+{
+    public static TicketChange? Ticket(byte[]? value)
+    {
+        if (Envelope(value) is not { } change) return null;
+        var retractAll = change.Op == ChangeOperation.Delete;
+        var row = TicketRow.Read(change.Row);
+        if (row.Status is not (TicketRow.Purchased or TicketRow.Refunded))
+            throw new FormatException($"ticket {row.TicketId} has unknown status '{row.Status}'");
+        var at = new DateTimeOffset(DateTime.SpecifyKind(row.PurchasedAt, DateTimeKind.Utc)).ToUnixTimeSeconds();
+        return new TicketChange(row.TicketId, row.MemberId, row.SessionId, at, retractAll || row.IsRefunded, Position(change.Source));
+    }
+
+    /// <summary>A session's movie, or (id, null) when the session was deleted.</summary>
+    public static (int SessionId, int? MovieId)? Session(byte[]? value)
+    {
+        if (Envelope(value) is not { } change) return null;
+        var row = SessionRow.Read(change.Row);
+        return (row.SessionId, change.Op == ChangeOperation.Delete ? null : row.MovieId);
+    }
+
+    /// <summary>A catalog entry; a deleted movie stays in the catalog as archived, so it is never a candidate again.</summary>
+    public static CatalogEntry? Movie(byte[]? value, IReadOnlyList<string> genreNames)
+    {
+        if (Envelope(value) is not { } change) return null;
+        var row = MovieRow.Read(change.Row);
+        uint genres = 0;
+        foreach (var genre in row.Genres)
+        {
+            var index = IndexOf(genreNames, genre);
+            if (index < 0) throw new FormatException($"movie {row.MovieId} has unknown genre '{genre}'");
+            genres |= 1u << index;
+        }
+        var status = change.Op == ChangeOperation.Delete ? MovieStatus.Archived : row.Status switch
+        {
+            MovieRow.ComingSoon => MovieStatus.ComingSoon,
+            MovieRow.NowShowing => MovieStatus.NowShowing,
+            MovieRow.Archived => MovieStatus.Archived,
+            _ => throw new FormatException($"movie {row.MovieId} has unknown status '{row.Status}'"),
+        };
+        int? releaseDay = row.ReleaseDate is { } date ? date.DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber : null;
+        return new CatalogEntry(new Movie(row.MovieId, genres, releaseDay, status), change.Source.TsMs);
+    }
+
+    /// <summary>A member change with coarse demographics only: the name, email and postcode are read and dropped here.</summary>
+    public static MemberChange? Member(byte[]? value)
+    {
+        if (Envelope(value) is not { } change) return null;
+        var row = MemberRow.Read(change.Row);
+        if (change.Op == ChangeOperation.Delete)
+            return new MemberChange(row.MemberId, true, AudienceCell.Unknown, null, Position(change.Source));
+        var eventYear = DateTimeOffset.FromUnixTimeMilliseconds(change.Source.TsMs > 0 ? change.Source.TsMs : change.TsMs).Year;
+        int? age = row.BirthYear is { } year && year <= eventYear ? eventYear - year : null;
+        var gender = row.Gender;
+        var cell = AudienceCell.Of(gender is { Length: > 0 } ? gender[0] : '?', age);
+        var demographics = age is null && gender is null ? null : new MemberDemographics { AgeBand = age is { } a ? AgeBands.Of(a) : null, Gender = gender };
+        return new MemberChange(row.MemberId, false, cell, demographics, Position(change.Source));
+    }
+
+    private static ChangeEnvelope? Envelope(byte[]? value)
+    {
+        var change = ChangeEnvelope.Parse(value ?? []);
+        if (change is { Op: ChangeOperation.Truncate })
+            throw new FormatException("truncate events are not applied: re-snapshot the table instead");
+        return change;
+    }
+
+    private static SourcePosition Position(SourceInfo source) => new()
+    {
+        Gtid = source.Gtid, File = source.File, Pos = source.Pos, Row = source.Row, TsMs = source.TsMs,
+    };
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (var i = 0; i < names.Count; i++) if (string.Equals(names[i], name, StringComparison.OrdinalIgnoreCase)) return i;
+        return -1;
+    }
+}

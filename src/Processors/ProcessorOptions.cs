@@ -1,0 +1,50 @@
+using Insights.Contracts.Cinema;
+using Insights.Propensity.Scoring;
+
+namespace Insights.Processors;
+
+/// <summary>What a worker's topology is built from: names, partition counts, the model and the pacing of score emission.</summary>
+public sealed record ProcessorOptions
+{
+    public string ApplicationId { get; init; } = "insights-processors";
+    public string TopicPrefix { get; init; } = CinemaTables.DefaultTopicPrefix;
+
+    /// <summary>Partitions of the CDC topics and of the member-keyed internal topics (the unit of scale-out).</summary>
+    public int Partitions { get; init; } = 4;
+
+    public required PropensityModel Model { get; init; }
+
+    /// <summary>The genre names a movie's SET column may hold, in bit order (schema/cinema.sql).</summary>
+    public IReadOnlyList<string> GenreNames { get; init; } = CinemaGenres.All;
+
+    /// <summary>How often each task scores its dirty members: one score update per member per interval at most.</summary>
+    public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Members rescored per flush after a catalog change, so live events keep flowing during a rescore.</summary>
+    public int RescoreBatch { get; init; } = 500;
+
+    /// <summary>Neighbour-list staleness passed to the collective state (0 = exact, as the LLO replay).</summary>
+    public double NeighbourStaleness { get; init; } = 0.25;
+
+    /// <summary>Days of popularity timeline kept per movie.</summary>
+    public int TimelineRetentionDays { get; init; } = 400;
+
+    public string TicketsTopic => CinemaTables.Topic(CinemaTables.Tickets, TopicPrefix);
+    public string SessionsTopic => CinemaTables.Topic(CinemaTables.Sessions, TopicPrefix);
+    public string MoviesTopic => CinemaTables.Topic(CinemaTables.Movies, TopicPrefix);
+    public string MembersTopic => CinemaTables.Topic(CinemaTables.Members, TopicPrefix);
+
+    /// <summary>Throws naming the option when a value cannot work.</summary>
+    public ProcessorOptions Validated()
+    {
+        if (string.IsNullOrWhiteSpace(ApplicationId)) throw new ArgumentException("processor option ApplicationId is required");
+        if (Partitions is < 1 or > 1000) throw new ArgumentException($"processor option Partitions must be 1..1000, got {Partitions}");
+        if (FlushInterval <= TimeSpan.Zero) throw new ArgumentException("processor option FlushInterval must be positive");
+        if (RescoreBatch < 1) throw new ArgumentException("processor option RescoreBatch must be at least 1");
+        if (NeighbourStaleness < 0) throw new ArgumentException("processor option NeighbourStaleness must not be negative");
+        if (GenreNames.Count is 0 or > Propensity.Catalog.MovieCatalog.MaxGenres)
+            throw new ArgumentException($"processor option GenreNames must hold 1..{Propensity.Catalog.MovieCatalog.MaxGenres} names");
+        Model.Validated();
+        return this;
+    }
+}

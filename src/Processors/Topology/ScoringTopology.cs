@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Text;
+using Insights.Contracts.Topics;
+using Insights.Processors.Events;
+using Insights.Processors.Members;
+using Insights.Processors.Movies;
+using Insights.Processors.Parsing;
+using Streamiz.Kafka.Net;
+using Streamiz.Kafka.Net.Processors.Public;
+using Streamiz.Kafka.Net.SerDes;
+using Streamiz.Kafka.Net.State;
+using Streamiz.Kafka.Net.Stream;
+using Streamiz.Kafka.Net.Table;
+
+namespace Insights.Processors.Topology;
+
+/// <summary>
+/// The whole stream, top to bottom:
+/// <list type="number">
+/// <item>sessions and movies CDC -> parsed -> compacted reference topics (session -> movie, catalog);</item>
+/// <item>the catalog and the collective updates -> global stores feeding this worker's <see cref="SharedMovieState"/>;</item>
+/// <item>tickets CDC -> parsed -> joined to the sessions global table (session -> movie) -> re-keyed by member;
+///   members CDC -> parsed -> keyed by member; both -> one repartition topic (partitioned by member);</item>
+/// <item>member events -> <see cref="MemberProcessor"/> (member store, RocksDB + changelog) -> collective updates
+///   keyed by movie, score updates keyed by member (punctuated), tombstones for deleted members;</item>
+/// <item>anything that fails to parse or apply -> the dead-letter topic, with the reason and origin in headers.</item>
+/// </list>
+/// </summary>
+public static class ScoringTopology
+{
+    public const string SessionsStore = "sessions-global";
+    public const string CatalogStore = "catalog-global";
+    public const string CollectiveStore = "collective-global";
+
+    public static Streamiz.Kafka.Net.Stream.Topology Build(ProcessorOptions options, SharedMovieState movies)
+    {
+        options.Validated();
+        var builder = new StreamBuilder();
+        var bytes = new ByteArraySerDes();
+        var strings = new StringSerDes();
+        var routed = new List<IKStream<string, Routed>>();
+
+        // 1. Reference data: sessions and movies, reduced to small compacted topics.
+        var sessions = Read<RoutedValue>(builder, options.SessionsTopic, (value, _) =>
+            ChangeParsing.Session(value) is { } s ? (Id(s.SessionId), new RoutedValue(s.MovieId is { } m ? Encoding.UTF8.GetBytes(Id(m)) : null)) : null);
+        routed.Add(Failures(sessions));
+        routed.Add(Values(sessions).Map((k, v, _) => KeyValuePair.Create(k, new Routed(ProcessorTopics.Sessions, Encoding.UTF8.GetBytes(k), v.Bytes))));
+
+        var catalog = Read<RoutedValue>(builder, options.MoviesTopic, (value, _) =>
+            ChangeParsing.Movie(value, options.GenreNames) is { } entry ? (Id(entry.Movie.Id), new RoutedValue(entry.Encode())) : null);
+        routed.Add(Failures(catalog));
+        routed.Add(Values(catalog).Map((k, v, _) => KeyValuePair.Create(k, new Routed(ProcessorTopics.Catalog, Encoding.UTF8.GetBytes(k), v.Bytes))));
+
+        // 2. Global state on every worker: session -> movie, the catalog, the collective state.
+        var sessionMovies = builder.GlobalTable(ProcessorTopics.Sessions, strings, strings,
+            InMemory.As<string, string>(SessionsStore));
+        builder.AddGlobalStore(GlobalStore(CatalogStore), ProcessorTopics.Catalog,
+            ProcessorBuilder.New<string, byte[]>().Processor(r => { if (r.Value is not null) movies.Apply(CatalogEntry.Decode(r.Value)); }).Build(),
+            strings, bytes, null!, "catalog-updater");
+        builder.AddGlobalStore(GlobalStore(CollectiveStore), ProcessorTopics.CollectiveUpdates,
+            ProcessorBuilder.New<string, byte[]>().Processor(r => { if (r.Value is not null) movies.Apply(CoAttendanceUpdate.Decode(r.Value)); }).Build(),
+            strings, bytes, null!, "collective-updater");
+
+        // 3. Tickets resolved to movies and members, re-keyed by member.
+        var tickets = Read<MemberEvent>(builder, options.TicketsTopic, (value, origin) =>
+            ChangeParsing.Ticket(value) is { } t ? (Id(t.SessionId), new MemberEvent(t, null, origin)) : null);
+        routed.Add(Failures(tickets));
+        var resolved = Values(tickets).LeftJoin(sessionMovies, (k, _) => k, (ticket, movie) => Resolve(ticket, movie));
+        routed.Add(Failures(resolved));
+        var ticketEvents = Values(resolved).SelectKey((_, v, _) => Id(v.MemberId));
+
+        var members = Read<MemberEvent>(builder, options.MembersTopic, (value, origin) =>
+            ChangeParsing.Member(value) is { } m ? (Id(m.MemberId), new MemberEvent(null, m, origin)) : null);
+        routed.Add(Failures(members));
+
+        var memberEvents = ticketEvents.Merge(Values(members))
+            .Repartition(Repartitioned<string, MemberEvent>.As(ProcessorTopics.MemberEventsRepartition)
+                .WithKeySerdes(strings).WithValueSerdes(new MemberEventSerDes()).WithNumberOfPartitions(options.Partitions));
+
+        // 4. Member state, collective updates, scores.
+        var memberStore = Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(ProcessorTopics.MemberStore), strings, bytes)
+            .WithLoggingEnabled(new Dictionary<string, string> { ["cleanup.policy"] = "compact" });
+        routed.Add(memberEvents.Transform(TransformerBuilder.New<string, MemberEvent, string, Routed>()
+            .Transformer<MemberProcessor>(options, movies, ProcessorTopics.MemberStore, ProcessorTopics.CollectiveUpdates)
+            .StateStore(memberStore).Build(), "member-processor"));
+
+        // 5. One sink for everything routed: reference topics, collective updates, scores, dead letters.
+        var all = routed.Aggregate((a, b) => a.Merge(b));
+        all.Transform(TransformerBuilder.New<string, Routed, byte[], Routed>().Transformer<HeaderStamp>().Build())
+            .To((_, v, _) => v.Topic, bytes, new RoutedSerDes());
+        return builder.Build();
+    }
+
+    private static Parsed<MemberEvent> Resolve(MemberEvent ticketEvent, string? movie)
+    {
+        var ticket = ticketEvent.Ticket!;
+        if (movie is null || !int.TryParse(movie, NumberStyles.None, CultureInfo.InvariantCulture, out var movieId))
+            return new Parsed<MemberEvent>(null, DeadLetters.DeadLetter.For(
+                new InvalidOperationException($"ticket {ticket.TicketId} refers to session {ticket.SessionId}, which is unknown"),
+                "session-join", ticketEvent.Origin, Encoding.UTF8.GetBytes(Id(ticket.TicketId)), MemberEventCodec.Encode(ticketEvent)));
+        return new Parsed<MemberEvent>(ticketEvent with { Ticket = ticket with { MovieId = movieId } }, null);
+    }
+
+    private static IKStream<string, Parsed<T>> Read<T>(StreamBuilder builder, string topic, Func<byte[]?, EventOrigin, (string, T)?> read)
+        where T : class =>
+        builder.Stream(topic, new ByteArraySerDes(), new ByteArraySerDes())
+            .Transform(TransformerBuilder.New<byte[], byte[], string, Parsed<T>>()
+                .Transformer<SourceReader<T>>(read).Build(), $"read-{topic}");
+
+    private static IKStream<string, Routed> Failures<T>(IKStream<string, Parsed<T>> parsed) where T : class =>
+        parsed.Filter((_, v, _) => v.Failed).MapValues((v, _) => v.Failure!);
+
+    private static IKStream<string, T> Values<T>(IKStream<string, Parsed<T>> parsed) where T : class =>
+        parsed.Filter((_, v, _) => !v.Failed).MapValues((v, _) => v.Value!);
+
+    private static IStoreBuilder<IKeyValueStore<string, byte[]>> GlobalStore(string name) =>
+        Stores.KeyValueStoreBuilder(Stores.InMemoryKeyValueStore(name), new StringSerDes(), new ByteArraySerDes()).WithLoggingDisabled();
+
+    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A value bound for a reference topic (null = tombstone).</summary>
+    private sealed record RoutedValue(byte[]? Bytes);
+}

@@ -1,0 +1,37 @@
+using Confluent.Kafka;
+using Insights.Sinks.Elasticsearch;
+using Insights.Sinks.Kafka;
+
+namespace Insights.Sinks.Snapshots;
+
+/// <summary>Rebuilds the score index or a scores topic from one snapshot (every file verified before use).</summary>
+public sealed class SnapshotRestore(SnapshotCatalog catalog)
+{
+    /// <summary>Writes every member of the snapshot through the versioned writer: newer scores already there win.</summary>
+    public async Task<long> ToElasticsearchAsync(SnapshotManifest manifest, ScoreIndexWriter writer, CancellationToken ct)
+    {
+        long members = 0;
+        foreach (var file in manifest.Files)
+        {
+            var updates = await catalog.ReadAsync(file, ct);
+            await writer.WriteAsync(updates.Select(ScoreChange.Of), ct);
+            members += updates.Count;
+        }
+        return members;
+    }
+
+    /// <summary>Produces every member's update to the topic, keyed by member id, waiting for every acknowledgement.</summary>
+    public async Task<long> ToTopicAsync(SnapshotManifest manifest, IProducer<string, byte[]> producer, string topic, CancellationToken ct)
+    {
+        long members = 0;
+        foreach (var file in manifest.Files)
+        {
+            var deliveries = (await catalog.ReadAsync(file, ct)).Select(update => producer.ProduceAsync(topic,
+                new Message<string, byte[]> { Key = ScoreRecords.Key(update.MemberId), Value = ScoreRecords.Value(update) }, ct)).ToList();
+            // Awaiting them all surfaces the first failed delivery as a ProduceException naming the error.
+            await Task.WhenAll(deliveries);
+            members += deliveries.Count;
+        }
+        return members;
+    }
+}

@@ -1,0 +1,40 @@
+namespace Insights.Sinks.Snapshots;
+
+/// <summary>
+/// When and where score snapshots are taken. Bound from configuration section `Snapshots`; the S3 endpoint
+/// itself comes from section `S3` (<see cref="S3Endpoint"/>).
+/// </summary>
+public sealed record SnapshotSettings
+{
+    public const string Section = "Snapshots";
+
+    /// <summary>Seconds between snapshots; 0 turns the schedule off (snapshots on demand only).</summary>
+    public int IntervalSeconds { get; init; } = 3600;
+
+    /// <summary>How many complete snapshots to keep; older ones are deleted after each new one.</summary>
+    public int Keep { get; init; } = 24;
+
+    /// <summary>`local` (a folder, the embedded default) or `s3` (the endpoint in section `S3`).</summary>
+    public string Store { get; init; } = "local";
+
+    /// <summary>The folder for `local`, relative to the working directory unless absolute.</summary>
+    public string LocalPath { get; init; } = ".snapshots";
+
+    /// <summary>Key prefix inside the folder or bucket.</summary>
+    public string Prefix { get; init; } = "snapshots";
+
+    public string? Problem()
+    {
+        if (IntervalSeconds < 0) return $"{Section}:IntervalSeconds must be 0 (off) or positive, got {IntervalSeconds}";
+        if (Keep < 1) return $"{Section}:Keep must be at least 1, got {Keep}";
+        if (Store is not ("local" or "s3")) return $"{Section}:Store has '{Store}', expected local or s3";
+        if (Store == "local" && string.IsNullOrWhiteSpace(LocalPath)) return $"{Section}:LocalPath is required when {Section}:Store is local";
+        if (string.IsNullOrWhiteSpace(Prefix) || Prefix.StartsWith('/') || Prefix.EndsWith('/'))
+            return $"{Section}:Prefix has '{Prefix}', expected a key prefix without leading or trailing '/'";
+        return null;
+    }
+
+    public ISnapshotStore CreateStore(S3Endpoint s3) => Store == "s3"
+        ? new S3SnapshotStore(s3.CreateClient(), s3.Bucket)
+        : new LocalFolderStore(LocalPath);
+}

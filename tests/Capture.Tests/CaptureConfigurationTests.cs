@@ -1,0 +1,49 @@
+using Insights.Host;
+using Insights.Host.Commands;
+using Microsoft.Extensions.Configuration;
+
+namespace Insights.Capture.Tests;
+
+/// <summary>`insights capture` reads its settings from configuration; a bad value fails start-up naming the key.</summary>
+public sealed class CaptureConfigurationTests
+{
+    private static readonly Dictionary<string, string?> Valid = new()
+    {
+        ["MariaDb:CaptureConnectionString"] = "Server=127.0.0.1;Port=3306;User ID=insights_capture;Password=x",
+        ["Kafka:BootstrapServers"] = "127.0.0.1:9092",
+        ["Capture:CheckpointPath"] = "/tmp/checkpoint.json",
+        ["Capture:TopicPrefix"] = "cdc",
+    };
+
+    private static IConfiguration With(string key, string? value)
+    {
+        var settings = new Dictionary<string, string?>(Valid) { [key] = value };
+        return new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+    }
+
+    [Fact]
+    public void Valid_settings_become_capture_options()
+    {
+        var (options, bootstrap) = CaptureCommand.ReadOptions(With("Capture:ServerId", "4242"), forceSnapshot: true);
+        Assert.Equal("127.0.0.1:9092", bootstrap);
+        Assert.Equal("/tmp/checkpoint.json", options.CheckpointPath);
+        Assert.Equal("cdc", options.TopicPrefix);
+        Assert.Equal(4242u, options.ServerId);
+        Assert.True(options.ForceSnapshot);
+    }
+
+    [Theory]
+    [InlineData("MariaDb:CaptureConnectionString", null)]
+    [InlineData("MariaDb:CaptureConnectionString", "Server=/run/mysqld.sock;Protocol=Unix;User ID=x")]
+    [InlineData("MariaDb:CaptureConnectionString", "Nonsense=1")]
+    [InlineData("Kafka:BootstrapServers", "localhost")]
+    [InlineData("Kafka:BootstrapServers", null)]
+    [InlineData("Capture:TopicPrefix", "cdc prefix")]
+    [InlineData("Capture:ServerId", "0")]
+    [InlineData("Capture:DecimalHandlingMode", "exact")]
+    public void A_bad_value_names_its_key(string key, string? value)
+    {
+        var error = Assert.Throws<CommandLineError>(() => CaptureCommand.ReadOptions(With(key, value), forceSnapshot: false));
+        Assert.Contains(key, error.Message);
+    }
+}

@@ -1,0 +1,14 @@
+using Insights.Contracts.Cinema;
+using Insights.Contracts.Topics;
+using Insights.Fixtures.Kafka;
+
+namespace Insights.Capture.Tests;
+
+/// <summary>A broker with the four CDC topics, four partitions each.</summary>
+public sealed class CdcTopics() : KafkaBroker(Manifest)
+{
+    public const int Partitions = 4;
+
+    public static readonly TopicManifest Manifest =
+        new(CinemaTables.All.Select(t => new TopicSpec(CinemaTables.Topic(t), Partitions)).ToList());
+}

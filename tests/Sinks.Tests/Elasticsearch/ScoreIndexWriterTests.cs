@@ -1,0 +1,160 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Insights.Contracts.Scores;
+using Insights.Fixtures.Elasticsearch;
+using Insights.Sinks.Elasticsearch;
+
+namespace Insights.Sinks.Tests.Elasticsearch;
+
+public sealed class ScoreIndexWriterTests(ElasticsearchServer server) : IClassFixture<ElasticsearchServer>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_100000_update_stream_with_repeats_and_reordering_leaves_exactly_the_final_scores()
+    {
+        var index = await ScoreIndexUnderTest.CreateAsync(server);
+        const int members = 2_000, versions = 45;
+        var random = new Random(6);
+        // Every version of every member, then 10,000 redeliveries of random earlier ones: 100,000 records.
+        var stream = Enumerable.Range(1, members).SelectMany(m => Enumerable.Range(1, versions).Select(v => ScoreUpdates.For(m, v))).ToList();
+        for (var i = 0; i < 10_000; i++) stream.Add(stream[random.Next(stream.Count)]);
+        Assert.Equal(100_000, stream.Count);
+        // Reorder: shuffle fully, so versions of a member arrive in any order, across and within batches.
+        random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(stream));
+
+        foreach (var batch in stream.Chunk(2_000))
+            await index.Writer.WriteAsync(batch.Select(ScoreChange.Of), Ct);
+        await index.RefreshAsync();
+
+        for (var m = 1; m <= members; m++)
+        {
+            var expected = ScoreUpdates.For(m, versions);
+            var stored = await index.Queries.MemberPropensitiesAsync(m, Ct);
+            Assert.NotNull(stored);
+            Assert.Equal(versions, stored.Version);
+            Assert.Equal(expected.Scores, stored.Movies);
+        }
+        var count = await index.Client.CountAsync(c => c.Indices(index.Settings.Alias), Ct);
+        Assert.Equal(members, count.Count);
+    }
+
+    [Fact]
+    public async Task A_stale_or_repeated_update_never_overwrites_a_newer_one_and_counts_as_acknowledged()
+    {
+        var index = await ScoreIndexUnderTest.CreateAsync(server);
+        await index.Writer.WriteAsync([ScoreChange.Of(ScoreUpdates.For(7, 5))], Ct);
+
+        var report = await index.Writer.WriteAsync([ScoreChange.Of(ScoreUpdates.For(7, 3)), ScoreChange.Of(ScoreUpdates.For(8, 1))], Ct);
+        var repeat = await index.Writer.WriteAsync([ScoreChange.Of(ScoreUpdates.For(7, 5))], Ct);
+
+        Assert.Equal((1, 1), (report.Stale, report.Indexed));
+        Assert.Equal(1, repeat.Stale);
+        var stored = await index.Queries.MemberPropensitiesAsync(7, Ct);
+        Assert.Equal(ScoreUpdates.For(7, 5).Scores, stored!.Movies);
+    }
+
+    [Fact]
+    public async Task A_storm_of_429s_and_503s_for_30_seconds_loses_nothing()
+    {
+        var fake = server.RequireFake();
+        var index = await ScoreIndexUnderTest.CreateAsync(server, bulkMaxDocuments: 100);
+        var storm = TimeSpan.FromSeconds(30);
+        var clock = Stopwatch.StartNew();
+        var requestsBefore = fake.RequestCount;
+        using var stop = new CancellationTokenSource();
+        // While the storm lasts every request is refused, alternating overload (429) and unavailable (503),
+        // with a few dropped connections; FailNext is topped up faster than the writer can use it.
+        var weather = Task.Run(async () =>
+        {
+            var turn = 0;
+            fake.AbortNext(3);
+            while (clock.Elapsed < storm)
+            {
+                fake.FailNext(1_000, turn++ % 2 == 0 ? 429 : 503);
+                await Task.Delay(250, stop.Token);
+            }
+            fake.ClearFaults();
+        }, stop.Token);
+
+        var updates = Enumerable.Range(1, 3_000).Select(m => ScoreUpdates.For(m, 1)).ToList();
+        try
+        {
+            var report = await index.Writer.WriteAsync(updates.Select(ScoreChange.Of), Ct);
+            Assert.Equal(3_000, report.Indexed);
+            Assert.True(clock.Elapsed >= storm, $"the writer finished after {clock.Elapsed} inside a {storm} storm");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            try { await weather; } catch (OperationCanceledException) { }
+            fake.ClearFaults();
+        }
+
+        Assert.True(fake.RequestCount - requestsBefore > 60, $"only {fake.RequestCount - requestsBefore} requests: the writer did not retry");
+        await index.RefreshAsync();
+        var count = await index.Client.CountAsync(c => c.Indices(index.Settings.Alias), Ct);
+        Assert.Equal(3_000, count.Count);
+        foreach (var m in new[] { 1, 1_500, 3_000 })
+            Assert.Equal(updates[m - 1].Scores, (await index.Queries.MemberPropensitiesAsync(m, Ct))!.Movies);
+    }
+
+    [Fact]
+    public async Task A_partial_bulk_failure_resends_only_the_failed_items()
+    {
+        var fake = server.RequireFake();
+        var index = await ScoreIndexUnderTest.CreateAsync(server);
+        var failing = new HashSet<string> { "3", "10", "42" };
+        var seen = new ConcurrentDictionary<string, int>();
+        fake.FailBulkItems(item =>
+        {
+            if (item.Index != index.Settings.Alias || item.Id is null) return null;
+            var times = seen.AddOrUpdate(item.Id, 1, (_, n) => n + 1);
+            // The chosen items fail twice (429 then 503), then succeed.
+            return failing.Contains(item.Id) && times <= 2 ? (times == 1 ? 429 : 503) : null;
+        });
+        try
+        {
+            var report = await index.Writer.WriteAsync(Enumerable.Range(1, 50).Select(m => ScoreChange.Of(ScoreUpdates.For(m, 1))), Ct);
+
+            Assert.Equal(50, report.Indexed);
+            Assert.Equal(3, report.Requests);
+            Assert.Equal(6, report.ItemsResent);
+        }
+        finally { fake.FailBulkItems(null); }
+
+        Assert.All(failing, id => Assert.Equal(3, seen[id]));
+        Assert.All(seen.Where(p => !failing.Contains(p.Key)), p => Assert.Equal(1, p.Value));
+        Assert.Equal(50, seen.Count);
+    }
+
+    [Fact]
+    public async Task An_item_Elasticsearch_rejects_outright_fails_the_write_naming_the_member()
+    {
+        var fake = server.RequireFake();
+        var index = await ScoreIndexUnderTest.CreateAsync(server);
+        fake.FailBulkItems(item => item.Index == index.Settings.Alias && item.Id == "9" ? 400 : null);
+        try
+        {
+            var error = await Assert.ThrowsAsync<ElasticsearchRequestException>(() =>
+                index.Writer.WriteAsync(Enumerable.Range(1, 10).Select(m => ScoreChange.Of(ScoreUpdates.For(m, 1))), Ct));
+            Assert.Contains("member 9", error.Message);
+        }
+        finally { fake.FailBulkItems(null); }
+    }
+
+    [Fact]
+    public async Task A_member_tombstone_deletes_the_members_document()
+    {
+        var index = await ScoreIndexUnderTest.CreateAsync(server);
+        await index.Writer.WriteAsync([ScoreChange.Of(ScoreUpdates.For(1, 4)), ScoreChange.Of(ScoreUpdates.For(2, 4))], Ct);
+
+        var report = await index.Writer.WriteAsync([ScoreChange.Delete(1), ScoreChange.Delete(99)], Ct);
+
+        Assert.Equal(2, report.Deleted); // 99 never existed: already gone is acknowledged too
+        Assert.Null(await index.Queries.MemberPropensitiesAsync(1, Ct));
+        Assert.NotNull(await index.Queries.MemberPropensitiesAsync(2, Ct));
+        await index.RefreshAsync();
+        Assert.DoesNotContain(await index.Queries.TopAudienceAsync(new AudienceQuery(1, 10), Ct), m => m.MemberId == 1);
+    }
+}
