@@ -14,6 +14,7 @@ public static class InsightsCommands
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(CaptureCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 }

@@ -39,4 +39,7 @@ public sealed record S3Endpoint
             ? new AmazonS3Client(config)
             : new AmazonS3Client(new BasicAWSCredentials(AccessKey, SecretKey), config);
     }
+
+    /// <summary>A snapshot store in <see cref="Bucket"/> on this endpoint.</summary>
+    public ISnapshotStore CreateStore() => new S3SnapshotStore(CreateClient(), Bucket);
 }

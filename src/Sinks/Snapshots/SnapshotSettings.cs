@@ -34,7 +34,5 @@ public sealed record SnapshotSettings
         return null;
     }
 
-    public ISnapshotStore CreateStore(S3Endpoint s3) => Store == "s3"
-        ? new S3SnapshotStore(s3.CreateClient(), s3.Bucket)
-        : new LocalFolderStore(LocalPath);
+    public ISnapshotStore CreateStore(S3Endpoint s3) => Store == "s3" ? s3.CreateStore() : new LocalFolderStore(LocalPath);
 }

@@ -78,7 +78,7 @@ internal sealed class RankFeatureScore(string field, Func<double, double> functi
         score = 0;
         var values = document.ValuesOf(field);
         if (values.Count == 0) return false;
-        score = boost * function(FieldValue.AsNumber(values[0], field));
+        score = boost * function(IndexedValue.AsNumber(values[0], field));
         return true;
     }
 }

@@ -82,12 +82,12 @@ internal sealed class QueryParser(FakeIndex index)
         var options = Object("range", spec);
         CheckKeys(options, "range", "gt", "gte", "lt", "lte", "boost", "format", "time_zone", "relation", "_name");
         var type = index.FieldTypes.TypeOf(field);
-        var bounds = new List<(FieldValue Bound, Func<int, bool> Accept)>();
+        var bounds = new List<(IndexedValue Bound, Func<int, bool> Accept)>();
         void Bound(string key, Func<int, bool> accept)
         {
             if (options[key] is not { } value) return;
             var bound = Scalar("range", value);
-            if (bound.Kind == FieldKind.Text && bound.Text.StartsWith("now", StringComparison.Ordinal))
+            if (bound.Kind == IndexedKind.Text && bound.Text.StartsWith("now", StringComparison.Ordinal))
                 throw ElasticsearchError.Parsing("[range] date math (now...) is not supported by the Elasticsearch fake");
             bounds.Add((bound, accept));
         }
@@ -95,7 +95,7 @@ internal sealed class QueryParser(FakeIndex index)
         Bound("gte", c => c >= 0);
         Bound("lt", c => c < 0);
         Bound("lte", c => c <= 0);
-        return new FieldPredicate(d => d.ValuesOf(field).Any(v => bounds.All(b => b.Accept(FieldValue.Compare(v, b.Bound, type, field)))),
+        return new FieldPredicate(d => d.ValuesOf(field).Any(v => bounds.All(b => b.Accept(IndexedValue.Compare(v, b.Bound, type, field)))),
             Boost(options, "range", "boost"));
     }
 
@@ -178,17 +178,17 @@ internal sealed class QueryParser(FakeIndex index)
         foreach (var document in index.Searchable)
             foreach (var value in document.ValuesOf(field))
             {
-                sumLog += Math.Log(Math.Max(FieldValue.AsNumber(value, field), double.Epsilon));
+                sumLog += Math.Log(Math.Max(IndexedValue.AsNumber(value, field), double.Epsilon));
                 count++;
             }
         return count == 0 ? 1 : Math.Exp(sumLog / count);
     }
 
-    private bool Equal(FieldValue document, FieldValue wanted, string field, bool caseInsensitive)
+    private bool Equal(IndexedValue document, IndexedValue wanted, string field, bool caseInsensitive)
     {
-        if (caseInsensitive && document.Kind == FieldKind.Text && wanted.Kind == FieldKind.Text)
+        if (caseInsensitive && document.Kind == IndexedKind.Text && wanted.Kind == IndexedKind.Text)
             return string.Equals(document.Text, wanted.Text, StringComparison.OrdinalIgnoreCase);
-        return FieldValue.Compare(document, wanted, index.FieldTypes.TypeOf(field), field) == 0;
+        return IndexedValue.Compare(document, wanted, index.FieldTypes.TypeOf(field), field) == 0;
     }
 
     private static int MinimumShouldMatch(JsonNode spec, int shouldCount)
@@ -217,7 +217,7 @@ internal sealed class QueryParser(FakeIndex index)
         return (field, spec);
     }
 
-    private static FieldValue Scalar(string query, JsonNode? node) => FieldValue.From(node)
+    private static IndexedValue Scalar(string query, JsonNode? node) => IndexedValue.From(node)
         ?? throw ElasticsearchError.Parsing($"[{query}] query does not support [{node?.ToJsonString() ?? "null"}] as a value");
 
     private static JsonObject Object(string query, JsonNode? node) =>

@@ -85,30 +85,30 @@ internal sealed class SearchSort : IComparer<SearchHit>
             var missingFirst = key.Missing == "_first";
             return a is null ? (missingFirst ? -1 : 1) : (missingFirst ? 1 : -1);
         }
-        var result = FieldValue.Compare(a.Value, b.Value, x.Index.FieldTypes.TypeOf(key.Field), key.Field);
+        var result = IndexedValue.Compare(a.Value, b.Value, x.Index.FieldTypes.TypeOf(key.Field), key.Field);
         return key.Descending ? -result : result;
     }
 
-    private static FieldValue? Pick(SortKey key, SearchHit hit)
+    private static IndexedValue? Pick(SortKey key, SearchHit hit)
     {
         var values = hit.Document.ValuesOf(key.Field);
         if (values.Count == 0)
-            return key.Missing is null or "_last" or "_first" ? null : FieldValue.From(JsonValue.Create(key.Missing));
+            return key.Missing is null or "_last" or "_first" ? null : IndexedValue.From(JsonValue.Create(key.Missing));
         var type = hit.Index.FieldTypes.TypeOf(key.Field);
         var mode = key.Mode ?? (key.Descending ? "max" : "min");
         switch (mode)
         {
-            case "min": return values.Aggregate((m, v) => FieldValue.Compare(v, m, type, key.Field) < 0 ? v : m);
-            case "max": return values.Aggregate((m, v) => FieldValue.Compare(v, m, type, key.Field) > 0 ? v : m);
+            case "min": return values.Aggregate((m, v) => IndexedValue.Compare(v, m, type, key.Field) < 0 ? v : m);
+            case "max": return values.Aggregate((m, v) => IndexedValue.Compare(v, m, type, key.Field) > 0 ? v : m);
             case "sum" or "avg" or "median":
-                var numbers = values.Select(v => FieldValue.AsNumber(v, key.Field)).Order().ToList();
+                var numbers = values.Select(v => IndexedValue.AsNumber(v, key.Field)).Order().ToList();
                 var number = mode switch
                 {
                     "sum" => numbers.Sum(),
                     "avg" => numbers.Average(),
                     _ => numbers[numbers.Count / 2],
                 };
-                return new FieldValue(FieldKind.Number, number, number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                return new IndexedValue(IndexedKind.Number, number, number.ToString(System.Globalization.CultureInfo.InvariantCulture));
             default:
                 throw ElasticsearchError.Parsing($"[sort] unknown mode [{mode}]");
         }

@@ -22,9 +22,9 @@ internal sealed class StoredDocument
     public JsonObject Source { get; }
     public long Version { get; }
     public long SeqNo { get; }
-    public Dictionary<string, List<FieldValue>> Fields { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, List<IndexedValue>> Fields { get; } = new(StringComparer.Ordinal);
 
-    public IReadOnlyList<FieldValue> ValuesOf(string path) =>
+    public IReadOnlyList<IndexedValue> ValuesOf(string path) =>
         Fields.TryGetValue(path, out var values) ? values : [];
 
     /// <summary>ES `exists`: an indexed value at the path, or under it when the path names an object.</summary>
@@ -48,7 +48,7 @@ internal sealed class StoredDocument
                 foreach (var item in array) Flatten(item, path);
                 break;
             default:
-                if (FieldValue.From(node) is { } value)
+                if (IndexedValue.From(node) is { } value)
                 {
                     if (!Fields.TryGetValue(path, out var values)) Fields[path] = values = [];
                     values.Add(value);

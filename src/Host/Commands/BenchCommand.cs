@@ -1,0 +1,144 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Insights.Capture;
+using Insights.Capture.Position;
+using Insights.Capture.Schema;
+using Insights.Capture.Sinks;
+using Insights.Host.Configuration;
+using Microsoft.Extensions.Configuration;
+using MySqlConnector;
+
+namespace Insights.Host.Commands;
+
+/// <summary>
+/// `insights bench capture`: row events per second the capture decodes and turns into Debezium events,
+/// against `mariadb-binlog --verbose` decoding the same binlog files in the same run (medians of --runs).
+/// It reads the binlog as it is: fill it first (`insights seed`, `insights replay`).
+/// </summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var runs = new Option<int>("--runs") { Description = "Runs of each side; medians are reported.", DefaultValueFactory = _ => 5 };
+        var capture = new Command("capture", "Capture decoding throughput vs mariadb-binlog on the same binlog.") { runs };
+        capture.SetAction(async (parse, ct) =>
+        {
+            var config = new ConfigurationBuilder().AddInsightsSources().Build();
+            var connection = config["MariaDb:CaptureConnectionString"] is { Length: > 0 } value
+                ? value : throw new CommandLineError("configuration key MariaDb:CaptureConnectionString is missing");
+            var count = parse.GetValue(runs);
+            if (count < 1) throw new CommandLineError("--runs must be at least 1");
+            await RunAsync(connection, count, ct);
+            return 0;
+        });
+        return new Command("bench", "Throughput measurements with a baseline in the same run.") { capture };
+    }
+
+    private sealed class CountingSink : IChangeEventSink
+    {
+        public long Events;
+        public long Bytes;
+        public void Send(CapturedEvent change, Action<Exception?> delivered)
+        {
+            Events++;
+            Bytes += change.Key.Length + (change.Value?.Length ?? 0);
+            delivered(null);
+        }
+        public Task FlushAsync(CancellationToken ct) => Task.CompletedTask;
+        public void Dispose() { }
+    }
+
+    private static async Task RunAsync(string connectionString, int runs, CancellationToken ct)
+    {
+        var files = new List<string>();
+        bool checksummed;
+        await using (var connection = new MySqlConnection(connectionString))
+        {
+            await connection.OpenAsync(ct);
+            await using (var command = new MySqlCommand("SHOW BINARY LOGS", connection))
+            await using (var reader = await command.ExecuteReaderAsync(ct))
+                while (await reader.ReadAsync(ct)) files.Add(reader.GetString(0));
+            await using var checksum = new MySqlCommand("SELECT @@global.binlog_checksum", connection);
+            checksummed = !string.Equals(await checksum.ExecuteScalarAsync(ct) as string, "NONE", StringComparison.OrdinalIgnoreCase);
+        }
+        if (files.Count == 0) throw new CommandLineError("the server has no binary logs to read");
+
+        var captureTimes = new List<double>();
+        var baselineTimes = new List<double>();
+        long captureRows = 0, baselineRows = 0, events = 0, bytes = 0;
+        for (var run = 0; run < runs; run++)
+        {
+            // Alternate which side goes first so neither always gets the warm page cache.
+            if (run % 2 == 0)
+            {
+                (captureRows, events, bytes) = await TimeCaptureAsync(connectionString, files[0], checksummed, captureTimes, ct);
+                baselineRows = await TimeBaselineAsync(connectionString, files, baselineTimes, ct);
+            }
+            else
+            {
+                baselineRows = await TimeBaselineAsync(connectionString, files, baselineTimes, ct);
+                (captureRows, events, bytes) = await TimeCaptureAsync(connectionString, files[0], checksummed, captureTimes, ct);
+            }
+            Console.Error.WriteLine($"bench capture: run {run + 1}/{runs}: capture {captureTimes[^1]:0.000}s, mariadb-binlog {baselineTimes[^1]:0.000}s");
+        }
+        var captureMedian = Median(captureTimes);
+        var baselineMedian = Median(baselineTimes);
+        var captureRate = captureRows / captureMedian;
+        var baselineRate = baselineRows / baselineMedian;
+        Console.WriteLine($"binlog files: {files.Count} ({files[0]} .. {files[^1]}), runs: {runs}, medians");
+        Console.WriteLine($"capture         {captureRows,10} row events  {captureMedian,8:0.000} s  {captureRate,12:N0} rows/s  ({events} Kafka records, {bytes / 1048576.0:0.0} MiB of JSON)");
+        Console.WriteLine($"mariadb-binlog  {baselineRows,10} row events  {baselineMedian,8:0.000} s  {baselineRate,12:N0} rows/s  (--verbose, output read and discarded)");
+        Console.WriteLine($"ratio capture / mariadb-binlog: {captureRate / baselineRate:0.00}");
+        if (captureRows == 0) Console.WriteLine("note: no row events of the captured tables in the binlog; fill it first (insights seed)");
+    }
+
+    private static async Task<(long Rows, long Events, long Bytes)> TimeCaptureAsync(string connectionString, string firstFile, bool checksummed, List<double> times, CancellationToken ct)
+    {
+        var options = new CaptureOptions { ConnectionString = connectionString, CheckpointPath = Path.GetTempFileName(), ServerId = 184199 };
+        using var sink = new CountingSink();
+        var factory = new ChangeEventFactory(options.TopicPrefix, new DebeziumColumnEncoder(options.Decimals), TimeProvider.System);
+        var streamer = new BinlogStreamer(options, factory, sink, new CommitTracker(null));
+        var watch = Stopwatch.StartNew();
+        await streamer.ReadToEndAsync(firstFile, checksummed, ct);
+        times.Add(watch.Elapsed.TotalSeconds);
+        File.Delete(options.CheckpointPath);
+        return (streamer.RowEvents, sink.Events, sink.Bytes);
+    }
+
+    private static async Task<long> TimeBaselineAsync(string connectionString, List<string> files, List<double> times, CancellationToken ct)
+    {
+        var builder = new MySqlConnectionStringBuilder(connectionString);
+        var info = new ProcessStartInfo("mariadb-binlog")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { "--read-from-remote-server", $"--host={builder.Server}", $"--port={builder.Port}", $"--user={builder.UserID}", "--verbose" }.Concat(files))
+            info.ArgumentList.Add(argument);
+        // The password goes through the environment, never the command line (visible in ps).
+        info.Environment["MYSQL_PWD"] = builder.Password;
+        var watch = Stopwatch.StartNew();
+        Process process;
+        try { process = Process.Start(info)!; }
+        catch (System.ComponentModel.Win32Exception) { throw new CommandLineError("mariadb-binlog is not installed (apt-get install mariadb-client)"); }
+        using (process)
+        {
+            var errors = process.StandardError.ReadToEndAsync(ct);
+            long rows = 0;
+            while (await process.StandardOutput.ReadLineAsync(ct) is { } line)
+                if (line.StartsWith("### INSERT INTO", StringComparison.Ordinal) || line.StartsWith("### UPDATE", StringComparison.Ordinal) || line.StartsWith("### DELETE FROM", StringComparison.Ordinal))
+                    rows++;
+            await process.WaitForExitAsync(ct);
+            times.Add(watch.Elapsed.TotalSeconds);
+            if (process.ExitCode != 0) throw new CommandLineError($"mariadb-binlog failed ({process.ExitCode}): {(await errors).Trim()}");
+            return rows;
+        }
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+}

@@ -1,0 +1,76 @@
+using System.Text;
+using Insights.Contracts.Debezium;
+
+namespace Insights.Processors.Tests;
+
+/// <summary>
+/// Debezium change events for the four cinema tables, written by the Contracts' <see cref="ChangeEventWriter"/>
+/// (the same bytes the capture produces). Each event gets the next binlog position, so positions are ordered.
+/// </summary>
+public sealed class CinemaChanges
+{
+    private long position = 4;
+
+    public (byte[] Key, byte[] Value) Ticket(long ticketId, int memberId, int sessionId, DateTime purchasedAt, string status = "purchased", ChangeOperation op = ChangeOperation.Create)
+    {
+        ColumnValue[] row =
+        [
+            new("ticket_id", ticketId), new("member_id", (long)memberId), new("session_id", (long)sessionId),
+            new("purchased_at", DebeziumEncoding.DateTimeMillis(purchasedAt)), new("quantity", 1L),
+            new("price", DebeziumEncoding.DecimalPrecise(12.50m, 2)), new("status", status),
+            new("updated_at", DebeziumEncoding.Timestamp(new DateTimeOffset(purchasedAt, TimeSpan.Zero))),
+        ];
+        return Change("tickets", [new("ticket_id", ticketId)], op, row, purchasedAt);
+    }
+
+    public (byte[] Key, byte[] Value) Session(int sessionId, int movieId, ChangeOperation op = ChangeOperation.Create)
+    {
+        var startsAt = new DateTime(2026, 1, 1, 20, 0, 0, DateTimeKind.Utc);
+        ColumnValue[] row =
+        [
+            new("session_id", (long)sessionId), new("movie_id", (long)movieId), new("cinema_id", 1L),
+            new("starts_at", DebeziumEncoding.DateTimeMillis(startsAt)), new("format", "2d"),
+        ];
+        return Change("sessions", [new("session_id", (long)sessionId)], op, row, startsAt);
+    }
+
+    public (byte[] Key, byte[] Value) Movie(int movieId, string genres, string status, DateTime changedAt, ChangeOperation op = ChangeOperation.Create)
+    {
+        ColumnValue[] row =
+        [
+            new("movie_id", (long)movieId), new("title", $"Movie {movieId}"), new("genres", genres),
+            new("release_date", (long)DebeziumEncoding.Date(new DateOnly(2025, 6, 1))), new("certificate", "PG"),
+            new("runtime_minutes", 120L), new("status", status),
+            new("updated_at", DebeziumEncoding.Timestamp(new DateTimeOffset(changedAt, TimeSpan.Zero))),
+        ];
+        return Change("movies", [new("movie_id", (long)movieId)], op, row, changedAt);
+    }
+
+    public (byte[] Key, byte[] Value) Member(int memberId, int? birthYear, string? gender, ChangeOperation op = ChangeOperation.Create)
+    {
+        var joined = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        ColumnValue[] row =
+        [
+            new("member_id", (long)memberId), new("name", "Test Member"), new("email", $"m{memberId}@example.invalid"),
+            new("postcode", "X1 1XX"), new("birth_year", birthYear is { } y ? (long)y : null), new("gender", gender),
+            new("occupation", null), new("joined_at", DebeziumEncoding.DateTimeMillis(joined)),
+            new("updated_at", DebeziumEncoding.Timestamp(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero))),
+        ];
+        return Change("members", [new("member_id", (long)memberId)], op, row, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+    }
+
+    private (byte[] Key, byte[] Value) Change(string table, ColumnValue[] key, ChangeOperation op, ColumnValue[] row, DateTime at)
+    {
+        var tsMs = DebeziumEncoding.DateTimeMillis(at);
+        var source = new SourceInfo
+        {
+            Version = "3.0.0.Final", Connector = "mariadb", Name = "cdc", Db = "cinema", Table = table, TsMs = tsMs,
+            ServerId = 1, File = "binlog.000001", Pos = position++, Row = 0, Gtid = $"0-1-{position}",
+        };
+        var before = op == ChangeOperation.Delete ? row : null;
+        var after = op == ChangeOperation.Delete ? null : row;
+        return (ChangeEventWriter.Key(key), ChangeEventWriter.Value(op, before, after, source, tsMs * 1000));
+    }
+
+    public static byte[] Text(string value) => Encoding.UTF8.GetBytes(value);
+}

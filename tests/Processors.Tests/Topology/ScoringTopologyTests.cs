@@ -1,0 +1,149 @@
+using Insights.Contracts.Debezium;
+using Insights.Processors.DeadLetters;
+
+namespace Insights.Processors.Tests.Topology;
+
+public sealed class ScoringTopologyTests
+{
+    private static readonly DateTime Day = new(2026, 1, 10, 18, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>Two showing movies, one session each, one member: the minimum a ticket needs.</summary>
+    private static (TopologyHarness Harness, CinemaChanges Changes) Cinema()
+    {
+        var harness = new TopologyHarness();
+        var changes = new CinemaChanges();
+        harness.Pipe(harness.MoviesTopic, changes.Movie(1, "action,thriller", "now_showing", Day.AddDays(-30)));
+        harness.Pipe(harness.MoviesTopic, changes.Movie(2, "comedy", "now_showing", Day.AddDays(-30)));
+        harness.Pipe(harness.Sessions, changes.Session(10, 1));
+        harness.Pipe(harness.Sessions, changes.Session(20, 2));
+        harness.WaitUntil(h => h.Movies.Catalog.Count == 2, "the catalog global store");
+        return (harness, changes);
+    }
+
+    [Fact]
+    public void A_ticket_updates_the_members_scores()
+    {
+        var (harness, changes) = Cinema();
+        using var owned = harness;
+        harness.Pipe(harness.Tickets, changes.Ticket(100, 7, 10, Day));
+
+        harness.WaitUntil(h => h.Latest().ContainsKey("7"), "member 7's scores");
+        var update = harness.Latest()["7"];
+        Assert.Equal(7, update.MemberId);
+        Assert.Equal("test-1", update.ModelVersion);
+        Assert.Equal([1, 2], update.Scores.Select(s => s.MovieId).Order());
+        Assert.True(update.Scores.Single(s => s.MovieId == 1).Seen);
+        Assert.False(update.Scores.Single(s => s.MovieId == 2).Seen);
+        Assert.Equal("binlog.000001", update.Source.File);
+    }
+
+    [Fact]
+    public void A_replayed_ticket_changes_nothing()
+    {
+        var (harness, changes) = Cinema();
+        using var owned = harness;
+        var ticket = changes.Ticket(100, 7, 10, Day);
+        harness.Pipe(harness.Tickets, ticket);
+        harness.WaitUntil(h => h.Latest().ContainsKey("7"), "member 7's scores");
+        var first = harness.Latest()["7"];
+
+        harness.Pipe(harness.Tickets, ticket);
+        harness.Settle(TimeSpan.FromSeconds(2));
+
+        Assert.Single(harness.Scores, s => s.Key == "7");
+        Assert.Equal(first.Version, harness.Latest()["7"].Version);
+    }
+
+    [Fact]
+    public void A_refund_retracts_the_attendance()
+    {
+        var (harness, changes) = Cinema();
+        using var owned = harness;
+        harness.Pipe(harness.Tickets, changes.Ticket(100, 7, 10, Day));
+        harness.WaitUntil(h => h.Latest().TryGetValue("7", out var u) && u.Scores.Any(s => s.Seen), "member 7's first scores");
+        var bought = harness.Latest()["7"];
+
+        harness.Pipe(harness.Tickets, changes.Ticket(100, 7, 10, Day, status: "refunded", op: ChangeOperation.Update));
+        harness.WaitUntil(h => h.Latest()["7"].Version > bought.Version, "member 7's scores after the refund");
+
+        Assert.All(harness.Latest()["7"].Scores, s => Assert.False(s.Seen));
+    }
+
+    [Fact]
+    public void A_deleted_member_gets_a_tombstone()
+    {
+        var (harness, changes) = Cinema();
+        using var owned = harness;
+        harness.Pipe(harness.Members, changes.Member(7, 1990, "F"));
+        harness.Pipe(harness.Tickets, changes.Ticket(100, 7, 10, Day));
+        harness.WaitUntil(h => h.Latest().TryGetValue("7", out var u) && u.Scores.Any(s => s.Seen), "member 7's scores");
+
+        harness.Pipe(harness.Members, changes.Member(7, 1990, "F", ChangeOperation.Delete));
+        harness.WaitUntil(h => h.Scores[^1] is ("7", null), "member 7's tombstone");
+
+        Assert.False(harness.Latest().ContainsKey("7"));
+    }
+
+    [Fact]
+    public void Member_demographics_travel_with_the_scores_without_personal_data()
+    {
+        var (harness, changes) = Cinema();
+        using var owned = harness;
+        harness.Pipe(harness.Members, changes.Member(7, 1990, "F"));
+        harness.WaitUntil(h => h.Latest().ContainsKey("7"), "member 7's scores");
+
+        var update = harness.Latest()["7"];
+        Assert.Equal("35-44", update.Demographics?.AgeBand);
+        Assert.Equal("F", update.Demographics?.Gender);
+    }
+
+    [Fact]
+    public void Malformed_events_are_dead_lettered_with_reasons_and_the_events_around_them_are_processed()
+    {
+        var (harness, changes) = Cinema();
+        using var owned = harness;
+        var valid = changes.Ticket(100, 7, 10, Day);
+        var missingField = CinemaChanges.Text(System.Text.Encoding.UTF8.GetString(changes.Ticket(101, 8, 10, Day).Value).Replace("\"member_id\"", "\"member\""));
+        var unknownOp = CinemaChanges.Text(System.Text.Encoding.UTF8.GetString(changes.Ticket(102, 8, 10, Day).Value).Replace("\"op\":\"c\"", "\"op\":\"x\""));
+        var wrongType = CinemaChanges.Text(System.Text.Encoding.UTF8.GetString(changes.Ticket(103, 8, 10, Day).Value).Replace("\"session_id\":10", "\"session_id\":\"ten\""));
+
+        harness.Pipe(harness.Tickets, (CinemaChanges.Text("{\"ticket_id\":104}"), CinemaChanges.Text("not json")));
+        harness.Pipe(harness.Tickets, valid);
+        harness.Pipe(harness.Tickets, (valid.Key, missingField));
+        harness.Pipe(harness.Tickets, (valid.Key, unknownOp));
+        harness.Pipe(harness.Tickets, (valid.Key, wrongType));
+        harness.Pipe(harness.Tickets, changes.Ticket(105, 9, 99, Day)); // session 99 does not exist
+        harness.Pipe(harness.Tickets, changes.Ticket(106, 8, 20, Day));
+
+        harness.WaitUntil(h => h.DeadLetters.Count == 5 && h.Latest().ContainsKey("7") && h.Latest().ContainsKey("8"), "five dead letters and two members' scores");
+
+        var reasons = harness.DeadLetters.Select(d => TopologyHarness.Header(d, DeadLetter.ErrorHeader)).ToList();
+        Assert.Contains(reasons, r => r.Contains("not JSON"));
+        Assert.Contains(reasons, r => r.Contains("member_id"));
+        Assert.Contains(reasons, r => r.Contains("unknown Debezium op 'x'"));
+        Assert.Contains(reasons, r => r.Contains("session_id"));
+        Assert.Contains(reasons, r => r.Contains("session 99"));
+        Assert.All(harness.DeadLetters, d =>
+        {
+            Assert.Equal(harness.Options.TicketsTopic, TopologyHarness.Header(d, DeadLetter.TopicHeader));
+            Assert.Equal("0", TopologyHarness.Header(d, DeadLetter.PartitionHeader));
+            Assert.True(long.TryParse(TopologyHarness.Header(d, DeadLetter.OffsetHeader), out _));
+        });
+        Assert.Equal(["0", "2", "3", "4", "5"], harness.DeadLetters.Select(d => TopologyHarness.Header(d, DeadLetter.OffsetHeader)).Order());
+        Assert.False(harness.Latest().ContainsKey("9"));
+    }
+
+    [Fact]
+    public void A_new_coming_soon_movie_gets_scored_for_every_member()
+    {
+        var (harness, changes) = Cinema();
+        using var owned = harness;
+        harness.Pipe(harness.Tickets, changes.Ticket(100, 7, 10, Day));
+        harness.Pipe(harness.Tickets, changes.Ticket(101, 8, 20, Day));
+        harness.WaitUntil(h => h.Latest().Count == 2, "both members' scores");
+
+        harness.Pipe(harness.MoviesTopic, changes.Movie(3, "comedy", "coming_soon", Day.AddDays(1)));
+
+        harness.WaitUntil(h => h.Latest().Values.All(u => u.Scores.Any(s => s.MovieId == 3)), "scores for movie 3 for every member");
+    }
+}
