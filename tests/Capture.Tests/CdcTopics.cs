@@ -5,10 +5,10 @@ using Insights.Fixtures.Kafka;
 namespace Insights.Capture.Tests;
 
 /// <summary>A broker with the four CDC topics, four partitions each.</summary>
-public sealed class CdcTopics() : KafkaBroker(Manifest)
+public sealed class CdcTopics() : KafkaBroker(Topics)
 {
     public const int Partitions = 4;
 
-    public static readonly TopicManifest Manifest =
+    public static readonly TopicManifest Topics =
         new(CinemaTables.All.Select(t => new TopicSpec(CinemaTables.Topic(t), Partitions)).ToList());
 }

@@ -165,7 +165,7 @@ public sealed class CrashRecoveryTests(CdcTopics kafka) : IClassFixture<CdcTopic
         {
             BootstrapServers = kafka.BootstrapServers, GroupId = "crash-test-" + Guid.NewGuid(), EnableAutoCommit = false,
         }).SetLogHandler((_, _) => { }).Build();
-        consumer.Assign(CdcTopics.Manifest.Topics.SelectMany(t => Enumerable.Range(0, t.Partitions)
+        consumer.Assign(kafka.Manifest.Topics.SelectMany(t => Enumerable.Range(0, t.Partitions)
             .Select(p => new TopicPartitionOffset(t.Name, p, Offset.Beginning))));
         var received = new List<Received>();
         var deadline = DateTime.UtcNow + timeout;

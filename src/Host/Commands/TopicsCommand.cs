@@ -33,7 +33,35 @@ public static class TopicsCommand
         create.SetAction(async (parse, ct) => await CreateAsync(LoadManifest(parse.GetValue(manifestOption)!),
             parse.GetValue(bootstrapOption)!, parse.GetValue(replicationOption)));
 
-        return new Command("topics", "The Kafka topics Insights reads and writes.") { list, create };
+        var outOption = new Option<FileInfo>("--out") { Description = "Where to write the manifest (JSON).", Required = true };
+        var partitionsOption = new Option<int>("--partitions")
+        {
+            Description = "Partitions of the member-keyed topics (the processors' unit of scale-out).", DefaultValueFactory = _ => 16,
+        };
+        var applicationOption = new Option<string>("--application-id")
+        {
+            Description = "The processors' application id (names the internal topics).", DefaultValueFactory = _ => "insights-processors",
+        };
+        var prefixOption = new Option<string>("--topic-prefix")
+        {
+            Description = "Debezium topic prefix of the CDC topics.", DefaultValueFactory = _ => Contracts.Cinema.CinemaTables.DefaultTopicPrefix,
+        };
+        var manifest = new Command("manifest", "Generate the manifest from the processors' topology: sources, sinks, internal changelog and repartition topics.")
+        {
+            outOption, partitionsOption, applicationOption, prefixOption,
+        };
+        manifest.SetAction(parse =>
+        {
+            var partitions = parse.GetValue(partitionsOption);
+            if (partitions is < 1 or > 1000) throw new CommandLineError($"--partitions must be 1..1000, got {partitions}");
+            var generated = Processors.Manifest.ProcessorManifest.For(parse.GetValue(applicationOption)!, parse.GetValue(prefixOption)!, partitions);
+            var file = parse.GetValue(outOption)!;
+            generated.Save(file.FullName);
+            Console.WriteLine($"topics: {generated.Topics.Count} topics written to {file.FullName}");
+            return 0;
+        });
+
+        return new Command("topics", "The Kafka topics Insights reads and writes.") { list, create, manifest };
     }
 
     private static TopicManifest LoadManifest(FileInfo file) =>

@@ -35,9 +35,16 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
     private IKeyValueStore<string, byte[]> store = null!;
     private long catalogSeenAtMs = -1;
 
-    // Streamiz's TransformerBuilder requires a parameterless constructor but creates the transformer with the
-    // parameters given to it; this one exists only to satisfy the generic constraint.
-    public MemberProcessor() => throw new InvalidOperationException("a member processor needs its options: build it through ScoringTopology");
+    // Streamiz's TransformerBuilder builds a throw-away instance with this constructor, then one per task
+    // with the parameters given to it; Init refuses to run an instance without options.
+    public MemberProcessor()
+    {
+        options = null!;
+        movies = null!;
+        storeName = "";
+        collectiveTopic = "";
+        scorer = null!;
+    }
 
     public MemberProcessor(ProcessorOptions options, SharedMovieState movies, string storeName, string collectiveTopic)
     {
@@ -50,6 +57,7 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
 
     public void Init(ProcessorContext<string, Routed> processorContext)
     {
+        if (options is null) throw new InvalidOperationException("a member processor needs its options: build it through ScoringTopology");
         context = processorContext;
         store = (IKeyValueStore<string, byte[]>)context.GetStateStore(storeName);
         context.Schedule(options.FlushInterval, PunctuationType.PROCESSING_TIME, Flush);

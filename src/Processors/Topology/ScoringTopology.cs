@@ -79,7 +79,10 @@ public static class ScoringTopology
 
         // 4. Member state, collective updates, scores.
         var memberStore = Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(ProcessorTopics.MemberStore), strings, bytes)
-            .WithLoggingEnabled(new Dictionary<string, string> { ["cleanup.policy"] = "compact" });
+            .WithLoggingEnabled(new Dictionary<string, string> { ["cleanup.policy"] = "compact" })
+            // The cache folds a member's many writes between commits into one changelog record: the mock
+            // broker keeps 5 MiB per partition, and a member's state is rewritten on every ticket.
+            .WithCachingEnabled(CacheSize.OfMb(16));
         routed.Add(memberEvents.Transform(TransformerBuilder.New<string, MemberEvent, string, Routed>()
             .Transformer<MemberProcessor>(options, movies, ProcessorTopics.MemberStore, ProcessorTopics.CollectiveUpdates)
             .StateStore(memberStore).Build(), "member-processor"));

@@ -13,9 +13,9 @@ public sealed class SourceReader<T> : ITransformer<byte[], byte[], string, Parse
 {
     private readonly Func<byte[]?, EventOrigin, (string Key, T Value)?> read;
 
-    // Streamiz's TransformerBuilder requires a parameterless constructor but creates the transformer with the
-    // parameters given to it; this one exists only to satisfy the generic constraint.
-    public SourceReader() => throw new InvalidOperationException("a source reader needs its parse function: build it through ScoringTopology");
+    // Streamiz's TransformerBuilder builds a throw-away instance with this constructor, then one per task
+    // with the parameters given to it.
+    public SourceReader() => read = (_, _) => throw new InvalidOperationException("a source reader needs its parse function: build it through ScoringTopology");
 
     public SourceReader(Func<byte[]?, EventOrigin, (string Key, T Value)?> read) => this.read = read;
 

@@ -21,6 +21,7 @@ public sealed class FeatureExtractor
     private int[] slotOf = [];
     private float[] sequenceScores = [];
     private float[] coScores = [];
+    private bool[] seen = [];
     private readonly float[] affinity = new float[MovieCatalog.MaxGenres];
 
     public FeatureExtractor(ModelSettings settings, MovieCatalog catalog)
@@ -33,6 +34,9 @@ public sealed class FeatureExtractor
 
     public static int Width => FeatureNames.Count;
 
+    /// <summary>Whether the member has seen candidate c, as of the last <see cref="Extract"/> call.</summary>
+    public ReadOnlySpan<bool> Seen(int candidateCount) => seen.AsSpan(0, candidateCount);
+
     /// <summary>Writes candidates.Length rows of <see cref="Width"/> features into destination.</summary>
     public void Extract(MemberState member, ReadOnlySpan<int> candidates, ICollectiveView view, long atSeconds, Span<float> destination)
     {
@@ -40,6 +44,7 @@ public sealed class FeatureExtractor
         if (destination.Length < candidates.Length * width)
             throw new ArgumentException($"destination holds {destination.Length} values, {candidates.Length * width} needed", nameof(destination));
         Prepare(candidates);
+        MarkSeen(member);
         GatherNeighbourScores(member, view);
 
         var genreCount = catalog.GenreNames.Count;
@@ -81,8 +86,11 @@ public sealed class FeatureExtractor
     {
         if (affinityNorm <= 0 || genres == 0) return 0;
         double dot = 0;
-        for (var g = 0; g < genreCount; g++)
-            if ((genres & (1u << g)) != 0) dot += affinity[g];
+        for (var bits = genres; bits != 0; bits &= bits - 1)
+        {
+            var g = System.Numerics.BitOperations.TrailingZeroCount(bits);
+            if (g < genreCount) dot += affinity[g];
+        }
         return (float)(dot / (affinityNorm * Math.Sqrt(System.Numerics.BitOperations.PopCount(genres))));
     }
 
@@ -99,12 +107,26 @@ public sealed class FeatureExtractor
         {
             sequenceScores = new float[Math.Max(candidates.Length, sequenceScores.Length * 2)];
             coScores = new float[sequenceScores.Length];
+            seen = new bool[sequenceScores.Length];
         }
         for (var c = 0; c < candidates.Length; c++)
         {
             slotOf[candidates[c]] = c + 1;
             sequenceScores[c] = 0;
             coScores[c] = 0;
+            seen[c] = false;
+        }
+    }
+
+    // One pass over the member's movies instead of a search per candidate.
+    private void MarkSeen(MemberState member)
+    {
+        var slots = slotOf;
+        foreach (var movie in member.Movies)
+        {
+            if ((uint)movie >= (uint)slots.Length) continue;
+            var slot = slots[movie];
+            if (slot != 0) seen[slot - 1] = true;
         }
     }
 

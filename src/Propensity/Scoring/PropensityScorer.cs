@@ -54,8 +54,9 @@ public sealed class PropensityScorer
     {
         Span<float> logOdds = candidates.Length <= 256 ? stackalloc float[candidates.Length] : new float[candidates.Length];
         LogOdds(member, candidates, view, atSeconds, logOdds);
+        var seen = extractor.Seen(candidates.Length);
         for (var c = 0; c < candidates.Length; c++)
-            destination[c] = new CandidateScore(candidates[c], Sigmoid(logOdds[c]), member.HasSeen(candidates[c]));
+            destination[c] = new CandidateScore(candidates[c], Sigmoid(logOdds[c]), seen[c]);
     }
 
     public static float Sigmoid(float z) => 1f / (1f + MathF.Exp(-z));

@@ -53,8 +53,7 @@ internal static class SearchExecution
         var minScore = parameters.String("min_score") is { } ms ? double.Parse(ms, System.Globalization.CultureInfo.InvariantCulture)
             : body?["min_score"]?.GetValue<double>();
 
-        var hits = Match(indices, body?["query"]).Where(h => minScore is null || h.Score >= minScore).ToList();
-        hits.Sort(sort);
+        var hits = sort.Order(Match(indices, body?["query"]).Where(h => minScore is null || h.Score >= minScore).ToList());
         var scored = sort.IsDefault || sort.UsesScore || body?["track_scores"]?.GetValue<bool>() == true || parameters.Bool("track_scores", false);
         var withVersion = body?["version"]?.GetValue<bool>() == true || parameters.Bool("version", false);
         var withSeqNo = body?["seq_no_primary_term"]?.GetValue<bool>() == true || parameters.Bool("seq_no_primary_term", false);

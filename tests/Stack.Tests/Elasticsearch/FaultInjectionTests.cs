@@ -26,7 +26,7 @@ public sealed class FaultInjectionTests(ElasticsearchServer server) : IClassFixt
 
         Assert.False(rejected.IsValidResponse);
         Assert.Equal(status, rejected.ApiCallDetails.HttpStatusCode);
-        Assert.Equal(type, rejected.ElasticsearchServerError!.Error.Type);
+        Assert.Equal(type, rejected.ElasticsearchServerError?.Error?.Type);
         Assert.True(TransientFailure.IsRetryable(rejected));
         var retried = await _client.BulkAsync(new BulkRequest(alias) { Operations = [Index(new("m1", "f1", 0.5, "F", 30))] }, ct);
         Assert.True(retried.IsValidResponse && !retried.Errors, retried.DebugInformation);

@@ -106,7 +106,7 @@ public sealed class IndexManagementTests(ElasticsearchServer server) : IClassFix
 
         Assert.False(again.IsValidResponse);
         Assert.Equal(400, again.ApiCallDetails.HttpStatusCode);
-        Assert.Equal("resource_already_exists_exception", again.ElasticsearchServerError!.Error.Type);
+        Assert.Equal("resource_already_exists_exception", again.ElasticsearchServerError?.Error?.Type);
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public sealed class IndexManagementTests(ElasticsearchServer server) : IClassFix
         {
             Assert.False(response.IsValidResponse);
             Assert.Equal(404, response.ApiCallDetails.HttpStatusCode);
-            Assert.Equal("index_not_found_exception", response.ElasticsearchServerError!.Error.Type);
+            Assert.Equal("index_not_found_exception", response.ElasticsearchServerError?.Error?.Type);
         }
         Assert.False((await _client.Indices.ExistsAsync(missing, ct)).Exists);
     }
@@ -140,10 +140,35 @@ public sealed class IndexManagementTests(ElasticsearchServer server) : IClassFix
         Assert.False((await _client.Indices.ExistsAsync(alias, ct)).Exists);
     }
 
+    [Fact]
+    public async Task A_write_through_an_alias_over_two_indices_without_a_write_index_fails_the_item()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var alias = ElasticsearchServer.UniqueName("ambiguous");
+        foreach (var suffix in new[] { "-a", "-b" })
+        {
+            var created = await _client.Indices.CreateAsync(new CreateIndexRequest(alias + suffix)
+            {
+                Aliases = new Dictionary<Name, Alias> { [alias] = new Alias() },
+            }, ct);
+            Assert.True(created.IsValidResponse, created.DebugInformation);
+        }
+
+        var write = await _client.BulkAsync(new BulkRequest(alias)
+        {
+            Operations = [new BulkIndexOperation<AudienceDocument>(new("m1", "f1", 0.5, "F", 30)) { Id = "m1:f1" }],
+        }, ct);
+
+        var item = Assert.Single(write.Items);
+        Assert.Equal(400, item.Status);
+        Assert.Equal("illegal_argument_exception", item.Error!.Type);
+        Assert.Contains("no write index is defined for alias", item.Error.Reason);
+    }
+
     private async Task<List<string>> IndicesOfAsync(string alias, CancellationToken ct)
     {
         var response = await _client.Indices.GetAliasAsync(new GetAliasRequest((Names)alias), ct);
         Assert.True(response.IsValidResponse, response.DebugInformation);
-        return response.Aliases.Keys.Select(k => k.ToString()).Order().ToList();
+        return response.Aliases!.Keys.Select(k => k.ToString()).Order().ToList();
     }
 }

@@ -191,6 +191,34 @@ public sealed class SearchTests(ElasticsearchServer server) : IClassFixture<Elas
         Assert.False((await _client.GetAsync<AudienceDocument>(alias, "m1:f2", ct)).Found);
     }
 
+    [Theory]
+    [InlineData(SortOrder.Asc, new[] { "low", "high", "none" })]
+    [InlineData(SortOrder.Desc, new[] { "high", "low", "none" })]
+    public async Task Documents_missing_the_sort_field_come_last_in_either_order(SortOrder order, string[] expected)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var alias = await AudienceIndex.CreateAsync(_client, "missing", ct);
+        var bulk = await _client.BulkAsync(new BulkRequest(alias)
+        {
+            Operations =
+            [
+                new Elastic.Clients.Elasticsearch.Core.Bulk.BulkIndexOperation<object>(new { memberId = "none" }) { Id = "none" },
+                new Elastic.Clients.Elasticsearch.Core.Bulk.BulkIndexOperation<object>(new { memberId = "high", score = 0.9 }) { Id = "high" },
+                new Elastic.Clients.Elasticsearch.Core.Bulk.BulkIndexOperation<object>(new { memberId = "low", score = 0.1 }) { Id = "low" },
+            ],
+            Refresh = Refresh.True,
+        }, ct);
+        Assert.False(bulk.Errors, bulk.DebugInformation);
+
+        var response = await _client.SearchAsync<AudienceDocument>(new SearchRequest(alias)
+        {
+            Sort = [new SortOptions { Field = new FieldSort("score") { Order = order } }],
+        }, ct);
+
+        Assert.True(response.IsValidResponse, response.DebugInformation);
+        Assert.Equal(expected, response.Hits.Select(h => h.Id));
+    }
+
     private sealed record MemberFeatures(string MemberId, Dictionary<string, double> Movies);
 
     private async Task<string> SeededAsync(string prefix, CancellationToken ct)

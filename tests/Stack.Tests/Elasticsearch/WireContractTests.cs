@@ -112,7 +112,7 @@ public sealed class WireContractTests(ElasticsearchServer server) : IClassFixtur
         var index = ElasticsearchServer.UniqueName("gzip");
         var ndjson = Encoding.UTF8.GetBytes("{\"index\":{\"_id\":\"1\"}}\n{\"memberId\":\"m1\"}\n");
         using var buffer = new MemoryStream();
-        await using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true)) await gzip.WriteAsync(ndjson);
+        await using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true)) await gzip.WriteAsync(ndjson, TestContext.Current.CancellationToken);
         var request = new HttpRequestMessage(HttpMethod.Post, $"/{index}/_bulk?refresh=true") { Content = new ByteArrayContent(buffer.ToArray()) };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/x-ndjson");
         request.Content.Headers.ContentEncoding.Add("gzip");

@@ -1,0 +1,77 @@
+using System.CommandLine;
+using Confluent.Kafka;
+using Insights.Contracts.Topics;
+using Insights.Host.Configuration;
+using Insights.Sinks.Elasticsearch;
+using Insights.Sinks.Kafka;
+using Insights.Sinks.Snapshots;
+using Microsoft.Extensions.Configuration;
+
+namespace Insights.Host.Commands;
+
+/// <summary>`insights snapshot list|take|restore`: the score snapshots in the configured store (section Snapshots, S3).</summary>
+public static class SnapshotCommand
+{
+    public static Command Create()
+    {
+        var list = new Command("list", "Print every complete snapshot, oldest first: id, time, members, files, bytes.");
+        list.SetAction(async (parse, ct) =>
+        {
+            var (settings, catalog) = Open(needKafka: false);
+            var manifests = await catalog.ListAsync(ct);
+            if (manifests.Count == 0) Console.WriteLine($"snapshot: none at {settings.Snapshots.Prefix}");
+            foreach (var m in manifests)
+                Console.WriteLine($"{m.Id}  {DateTimeOffset.FromUnixTimeMilliseconds(m.CreatedAtMs):u}  {m.Members,9} members  " +
+                                  $"{m.Files.Count,3} files  {m.Files.Sum(f => f.Bytes),12} bytes  offsets {string.Join(",", m.Files.Select(f => $"{f.Partition}:{f.EndOffset}"))}");
+            return 0;
+        });
+
+        var take = new Command("take", "Take one snapshot of the scores topic now (data files, then the manifest, then retention).");
+        take.SetAction(async (parse, ct) =>
+        {
+            var (settings, _) = Open(needKafka: true);
+            var manifest = await new SnapshotWriter(new ScoreTopicState(settings.Kafka), settings.Snapshots.CreateStore(settings.S3), settings.Snapshots).TakeAsync(ct);
+            Console.WriteLine($"snapshot {manifest.Id}: {manifest.Members} members in {manifest.Files.Count} files");
+            return 0;
+        });
+
+        var to = new Option<string>("--to") { Description = "Where to restore: elasticsearch (the score alias) or topic (the scores topic).", Required = true };
+        to.AcceptOnlyFromAmong("elasticsearch", "topic");
+        var id = new Option<string?>("--id") { Description = "Snapshot id (see `snapshot list`); the newest when omitted." };
+        var restore = new Command("restore", "Rebuild the Elasticsearch index or the scores topic from a snapshot (checksums verified).") { to, id };
+        restore.SetAction(async (parse, ct) =>
+        {
+            var target = parse.GetValue(to)!;
+            var (settings, catalog) = Open(needKafka: target == "topic");
+            SnapshotManifest manifest;
+            try { manifest = await catalog.GetAsync(parse.GetValue(id), ct); }
+            catch (SnapshotNotFoundException e) { throw new CommandLineError(e.Message); }
+            var restorer = new SnapshotRestore(catalog);
+            long members;
+            if (target == "elasticsearch")
+            {
+                var client = settings.Elasticsearch.CreateClient();
+                await new ScoreIndex(client, settings.Elasticsearch).EnsureAsync(ct);
+                members = await restorer.ToElasticsearchAsync(manifest, new ScoreIndexWriter(client, settings.Elasticsearch), ct);
+            }
+            else
+            {
+                using var producer = new ProducerBuilder<string, byte[]>(settings.Kafka.ApplyTo(new ProducerConfig
+                {
+                    Acks = Acks.All, EnableIdempotence = true, AllowAutoCreateTopics = false,
+                })).Build();
+                members = await restorer.ToTopicAsync(manifest, producer, TopicNames.Scores, ct);
+            }
+            Console.WriteLine($"snapshot {manifest.Id}: restored {members} members to {target}");
+            return 0;
+        });
+
+        return new Command("snapshot", "Score snapshots: list them, take one, restore one into Elasticsearch or the topic.") { list, take, restore };
+    }
+
+    private static (SinkSettings Settings, SnapshotCatalog Catalog) Open(bool needKafka)
+    {
+        var settings = SinkSettings.Load(new ConfigurationBuilder().AddInsightsSources().Build(), needKafka);
+        return (settings, new SnapshotCatalog(settings.Snapshots.CreateStore(settings.S3), settings.Snapshots.Prefix));
+    }
+}

@@ -1,0 +1,39 @@
+namespace Insights.Processors.Hosting;
+
+/// <summary>
+/// The worker's settings, bound from configuration section `Processors` (env: Processors__ModelPath ...).
+/// Every worker of one deployment shares ApplicationId and Partitions; NumStreamThreads and StateDir are per process.
+/// </summary>
+public sealed record WorkerSettings
+{
+    public const string Section = "Processors";
+
+    public string ApplicationId { get; init; } = "insights-processors";
+    public string TopicPrefix { get; init; } = Contracts.Cinema.CinemaTables.DefaultTopicPrefix;
+    public int Partitions { get; init; } = 16;
+    public string ModelPath { get; init; } = "";
+    public int FlushIntervalMs { get; init; } = 500;
+    public int RescoreBatch { get; init; } = 500;
+    public int NumStreamThreads { get; init; } = 1;
+    public string StateDir { get; init; } = Path.Combine(Path.GetTempPath(), "insights-processors");
+    public int CommitIntervalMs { get; init; } = 1000;
+    public int SessionTimeoutMs { get; init; } = 10_000;
+
+    /// <summary>Created while the stream is RUNNING and removed otherwise: a readiness probe is `test -f` on it.</summary>
+    public string? ReadyFile { get; init; }
+
+    /// <summary>Names the first unusable setting as `Processors:Key`, or null.</summary>
+    public string? Problem()
+    {
+        if (string.IsNullOrWhiteSpace(ApplicationId)) return $"{Section}:ApplicationId is required";
+        if (string.IsNullOrWhiteSpace(ModelPath)) return $"{Section}:ModelPath is required (a model file written by `insights train`)";
+        if (!File.Exists(ModelPath)) return $"{Section}:ModelPath names {ModelPath}, which does not exist";
+        if (Partitions is < 1 or > 1000) return $"{Section}:Partitions must be 1..1000, got {Partitions}";
+        if (FlushIntervalMs < 1) return $"{Section}:FlushIntervalMs must be positive, got {FlushIntervalMs}";
+        if (RescoreBatch < 1) return $"{Section}:RescoreBatch must be positive, got {RescoreBatch}";
+        if (NumStreamThreads is < 1 or > 64) return $"{Section}:NumStreamThreads must be 1..64, got {NumStreamThreads}";
+        if (CommitIntervalMs < 1) return $"{Section}:CommitIntervalMs must be positive, got {CommitIntervalMs}";
+        if (SessionTimeoutMs < 1000) return $"{Section}:SessionTimeoutMs must be at least 1000, got {SessionTimeoutMs}";
+        return null;
+    }
+}

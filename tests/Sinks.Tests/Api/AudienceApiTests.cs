@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Insights.Fixtures.Elasticsearch;
+using Insights.Sinks.Api;
+using Insights.Sinks.Tests.Elasticsearch;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Insights.Sinks.Tests.Api;
+
+/// <summary>The audience API on Kestrel (127.0.0.1, free port) over a score index on the shared Elasticsearch server.</summary>
+public sealed class AudienceApiTests(ElasticsearchServer elasticsearch) : IClassFixture<ElasticsearchServer>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private async Task<(WebApplication App, HttpClient Http)> StartAsync()
+    {
+        var index = await ScoreIndexUnderTest.CreateAsync(elasticsearch);
+        await index.Writer.WriteAsync(new[]
+        {
+            ScoreChange.Of(ScoreUpdates.For(1, 1, movies: 4, ageBand: "25-34", gender: "F")),
+            ScoreChange.Of(ScoreUpdates.For(2, 1, movies: 4, ageBand: "25-34", gender: "M")),
+            ScoreChange.Of(ScoreUpdates.For(3, 1, movies: 4, ageBand: "35-44", gender: "F", seen: 2)),
+        }, Ct);
+        await index.RefreshAsync();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddAudienceApi(index.Settings);
+        var app = builder.Build();
+        app.MapAudienceApi();
+        await app.StartAsync(Ct);
+        return (app, new HttpClient { BaseAddress = new Uri(app.Urls.First()) });
+    }
+
+    [Fact]
+    public async Task The_audience_of_a_movie_comes_best_first_with_filters_applied()
+    {
+        var (app, http) = await StartAsync();
+        await using var running = app;
+
+        var all = await http.GetFromJsonAsync<JsonElement>("/movies/2/audience?top=10", Ct);
+        var women = await http.GetFromJsonAsync<JsonElement>("/movies/2/audience?top=10&gender=F&age=25-34", Ct);
+
+        var expected = new[] { 1L, 2L }.OrderByDescending(m => ScoreUpdates.ScoreOf(m, 1, 2)).ToArray();
+        Assert.Equal(expected, all.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("member_id").GetInt64()));
+        Assert.Equal(2, all.GetProperty("movie_id").GetInt32());
+        Assert.Equal([1L], women.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("member_id").GetInt64()));
+        Assert.Equal(ScoreUpdates.ScoreOf(1, 1, 2), women.GetProperty("members")[0].GetProperty("score").GetDouble(), 6);
+    }
+
+    [Fact]
+    public async Task A_members_propensities_come_best_first_and_an_unknown_member_is_404()
+    {
+        var (app, http) = await StartAsync();
+        await using var running = app;
+
+        var member = await http.GetFromJsonAsync<JsonElement>("/members/3/propensities", Ct);
+        var missing = await http.GetAsync("/members/999/propensities", Ct);
+
+        var movies = member.GetProperty("movies").EnumerateArray().ToList();
+        Assert.Equal(ScoreUpdates.For(3, 1, movies: 4, seen: 2).Scores.Select(s => s.MovieId), movies.Select(m => m.GetProperty("movie_id").GetInt32()));
+        Assert.True(movies.Single(m => m.GetProperty("movie_id").GetInt32() == 2).GetProperty("seen").GetBoolean());
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("member 999", await missing.Content.ReadAsStringAsync(Ct));
+    }
+
+    [Theory]
+    [InlineData("/movies/2/audience?top=0", "top")]
+    [InlineData("/movies/2/audience?min_score=1.5", "min_score")]
+    [InlineData("/movies/2/audience?age=30", "age")]
+    public async Task A_bad_query_parameter_is_a_400_naming_it(string url, string parameter)
+    {
+        var (app, http) = await StartAsync();
+        await using var running = app;
+
+        var response = await http.GetAsync(url, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.StartsWith(parameter, (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_describes_both_endpoints()
+    {
+        var (app, http) = await StartAsync();
+        await using var running = app;
+
+        var document = await http.GetFromJsonAsync<JsonElement>("/openapi/v1.json", Ct);
+
+        var paths = document.GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/movies/{id}/audience", out var audience));
+        Assert.True(paths.TryGetProperty("/members/{id}/propensities", out _));
+        Assert.Contains(audience.GetProperty("get").GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "min_score");
+    }
+}
