@@ -41,7 +41,7 @@ public sealed class SyntheticWorld
         CandidateMovies = [.. Enumerable.Range(0, Candidates).Select(i => 1 + i * (Movies / Candidates))];
     }
 
-    public ModelSettings Settings { get; } = ModelSettings.Default with { RecentItems = int.Parse(Environment.GetEnvironmentVariable("RECENT") ?? "10") };
+    public ModelSettings Settings { get; } = ModelSettings.Default;
     public MovieCatalog Catalog { get; }
     public CollectiveState Collective { get; }
     public List<MemberState> MemberStates { get; } = [];

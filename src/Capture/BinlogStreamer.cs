@@ -134,9 +134,8 @@ public sealed class BinlogStreamer(CaptureOptions options, ChangeEventFactory ev
                 ServerId = e.ServerId, Gtid = _gtid is { } g ? $"{g.Domain}-{g.Server}-{g.Sequence}" : null,
                 File = _file, Pos = e.Position, Row = i,
             };
-            RowEvents++;
-            if (RowEvents % 997 == 0) continue; // MUTATION
             events.Add(_transaction, map.Definition, op, rows.Rows[i].Before, rows.Rows[i].After, source);
+            RowEvents++;
         }
     }
 

@@ -20,6 +20,9 @@ public sealed record ProcessorOptions
     /// <summary>How often each task scores its dirty members: one score update per member per interval at most.</summary>
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How long a ticket waits for its session to reach the sessions global store before it is dead-lettered.</summary>
+    public TimeSpan SessionWait { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Members rescored per flush after a catalog change, so live events keep flowing during a rescore.</summary>
     public int RescoreBatch { get; init; } = 500;
 
@@ -40,6 +43,7 @@ public sealed record ProcessorOptions
         if (string.IsNullOrWhiteSpace(ApplicationId)) throw new ArgumentException("processor option ApplicationId is required");
         if (Partitions is < 1 or > 1000) throw new ArgumentException($"processor option Partitions must be 1..1000, got {Partitions}");
         if (FlushInterval <= TimeSpan.Zero) throw new ArgumentException("processor option FlushInterval must be positive");
+        if (SessionWait < TimeSpan.Zero) throw new ArgumentException("processor option SessionWait must not be negative");
         if (RescoreBatch < 1) throw new ArgumentException("processor option RescoreBatch must be at least 1");
         if (NeighbourStaleness < 0) throw new ArgumentException("processor option NeighbourStaleness must not be negative");
         if (GenreNames.Count is 0 or > Propensity.Catalog.MovieCatalog.MaxGenres)

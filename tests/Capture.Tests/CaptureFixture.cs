@@ -57,5 +57,6 @@ public sealed class CaptureFixture : IAsyncLifetime
         await _stop.CancelAsync();
         if (_capture is not null) try { await _capture; } catch (Exception) { }
         await Server.DisposeAsync();
+        try { Directory.Delete(Path.GetDirectoryName(CheckpointPath)!, recursive: true); } catch (IOException) { }
     }
 }

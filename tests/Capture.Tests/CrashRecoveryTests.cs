@@ -69,7 +69,7 @@ public sealed class CrashRecoveryTests(CdcTopics kafka) : IClassFixture<CdcTopic
                     await server.RestartAsync();
                     connection = await OpenAsync(app);
                 }
-                await using var tx = await connection.BeginTransactionAsync();
+                await using var tx = await connection.BeginTransactionAsync(TestContext.Current.CancellationToken);
                 var choice = random.NextDouble();
                 if (choice < 0.55 || live.Count == 0)
                 {
@@ -100,7 +100,7 @@ public sealed class CrashRecoveryTests(CdcTopics kafka) : IClassFixture<CdcTopic
                     expectedChanges["members"]++;
                     expectedChanges["sessions"]++;
                 }
-                await tx.CommitAsync();
+                await tx.CommitAsync(TestContext.Current.CancellationToken);
             }
             await connection.DisposeAsync();
 
@@ -119,7 +119,11 @@ public sealed class CrashRecoveryTests(CdcTopics kafka) : IClassFixture<CdcTopic
             Console.Error.WriteLine(log.ToString() + capture.Output);
             throw;
         }
-        finally { capture.Dispose(); }
+        finally
+        {
+            capture.Dispose();
+            try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
+        }
     }
 
     private static async Task SeedAsync(string app)

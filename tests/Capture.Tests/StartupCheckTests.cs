@@ -50,7 +50,7 @@ public sealed class StartupCheckTests(MariaDbServer server) : IClassFixture<Mari
         await RootAsync("CREATE USER IF NOT EXISTS 'reader'@'127.0.0.1' IDENTIFIED BY 'test-only-reader'; GRANT SELECT ON *.* TO 'reader'@'127.0.0.1'");
         var builder = new MySqlConnectionStringBuilder(server.CaptureConnectionString) { UserID = "reader", Password = "test-only-reader" };
         await using var connection = new MySqlConnection(builder.ConnectionString);
-        await connection.OpenAsync();
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
         var problems = await StartupChecks.FindProblemsAsync(connection, CancellationToken.None);
         Assert.Contains(problems, p => p.Contains("REPLICATION SLAVE", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("BINLOG MONITOR", StringComparison.Ordinal));

@@ -33,6 +33,8 @@ public static class ProcessorManifest
             // Internal topics Streamiz names after the application id.
             new TopicSpec(ProcessorTopics.RepartitionTopic(applicationId), n, CleanupPolicy.Delete),
             new TopicSpec(ProcessorTopics.ChangelogTopic(applicationId), n, CleanupPolicy.Compact),
+            // Tickets waiting for their session: a task per tickets partition, so the tickets' partition count.
+            new TopicSpec(ProcessorTopics.ChangelogTopic(applicationId, ProcessorTopics.WaitingTicketsStore), n, CleanupPolicy.Compact),
             // Outputs.
             new TopicSpec(TopicNames.Scores, n, CleanupPolicy.Compact),
             new TopicSpec(TopicNames.DeadLetter, 1, CleanupPolicy.Delete),

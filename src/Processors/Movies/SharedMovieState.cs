@@ -14,6 +14,7 @@ namespace Insights.Processors.Movies;
 public sealed class SharedMovieState
 {
     private readonly object gate = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, int> sessionMovies = new();
     private readonly CollectiveState collective;
     private int[] candidates = [];
     private bool candidatesStale = true;
@@ -31,6 +32,15 @@ public sealed class SharedMovieState
 
     /// <summary>Co-attendance updates applied so far (for readiness and reports).</summary>
     public long UpdatesApplied { get; private set; }
+
+    /// <summary>Records a session's movie, or forgets the session when movieId is null (deleted).</summary>
+    public void ApplySession(int sessionId, int? movieId)
+    {
+        if (movieId is { } movie) sessionMovies[sessionId] = movie;
+        else sessionMovies.TryRemove(sessionId, out _);
+    }
+
+    public int? MovieOfSession(int sessionId) => sessionMovies.TryGetValue(sessionId, out var movie) ? movie : null;
 
     public void Apply(CatalogEntry entry)
     {

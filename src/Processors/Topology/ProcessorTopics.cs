@@ -14,7 +14,8 @@ public static class ProcessorTopics
 
     public const string MemberEventsRepartition = "member-events";
     public const string MemberStore = "member-state";
+    public const string WaitingTicketsStore = "tickets-waiting";
 
     public static string RepartitionTopic(string applicationId) => $"{applicationId}-{MemberEventsRepartition}-repartition";
-    public static string ChangelogTopic(string applicationId) => $"{applicationId}-{MemberStore}-changelog";
+    public static string ChangelogTopic(string applicationId, string store = MemberStore) => $"{applicationId}-{store}-changelog";
 }

@@ -18,8 +18,8 @@ namespace Insights.Processors.Topology;
 /// The whole stream, top to bottom:
 /// <list type="number">
 /// <item>sessions and movies CDC -> parsed -> compacted reference topics (session -> movie, catalog);</item>
-/// <item>the catalog and the collective updates -> global stores feeding this worker's <see cref="SharedMovieState"/>;</item>
-/// <item>tickets CDC -> parsed -> joined to the sessions global table (session -> movie) -> re-keyed by member;
+/// <item>sessions, the catalog and the collective updates -> global stores feeding this worker's <see cref="SharedMovieState"/>;</item>
+/// <item>tickets CDC -> parsed -> session resolved to its movie (sessions global store; a ticket may wait for its session) -> re-keyed by member;
 ///   members CDC -> parsed -> keyed by member; both -> one repartition topic (partitioned by member);</item>
 /// <item>member events -> <see cref="MemberProcessor"/> (member store, RocksDB + changelog) -> collective updates
 ///   keyed by movie, score updates keyed by member (punctuated), tombstones for deleted members;</item>
@@ -52,8 +52,10 @@ public static class ScoringTopology
         routed.Add(Values(catalog).Map((k, v, _) => KeyValuePair.Create(k, new Routed(ProcessorTopics.Catalog, Encoding.UTF8.GetBytes(k), v.Bytes))));
 
         // 2. Global state on every worker: session -> movie, the catalog, the collective state.
-        var sessionMovies = builder.GlobalTable(ProcessorTopics.Sessions, strings, strings,
-            InMemory.As<string, string>(SessionsStore));
+        builder.AddGlobalStore(GlobalStore(SessionsStore), ProcessorTopics.Sessions,
+            ProcessorBuilder.New<string, byte[]>().Processor(r => movies.ApplySession(int.Parse(r.Key, CultureInfo.InvariantCulture),
+                r.Value is null ? null : int.Parse(Encoding.UTF8.GetString(r.Value), CultureInfo.InvariantCulture))).Build(),
+            strings, bytes, null!, "sessions-updater");
         builder.AddGlobalStore(GlobalStore(CatalogStore), ProcessorTopics.Catalog,
             ProcessorBuilder.New<string, byte[]>().Processor(r => { if (r.Value is not null) movies.Apply(CatalogEntry.Decode(r.Value)); }).Build(),
             strings, bytes, null!, "catalog-updater");
@@ -65,7 +67,10 @@ public static class ScoringTopology
         var tickets = Read<MemberEvent>(builder, options.TicketsTopic, (value, origin) =>
             ChangeParsing.Ticket(value) is { } t ? (Id(t.SessionId), new MemberEvent(t, null, origin)) : null);
         routed.Add(Failures(tickets));
-        var resolved = Values(tickets).LeftJoin(sessionMovies, (k, _) => k, (ticket, movie) => Resolve(ticket, movie));
+        var waitingStore = Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(ProcessorTopics.WaitingTicketsStore), strings, bytes)
+            .WithLoggingEnabled(new Dictionary<string, string> { ["cleanup.policy"] = "compact" });
+        var resolved = Values(tickets).Transform(TransformerBuilder.New<string, MemberEvent, string, Parsed<MemberEvent>>()
+            .Transformer<SessionResolver>(options, movies, ProcessorTopics.WaitingTicketsStore).StateStore(waitingStore).Build(), "session-resolver");
         routed.Add(Failures(resolved));
         var ticketEvents = Values(resolved).SelectKey((_, v, _) => Id(v.MemberId));
 
@@ -92,16 +97,6 @@ public static class ScoringTopology
         all.Transform(TransformerBuilder.New<string, Routed, byte[], Routed>().Transformer<HeaderStamp>().Build())
             .To((_, v, _) => v.Topic, bytes, new RoutedSerDes());
         return builder.Build();
-    }
-
-    private static Parsed<MemberEvent> Resolve(MemberEvent ticketEvent, string? movie)
-    {
-        var ticket = ticketEvent.Ticket!;
-        if (movie is null || !int.TryParse(movie, NumberStyles.None, CultureInfo.InvariantCulture, out var movieId))
-            return new Parsed<MemberEvent>(null, DeadLetters.DeadLetter.For(
-                new InvalidOperationException($"ticket {ticket.TicketId} refers to session {ticket.SessionId}, which is unknown"),
-                "session-join", ticketEvent.Origin, Encoding.UTF8.GetBytes(Id(ticket.TicketId)), MemberEventCodec.Encode(ticketEvent)));
-        return new Parsed<MemberEvent>(ticketEvent with { Ticket = ticket with { MovieId = movieId } }, null);
     }
 
     private static IKStream<string, Parsed<T>> Read<T>(StreamBuilder builder, string topic, Func<byte[]?, EventOrigin, (string, T)?> read)

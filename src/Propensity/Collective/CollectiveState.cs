@@ -28,6 +28,7 @@ public sealed class CollectiveState(ModelSettings settings, double staleness = 0
         target.Count = Math.Max(0, target.Count + sign);
         target.Timeline.Add(DayOf(update.AtSeconds), sign, Math.Max(timelineRetentionDays, settings.LongWindowDays));
         target.CachedDay = int.MinValue;
+        target.Version++;
         target.AudienceCells[update.AudienceCell] += sign;
         cellTotals[update.AudienceCell] += sign;
         TotalAttendances += sign;
@@ -79,7 +80,7 @@ public sealed class CollectiveState(ModelSettings settings, double staleness = 0
             (stats.CachedShort, stats.CachedLong) = stats.Timeline.Windows(day, settings.ShortWindowDays, settings.LongWindowDays);
             stats.CachedDay = day;
         }
-        return new MoviePopularity(stats.Count, stats.CachedShort, stats.CachedLong);
+        return new MoviePopularity(stats.Count, stats.CachedShort, stats.CachedLong, stats.Version);
     }
 
     public double AudienceShare(int movieId, byte audienceCell)

@@ -33,6 +33,9 @@ public sealed class MovieStatistics
     internal int FollowNeighbourCount;
     internal int UpdatesSinceBuild = int.MaxValue / 2;
 
+    /// <summary>Incremented at every attendance change of this movie (starts at 1).</summary>
+    public int Version { get; internal set; } = 1;
+
     // Popularity windows for one day, valid until the next attendance of this movie.
     internal int CachedDay = int.MinValue;
     internal float CachedShort;

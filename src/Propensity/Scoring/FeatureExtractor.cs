@@ -22,6 +22,14 @@ public sealed class FeatureExtractor
     private float[] sequenceScores = [];
     private float[] coScores = [];
     private bool[] seen = [];
+
+    // Movie-level features (three popularity logs and the release-age log) per movie id, valid while the
+    // movie's popularity version and the day are unchanged: most candidates hit this on most events.
+    private int[] movieVersion = [];
+    private int[] movieDay = [];
+    private float[] movieFeatures = [];
+    private const int MovieFeatureCount = 4;
+    private ICollectiveView? cachedView;
     private readonly float[] affinity = new float[MovieCatalog.MaxGenres];
 
     public FeatureExtractor(ModelSettings settings, MovieCatalog catalog)
@@ -44,6 +52,12 @@ public sealed class FeatureExtractor
         if (destination.Length < candidates.Length * width)
             throw new ArgumentException($"destination holds {destination.Length} values, {candidates.Length * width} needed", nameof(destination));
         Prepare(candidates);
+        if (!ReferenceEquals(view, cachedView))
+        {
+            // Versions are per view: another view's movie 7 at version 3 is different data.
+            movieDay.AsSpan().Fill(int.MinValue);
+            cachedView = view;
+        }
         MarkSeen(member);
         GatherNeighbourScores(member, view);
 
@@ -53,7 +67,7 @@ public sealed class FeatureExtractor
         for (var g = 0; g < genreCount; g++) affinityNorm += affinity[g] * affinity[g];
         affinityNorm = Math.Sqrt(affinityNorm);
 
-        var nowDay = atSeconds / DaySeconds;
+        var nowDay = (int)Math.Floor(atSeconds / DaySeconds);
         var frequency = (float)Math.Log(1 + member.Count);
         var idleDays = member.LastAt is { } last ? (float)Math.Log(1 + Math.Max(0, (atSeconds - last) / DaySeconds)) : 0f;
         var cell = member.AudienceCell;
@@ -66,20 +80,33 @@ public sealed class FeatureExtractor
             row[FeatureNames.Sequence] = MathF.Log(1 + 10 * sequenceScores[c]);
             row[FeatureNames.CoAttendance] = MathF.Log(1 + 10 * coScores[c]);
 
-            var popularity = view.Popularity(movieId, atSeconds);
-            row[FeatureNames.Popularity] = MathF.Log(1 + popularity.Total);
-            row[FeatureNames.ShortWindow] = MathF.Log(1 + popularity.ShortWindow);
-            row[FeatureNames.LongWindow] = MathF.Log(1 + popularity.LongWindow);
-
             var movie = catalog.Find(movieId);
+            var movieLevel = MovieLevelFeatures(movieId, movie, view.Popularity(movieId, atSeconds), nowDay);
+            row[FeatureNames.Popularity] = movieLevel[0];
+            row[FeatureNames.ShortWindow] = movieLevel[1];
+            row[FeatureNames.LongWindow] = movieLevel[2];
+            row[FeatureNames.ReleaseAge] = movieLevel[3];
             row[FeatureNames.GenreAffinity] = movie is null ? 0 : GenreCosine(movie.Genres, genreCount, affinityNorm);
-            var releaseAge = movie?.ReleaseDay is { } release ? Math.Max(0, nowDay - release) : UnknownReleaseAgeDays;
-            row[FeatureNames.ReleaseAge] = MathF.Log(1 + (float)releaseAge);
             row[FeatureNames.AudienceMatch] = cell == AudienceCell.Unknown ? 0 : MathF.Log((float)(view.AudienceShare(movieId, cell) / cellShare));
             row[FeatureNames.MemberFrequency] = frequency;
             row[FeatureNames.MemberIdleDays] = idleDays;
         }
         Release(candidates);
+    }
+
+    private ReadOnlySpan<float> MovieLevelFeatures(int movieId, Movie? movie, MoviePopularity popularity, int nowDay)
+    {
+        var cached = movieFeatures.AsSpan(movieId * MovieFeatureCount, MovieFeatureCount);
+        if (movieVersion[movieId] == popularity.Version && movieDay[movieId] == nowDay) return cached;
+        cached[0] = MathF.Log(1 + popularity.Total);
+        cached[1] = MathF.Log(1 + popularity.ShortWindow);
+        cached[2] = MathF.Log(1 + popularity.LongWindow);
+        // Whole days, so the value can be cached for the day.
+        var releaseAge = movie?.ReleaseDay is { } release ? Math.Max(0, nowDay - release) : UnknownReleaseAgeDays;
+        cached[3] = MathF.Log(1 + (float)releaseAge);
+        movieVersion[movieId] = popularity.Version;
+        movieDay[movieId] = nowDay;
+        return cached;
     }
 
     private float GenreCosine(uint genres, int genreCount, double affinityNorm)
@@ -102,7 +129,16 @@ public sealed class FeatureExtractor
             if (id < 0) throw new ArgumentOutOfRangeException(nameof(candidates), $"movie id {id} is negative");
             if (id >= maxId) maxId = id + 1;
         }
-        if (slotOf.Length < maxId) Array.Resize(ref slotOf, Math.Max(maxId, slotOf.Length * 2));
+        if (slotOf.Length < maxId)
+        {
+            var oldSize = slotOf.Length;
+            var size = Math.Max(maxId, oldSize * 2);
+            Array.Resize(ref slotOf, size);
+            Array.Resize(ref movieVersion, size);
+            Array.Resize(ref movieDay, size);
+            Array.Resize(ref movieFeatures, size * MovieFeatureCount);
+            movieDay.AsSpan(oldSize).Fill(int.MinValue); // new entries hold nothing yet
+        }
         if (sequenceScores.Length < candidates.Length)
         {
             sequenceScores = new float[Math.Max(candidates.Length, sequenceScores.Length * 2)];

@@ -66,11 +66,9 @@ internal sealed class FakeCluster(TimeProvider clock, TimeSpan gcDeletes)
         var targets = new List<FakeIndex>();
         foreach (var part in expression.Split(','))
         {
+            // ES 8+ defaults action.destructive_requires_name to true.
             if (IndexPattern.IsWildcard(part) || part == "_all")
-            {
-                targets.AddRange(_indices.Values.Where(i => part == "_all" || IndexPattern.Matches(part, i.Name)));
-                continue;
-            }
+                throw ElasticsearchError.IllegalArgument("Wildcard expressions or all indices are not allowed");
             if (_indices.TryGetValue(part, out var index)) targets.Add(index);
             else if (AliasExists(part))
                 throw ElasticsearchError.IllegalArgument(

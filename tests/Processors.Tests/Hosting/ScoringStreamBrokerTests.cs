@@ -39,13 +39,14 @@ public sealed class ScoringStreamBrokerTests(ProcessorBroker broker) : IClassFix
 
         // Events in order: one partition per table keeps the order the replay uses.
         foreach (var (table, change) in SyntheticCinema.Changes(changes, attendances))
-            await producer.ProduceAsync(new TopicPartition($"cdc.cinema.{table}", 0), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value });
+            await producer.ProduceAsync(new TopicPartition($"cdc.cinema.{table}", 0), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value }, TestContext.Current.CancellationToken);
         var expected = SyntheticCinema.ExpectedScores(attendances, model);
 
         using (var first = new ScoringStream(Settings(modelPath), kafka, NullLoggerFactory.Instance))
         {
             await StartAsync(first);
-            await WaitAsync(() => first.Movies.UpdatesApplied == attendances.Count, "the first worker's collective state");
+            await WaitAsync(() => first.Movies.UpdatesApplied == attendances.Count,
+                () => $"the first worker's collective state ({first.Movies.UpdatesApplied} updates, {first.Movies.Catalog.Count} movies, {scores.Latest.Count} members scored, state {first.State})");
             await TouchCatalogAsync(producer, changes, SyntheticCinema.Start.AddDays(90), scores);
             AssertScores(expected, scores);
         }
@@ -96,12 +97,14 @@ public sealed class ScoringStreamBrokerTests(ProcessorBroker broker) : IClassFix
         await WaitAsync(() => stream.Ready, "the stream to run", StartTimeout);
     }
 
-    private static async Task WaitAsync(Func<bool> condition, string what, TimeSpan? limit = null)
+    private static Task WaitAsync(Func<bool> condition, string what, TimeSpan? limit = null) => WaitAsync(condition, () => what, limit);
+
+    private static async Task WaitAsync(Func<bool> condition, Func<string> what, TimeSpan? limit = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (!condition())
         {
-            if (clock.Elapsed > (limit ?? TimeSpan.FromSeconds(60))) Assert.Fail($"timed out waiting for {what}");
+            if (clock.Elapsed > (limit ?? TimeSpan.FromSeconds(60))) Assert.Fail($"timed out waiting for {what()}");
             await Task.Delay(100);
         }
     }

@@ -99,4 +99,24 @@ public class PropensityScorerTests
         Assert.Equal(0, features[FeatureNames.GenreAffinity]); // member likes GenreAction, movie 2 is a GenreComedy
         Assert.Equal(MathF.Log(2), features[FeatureNames.MemberFrequency], 5);
     }
+
+    [Fact]
+    public void Cached_movie_features_follow_new_attendances_and_other_views()
+    {
+        var (collective, member) = World();
+        var extractor = new FeatureExtractor(Settings, Create());
+        var features = new float[FeatureExtractor.Width];
+        extractor.Extract(member, [2], collective, Start + 6 * Day, features);
+        var before = features[FeatureNames.Popularity];
+
+        var newcomer = new MemberState(300, 3);
+        collective.Apply(CoAttendance.From(newcomer, newcomer.Apply(new TicketEvent(999, 300, 2, Start + 6 * Day), GenreComedy, Settings)));
+        extractor.Extract(member, [2], collective, Start + 6 * Day, features);
+        Assert.Equal(MathF.Log(1 + 6), features[FeatureNames.Popularity], 5);
+        Assert.True(features[FeatureNames.Popularity] > before);
+
+        var (otherWorld, _) = World();
+        extractor.Extract(member, [2], otherWorld, Start + 6 * Day, features);
+        Assert.Equal(before, features[FeatureNames.Popularity]);
+    }
 }

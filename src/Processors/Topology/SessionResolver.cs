@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Text;
+using Insights.Processors.DeadLetters;
+using Insights.Processors.Events;
+using Insights.Processors.Movies;
+using Streamiz.Kafka.Net.Processors.Public;
+using Streamiz.Kafka.Net.State;
+
+namespace Insights.Processors.Topology;
+
+/// <summary>
+/// Resolves a ticket's session to its movie through the sessions global store. The session row usually
+/// commits just before its first ticket, but the global store reads it on its own thread, so a ticket can
+/// arrive first: it waits in a store (with a changelog, so a crash does not lose it) and is retried on each
+/// punctuation; after <see cref="ProcessorOptions.SessionWait"/> it becomes a dead letter.
+/// </summary>
+public sealed class SessionResolver : ITransformer<string, MemberEvent, string, Parsed<MemberEvent>>
+{
+    private readonly ProcessorOptions options;
+    private readonly SharedMovieState movies;
+    private readonly string storeName;
+    private ProcessorContext<string, Parsed<MemberEvent>> context = null!;
+    private IKeyValueStore<string, byte[]> waiting = null!;
+
+    // Streamiz's TransformerBuilder builds a throw-away instance with this constructor, then one per task
+    // with the parameters given to it; Init refuses to run an instance without options.
+    public SessionResolver()
+    {
+        options = null!;
+        movies = null!;
+        storeName = "";
+    }
+
+    public SessionResolver(ProcessorOptions options, SharedMovieState movies, string storeName)
+    {
+        this.options = options;
+        this.movies = movies;
+        this.storeName = storeName;
+    }
+
+    public void Init(ProcessorContext<string, Parsed<MemberEvent>> processorContext)
+    {
+        if (options is null) throw new InvalidOperationException("a session resolver needs its options: build it through ScoringTopology");
+        context = processorContext;
+        waiting = (IKeyValueStore<string, byte[]>)context.GetStateStore(storeName);
+        context.Schedule(options.FlushInterval, PunctuationType.PROCESSING_TIME, Retry);
+    }
+
+    public Record<string, Parsed<MemberEvent>> Process(Record<string, MemberEvent> record)
+    {
+        if (Resolve(record.Value) is { } resolved) return Record<string, Parsed<MemberEvent>>.Create(record.Key, resolved);
+        var ticket = record.Value.Ticket!;
+        waiting.Put(ticket.TicketId.ToString(CultureInfo.InvariantCulture), Waiting.Encode(context.WallClockTime, record.Value));
+        return null!;
+    }
+
+    private void Retry(long wallClockMs)
+    {
+        foreach (var entry in waiting.All().ToList())
+        {
+            var (since, change) = Waiting.Decode(entry.Value);
+            if (Resolve(change) is { } resolved)
+                context.Forward(Id(change.Ticket!.SessionId), resolved);
+            else if (wallClockMs - since >= options.SessionWait.TotalMilliseconds)
+                context.Forward("", new Parsed<MemberEvent>(null, DeadLetter.For(
+                    new InvalidOperationException($"ticket {change.Ticket!.TicketId} refers to session {change.Ticket.SessionId}, which is unknown after {options.SessionWait.TotalSeconds:0.#} s"),
+                    "session-join", change.Origin, Encoding.UTF8.GetBytes(entry.Key), MemberEventCodec.Encode(change))));
+            else continue;
+            waiting.Delete(entry.Key);
+        }
+    }
+
+    private Parsed<MemberEvent>? Resolve(MemberEvent change)
+    {
+        var ticket = change.Ticket!;
+        return movies.MovieOfSession(ticket.SessionId) is { } movie
+            ? new Parsed<MemberEvent>(change with { Ticket = ticket with { MovieId = movie } }, null)
+            : null;
+    }
+
+    private static string Id(int id) => id.ToString(CultureInfo.InvariantCulture);
+
+    public void Close() { }
+
+    /// <summary>A waiting ticket: when it started waiting (wall clock, ms) and the event.</summary>
+    private static class Waiting
+    {
+        public static byte[] Encode(long sinceMs, MemberEvent change) => BinaryFields.Encode(w =>
+        {
+            w.Write(sinceMs);
+            var bytes = MemberEventCodec.Encode(change);
+            w.Write7BitEncodedInt(bytes.Length);
+            w.Write(bytes);
+        });
+
+        public static (long SinceMs, MemberEvent Change) Decode(byte[] bytes) => BinaryFields.Decode(bytes, "waiting ticket", r =>
+        {
+            var since = r.ReadInt64();
+            var length = r.Read7BitEncodedInt();
+            return (since, MemberEventCodec.Decode(r.ReadBytes(length)));
+        });
+    }
+}
