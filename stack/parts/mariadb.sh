@@ -45,8 +45,10 @@ innodb_flush_log_at_trx_commit=2
 skip-name-resolve
 CNF
   if [[ ! -d $dir/data/mysql ]]; then
+    # A half-initialised data folder (install interrupted) would fail every later start: clear it first.
+    rm -rf "$dir/data" && mkdir -p "$dir/data"
     mariadb-install-db --defaults-file="$cnf" --user=root --auth-root-authentication-method=socket >"$dir/install.log" 2>&1 \
-      || fail "mariadb-install-db failed (see $dir/install.log)"
+      || fail "mariadb-install-db failed: $(grep -m1 -iE 'error|fatal' "$dir/install.log" || tail -n1 "$dir/install.log") (see $dir/install.log)"
   fi
   : > "$LOG"
   mariadbd --defaults-file="$cnf" --user=root >>"$LOG" 2>&1 &

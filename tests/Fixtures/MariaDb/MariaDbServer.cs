@@ -31,10 +31,15 @@ public sealed class MariaDbServer : IAsyncLifetime
 
     private async Task StartLocalAsync()
     {
-        Port = FreePort.Next();
         var dir = Directory.CreateTempSubdirectory("insights-mariadb-").FullName;
-        _local = new StackPart("mariadb", dir, new Dictionary<string, string> { ["INSIGHTS_MARIADB_PORT"] = Port.ToString() });
-        await _local.UpAsync();
+        // One retry on a fresh port: a free port can be taken by a parallel test between probe and bind.
+        for (var attempt = 1; ; attempt++)
+        {
+            Port = FreePort.Next();
+            _local = new StackPart("mariadb", dir, new Dictionary<string, string> { ["INSIGHTS_MARIADB_PORT"] = Port.ToString() });
+            try { await _local.UpAsync(); break; }
+            catch (InvalidOperationException) when (attempt < 2) { await _local.DownAsync(); }
+        }
         using var endpoint = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "mariadb.json")));
         var mariaDb = endpoint.RootElement.GetProperty("MariaDb");
         ConnectionString = mariaDb.GetProperty("ConnectionString").GetString()!;
