@@ -8,7 +8,7 @@ namespace Insights.Processors.Tests;
 
 /// <summary>
 /// A small cinema for parity tests: eight showing movies (one session each, id = movie x 10), six members with
-/// demographics and sixty attendances in time order from a fixed seed, plus the evaluation's in-process replay of it.
+/// demographics and a given number of attendances (sixty by default) in time order from a fixed seed, plus the evaluation's in-process replay of it.
 /// </summary>
 public static class SyntheticCinema
 {
@@ -18,12 +18,12 @@ public static class SyntheticCinema
     public static readonly (int Member, int BirthYear, string Gender)[] Members =
         [(1, 1990, "F"), (2, 1975, "M"), (3, 2001, "F"), (4, 1960, "M"), (5, 1988, "X"), (6, 1995, "F")];
 
-    public static List<Attendance> Attendances()
+    public static List<Attendance> Attendances(int count = 60)
     {
         var random = new Random(20260101);
         var start = new DateTimeOffset(Start).ToUnixTimeSeconds();
-        return Enumerable.Range(0, 60)
-            .Select(i => new Attendance(Members[random.Next(Members.Length)].Member, Movies[random.Next(Movies.Length)].Movie, start + i * 7200 + random.Next(3600)))
+        return Enumerable.Range(0, count)
+            .Select(i => new Attendance(Members[random.Next(Members.Length)].Member, Movies[random.Next(Movies.Length)].Movie, start + i * 600 + random.Next(300)))
             .ToList();
     }
 

@@ -80,6 +80,21 @@ public sealed class TopologyHarness : IDisposable
         }
     }
 
+    /// <summary>Reads the outputs until a measure has not changed for the quiet period.</summary>
+    public void WaitUntilSteady(Func<TopologyHarness, long> measure, TimeSpan quiet)
+    {
+        var last = measure(this);
+        var steady = System.Diagnostics.Stopwatch.StartNew();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (steady.Elapsed < quiet)
+        {
+            Drain();
+            var now = measure(this);
+            if (now != last) { last = now; steady.Restart(); }
+            if (clock.Elapsed > Deadline) Assert.Fail($"the measure kept changing for {Deadline.TotalSeconds} s");
+        }
+    }
+
     /// <summary>Keeps reading for a while, for assertions that nothing more arrives.</summary>
     public void Settle(TimeSpan quiet)
     {

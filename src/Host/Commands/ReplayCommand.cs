@@ -26,6 +26,7 @@ public static class ReplayCommand
             var perSecond = parse.GetValue(rate);
             if (!(perSecond > 0) || double.IsInfinity(perSecond)) throw new CommandLineError($"--rate must be a positive number of tickets per second, got {perSecond.ToString(CultureInfo.InvariantCulture)}");
             if (parse.GetValue(limit) is < 0) throw new CommandLineError("--limit must not be negative");
+            // Checked here as well as in TicketReplay so a bad option fails before the dataset is loaded.
             var plan = DemoPlanLoader.Load(parse.GetValue(dataset)!);
             await using var db = await DemoDatabase.OpenAsync(DemoDatabase.ConnectionString(parse.GetValue(connection)), ct);
 

@@ -23,7 +23,11 @@ public static class WorkerCommand
             var kafka = builder.Configuration.KafkaSettings();
             var settings = builder.Configuration.Bind<WorkerSettings>(WorkerSettings.Section);
             if (settings.Problem() is { } problem) throw new CommandLineError($"configuration: {problem}");
+            Propensity.Scoring.PropensityModel model;
+            try { model = ScoringStream.LoadModel(settings.ModelPath); }
+            catch (FormatException e) { throw new CommandLineError($"configuration: {WorkerSettings.Section}:ModelPath: {e.Message}"); }
             builder.Services.AddSingleton(settings);
+            builder.Services.AddSingleton(model);
             builder.Services.AddSingleton(kafka);
             builder.Services.AddHostedService<WorkerService>();
             using var host = builder.Build();
@@ -34,14 +38,14 @@ public static class WorkerCommand
     }
 
     /// <summary>Starts the stream, mirrors its state into the readiness file and stops the host when the stream fails.</summary>
-    private sealed class WorkerService(WorkerSettings settings, Contracts.Configuration.KafkaSettings kafka, ILoggerFactory loggers,
-        IHostApplicationLifetime lifetime) : BackgroundService
+    private sealed class WorkerService(WorkerSettings settings, Propensity.Scoring.PropensityModel model,
+        Contracts.Configuration.KafkaSettings kafka, ILoggerFactory loggers, IHostApplicationLifetime lifetime) : BackgroundService
     {
         private readonly ILogger logger = loggers.CreateLogger("insights.worker");
 
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
-            using var stream = new ScoringStream(settings, kafka, loggers);
+            using var stream = new ScoringStream(settings, model, kafka, loggers);
             logger.LogInformation("worker: application {ApplicationId}, {Partitions} partitions, model {Model}",
                 settings.ApplicationId, settings.Partitions, stream.Options.Model.ModelVersion);
             await stream.StartAsync(stoppingToken);

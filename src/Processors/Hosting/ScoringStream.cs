@@ -19,12 +19,15 @@ public sealed class ScoringStream : IDisposable
     private volatile KafkaStream.State state = KafkaStream.State.CREATED;
 
     public ScoringStream(WorkerSettings settings, KafkaSettings kafka, ILoggerFactory loggers)
+        : this(settings, LoadModel(settings.ModelPath), kafka, loggers) { }
+
+    public ScoringStream(WorkerSettings settings, PropensityModel model, KafkaSettings kafka, ILoggerFactory loggers)
     {
-        var model = PropensityModel.FromJson(File.ReadAllText(settings.ModelPath));
         Options = new ProcessorOptions
         {
             ApplicationId = settings.ApplicationId, TopicPrefix = settings.TopicPrefix, Partitions = settings.Partitions,
             Model = model, FlushInterval = TimeSpan.FromMilliseconds(settings.FlushIntervalMs), RescoreBatch = settings.RescoreBatch,
+            NeighbourStaleness = settings.NeighbourStaleness,
         }.Validated();
         Movies = new SharedMovieState(model.Settings, Options.GenreNames, Options.NeighbourStaleness, Options.TimelineRetentionDays);
         var config = new StreamConfig<ByteArraySerDes, ByteArraySerDes>
@@ -38,6 +41,8 @@ public sealed class ScoringStream : IDisposable
             SslCaLocation = kafka.SslCaLocation,
             // Every topic is pre-created from the manifest: a missing one is a deployment error, not something to invent.
             AllowAutoCreateTopics = false,
+            // A new application reads the CDC topics from their start: the snapshot is part of the history.
+            AutoOffsetReset = Confluent.Kafka.AutoOffsetReset.Earliest,
             Guarantee = ProcessingGuarantee.AT_LEAST_ONCE,
             NumStreamThreads = settings.NumStreamThreads,
             StateDir = settings.StateDir,
@@ -48,6 +53,16 @@ public sealed class ScoringStream : IDisposable
         config.CommitIntervalMs = settings.CommitIntervalMs;
         stream = new KafkaStream(ScoringTopology.Build(Options, Movies), config);
         stream.StateChanged += (_, now) => state = now;
+    }
+
+    /// <summary>Reads and validates a model file; any problem is a FormatException naming the file.</summary>
+    public static PropensityModel LoadModel(string path)
+    {
+        try { return PropensityModel.FromJson(File.ReadAllText(path)); }
+        catch (Exception e) when (e is FormatException or ArgumentException or IOException)
+        {
+            throw new FormatException($"model file {path}: {e.Message}", e);
+        }
     }
 
     public ProcessorOptions Options { get; }

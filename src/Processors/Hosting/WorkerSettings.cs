@@ -15,6 +15,9 @@ public sealed record WorkerSettings
     public int FlushIntervalMs { get; init; } = 500;
     public int RescoreBatch { get; init; } = 500;
     public int NumStreamThreads { get; init; } = 1;
+
+    /// <summary>Neighbour lists are rebuilt once a movie's row changed by this fraction (0 = exact, at a cost per read).</summary>
+    public double NeighbourStaleness { get; init; } = 0.25;
     public string StateDir { get; init; } = Path.Combine(Path.GetTempPath(), "insights-processors");
     public int CommitIntervalMs { get; init; } = 1000;
     public int SessionTimeoutMs { get; init; } = 10_000;
@@ -31,6 +34,7 @@ public sealed record WorkerSettings
         if (Partitions is < 1 or > 1000) return $"{Section}:Partitions must be 1..1000, got {Partitions}";
         if (FlushIntervalMs < 1) return $"{Section}:FlushIntervalMs must be positive, got {FlushIntervalMs}";
         if (RescoreBatch < 1) return $"{Section}:RescoreBatch must be positive, got {RescoreBatch}";
+        if (NeighbourStaleness < 0) return $"{Section}:NeighbourStaleness must not be negative, got {NeighbourStaleness}";
         if (NumStreamThreads is < 1 or > 64) return $"{Section}:NumStreamThreads must be 1..64, got {NumStreamThreads}";
         if (CommitIntervalMs < 1) return $"{Section}:CommitIntervalMs must be positive, got {CommitIntervalMs}";
         if (SessionTimeoutMs < 1000) return $"{Section}:SessionTimeoutMs must be at least 1000, got {SessionTimeoutMs}";

@@ -62,6 +62,11 @@ public sealed class SharedMovieState
         }
     }
 
+    public bool KnowsMovie(int movieId)
+    {
+        lock (gate) return Catalog.Contains(movieId);
+    }
+
     /// <summary>The genre bits of a movie, 0 when the catalog does not know it (yet).</summary>
     public uint GenresOf(int movieId)
     {

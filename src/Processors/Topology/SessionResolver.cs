@@ -9,10 +9,13 @@ using Streamiz.Kafka.Net.State;
 namespace Insights.Processors.Topology;
 
 /// <summary>
-/// Resolves a ticket's session to its movie through the sessions global store. The session row usually
-/// commits just before its first ticket, but the global store reads it on its own thread, so a ticket can
-/// arrive first: it waits in a store (with a changelog, so a crash does not lose it) and is retried on each
-/// punctuation; after <see cref="ProcessorOptions.SessionWait"/> it becomes a dead letter.
+/// Resolves a ticket's session to its movie through the sessions global store, once the catalog knows the
+/// movie too. The session and movie rows usually commit before the first ticket, but global stores read
+/// them on their own thread, so a ticket can arrive first: it waits in a store (with a changelog, so a crash
+/// does not lose it) and is retried on each punctuation; after <see cref="ProcessorOptions.SessionWait"/> it
+/// becomes a dead letter. While any ticket waits, new tickets queue behind it (keys are arrival sequence
+/// numbers, so the store iterates in arrival order): a member's tickets keep their order, which the
+/// collective "follows" counts depend on.
 /// </summary>
 public sealed class SessionResolver : ITransformer<string, MemberEvent, string, Parsed<MemberEvent>>
 {
@@ -21,6 +24,7 @@ public sealed class SessionResolver : ITransformer<string, MemberEvent, string, 
     private readonly string storeName;
     private ProcessorContext<string, Parsed<MemberEvent>> context = null!;
     private IKeyValueStore<string, byte[]> waiting = null!;
+    private long nextSequence;
 
     // Streamiz's TransformerBuilder builds a throw-away instance with this constructor, then one per task
     // with the parameters given to it; Init refuses to run an instance without options.
@@ -43,14 +47,15 @@ public sealed class SessionResolver : ITransformer<string, MemberEvent, string, 
         if (options is null) throw new InvalidOperationException("a session resolver needs its options: build it through ScoringTopology");
         context = processorContext;
         waiting = (IKeyValueStore<string, byte[]>)context.GetStateStore(storeName);
+        nextSequence = waiting.ReverseAll().Select(e => long.Parse(e.Key, CultureInfo.InvariantCulture) + 1).FirstOrDefault();
         context.Schedule(options.FlushInterval, PunctuationType.PROCESSING_TIME, Retry);
     }
 
     public Record<string, Parsed<MemberEvent>> Process(Record<string, MemberEvent> record)
     {
-        if (Resolve(record.Value) is { } resolved) return Record<string, Parsed<MemberEvent>>.Create(record.Key, resolved);
-        var ticket = record.Value.Ticket!;
-        waiting.Put(ticket.TicketId.ToString(CultureInfo.InvariantCulture), Waiting.Encode(context.WallClockTime, record.Value));
+        if (waiting.ApproximateNumEntries() == 0 && Resolve(record.Value) is { } resolved)
+            return Record<string, Parsed<MemberEvent>>.Create(record.Key, resolved);
+        waiting.Put(nextSequence++.ToString("D19", CultureInfo.InvariantCulture), Waiting.Encode(context.WallClockTime, record.Value));
         return null!;
     }
 
@@ -63,8 +68,8 @@ public sealed class SessionResolver : ITransformer<string, MemberEvent, string, 
                 context.Forward(Id(change.Ticket!.SessionId), resolved);
             else if (wallClockMs - since >= options.SessionWait.TotalMilliseconds)
                 context.Forward("", new Parsed<MemberEvent>(null, DeadLetter.For(
-                    new InvalidOperationException($"ticket {change.Ticket!.TicketId} refers to session {change.Ticket.SessionId}, which is unknown after {options.SessionWait.TotalSeconds:0.#} s"),
-                    "session-join", change.Origin, Encoding.UTF8.GetBytes(entry.Key), MemberEventCodec.Encode(change))));
+                    new InvalidOperationException($"ticket {change.Ticket!.TicketId} refers to session {change.Ticket.SessionId}, which is unknown (or its movie is not in the catalog) after {options.SessionWait.TotalSeconds:0.#} s"),
+                    "session-join", change.Origin, Encoding.UTF8.GetBytes(Id(change.Ticket.TicketId)), MemberEventCodec.Encode(change))));
             else continue;
             waiting.Delete(entry.Key);
         }
@@ -73,12 +78,13 @@ public sealed class SessionResolver : ITransformer<string, MemberEvent, string, 
     private Parsed<MemberEvent>? Resolve(MemberEvent change)
     {
         var ticket = change.Ticket!;
-        return movies.MovieOfSession(ticket.SessionId) is { } movie
+        // The movie must be in the catalog too: the member's genre affinity is updated with its genres.
+        return movies.MovieOfSession(ticket.SessionId) is { } movie && movies.KnowsMovie(movie)
             ? new Parsed<MemberEvent>(change with { Ticket = ticket with { MovieId = movie } }, null)
             : null;
     }
 
-    private static string Id(int id) => id.ToString(CultureInfo.InvariantCulture);
+    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 
     public void Close() { }
 

@@ -32,7 +32,7 @@ public sealed class CollectiveState(ModelSettings settings, double staleness = 0
         target.AudienceCells[update.AudienceCell] += sign;
         cellTotals[update.AudienceCell] += sign;
         TotalAttendances += sign;
-        target.UpdatesSinceBuild++;
+        MarkChanged(target);
 
         foreach (var other in update.Before) AddPair(target, update.MovieId, other, sign);
         foreach (var other in update.After) AddPair(target, update.MovieId, other, sign);
@@ -44,7 +44,7 @@ public sealed class CollectiveState(ModelSettings settings, double staleness = 0
             if (earlier == update.MovieId) continue;
             var source = Get(earlier);
             Add(source.Follow, update.MovieId, sign * GapWeight(gap));
-            source.UpdatesSinceBuild++;
+            MarkChanged(source);
         }
         var after = update.After;
         for (var gap = 1; gap <= settings.FollowWindow && gap <= after.Length; gap++)
@@ -134,7 +134,7 @@ public sealed class CollectiveState(ModelSettings settings, double staleness = 0
         Add(target.CoAttendance, other, sign);
         var otherStats = Get(other);
         Add(otherStats.CoAttendance, movieId, sign);
-        otherStats.UpdatesSinceBuild++;
+        MarkChanged(otherStats);
     }
 
     private static void Add(Dictionary<int, float> row, int key, float delta)
@@ -142,6 +142,12 @@ public sealed class CollectiveState(ModelSettings settings, double staleness = 0
         ref var value = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(row, key, out _);
         value += delta;
         if (Math.Abs(value) < 1e-6f) row.Remove(key);
+    }
+
+    // Saturating: a movie that is updated for years and never read must not wrap around to "fresh".
+    private static void MarkChanged(MovieStatistics stats)
+    {
+        if (stats.UpdatesSinceBuild < int.MaxValue) stats.UpdatesSinceBuild++;
     }
 
     private float GapWeight(int gap) => (float)Math.Exp(-(gap - 1) / settings.FollowGapDecay);

@@ -52,7 +52,7 @@ public sealed class ScoreIndex(ElasticsearchClient client, ElasticsearchSettings
             Aliases = new Dictionary<Name, Alias> { [settings.Alias] = new Alias { IsWriteIndex = true } },
         }, ct);
         // Two sinks starting together may race to create it; the loser sees resource_already_exists.
-        if (!created.IsValidResponse && created.ElasticsearchServerError?.Error.Type != "resource_already_exists_exception")
+        if (!created.IsValidResponse && created.ElasticsearchServerError?.Error?.Type != "resource_already_exists_exception")
             EnsureValid(created, $"creating index {IndexName}");
     }
 

@@ -29,6 +29,7 @@ public sealed class ScoreTopicConsumer(KafkaSettings kafka, ElasticsearchSetting
         EnableAutoOffsetStore = false,
         AutoOffsetReset = AutoOffsetReset.Earliest,
         AllowAutoCreateTopics = false,
+        // A dead sink's partitions move after 6 s instead of 45 s; the loop polls far more often than that.
         SessionTimeoutMs = 6000,
         EnablePartitionEof = false,
     });

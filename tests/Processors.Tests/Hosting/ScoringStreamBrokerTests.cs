@@ -48,6 +48,7 @@ public sealed class ScoringStreamBrokerTests(ProcessorBroker broker) : IClassFix
             await WaitAsync(() => first.Movies.UpdatesApplied == attendances.Count,
                 () => $"the first worker's collective state ({first.Movies.UpdatesApplied} updates, {first.Movies.Catalog.Count} movies, {scores.Latest.Count} members scored, state {first.State})");
             await TouchCatalogAsync(producer, changes, SyntheticCinema.Start.AddDays(90), scores);
+            Assert.Equal(attendances.Count, first.Movies.UpdatesApplied);
             AssertScores(expected, scores);
         }
 
@@ -63,13 +64,13 @@ public sealed class ScoringStreamBrokerTests(ProcessorBroker broker) : IClassFix
         await broker.AssertNoTrimmedPartitionsAsync();
     }
 
-    private static WorkerSettings Settings(string modelPath) => new()
+    internal static WorkerSettings Settings(string modelPath, string applicationId = ApplicationId) => new()
     {
-        ApplicationId = ApplicationId, Partitions = 4, ModelPath = modelPath, FlushIntervalMs = 100, SessionTimeoutMs = 6000,
+        ApplicationId = applicationId, Partitions = 4, ModelPath = modelPath, FlushIntervalMs = 100, NeighbourStaleness = 0, SessionTimeoutMs = 6000,
         CommitIntervalMs = 200, StateDir = Path.Combine(Path.GetTempPath(), "insights-processors-it", Guid.NewGuid().ToString("N")),
     };
 
-    private static async Task TouchCatalogAsync(IProducer<byte[], byte[]> producer, CinemaChanges changes, DateTime at, ScoreReader scores)
+    internal static async Task TouchCatalogAsync(IProducer<byte[], byte[]> producer, CinemaChanges changes, DateTime at, ScoreReader scores)
     {
         var change = changes.Movie(1, "action,thriller", "now_showing", at);
         await producer.ProduceAsync(new TopicPartition("cdc.cinema.movies", 0), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value });
@@ -78,7 +79,7 @@ public sealed class ScoringStreamBrokerTests(ProcessorBroker broker) : IClassFix
             && scores.Latest.Values.All(u => (u.Version & ((1L << 33) - 1)) == seconds), "every member rescored after the catalog change");
     }
 
-    private static void AssertScores(Dictionary<int, List<(int MovieId, double Score, bool Seen)>> expected, ScoreReader scores)
+    internal static void AssertScores(Dictionary<int, List<(int MovieId, double Score, bool Seen)>> expected, ScoreReader scores)
     {
         foreach (var (memberId, want) in expected)
         {
@@ -90,16 +91,16 @@ public sealed class ScoringStreamBrokerTests(ProcessorBroker broker) : IClassFix
         }
     }
 
-    private static async Task StartAsync(ScoringStream stream)
+    internal static async Task StartAsync(ScoringStream stream)
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         await stream.StartAsync(timeout.Token);
         await WaitAsync(() => stream.Ready, "the stream to run", StartTimeout);
     }
 
-    private static Task WaitAsync(Func<bool> condition, string what, TimeSpan? limit = null) => WaitAsync(condition, () => what, limit);
+    internal static Task WaitAsync(Func<bool> condition, string what, TimeSpan? limit = null) => WaitAsync(condition, () => what, limit);
 
-    private static async Task WaitAsync(Func<bool> condition, Func<string> what, TimeSpan? limit = null)
+    internal static async Task WaitAsync(Func<bool> condition, Func<string> what, TimeSpan? limit = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (!condition())
@@ -110,7 +111,7 @@ public sealed class ScoringStreamBrokerTests(ProcessorBroker broker) : IClassFix
     }
 
     /// <summary>Reads the scores topic from the start in the background, keeping each member's newest update.</summary>
-    private sealed class ScoreReader : IDisposable
+    internal sealed class ScoreReader : IDisposable
     {
         private readonly CancellationTokenSource stop = new();
         private readonly Task loop;

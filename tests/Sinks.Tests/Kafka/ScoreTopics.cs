@@ -11,17 +11,7 @@ public sealed class ScoreTopics() : KafkaBroker(new TopicManifest([new TopicSpec
 {
     public KafkaSettings Settings => new() { BootstrapServers = BootstrapServers };
 
-    public async Task ProduceAsync(IEnumerable<ScoreChange> changes)
-    {
-        using var producer = new ProducerBuilder<string, byte[]?>(Settings.ApplyTo(new ProducerConfig { Acks = Acks.All, LingerMs = 5 }))
-            .SetLogHandler((_, _) => { }).Build();
-        var deliveries = changes.Select(c => producer.ProduceAsync(TopicNames.Scores, new Message<string, byte[]?>
-        {
-            Key = ScoreRecords.Key(c.MemberId),
-            Value = c.Update is { } u ? ScoreRecords.Value(u) : null,
-        })).ToList();
-        await Task.WhenAll(deliveries);
-    }
+    public Task ProduceAsync(IEnumerable<ScoreChange> changes) => new ScoreTopicsProducer(Settings).ProduceAsync(changes);
 
     /// <summary>The offsets committed by a group on every partition (-1001 = none).</summary>
     public IReadOnlyList<long> Committed(string group)
@@ -38,5 +28,21 @@ public sealed class ScoreTopics() : KafkaBroker(new TopicManifest([new TopicSpec
             .SetLogHandler((_, _) => { }).Build();
         return Enumerable.Range(0, 4)
             .Select(p => consumer.QueryWatermarkOffsets(new TopicPartition(TopicNames.Scores, p), TimeSpan.FromSeconds(10)).High.Value).ToList();
+    }
+}
+
+/// <summary>Produces score changes to the scores topic the way the processors do: key = member id, tombstone = null value.</summary>
+public sealed class ScoreTopicsProducer(KafkaSettings settings)
+{
+    public async Task ProduceAsync(IEnumerable<ScoreChange> changes)
+    {
+        using var producer = new ProducerBuilder<string, byte[]?>(settings.ApplyTo(new ProducerConfig { Acks = Acks.All, LingerMs = 5 }))
+            .SetLogHandler((_, _) => { }).Build();
+        var deliveries = changes.Select(c => producer.ProduceAsync(TopicNames.Scores, new Message<string, byte[]?>
+        {
+            Key = ScoreRecords.Key(c.MemberId),
+            Value = c.Update is { } u ? ScoreRecords.Value(u) : null,
+        })).ToList();
+        await Task.WhenAll(deliveries);
     }
 }

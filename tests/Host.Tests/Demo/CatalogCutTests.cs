@@ -1,0 +1,51 @@
+using Insights.Host.Demo;
+using static Insights.Host.Tests.Demo.CinemaDatabase;
+
+namespace Insights.Host.Tests.Demo;
+
+public sealed class CatalogCutTests : IDisposable
+{
+    private readonly SyntheticDataset dataset = new();
+
+    [Fact]
+    public void The_cut_falls_at_the_first_ticket_left_for_replay()
+    {
+        var plan = PlanOf(dataset.Folder);
+        var cut = CatalogCut.Of(plan, 0.2);
+
+        Assert.Equal(80, cut.SeededTickets);
+        Assert.Equal(plan.Tickets[80].PurchasedAt, cut.At);
+        Assert.Equal(plan.Tickets.Take(80).Max(t => t.SessionId), cut.SeededSessions);
+    }
+
+    [Fact]
+    public void Statuses_follow_the_last_thirty_days_before_the_cut_and_the_first_ticket_after_it()
+    {
+        var cut = CatalogCut.Of(PlanOf(dataset.Folder), 0.2);
+
+        Assert.Equal("archived", cut.StatusOf(SyntheticDataset.ArchivedEarly));
+        Assert.Equal("now_showing", cut.StatusOf(SyntheticDataset.ShowingLate));
+        Assert.Equal("coming_soon", cut.StatusOf(SyntheticDataset.ComingSoon));
+        Assert.Equal("archived", cut.StatusOf(SyntheticDataset.NeverSold));
+    }
+
+    [Fact]
+    public void A_live_fraction_of_zero_seeds_every_ticket_and_nothing_is_coming_soon()
+    {
+        var plan = PlanOf(dataset.Folder);
+        var cut = CatalogCut.Of(plan, 0);
+
+        Assert.Equal(SyntheticDataset.Ratings, cut.SeededTickets);
+        Assert.Equal(plan.Sessions.Count, cut.SeededSessions);
+        Assert.DoesNotContain(plan.Movies, m => cut.StatusOf(m.MovieId) == "coming_soon");
+    }
+
+    [Theory]
+    [InlineData(-0.1)]
+    [InlineData(1.5)]
+    [InlineData(double.NaN)]
+    public void A_live_fraction_outside_zero_to_one_is_rejected(double fraction) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => CatalogCut.Of(PlanOf(dataset.Folder), fraction));
+
+    public void Dispose() => dataset.Dispose();
+}

@@ -1,0 +1,51 @@
+using Confluent.Kafka;
+using Insights.Contracts.Configuration;
+using Insights.Fixtures.Kafka;
+using Insights.Processors.Hosting;
+using Insights.Processors.Manifest;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Insights.Processors.Tests.Hosting;
+
+public sealed class ScaleOutBroker() : KafkaBroker(ProcessorManifest.For(ScaleOutTests.ApplicationId, "cdc", 4));
+
+/// <summary>
+/// Two workers of one application on a broker with 4 partitions; one leaves in the middle of the load (a
+/// graceful stop, not kill -9) and the other takes its partitions over, restoring their members from the
+/// changelog. The final scores equal the evaluation replay, as with a single worker.
+/// </summary>
+public sealed class ScaleOutTests(ScaleOutBroker broker) : IClassFixture<ScaleOutBroker>
+{
+    public const string ApplicationId = "insights-processors-scale";
+
+    [Fact]
+    public async Task Two_workers_share_the_partitions_and_one_takes_over_when_the_other_stops_mid_load()
+    {
+        var attendances = SyntheticCinema.Attendances(600);
+        var changes = new CinemaChanges();
+        var modelPath = Path.Combine(Path.GetTempPath(), $"insights-model-{Guid.NewGuid():N}.json");
+        var model = TestModel.Create();
+        await File.WriteAllTextAsync(modelPath, model.ToJson(), TestContext.Current.CancellationToken);
+        var kafka = new KafkaSettings { BootstrapServers = broker.BootstrapServers };
+        using var scores = new ScoringStreamBrokerTests.ScoreReader(broker.BootstrapServers);
+        using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, Acks = Acks.All }).Build();
+        var all = SyntheticCinema.Changes(changes, attendances).ToList();
+        var half = all.Count - attendances.Count / 2;
+
+        using var survivor = new ScoringStream(ScoringStreamBrokerTests.Settings(modelPath, ApplicationId), kafka, NullLoggerFactory.Instance);
+        var leaver = new ScoringStream(ScoringStreamBrokerTests.Settings(modelPath, ApplicationId), kafka, NullLoggerFactory.Instance);
+        await Task.WhenAll(ScoringStreamBrokerTests.StartAsync(survivor), ScoringStreamBrokerTests.StartAsync(leaver));
+        foreach (var (table, change) in all.Take(half))
+            await producer.ProduceAsync(new TopicPartition($"cdc.cinema.{table}", 0), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value }, TestContext.Current.CancellationToken);
+        leaver.Dispose(); // mid-load: its partitions move to the survivor, which restores them from the changelogs
+        foreach (var (table, change) in all.Skip(half))
+            await producer.ProduceAsync(new TopicPartition($"cdc.cinema.{table}", 0), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value }, TestContext.Current.CancellationToken);
+
+        await ScoringStreamBrokerTests.WaitAsync(() => survivor.Movies.UpdatesApplied >= attendances.Count,
+            () => $"the survivor's collective state ({survivor.Movies.UpdatesApplied} of {attendances.Count} updates)", TimeSpan.FromSeconds(120));
+        await ScoringStreamBrokerTests.TouchCatalogAsync(producer, changes, SyntheticCinema.Start.AddDays(95), scores);
+        ScoringStreamBrokerTests.AssertScores(SyntheticCinema.ExpectedScores(attendances, model), scores);
+        await broker.AssertNoTrimmedPartitionsAsync();
+    }
+
+}

@@ -1,0 +1,40 @@
+using Confluent.Kafka;
+using Insights.Contracts.Topics;
+using Insights.Sinks.Kafka;
+using Insights.Sinks.Snapshots;
+using Insights.Sinks.Tests.Kafka;
+
+namespace Insights.Sinks.Tests.Snapshots;
+
+public sealed class SnapshotRestoreToTopicTests(ScoreTopics kafka) : IClassFixture<ScoreTopics>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Restoring_into_an_empty_topic_gives_back_every_members_snapshotted_update()
+    {
+        var state = new ScoreStateInMemory(partitions: 3);
+        for (var m = 1; m <= 120; m++)
+        {
+            state.Add(ScoreChange.Of(ScoreUpdates.For(m, 1)));
+            state.Add(ScoreChange.Of(ScoreUpdates.For(m, 4, ageBand: "45-54", gender: "F")));
+        }
+        state.Add(ScoreChange.Delete(60));
+        var store = new LocalFolderStore(Directory.CreateTempSubdirectory("insights-restore-topic-").FullName);
+        var manifest = await new SnapshotWriter(state, store, new SnapshotSettings(), new SteppingClock()).TakeAsync(Ct);
+
+        using var producer = new ProducerBuilder<string, byte[]>(kafka.Settings.ApplyTo(new ProducerConfig { Acks = Acks.All, EnableIdempotence = true }))
+            .SetLogHandler((_, _) => { }).Build();
+        var restored = await new SnapshotRestore(new SnapshotCatalog(store, "snapshots")).ToTopicAsync(manifest, producer, TopicNames.Scores, Ct);
+
+        Assert.Equal(119, restored);
+        var topic = new ScoreTopicState(kafka.Settings);
+        var read = (await Task.WhenAll((await topic.PartitionsAsync(Ct)).Select(p => topic.ReadAsync(p, Ct))))
+            .SelectMany(p => p.Members).OrderBy(u => u.MemberId).ToList();
+        var expected = (await Task.WhenAll(manifest.Files.Select(f => new SnapshotCatalog(store, "snapshots").ReadAsync(f, Ct))))
+            .SelectMany(f => f).OrderBy(u => u.MemberId).ToList();
+        Assert.Equal(expected.Select(ScoreRecords.Value), read.Select(ScoreRecords.Value));
+        Assert.DoesNotContain(read, u => u.MemberId == 60);
+        Assert.All(read, u => Assert.Equal(4, u.Version));
+    }
+}
