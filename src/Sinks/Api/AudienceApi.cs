@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Insights.Contracts.Configuration;
 using Insights.Contracts.Scores;
 using Insights.Sinks.Elasticsearch;
 using Microsoft.AspNetCore.Builder;
@@ -6,35 +7,70 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Insights.Sinks.Api;
 
 /// <summary>
-/// The audience query service: `GET /movies/{id}/audience` and `GET /members/{id}/propensities`, backed by
-/// the score index, with its OpenAPI document at `/openapi/v1.json`.
+/// The audience query service: `GET /movies/{id}/audience`, `GET /members/{id}/propensities` and
+/// `GET /movies/{id}/histogram` from the configured <see cref="IAudienceSource"/>; `GET /movies` and
+/// `GET /stats` from the topics it follows; the explorer page at `/`; the OpenAPI document at `/openapi/v1.json`.
 /// </summary>
 public static class AudienceApi
 {
     public const int DefaultTop = 100;
+    public const int DefaultStatsSeconds = 60;
 
-    /// <summary>Registers JSON (source-generated, snake_case), OpenAPI, the Elasticsearch client and the queries.</summary>
-    public static IServiceCollection AddAudienceApi(this IServiceCollection services, ElasticsearchSettings settings)
+    /// <summary>The Elasticsearch source without topics: the audience endpoints only (`/movies` and `/stats` answer 503).</summary>
+    public static IServiceCollection AddAudienceApi(this IServiceCollection services, ElasticsearchSettings settings) =>
+        services.AddAudienceApi(new ApiSettings(), settings, kafka: null);
+
+    /// <summary>
+    /// Registers JSON (source-generated, snake_case), OpenAPI, the audience source <paramref name="api"/> names,
+    /// and, when <paramref name="kafka"/> is given, the topic feeds (required for the scores-topic source).
+    /// </summary>
+    public static IServiceCollection AddAudienceApi(this IServiceCollection services, ApiSettings api, ElasticsearchSettings elasticsearch, KafkaSettings? kafka)
     {
+        if (api.Problem() is { } problem) throw new ArgumentException(problem, nameof(api));
+        if (api.FromTopic && kafka is null) throw new ArgumentException($"{ApiSettings.Section}:Source={ApiSettings.ScoresTopicSource} needs the Kafka settings", nameof(kafka));
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, SinkJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(1, ApiJsonContext.Default);
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
         });
         services.AddOpenApi();
-        services.AddSingleton(settings);
-        services.AddSingleton(_ => settings.CreateClient());
-        services.AddSingleton<AudienceQueries>();
+        services.AddSingleton(api);
+        var stats = new ScoreStats(api.StatsWindowSeconds);
+        var movies = new MovieDirectory();
+        services.AddSingleton(stats);
+        services.AddSingleton(movies);
+        if (api.FromTopic)
+        {
+            var view = new TopicAudienceView();
+            services.AddSingleton(view);
+            services.AddSingleton<IAudienceSource>(view);
+        }
+        else
+        {
+            services.AddSingleton(elasticsearch);
+            services.AddSingleton(_ => elasticsearch.CreateClient());
+            services.AddSingleton<AudienceQueries>();
+            services.AddSingleton<IAudienceSource, ElasticsearchAudienceSource>();
+        }
+        if (kafka is not null)
+        {
+            services.AddSingleton(sp => new ApiFeeds(kafka, api, stats, movies,
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ApiFeeds>>(), sp.GetService<TopicAudienceView>()));
+            services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ApiFeeds>());
+        }
         return services;
     }
 
     public static IEndpointRouteBuilder MapAudienceApi(this IEndpointRouteBuilder app)
     {
         app.MapOpenApi();
+        app.MapAudiencePage();
         app.MapGet("/movies/{id:int}/audience", TopAudience)
             .WithName("TopAudience")
             .WithSummary("The members most likely to see the movie, best first (members who saw it excluded).")
@@ -43,10 +79,22 @@ public static class AudienceApi
             .WithName("MemberPropensities")
             .WithSummary("A member's score for every candidate movie, best first; seen movies say so.")
             .Produces<MemberPropensities>().Produces<ApiError>(StatusCodes.Status404NotFound).Produces<ApiError>(StatusCodes.Status502BadGateway);
+        app.MapGet("/movies/{id:int}/histogram", Histogram)
+            .WithName("ScoreHistogram")
+            .WithSummary("How the audience's scores spread over equal bins of 0..1 (members who saw the movie excluded).")
+            .Produces<ScoreHistogram>().Produces<ApiError>(StatusCodes.Status400BadRequest).Produces<ApiError>(StatusCodes.Status501NotImplemented);
+        app.MapGet("/movies", Movies)
+            .WithName("Movies")
+            .WithSummary("Movies now showing or coming soon (id, title, status), from the movies CDC topic.")
+            .Produces<MoviesAnswer>().Produces<ApiError>(StatusCodes.Status503ServiceUnavailable);
+        app.MapGet("/stats", Stats)
+            .WithName("Stats")
+            .WithSummary("Live score updates per second and their latency percentiles over the last N seconds.")
+            .Produces<StatsAnswer>().Produces<ApiError>(StatusCodes.Status400BadRequest).Produces<ApiError>(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
-    private static async Task<IResult> TopAudience(int id, AudienceQueries queries, CancellationToken ct,
+    private static async Task<IResult> TopAudience(int id, IAudienceSource source, CancellationToken ct,
         [FromQuery] int? top, [FromQuery(Name = "min_score")] double? minScore, [FromQuery] string? age, [FromQuery] string? gender)
     {
         var n = top ?? DefaultTop;
@@ -56,21 +104,44 @@ public static class AudienceApi
         if (gender is { Length: 0 or > 16 }) return Problem(400, "gender must be a short code such as F or M");
         try
         {
-            var members = await queries.TopAudienceAsync(new AudienceQuery(id, n, minScore, age, gender), ct);
+            var members = await source.TopAudienceAsync(new AudienceQuery(id, n, minScore, age, gender), ct);
             return Results.Ok(new AudienceAnswer(id, members));
         }
         catch (ElasticsearchRequestException e) { return Problem(502, e.Message); }
     }
 
-    private static async Task<IResult> MemberPropensities(long id, AudienceQueries queries, CancellationToken ct)
+    private static async Task<IResult> MemberPropensities(long id, IAudienceSource source, CancellationToken ct)
     {
         try
         {
-            return await queries.MemberPropensitiesAsync(id, ct) is { } found
+            return await source.MemberPropensitiesAsync(id, ct) is { } found
                 ? Results.Ok(found)
                 : Problem(404, $"member {id} has no scores");
         }
         catch (ElasticsearchRequestException e) { return Problem(502, e.Message); }
+    }
+
+    private static async Task<IResult> Histogram(int id, IAudienceSource source, CancellationToken ct, [FromQuery] int? bins)
+    {
+        var n = bins ?? ScoreHistogram.DefaultBins;
+        if (n is < 1 or > ScoreHistogram.MaxBins) return Problem(400, $"bins must be 1..{ScoreHistogram.MaxBins}, got {n}");
+        try { return Results.Ok(await source.HistogramAsync(id, n, ct)); }
+        catch (NotSupportedException e) { return Problem(501, e.Message); }
+        catch (ElasticsearchRequestException e) { return Problem(502, e.Message); }
+    }
+
+    private static IResult Movies(MovieDirectory movies, IServiceProvider services) =>
+        services.GetService<ApiFeeds>() is null
+            ? Problem(503, $"the movie list needs Kafka:BootstrapServers: the API reads titles from the movies CDC topic")
+            : Results.Ok(new MoviesAnswer(movies.Candidates()));
+
+    private static IResult Stats(ScoreStats stats, IServiceProvider services, [FromQuery] int? seconds)
+    {
+        var n = seconds ?? DefaultStatsSeconds;
+        if (n < 1 || n > stats.WindowSeconds) return Problem(400, $"seconds must be 1..{stats.WindowSeconds}, got {n}");
+        return services.GetService<ApiFeeds>() is not { } feeds
+            ? Problem(503, "live stats need Kafka:BootstrapServers: the API measures them on the scores topic")
+            : Results.Ok(stats.Read(n) with { CaughtUp = feeds.CaughtUp });
     }
 
     private static IResult Problem(int status, string message) => Results.Json(new ApiError(message), SinkJsonContext.Default.ApiError, statusCode: status);

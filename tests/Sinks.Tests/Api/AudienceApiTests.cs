@@ -83,7 +83,24 @@ public sealed class AudienceApiTests(ElasticsearchServer elasticsearch) : IClass
     }
 
     [Fact]
-    public async Task The_OpenAPI_document_describes_both_endpoints()
+    public async Task Without_the_topics_the_histogram_is_501_and_movies_and_stats_are_503_naming_what_they_need()
+    {
+        var (app, http) = await StartAsync();
+        await using var running = app;
+
+        var histogram = await http.GetAsync("/movies/2/histogram", Ct);
+        var movies = await http.GetAsync("/movies", Ct);
+        var stats = await http.GetAsync("/stats", Ct);
+
+        Assert.Equal(HttpStatusCode.NotImplemented, histogram.StatusCode);
+        Assert.Contains("Api:Source=scores-topic", await histogram.Content.ReadAsStringAsync(Ct));
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, HttpStatusCode.ServiceUnavailable), (movies.StatusCode, stats.StatusCode));
+        Assert.Contains("Kafka:BootstrapServers", await movies.Content.ReadAsStringAsync(Ct));
+        Assert.Contains("Kafka:BootstrapServers", await stats.Content.ReadAsStringAsync(Ct));
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_describes_every_endpoint_but_not_the_page()
     {
         var (app, http) = await StartAsync();
         await using var running = app;
@@ -94,5 +111,7 @@ public sealed class AudienceApiTests(ElasticsearchServer elasticsearch) : IClass
         Assert.True(paths.TryGetProperty("/movies/{id}/audience", out var audience));
         Assert.True(paths.TryGetProperty("/members/{id}/propensities", out _));
         Assert.Contains(audience.GetProperty("get").GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "min_score");
+        foreach (var path in new[] { "/movies/{id}/histogram", "/movies", "/stats" }) Assert.True(paths.TryGetProperty(path, out _), path);
+        Assert.False(paths.TryGetProperty("/", out _));
     }
 }

@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+
+namespace Insights.Sinks.Api;
+
+/// <summary>Source-generated JSON for the page's answers (movies, histogram, stats); the audience answers are in <see cref="SinkJsonContext"/>.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = false)]
+[JsonSerializable(typeof(MoviesAnswer))]
+[JsonSerializable(typeof(ScoreHistogram))]
+[JsonSerializable(typeof(StatsAnswer))]
+public sealed partial class ApiJsonContext : JsonSerializerContext;

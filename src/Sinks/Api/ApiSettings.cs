@@ -1,0 +1,40 @@
+using Insights.Contracts.Cinema;
+using Insights.Contracts.Topics;
+
+namespace Insights.Sinks.Api;
+
+/// <summary>
+/// Where the audience API answers from. Bound from configuration section `Api` (env: Api__Source...).
+/// `elasticsearch` (default) queries the score index; `scores-topic` keeps its own in-memory view of the
+/// compacted scores topic, for deployments (and machines) without Elasticsearch.
+/// </summary>
+public sealed record ApiSettings
+{
+    public const string Section = "Api";
+    public const string ElasticsearchSource = "elasticsearch";
+    public const string ScoresTopicSource = "scores-topic";
+
+    public string Source { get; init; } = ElasticsearchSource;
+
+    /// <summary>The score topic the view and the live stats follow.</summary>
+    public string ScoresTopic { get; init; } = TopicNames.Scores;
+
+    /// <summary>The movies CDC topic that gives the page its titles and statuses.</summary>
+    public string MoviesTopic { get; init; } = CinemaTables.Topic(CinemaTables.Movies);
+
+    /// <summary>How many seconds of per-second stats the API keeps for `GET /stats`.</summary>
+    public int StatsWindowSeconds { get; init; } = 300;
+
+    public bool FromTopic => Source == ScoresTopicSource;
+
+    /// <summary>Names the first wrong setting as `Api:Key`, or null when the settings are usable.</summary>
+    public string? Problem()
+    {
+        if (Source is not (ElasticsearchSource or ScoresTopicSource))
+            return $"{Section}:Source has '{Source}', expected {ElasticsearchSource} or {ScoresTopicSource}";
+        if (string.IsNullOrWhiteSpace(ScoresTopic)) return $"{Section}:ScoresTopic is required";
+        if (string.IsNullOrWhiteSpace(MoviesTopic)) return $"{Section}:MoviesTopic is required";
+        if (StatsWindowSeconds is < 10 or > 3600) return $"{Section}:StatsWindowSeconds must be 10..3600, got {StatsWindowSeconds}";
+        return null;
+    }
+}

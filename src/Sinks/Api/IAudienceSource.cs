@@ -1,0 +1,19 @@
+using Insights.Sinks.Elasticsearch;
+
+namespace Insights.Sinks.Api;
+
+/// <summary>What the API endpoints ask of the scores, whichever store answers (see <see cref="ApiSettings.Source"/>).</summary>
+public interface IAudienceSource
+{
+    /// <summary>The members most likely to see the movie, best first, members who saw it excluded.</summary>
+    Task<IReadOnlyList<AudienceMember>> TopAudienceAsync(AudienceQuery query, CancellationToken ct);
+
+    /// <summary>A member's score for every candidate movie, best first; null when the member has no scores.</summary>
+    Task<MemberPropensities?> MemberPropensitiesAsync(long memberId, CancellationToken ct);
+
+    /// <summary>
+    /// How the audience's scores spread over <paramref name="bins"/> equal bins of 0..1. Throws
+    /// <see cref="NotSupportedException"/> (answered 501) where the store cannot tell.
+    /// </summary>
+    Task<ScoreHistogram> HistogramAsync(int movieId, int bins, CancellationToken ct);
+}

@@ -1,0 +1,171 @@
+// The audience explorer: plain JS, inline SVG, no libraries. Every value from the server goes in through
+// textContent or attributes, never as HTML. The chosen movie lives in the URL (?movie=ID) so a page can be shared.
+"use strict";
+const SVG = "http://www.w3.org/2000/svg";
+const REFRESH_MS = 2000;
+const TOP = 20;
+const $ = (id) => document.getElementById(id);
+let movieId = Number(new URLSearchParams(location.search).get("movie")) || null;
+let refreshes = 0;
+
+async function getJson(url) {
+  const response = await fetch(url, { cache: "no-store" });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(body.error || `${url}: HTTP ${response.status}`);
+  return body;
+}
+
+function el(name, attributes = {}, text) {
+  const node = document.createElementNS(SVG, name);
+  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function say(message, isError) {
+  const status = $("status");
+  status.textContent = message;
+  status.classList.toggle("error", !!isError);
+}
+
+async function loadMovies() {
+  const { movies } = await getJson("/movies");
+  const select = $("movie");
+  const keep = movieId;
+  select.replaceChildren(...movies.map((m) => {
+    const option = document.createElement("option");
+    option.value = m.movie_id;
+    option.textContent = `${m.title} (${m.status === "now_showing" ? "now showing" : "coming soon"})`;
+    return option;
+  }));
+  if (keep && !movies.some((m) => m.movie_id === keep)) {
+    // A movie asked for by id stays selectable even before its title has arrived.
+    const option = document.createElement("option");
+    option.value = keep;
+    option.textContent = `movie ${keep}`;
+    select.prepend(option);
+  }
+  movieId = keep || (movies[0] && movies[0].movie_id) || null;
+  if (movieId) select.value = String(movieId);
+}
+
+function drawAudience(answer) {
+  const rows = answer.members.map((m, i) => {
+    const tr = document.createElement("tr");
+    tr.dataset.member = m.member_id;
+    tr.dataset.score = m.score.toFixed(6);
+    for (const text of [i + 1, m.member_id, m.score.toFixed(4), m.age_band || "–", m.gender || "–"]) {
+      const td = document.createElement("td");
+      td.textContent = text;
+      tr.append(td);
+    }
+    tr.children[2].className = "score";
+    return tr;
+  });
+  $("audience").tBodies[0].replaceChildren(...rows);
+  $("audience-size").textContent = `top ${rows.length}`;
+}
+
+function drawHistogram(histogram) {
+  const svg = $("histogram");
+  const width = +svg.getAttribute("width"), height = +svg.getAttribute("height");
+  const left = 40, bottom = 24, top = 8, plotW = width - left - 8, plotH = height - top - bottom;
+  const max = Math.max(1, ...histogram.bins.map((b) => b.count));
+  const barW = plotW / histogram.bins.length;
+  const parts = [el("line", { class: "axis", x1: left, y1: top + plotH, x2: left + plotW, y2: top + plotH }),
+    el("text", { x: left - 6, y: top + 10, "text-anchor": "end" }, String(max)),
+    el("text", { x: left - 6, y: top + plotH, "text-anchor": "end" }, "0")];
+  histogram.bins.forEach((bin, i) => {
+    const h = (bin.count / max) * plotH;
+    const bar = el("rect", { class: "bar", x: left + i * barW + 1, y: top + plotH - h, width: Math.max(1, barW - 2), height: h,
+      "data-from": bin.from, "data-count": bin.count });
+    bar.append(el("title", {}, `${bin.from.toFixed(2)}–${bin.to.toFixed(2)}: ${bin.count}`));
+    parts.push(bar);
+  });
+  for (const tick of [0, 0.25, 0.5, 0.75, 1])
+    parts.push(el("text", { x: left + tick * plotW, y: height - 8, "text-anchor": tick === 1 ? "end" : "middle" }, tick.toFixed(2)));
+  svg.replaceChildren(...parts);
+  $("histogram-size").textContent = `${histogram.members} members`;
+}
+
+function drawSeries(svg, seconds, series) {
+  const width = +svg.getAttribute("width"), height = +svg.getAttribute("height");
+  const left = 48, bottom = 20, top = 8, plotW = width - left - 8, plotH = height - top - bottom;
+  const values = series.flatMap((s) => seconds.map(s.value)).filter((v) => v !== null);
+  const max = Math.max(1, ...values);
+  const x = (i) => left + (i + 0.5) * (plotW / seconds.length);
+  const y = (v) => top + plotH - (v / max) * plotH;
+  const parts = [el("line", { class: "axis", x1: left, y1: top + plotH, x2: left + plotW, y2: top + plotH }),
+    el("text", { x: left - 6, y: top + 10, "text-anchor": "end" }, String(Math.round(max))),
+    el("text", { x: left - 6, y: top + plotH, "text-anchor": "end" }, "0"),
+    el("text", { x: left, y: height - 4 }, `-${seconds.length}s`),
+    el("text", { x: left + plotW, y: height - 4, "text-anchor": "end" }, "now")];
+  for (const s of series) {
+    if (s.bars) {
+      const w = Math.max(1, plotW / seconds.length - 1);
+      seconds.forEach((second, i) => {
+        const v = s.value(second) || 0;
+        if (v > 0) parts.push(el("rect", { class: s.className, x: x(i) - w / 2, y: y(v), width: w, height: top + plotH - y(v), "data-value": v }));
+      });
+    } else {
+      const points = seconds.map((second, i) => [i, s.value(second)]).filter(([, v]) => v !== null);
+      if (points.length > 1) parts.push(el("polyline", { class: `line ${s.className}`, points: points.map(([i, v]) => `${x(i)},${y(v)}`).join(" ") }));
+      // Points too, so a lone second with updates still shows.
+      for (const [i, v] of points) parts.push(el("circle", { class: `point ${s.className}`, cx: x(i), cy: y(v), r: 2.5, "data-value": v }));
+    }
+  }
+  svg.replaceChildren(...parts);
+}
+
+function drawStats(stats) {
+  drawSeries($("throughput"), stats.seconds, [{ className: "rate", bars: true, value: (s) => s.updates }]);
+  drawSeries($("latency"), stats.seconds, [
+    { className: "arrival", value: (s) => s.arrival_p50_ms },
+    { className: "arrival95", value: (s) => s.arrival_p95_ms },
+    { className: "compute", value: (s) => s.compute_p50_ms },
+  ]);
+  $("throughput").dataset.total = stats.total_updates;
+}
+
+// Where the histogram sits on screen, for tests that look at a screenshot.
+function markBoxes() {
+  for (const id of ["audience", "histogram", "throughput", "latency"]) {
+    const r = $(id).getBoundingClientRect();
+    $(id).dataset.box = [r.left, r.top, r.width, r.height].map(Math.round).join(",");
+  }
+}
+
+async function refresh() {
+  try {
+    if (!movieId) { await loadMovies(); if (!movieId) { say("no movies yet"); return; } }
+    const [audience, histogram, stats] = await Promise.all([
+      getJson(`/movies/${movieId}/audience?top=${TOP}`),
+      getJson(`/movies/${movieId}/histogram?bins=20`).catch((e) => ({ error: e.message })),
+      getJson("/stats?seconds=60").catch((e) => ({ error: e.message })),
+    ]);
+    drawAudience(audience);
+    if (histogram.error) say(histogram.error, true); else drawHistogram(histogram);
+    if (!stats.error) drawStats(stats);
+    markBoxes();
+    refreshes++;
+    document.body.dataset.refreshes = refreshes;
+    document.body.dataset.movie = movieId;
+    if (stats.caught_up === false) say("still reading the topics: the audience is not complete yet");
+    else if (!histogram.error) say(`updated ${new Date().toLocaleTimeString()}${stats.error ? ` · ${stats.error}` : ""}`, !!stats.error);
+  } catch (e) {
+    say(e.message, true);
+  }
+}
+
+$("movie").addEventListener("change", (event) => {
+  movieId = Number(event.target.value);
+  history.replaceState(null, "", `?movie=${movieId}`);
+  refresh();
+});
+
+(async () => {
+  try { await loadMovies(); } catch (e) { say(e.message, true); }
+  await refresh();
+  setInterval(refresh, REFRESH_MS);
+  setInterval(() => loadMovies().catch(() => {}), REFRESH_MS * 15);
+})();

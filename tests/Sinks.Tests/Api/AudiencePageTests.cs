@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Insights.Contracts.Cinema;
+using Insights.Contracts.Debezium;
+using Insights.Contracts.Scores;
+using Insights.Fixtures.Browser;
+using SkiaSharp;
+
+namespace Insights.Sinks.Tests.Api;
+
+/// <summary>
+/// The explorer page in headless Chromium against the API (Api:Source=scores-topic) following a broker: the
+/// DOM shows the movie's top audience in order and the histogram's bars; after new score updates stream in,
+/// a new load shows the new order; the screenshot has the histogram's bar colour inside the histogram only.
+/// </summary>
+public sealed partial class AudiencePageTests(PageTopics kafka) : IClassFixture<PageTopics>
+{
+    private const int Movie = 1;
+    private const int Width = 1320, Height = 1100, VirtualTimeMs = 3000;
+    private static readonly SKColor HistogramBar = SKColor.Parse("#e8590c");
+    private static readonly SKColor ThroughputBar = SKColor.Parse("#1c7ed6");
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_page_shows_the_top_audience_and_histogram_and_the_new_order_after_scores_stream_in()
+    {
+        var browser = HeadlessChromium.Require();
+        var movies = new MovieChanges();
+        await kafka.ProduceMoviesAsync([
+            movies.Movie(1, "Night Train", MovieRow.NowShowing), movies.Movie(2, "Morning Sun", MovieRow.ComingSoon),
+            movies.Movie(3, "Old Reel", MovieRow.Archived)]);
+        var members = Enumerable.Range(1, 40).Select(m => (long)m).ToList();
+        var first = members.Select(m => ScoreUpdates.For(m, 1, movies: 4, ageBand: AgeBands.All[(int)(m % 7)], gender: m % 2 == 0 ? "F" : "M",
+            seen: m % 5 == 0 ? [Movie] : [])).ToList();
+        await kafka.ProduceScoresAsync(first.Select(ScoreChange.Of));
+        await using var api = await TopicApi.StartAsync(kafka, Ct);
+        var page = new Uri(api.Address, $"/?movie={Movie}");
+
+        var before = await browser.DumpDomAsync(page, Width, Height, VirtualTimeMs, Ct);
+
+        var current = first.ToDictionary(u => u.MemberId);
+        Assert.Equal(TopOf(current.Values), RowsOf(before));
+        Assert.Equal(HistogramOf(current.Values), BarCountsOf(before));
+        Assert.Contains(">Night Train (now showing)<", before);
+        Assert.Contains(">Morning Sun (coming soon)<", before);
+        Assert.DoesNotContain("Old Reel", before);
+
+        // Tickets streamed in: two members now love the movie, the former favourite was deleted.
+        var favourite = TopOf(current.Values)[0];
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var boosted = new[] { Boost(33, 0.995, now), Boost(8, 0.990, now) };
+        await kafka.ProduceScoresAsync([.. boosted.Select(ScoreChange.Of), ScoreChange.Delete(favourite)]);
+        foreach (var update in boosted) current[update.MemberId] = update;
+        current.Remove(favourite);
+        var expected = TopOf(current.Values);
+        await TopicApi.EventuallyAsync(async () => FirstIds(await api.Http.GetFromJsonAsync<JsonElement>($"/movies/{Movie}/audience?top=20", Ct)).SequenceEqual(expected),
+            "the API's view taking in the new scores", Ct);
+
+        var after = await browser.DumpDomAsync(page, Width, Height, VirtualTimeMs, Ct);
+        var shot = await browser.ScreenshotAsync(page, Width, Height, VirtualTimeMs, Ct);
+
+        Assert.Equal(expected, RowsOf(after));
+        Assert.Equal([33L, 8L], RowsOf(after).Take(2));
+        Assert.DoesNotContain(favourite, RowsOf(after));
+        Assert.Equal("2", Attribute(after, "throughput", "data-total"));
+        Assert.Matches("<circle class=\"point compute\"[^>]*data-value=\"200\"", after);
+        using var image = SKBitmap.Decode(shot);
+        Assert.Equal((Width, Height), (image.Width, image.Height));
+        var histogram = Box(after, "histogram");
+        var (inside, outside) = CountPixels(image, HistogramBar, histogram);
+        Assert.True(inside > 2000, $"expected the histogram's bars inside {histogram}, found {inside} pixels of their colour");
+        Assert.Equal(0, outside);
+        Assert.True(CountPixels(image, ThroughputBar, Box(after, "throughput")).Inside > 0, "expected a throughput bar for the updates that streamed in");
+    }
+
+    private static ScoreUpdate Boost(long member, double score, long nowMs) => ScoreUpdates.For(member, 2, movies: 4) with
+    {
+        Scores = [new MovieScore(Movie, score, false), .. ScoreUpdates.For(member, 2, movies: 4).Scores.Where(s => s.MovieId != Movie)],
+        Source = new SourcePosition { Gtid = $"0-1-{member}", TsMs = nowMs - 300 },
+        ComputedAtMs = nowMs - 100,
+    };
+
+    private static List<long> TopOf(IEnumerable<ScoreUpdate> updates) => updates
+        .Select(u => (u.MemberId, Score: u.Scores.Single(s => s.MovieId == Movie)))
+        .Where(m => !m.Score.Seen)
+        .OrderByDescending(m => m.Score.Score).ThenBy(m => m.MemberId)
+        .Take(20).Select(m => m.MemberId).ToList();
+
+    private static int[] HistogramOf(IEnumerable<ScoreUpdate> updates)
+    {
+        var counts = new int[20];
+        foreach (var score in updates.Select(u => u.Scores.Single(s => s.MovieId == Movie)).Where(s => !s.Seen))
+            counts[Math.Min(19, (int)Math.Floor(score.Score * 20))]++;
+        return counts;
+    }
+
+    private static IEnumerable<long> FirstIds(JsonElement answer) => answer.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("member_id").GetInt64());
+
+    private static List<long> RowsOf(string dom) =>
+        AudienceRow().Matches(dom).Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
+
+    private static int[] BarCountsOf(string dom) =>
+        HistogramBarElement().Matches(dom).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToArray();
+
+    private static string Attribute(string dom, string id, string attribute) =>
+        Regex.Match(dom, $"<[^>]*\\bid=\"{id}\"[^>]*>").Value is { Length: > 0 } tag
+            && Regex.Match(tag, $"\\b{attribute}=\"([^\"]*)\"") is { Success: true } value
+            ? value.Groups[1].Value
+            : throw new InvalidOperationException($"the page has no #{id} with {attribute}");
+
+    private static SKRectI Box(string dom, string id)
+    {
+        var parts = Attribute(dom, id, "data-box").Split(',').Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
+        return SKRectI.Create(parts[0], parts[1], parts[2], parts[3]);
+    }
+
+    private static (int Inside, int Outside) CountPixels(SKBitmap image, SKColor colour, SKRectI box)
+    {
+        var (inside, outside) = (0, 0);
+        for (var y = 0; y < image.Height; y++)
+            for (var x = 0; x < image.Width; x++)
+                if (image.GetPixel(x, y) == colour)
+                {
+                    if (box.Contains(x, y)) inside++; else outside++;
+                }
+        return (inside, outside);
+    }
+
+    [GeneratedRegex("<tr data-member=\"(\\d+)\"")]
+    private static partial Regex AudienceRow();
+
+    [GeneratedRegex("<rect class=\"bar\"[^>]*data-count=\"(\\d+)\"")]
+    private static partial Regex HistogramBarElement();
+}

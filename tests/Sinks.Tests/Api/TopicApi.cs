@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using Insights.Sinks.Api;
+using Insights.Sinks.Elasticsearch;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Insights.Sinks.Tests.Api;
+
+/// <summary>The API on Kestrel (127.0.0.1, free port) with Api:Source=scores-topic, following the broker's topics.</summary>
+public sealed class TopicApi : IAsyncDisposable
+{
+    private TopicApi(WebApplication app, ApiFeeds feeds)
+    {
+        App = app;
+        Feeds = feeds;
+        Address = new Uri(app.Urls.First());
+        Http = new HttpClient { BaseAddress = Address };
+    }
+
+    public WebApplication App { get; }
+    public ApiFeeds Feeds { get; }
+    public Uri Address { get; }
+    public HttpClient Http { get; }
+
+    /// <summary>Starts the API and waits until it has read everything already on both topics.</summary>
+    public static async Task<TopicApi> StartAsync(PageTopics kafka, CancellationToken ct)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddAudienceApi(new ApiSettings { Source = ApiSettings.ScoresTopicSource }, new ElasticsearchSettings(), kafka.Settings);
+        var app = builder.Build();
+        app.MapAudienceApi();
+        await app.StartAsync(ct);
+        var api = new TopicApi(app, app.Services.GetRequiredService<ApiFeeds>());
+        var waited = Stopwatch.StartNew();
+        while (!api.Feeds.CaughtUp)
+        {
+            if (waited.Elapsed > TimeSpan.FromSeconds(20)) throw new TimeoutException("the API did not catch up with its topics within 20 s");
+            await Task.Delay(50, ct);
+        }
+        return api;
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds (the view follows the topic asynchronously).</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, CancellationToken ct)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (waited.Elapsed > TimeSpan.FromSeconds(15)) throw new TimeoutException($"{what} did not happen within 15 s");
+            await Task.Delay(50, ct);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.DisposeAsync();
+    }
+}

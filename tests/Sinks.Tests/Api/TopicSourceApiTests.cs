@@ -1,0 +1,93 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Insights.Contracts.Cinema;
+using Insights.Contracts.Scores;
+
+namespace Insights.Sinks.Tests.Api;
+
+/// <summary>The API with Api:Source=scores-topic: the same audience answers as over Elasticsearch, plus the page's movies, histogram and live stats.</summary>
+public sealed class TopicSourceApiTests(PageTopics kafka) : IClassFixture<PageTopics>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Audience_movies_histogram_and_live_stats_come_from_the_topics()
+    {
+        var movies = new MovieChanges();
+        await kafka.ProduceMoviesAsync([movies.Movie(7, "Harbour Lights", MovieRow.NowShowing), movies.Movie(8, "Paper Moon", MovieRow.Archived)]);
+        await kafka.ProduceScoresAsync([
+            ScoreChange.Of(ScoreUpdates.For(1, 1, movies: 4, ageBand: "25-34", gender: "F")),
+            ScoreChange.Of(ScoreUpdates.For(2, 1, movies: 4, ageBand: "25-34", gender: "M")),
+            ScoreChange.Of(ScoreUpdates.For(3, 1, movies: 4, ageBand: "35-44", gender: "F", seen: 2))]);
+        await using var api = await TopicApi.StartAsync(kafka, Ct);
+
+        var all = await api.Http.GetFromJsonAsync<JsonElement>("/movies/2/audience?top=10", Ct);
+        var women = await api.Http.GetFromJsonAsync<JsonElement>("/movies/2/audience?top=10&gender=F&age=25-34", Ct);
+        var listed = await api.Http.GetFromJsonAsync<JsonElement>("/movies", Ct);
+        var histogram = await api.Http.GetFromJsonAsync<JsonElement>("/movies/2/histogram?bins=4", Ct);
+        var quiet = await api.Http.GetFromJsonAsync<JsonElement>("/stats?seconds=10", Ct);
+
+        Assert.Equal(new[] { 1L, 2L }.OrderByDescending(m => ScoreUpdates.ScoreOf(m, 1, 2)), Ids(all));
+        Assert.Equal([1L], Ids(women));
+        Assert.Equal("""[{"movie_id":7,"title":"Harbour Lights","status":"now_showing"}]""", listed.GetProperty("movies").GetRawText());
+        Assert.Equal(2, histogram.GetProperty("members").GetInt32());
+        Assert.Equal(new[] { 1L, 2L }.Select(m => (int)(ScoreUpdates.ScoreOf(m, 1, 2) * 4)).Order(),
+            histogram.GetProperty("bins").EnumerateArray().SelectMany((b, i) => Enumerable.Repeat(i, b.GetProperty("count").GetInt32())));
+        // Records already on the topic at start-up are history, not throughput.
+        Assert.Equal(0, quiet.GetProperty("total_updates").GetInt64());
+        Assert.Equal(10, quiet.GetProperty("seconds").GetArrayLength());
+        Assert.True(quiet.GetProperty("caught_up").GetBoolean());
+
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await kafka.ProduceScoresAsync([ScoreChange.Of(ScoreUpdates.For(4, 1, movies: 4) with
+        {
+            Source = new SourcePosition { Gtid = "0-1-99", TsMs = now - 250 }, ComputedAtMs = now - 150,
+        })]);
+        JsonElement live = default;
+        await TopicApi.EventuallyAsync(async () =>
+        {
+            live = await api.Http.GetFromJsonAsync<JsonElement>("/stats?seconds=30", Ct);
+            return live.GetProperty("total_updates").GetInt64() == 1;
+        }, "the live update reaching the stats", Ct);
+
+        var busy = live.GetProperty("seconds").EnumerateArray().Single(s => s.GetProperty("updates").GetInt64() > 0);
+        Assert.Equal(100, busy.GetProperty("compute_p50_ms").GetInt64());
+        Assert.InRange(busy.GetProperty("arrival_p50_ms").GetInt64(), 250, 15_000);
+        Assert.Equal(4, (await api.Http.GetFromJsonAsync<JsonElement>("/members/4/propensities", Ct)).GetProperty("member_id").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("/movies/2/histogram?bins=0", "bins")]
+    [InlineData("/movies/2/histogram?bins=101", "bins")]
+    [InlineData("/stats?seconds=0", "seconds")]
+    [InlineData("/movies/2/audience?top=10001", "top")]
+    public async Task A_bad_query_parameter_is_a_400_naming_it(string url, string parameter)
+    {
+        await using var api = await TopicApi.StartAsync(kafka, Ct);
+
+        var response = await api.Http.GetAsync(url, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.StartsWith(parameter, (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task The_page_and_its_script_and_style_are_served_from_the_assembly()
+    {
+        await using var api = await TopicApi.StartAsync(kafka, Ct);
+
+        var html = await api.Http.GetAsync("/", Ct);
+        var script = await api.Http.GetAsync("/page.js", Ct);
+        var style = await api.Http.GetAsync("/page.css", Ct);
+
+        Assert.Equal("text/html", html.Content.Headers.ContentType?.MediaType);
+        var body = await html.Content.ReadAsStringAsync(Ct);
+        foreach (var id in new[] { "movie", "audience", "histogram", "throughput", "latency" }) Assert.Contains($"id=\"{id}\"", body);
+        Assert.Equal("text/javascript", script.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("/movies/${movieId}/histogram", await script.Content.ReadAsStringAsync(Ct));
+        Assert.Equal("text/css", style.Content.Headers.ContentType?.MediaType);
+    }
+
+    private static IEnumerable<long> Ids(JsonElement answer) => answer.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("member_id").GetInt64());
+}
