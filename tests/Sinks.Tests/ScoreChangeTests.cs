@@ -16,4 +16,16 @@ public sealed class ScoreChangeTests
             c => Assert.True(c.MemberId == 2 && c.IsDelete),
             c => Assert.Equal((3L, 1L), (c.MemberId, c.Update!.Version)));
     }
+
+    [Fact]
+    public void A_collapsed_tombstone_remembers_the_highest_version_it_deleted()
+    {
+        var collapsed = ScoreChange.Collapse([
+            ScoreChange.Of(ScoreUpdates.For(1, 7)), ScoreChange.Delete(1), ScoreChange.Of(ScoreUpdates.For(1, 2)), ScoreChange.Delete(1),
+            ScoreChange.Delete(2),
+            ScoreChange.Of(ScoreUpdates.For(3, 4)), ScoreChange.Delete(3) with { DeletedAfterVersion = 9 },
+        ]);
+
+        Assert.Equal([(1L, true, 7L), (2L, true, 0L), (3L, true, 9L)], collapsed.Select(c => (c.MemberId, c.IsDelete, c.DeletedAfterVersion)));
+    }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Confluent.Kafka;
 using Insights.Contracts.Topics;
 using Insights.Host.Configuration;
 using Insights.Sinks.Elasticsearch;
@@ -56,11 +55,7 @@ public static class SnapshotCommand
             }
             else
             {
-                using var producer = new ProducerBuilder<string, byte[]>(settings.Kafka.ApplyTo(new ProducerConfig
-                {
-                    Acks = Acks.All, EnableIdempotence = true, AllowAutoCreateTopics = false,
-                })).Build();
-                members = await restorer.ToTopicAsync(manifest, producer, TopicNames.Scores, ct);
+                members = await restorer.ToTopicAsync(manifest, settings.Kafka, TopicNames.Scores, ct);
             }
             Console.WriteLine($"snapshot {manifest.Id}: restored {members} members to {target}");
             return 0;

@@ -57,6 +57,7 @@ public sealed class AudienceQueries(ElasticsearchClient client, ElasticsearchSet
         if (!response.Found && response.ApiCallDetails.HttpStatusCode == 404) return null;
         ScoreIndex.EnsureValid(response, $"reading member {memberId}");
         var doc = response.Source!;
+        if (doc.IsDeletionMarker) return null; // the member was deleted (see MemberScoresDocument.Deleted)
         return new MemberPropensities(doc.MemberId, doc.Version, doc.ModelVersion, doc.ComputedAtMs, doc.Movies);
     }
 }

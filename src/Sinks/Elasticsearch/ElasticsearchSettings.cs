@@ -13,10 +13,32 @@ public sealed record ElasticsearchSettings
 {
     public const string Section = "Elasticsearch";
 
+    /// <summary>
+    /// False runs `insights sink` without Elasticsearch: no client, no consumer group, only the snapshot
+    /// schedule (where no Elasticsearch can run, such as the live demo on a machine without one).
+    /// </summary>
+    public bool Enabled { get; init; } = true;
+
     public string Url { get; init; } = "http://127.0.0.1:9200";
 
     /// <summary>Optional API key (base64 id:key as Elasticsearch issues it).</summary>
     public string? ApiKey { get; init; }
+
+    /// <summary>Optional basic authentication (a native or file-realm user), instead of <see cref="ApiKey"/>.</summary>
+    public string? Username { get; init; }
+    public string? Password { get; init; }
+
+    /// <summary>
+    /// CA certificate (PEM or DER) that signed the cluster's HTTP certificate, for clusters whose CA is not in the
+    /// system store (Elasticsearch's own certutil, ECK's `*-es-http-certs-public` secret). Needs an https Url.
+    /// </summary>
+    public string? CaCertificatePath { get; init; }
+
+    /// <summary>
+    /// SHA-256 fingerprint (hex, colons allowed) of the cluster's certificate, as Elasticsearch prints it at first start:
+    /// pins that certificate instead of trusting a CA. Needs an https Url.
+    /// </summary>
+    public string? CertificateFingerprint { get; init; }
 
     /// <summary>The alias every read and write goes through; the index behind it is `{Alias}-v{IndexVersion}`.</summary>
     public string Alias { get; init; } = "insights-scores";
@@ -47,6 +69,10 @@ public sealed record ElasticsearchSettings
     {
         if (!Uri.TryCreate(Url, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
             return $"{Section}:Url has '{Url}', expected an http(s) URL such as http://127.0.0.1:9200";
+        // Credentials in the URL would be logged wherever the URL is; they belong in their own (secret) settings.
+        if (uri.UserInfo.Length > 0)
+            return $"{Section}:Url must not carry credentials; set {Section}:Username and {Section}:Password, or {Section}:ApiKey";
+        if (SecurityProblem(uri) is { } security) return security;
         if (string.IsNullOrWhiteSpace(Alias) || Alias != Alias.ToLowerInvariant() || Alias.IndexOfAny([' ', '"', '*', '\\', '<', '|', ',', '>', '/', '?']) >= 0)
             return $"{Section}:Alias has '{Alias}', expected a lower-case Elasticsearch index name";
         if (IndexVersion < 1) return $"{Section}:IndexVersion must be at least 1, got {IndexVersion}";
@@ -58,6 +84,36 @@ public sealed record ElasticsearchSettings
         if (RequestTimeoutMs < 100) return $"{Section}:RequestTimeoutMs must be at least 100, got {RequestTimeoutMs}";
         return null;
     }
+
+    private string? SecurityProblem(Uri uri)
+    {
+        if (!string.IsNullOrEmpty(ApiKey) && !string.IsNullOrEmpty(Username))
+            return $"{Section}:ApiKey and {Section}:Username are both set; use one way to authenticate";
+        if (string.IsNullOrEmpty(Username) != string.IsNullOrEmpty(Password))
+            return $"{Section}:Username and {Section}:Password go together";
+        if (CaCertificatePath is null && CertificateFingerprint is null) return null;
+        if (uri.Scheme != "https")
+            return $"{Section}:{(CaCertificatePath is null ? nameof(CertificateFingerprint) : nameof(CaCertificatePath))} is set but {Section}:Url is not https";
+        if (CaCertificatePath is not null && CertificateFingerprint is not null)
+            return $"{Section}:CaCertificatePath and {Section}:CertificateFingerprint are both set; trust a CA or pin a certificate, not both";
+        if (CertificateFingerprint is not null)
+        {
+            var hex = CertificateFingerprint.Replace(":", "");
+            return hex.Length == 64 && hex.All(char.IsAsciiHexDigit)
+                ? null
+                : $"{Section}:CertificateFingerprint must be a SHA-256 fingerprint (64 hex digits, colons allowed)";
+        }
+        if (!File.Exists(CaCertificatePath)) return $"{Section}:CaCertificatePath names {CaCertificatePath}, which does not exist";
+        try { using var _ = LoadCaCertificate(); }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return $"{Section}:CaCertificatePath names {CaCertificatePath}, which is not a PEM or DER certificate";
+        }
+        return null;
+    }
+
+    private System.Security.Cryptography.X509Certificates.X509Certificate2 LoadCaCertificate() =>
+        System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(CaCertificatePath!);
 
     /// <summary>A client with compressed requests and our source-generated document serializer.</summary>
     public ElasticsearchClient CreateClient()
@@ -74,6 +130,12 @@ public sealed record ElasticsearchSettings
             // Our retry policy owns retries (with backoff and per-item resends); the transport must not add its own.
             .MaximumRetries(0);
         if (!string.IsNullOrEmpty(ApiKey)) settings = settings.Authentication(new ApiKey(ApiKey));
+        else if (!string.IsNullOrEmpty(Username)) settings = settings.Authentication(new BasicAuthentication(Username, Password!));
+        // Trust only the chain ending at this CA (and only for a matching host name), or only the pinned certificate.
+        if (CaCertificatePath is not null) settings = settings.ServerCertificateValidationCallback(
+            // trustRoot: false, since this CA is not in the machine's store (else no setting would be needed).
+            CertificateValidations.AuthorityIsRoot(LoadCaCertificate(), trustRoot: false));
+        else if (CertificateFingerprint is not null) settings = settings.CertificateFingerprint(CertificateFingerprint.Replace(":", ""));
         return new ElasticsearchClient(settings);
     }
 }

@@ -25,6 +25,29 @@ public sealed record MemberScoresDocument
     /// <summary>Every candidate movie, highest score first, with exact scores.</summary>
     public required IReadOnlyList<MovieScore> Movies { get; init; }
 
+    /// <summary>
+    /// True on a deletion marker: what a member tombstone leaves instead of removing the document, so its
+    /// external version keeps refusing older updates for good (a plain delete remembers its version only
+    /// for `index.gc_deletes`, 60 s). A marker has no scores, so no query finds it; a get treats it as absent.
+    /// </summary>
+    public bool? Deleted { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsDeletionMarker => Deleted == true;
+
+    /// <summary>The deletion marker of a member (written with an external version above every update it replaces).</summary>
+    public static MemberScoresDocument Deletion(long memberId, long version) => new()
+    {
+        MemberId = memberId,
+        Version = version,
+        ModelVersion = "",
+        ComputedAtMs = 0,
+        SourceTsMs = 0,
+        Audience = [],
+        Movies = [],
+        Deleted = true,
+    };
+
     public static MemberScoresDocument From(ScoreUpdate update) => new()
     {
         MemberId = update.MemberId,

@@ -29,6 +29,7 @@ public sealed class ScoreIndex(ElasticsearchClient client, ElasticsearchSettings
             { "age_band", new KeywordProperty() },
             { "gender", new KeywordProperty() },
             { "audience", new RankFeaturesProperty() },
+            { "deleted", new BooleanProperty() },
             // Read back whole by id, never searched: not indexed, no doc values.
             { "movies", new ObjectProperty { Enabled = false } },
         },
@@ -46,7 +47,15 @@ public sealed class ScoreIndex(ElasticsearchClient client, ElasticsearchSettings
         EnsureValid(template, $"putting index template {settings.Alias}");
 
         var exists = await client.Indices.ExistsAsync(new Elastic.Clients.Elasticsearch.IndexManagement.ExistsRequest(IndexName), ct);
-        if (exists.ApiCallDetails.HttpStatusCode == 200) return;
+        if (exists.ApiCallDetails.HttpStatusCode == 200)
+        {
+            // An index made before a field was added (e.g. `deleted`) gets it now: adding fields is the one
+            // mapping change Elasticsearch allows in place; a changed field type is refused and named.
+            var mapping = Mapping();
+            var put = await client.Indices.PutMappingAsync(new PutMappingRequest(IndexName) { Dynamic = mapping.Dynamic, Properties = mapping.Properties }, ct);
+            EnsureValid(put, $"adding fields to the mapping of {IndexName}");
+            return;
+        }
         var created = await client.Indices.CreateAsync(new CreateIndexRequest(IndexName)
         {
             Aliases = new Dictionary<Name, Alias> { [settings.Alias] = new Alias { IsWriteIndex = true } },

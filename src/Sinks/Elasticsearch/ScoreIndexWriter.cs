@@ -1,6 +1,6 @@
+using System.Globalization;
 using Elastic.Clients.Elasticsearch;
 using Elastic.Clients.Elasticsearch.Core.Bulk;
-using Elastic.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
@@ -11,13 +11,24 @@ namespace Insights.Sinks.Elasticsearch;
 /// <summary>
 /// Writes score changes to the score alias with bulk requests. Each member document carries the update's
 /// <see cref="Contracts.Scores.ScoreUpdate.Version"/> as an external version, so a stale or repeated update
-/// is refused by Elasticsearch itself (a 409 item, counted as acknowledged). Overload (429), unavailable
-/// nodes (502-504) and connection failures (see <see cref="TransientFailure"/>) are retried without limit, with exponential backoff and jitter, resending only
-/// the items not yet acknowledged; an item Elasticsearch rejects outright fails the write. Returns only when
-/// every change is acknowledged, which is what lets the consumer commit offsets afterwards.
+/// is refused by Elasticsearch itself (a 409 item, counted as acknowledged). A tombstone replaces the document
+/// with a deletion marker whose external version is above every version the member had, so a replayed older
+/// update stays refused after the delete (a plain delete would remember its version for `index.gc_deletes`
+/// only). Overload (429), unavailable nodes (502-504) and connection failures (see <see cref="TransientFailure"/>)
+/// are retried without limit, internal errors (500) <see cref="InternalErrorRetries"/> times, with exponential
+/// backoff and jitter, resending only the items not yet acknowledged; an item Elasticsearch rejects outright
+/// fails the write. Returns only when every change is acknowledged, which is what lets the consumer commit
+/// offsets afterwards.
 /// </summary>
 public sealed class ScoreIndexWriter
 {
+    /// <summary>
+    /// How many times a write answered 500 is resent before the write fails. A 500 may be a node failing in
+    /// passing or a request that fails every time; a few backed-off retries cover the first without letting
+    /// the second stall the sink forever in silence.
+    /// </summary>
+    public const int InternalErrorRetries = 3;
+
     private readonly ElasticsearchClient _client;
     private readonly ElasticsearchSettings _settings;
     private readonly ILogger _logger;
@@ -33,12 +44,13 @@ public sealed class ScoreIndexWriter
             {
                 ShouldHandle = new PredicateBuilder<BulkAttempt>()
                     .Handle<Exception>(TransientFailure.IsRetryable)
-                    .HandleResult(attempt => attempt.Pending.Count > 0),
+                    .HandleResult(attempt => attempt.Pending.Count > 0 && attempt.InternalErrors <= InternalErrorRetries),
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = TimeSpan.FromMilliseconds(settings.RetryBaseDelayMs),
                 MaxDelay = TimeSpan.FromMilliseconds(settings.RetryMaxDelayMs),
-                // A sink that gives up loses scores; one that waits only delays them. Stop is by cancellation.
+                // A sink that gives up loses scores; one that waits only delays them. Stop is by cancellation
+                // (or by InternalErrorRetries answers of 500, which may never pass).
                 MaxRetryAttempts = int.MaxValue,
                 OnRetry = args =>
                 {
@@ -60,68 +72,127 @@ public sealed class ScoreIndexWriter
         {
             var pending = (IReadOnlyList<ScoreChange>)chunk;
             var first = true;
+            var internalErrors = 0;
             var last = await _retry.ExecuteAsync(async token =>
             {
                 if (!first) report.ItemsResent += pending.Count;
                 first = false;
                 var attempt = await SendAsync(pending, report, token);
+                if (attempt.InternalError) internalErrors++;
                 pending = attempt.Pending;
-                return attempt;
+                return attempt with { InternalErrors = internalErrors };
             }, ct);
-            // Only cancellation ends the retries early, and that throws; this is a safeguard, not a path.
-            if (last.Pending.Count > 0) throw new ElasticsearchRequestException($"Elasticsearch bulk: {last.Pending.Count} items unacknowledged ({last.Reason})");
+            if (last.Pending.Count > 0)
+                throw new ElasticsearchRequestException(last.InternalError
+                    ? $"Elasticsearch bulk: {last.Pending.Count} items still answered 500 after {InternalErrorRetries} retries ({last.Reason}); " +
+                      $"first member {last.Pending[0].MemberId}"
+                    : $"Elasticsearch bulk: {last.Pending.Count} items unacknowledged ({last.Reason})");
         }
         return report;
     }
 
     private async Task<BulkAttempt> SendAsync(IReadOnlyList<ScoreChange> changes, WriteReport report, CancellationToken ct)
     {
-        var request = new BulkRequest(_settings.Alias) { Operations = new BulkOperationsCollection() };
+        // Deletions first learn what they replace: their marker's version must be above it.
+        var deletes = changes.Where(c => c.IsDelete).ToList();
+        var lookups = await Task.WhenAll(deletes.Select(c => LookUpAsync(c.MemberId, ct)));
+        var retry = new List<ScoreChange>();
+        string? lookupFailure = null;
+        var internalError = false;
+        var writes = new List<(ScoreChange Change, long MarkerVersion)>();
+        var current = deletes.Zip(lookups).ToDictionary(p => p.First.MemberId, p => p.Second);
         foreach (var change in changes)
-            request.Operations.Add(change.Update is { } update
-                ? new BulkIndexOperation<MemberScoresDocument>(MemberScoresDocument.From(update))
-                {
-                    Id = change.MemberId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    Version = update.Version,
-                    VersionType = VersionType.External,
-                }
-                : new BulkDeleteOperation(change.MemberId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        {
+            if (!change.IsDelete) { writes.Add((change, 0)); continue; }
+            var found = current[change.MemberId];
+            if (found.Failure is { } failure)
+            {
+                retry.Add(change);
+                lookupFailure ??= failure;
+                internalError |= found.InternalError;
+                continue;
+            }
+            // Already a marker at or above what this tombstone deleted, or nothing was ever written and no version
+            // is known to guard against: the member is gone, nothing to write.
+            if (found.IsMarker && found.Version >= change.DeletedAfterVersion || found.Version is null && change.DeletedAfterVersion == 0)
+            {
+                report.Deleted++;
+                continue;
+            }
+            writes.Add((change, Math.Max(found.Version ?? 0, change.DeletedAfterVersion) + 1));
+        }
+        if (writes.Count == 0)
+            return new BulkAttempt(retry, lookupFailure is null ? null : $"reading members to delete: {lookupFailure}", internalError);
+
+        var request = new BulkRequest(_settings.Alias) { Operations = new BulkOperationsCollection() };
+        foreach (var (change, markerVersion) in writes)
+            request.Operations.Add(new BulkIndexOperation<MemberScoresDocument>(change.Update is { } update
+                ? MemberScoresDocument.From(update)
+                : MemberScoresDocument.Deletion(change.MemberId, markerVersion))
+            {
+                Id = change.MemberId.ToString(CultureInfo.InvariantCulture),
+                Version = change.Update?.Version ?? markerVersion,
+                VersionType = VersionType.External,
+            });
         report.Requests++;
         var response = await _client.BulkAsync(request, ct);
         var status = response.ApiCallDetails.HttpStatusCode;
-        if (status != 200 && TransientFailure.IsRetryable(response))
+        if (status != 200 && (TransientFailure.IsRetryable(response) || status is { } code && TransientFailure.IsInternalError(code)))
         {
             var reason = status is null
                 ? $"no answer: {response.ApiCallDetails.OriginalException?.Message ?? "connection failed"}"
                 : $"HTTP {status}";
-            return new BulkAttempt(changes, reason);
+            return new BulkAttempt([.. retry, .. writes.Select(w => w.Change)], reason, internalError || status == 500);
         }
-        if (status != 200 || response.Items.Count != changes.Count)
+        if (status != 200 || response.Items.Count != writes.Count)
             throw new ElasticsearchRequestException($"Elasticsearch bulk refused (HTTP {status}): " +
-                (response.ElasticsearchServerError?.Error is { } e ? $"{e.Type}: {e.Reason}" : $"{response.Items.Count} answers for {changes.Count} items"));
+                (response.ElasticsearchServerError?.Error is { } e ? $"{e.Type}: {e.Reason}" : $"{response.Items.Count} answers for {writes.Count} items"));
 
-        var retry = new List<ScoreChange>();
         var items = response.Items.ToList();
-        for (var i = 0; i < changes.Count; i++)
+        var failed = 0;
+        for (var i = 0; i < writes.Count; i++)
         {
-            var outcome = BulkItemOutcomes.Classify(items[i], changes[i].IsDelete);
-            switch (outcome)
+            var change = writes[i].Change;
+            switch (BulkItemOutcomes.Classify(items[i]))
             {
-                case BulkItemOutcome.Written when changes[i].IsDelete: report.Deleted++; break;
+                case BulkItemOutcome.Written when change.IsDelete: report.Deleted++; break;
                 case BulkItemOutcome.Written: report.Indexed++; break;
+                // A newer write landed between the lookup and the marker: look again and go above it.
+                case BulkItemOutcome.AlreadyNewer when change.IsDelete: retry.Add(change); failed++; break;
                 case BulkItemOutcome.AlreadyNewer: report.Stale++; break;
-                case BulkItemOutcome.AlreadyGone: report.Deleted++; break;
-                case BulkItemOutcome.Retry: retry.Add(changes[i]); break;
+                case BulkItemOutcome.Retry: retry.Add(change); failed++; break;
+                case BulkItemOutcome.RetryInternalError: retry.Add(change); failed++; internalError = true; break;
                 default:
-                    throw new ElasticsearchRequestException($"Elasticsearch refused member {changes[i].MemberId} " +
+                    throw new ElasticsearchRequestException($"Elasticsearch refused member {change.MemberId} " +
                         $"(HTTP {items[i].Status}): {items[i].Error?.Type}: {items[i].Error?.Reason}");
             }
         }
-        return new BulkAttempt(retry, retry.Count > 0 ? $"{retry.Count} items answered 429/5xx" : null);
+        var reasons = new[] { lookupFailure is null ? null : $"reading members to delete: {lookupFailure}", failed > 0 ? $"{failed} items answered 409/429/5xx" : null };
+        return new BulkAttempt(retry, retry.Count > 0 ? string.Join("; ", reasons.OfType<string>()) : null, internalError);
     }
 
-    /// <summary>The changes still to send after one bulk request, and why.</summary>
-    private sealed record BulkAttempt(IReadOnlyList<ScoreChange> Pending, string? Reason);
+    /// <summary>The member's document as it stands: its version and whether it is a deletion marker (a realtime get).</summary>
+    private async Task<StoredMember> LookUpAsync(long memberId, CancellationToken ct)
+    {
+        var response = await _client.GetAsync<MemberScoresDocument>(
+            new GetRequest(_settings.Alias, memberId.ToString(CultureInfo.InvariantCulture)), ct);
+        var status = response.ApiCallDetails.HttpStatusCode;
+        if (status == 404 && response.ElasticsearchServerError is null) return new StoredMember(null, false);
+        if (response.IsValidResponse && response.Found) return new StoredMember(response.Version, response.Source?.IsDeletionMarker == true);
+        if (TransientFailure.IsRetryable(response) || status is 500)
+            return new StoredMember(null, false, status is null ? "no answer" : $"HTTP {status}", status == 500);
+        ScoreIndex.EnsureValid(response, $"reading member {memberId} to delete it");
+        return new StoredMember(null, false);
+    }
+
+    /// <summary>What a get found: the version (null when there is no document), or why it could not tell.</summary>
+    private sealed record StoredMember(long? Version, bool IsMarker, string? Failure = null, bool InternalError = false);
+
+    /// <summary>The changes still to send after one attempt, why, and whether a 500 was among the reasons (counted across attempts).</summary>
+    private sealed record BulkAttempt(IReadOnlyList<ScoreChange> Pending, string? Reason, bool InternalError = false)
+    {
+        public int InternalErrors { get; init; }
+    }
 }
 
 /// <summary>What one <see cref="ScoreIndexWriter.WriteAsync"/> did: counts of items by outcome and of requests sent.</summary>

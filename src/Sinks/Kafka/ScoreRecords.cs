@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
 using Insights.Contracts;
@@ -9,6 +10,17 @@ namespace Insights.Sinks.Kafka;
 /// <summary>Reads and writes records of the scores topic: key = member id as a decimal string, value = ScoreUpdate JSON or null.</summary>
 public static class ScoreRecords
 {
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>The change a raw record holds; any problem is an <see cref="InvalidDataException"/> naming the record.</summary>
+    public static ScoreChange Parse(byte[]? key, byte[]? value, TopicPartitionOffset where)
+    {
+        string? text;
+        try { text = key is null ? null : StrictUtf8.GetString(key); }
+        catch (DecoderFallbackException) { throw new InvalidDataException($"{where}: key is not UTF-8 text, expected a member id"); }
+        return Parse(text, value, where);
+    }
+
     public static ScoreChange Parse(string? key, byte[]? value, TopicPartitionOffset where)
     {
         if (key is null || !long.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var memberId))

@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Insights.Contracts.Configuration;
 using Insights.Sinks.Elasticsearch;
 using Insights.Sinks.Kafka;
 
@@ -20,9 +21,13 @@ public sealed class SnapshotRestore(SnapshotCatalog catalog)
         return members;
     }
 
-    /// <summary>Produces every member's update to the topic, keyed by member id, waiting for every acknowledgement.</summary>
-    public async Task<long> ToTopicAsync(SnapshotManifest manifest, IProducer<string, byte[]> producer, string topic, CancellationToken ct)
+    /// <summary>
+    /// Produces every member's update to the topic, keyed by member id, on the partition the processors would
+    /// use (<see cref="ScoreTopicProducer"/>), waiting for every acknowledgement.
+    /// </summary>
+    public async Task<long> ToTopicAsync(SnapshotManifest manifest, KafkaSettings kafka, string topic, CancellationToken ct)
     {
+        using var producer = new ProducerBuilder<string, byte[]>(kafka.ApplyTo(ScoreTopicProducer.Config())).SetLogHandler((_, _) => { }).Build();
         long members = 0;
         foreach (var file in manifest.Files)
         {

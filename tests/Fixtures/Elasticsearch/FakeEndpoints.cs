@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Routing;
 namespace Insights.Fixtures.Elasticsearch;
 
 /// <summary>
-/// The REST API subset: root info; index create/exists/get/delete; index templates; `_aliases` and `_alias`;
+/// The REST API subset: root info; index create/exists/get/delete; `_mapping` (adding fields); index templates; `_aliases` and `_alias`;
 /// `_bulk`; single-document index/create/get/delete; `_refresh`; `_search`, `_count`, `_delete_by_query`.
 /// Anything else answers 400 "no handler found", naming the method and path.
 /// </summary>
@@ -48,6 +48,19 @@ internal static class FakeEndpoints
         {
             lock (cluster.Gate) cluster.DeleteIndices(index);
             return Answer(c, 200, new JsonObject { ["acknowledged"] = true });
+        });
+
+        app.MapMethods("/{index}/_mapping", ["PUT", "POST"], async (HttpContext c, string index) =>
+        {
+            _ = new RequestParameters(c.Request, "master_timeout", "timeout", "write_index_only");
+            var body = await ReadObjectAsync(c, required: true);
+            lock (cluster.Gate)
+            {
+                var targets = cluster.ResolveForRead(index);
+                foreach (var target in targets) target.CheckMapping(body!); // all or nothing, as in ES
+                foreach (var target in targets) target.PutMapping(body!);
+            }
+            await Answer(c, 200, new JsonObject { ["acknowledged"] = true });
         });
 
         app.MapMethods("/_index_template/{name}", ["PUT", "POST"], async (HttpContext c, string name) =>

@@ -36,7 +36,7 @@ internal sealed class FakeIndex
     public string Uuid => UuidOf(Name);
     public JsonObject Settings { get; }
     public JsonObject Mappings { get; }
-    public FieldTypes FieldTypes { get; }
+    public FieldTypes FieldTypes { get; private set; }
     public Dictionary<string, AliasSettings> Aliases { get; } = new(StringComparer.Ordinal);
     public IEnumerable<StoredDocument> Searchable => _searchable.Values;
     public int SearchableCount => _searchable.Count;
@@ -46,6 +46,55 @@ internal sealed class FakeIndex
         Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(index)), 0, 16).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     public StoredDocument? Get(string id) => _live.GetValueOrDefault(id);
+
+    /// <summary>
+    /// PUT _mapping: adds new fields (recursively through object `properties`) and takes a new `dynamic`;
+    /// changing an existing field's type is refused as ES refuses it. Checked whole before anything changes.
+    /// </summary>
+    public void CheckMapping(JsonObject body)
+    {
+        FakeCluster.CheckKeys(body, "mapping", "properties", "dynamic", "_meta");
+        if (body["properties"] is JsonObject added && Mappings["properties"] is JsonObject properties) CheckMerge(properties, added, "");
+    }
+
+    /// <summary>Applies a mapping <see cref="CheckMapping"/> accepted.</summary>
+    public void PutMapping(JsonObject body)
+    {
+        CheckMapping(body);
+        if (body["properties"] is JsonObject added)
+        {
+            var properties = Mappings["properties"] as JsonObject ?? new JsonObject();
+            Merge(properties, added);
+            Mappings["properties"] = properties;
+        }
+        if (body["dynamic"] is { } dynamic) Mappings["dynamic"] = dynamic.DeepClone();
+        if (body["_meta"] is { } meta) Mappings["_meta"] = meta.DeepClone();
+        FieldTypes = new FieldTypes(Mappings);
+    }
+
+    private static void CheckMerge(JsonObject existing, JsonObject added, string prefix)
+    {
+        foreach (var (name, definition) in added)
+        {
+            if (existing[name] is not JsonObject current || definition is not JsonObject field) continue;
+            var was = current["type"]?.GetValue<string>() ?? (current["properties"] is not null ? "object" : null);
+            var now = field["type"]?.GetValue<string>() ?? (field["properties"] is not null ? "object" : null);
+            if (was != now)
+                throw ElasticsearchError.IllegalArgument($"mapper [{prefix}{name}] cannot be changed from type [{was}] to [{now}]");
+            if (current["properties"] is JsonObject currentChildren && field["properties"] is JsonObject addedChildren)
+                CheckMerge(currentChildren, addedChildren, $"{prefix}{name}.");
+        }
+    }
+
+    private static void Merge(JsonObject existing, JsonObject added)
+    {
+        foreach (var (name, definition) in added)
+        {
+            if (existing[name] is JsonObject current && current["properties"] is JsonObject children && definition?["properties"] is JsonObject more)
+                Merge(children, more);
+            else if (existing[name] is null) existing[name] = definition?.DeepClone();
+        }
+    }
 
     public void Refresh()
     {

@@ -9,6 +9,7 @@ public sealed class ElasticsearchSettingsTests
     {
         var settings = new ElasticsearchSettings();
         Assert.Null(settings.Problem());
+        Assert.True(settings.Enabled);
         Assert.Equal("insights-scores-v1", settings.IndexName);
     }
 

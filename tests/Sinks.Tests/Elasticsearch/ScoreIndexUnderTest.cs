@@ -12,11 +12,14 @@ public sealed class ScoreIndexUnderTest
     public required ScoreIndexWriter Writer { get; init; }
     public required AudienceQueries Queries { get; init; }
 
-    public static async Task<ScoreIndexUnderTest> CreateAsync(ElasticsearchServer server, int bulkMaxDocuments = 500)
+    public static Task<ScoreIndexUnderTest> CreateAsync(ElasticsearchServer server, int bulkMaxDocuments = 500) =>
+        CreateAsync(server.BaseUri, bulkMaxDocuments);
+
+    public static async Task<ScoreIndexUnderTest> CreateAsync(Uri server, int bulkMaxDocuments = 500)
     {
         var settings = new ElasticsearchSettings
         {
-            Url = server.BaseUri.ToString(),
+            Url = server.ToString(),
             Alias = ElasticsearchServer.UniqueName("scores"),
             BulkMaxDocuments = bulkMaxDocuments,
             // Short delays keep fault tests fast; the policy (exponential, jitter, no limit) is the production one.
@@ -32,6 +35,16 @@ public sealed class ScoreIndexUnderTest
             Writer = new ScoreIndexWriter(client, settings),
             Queries = new AudienceQueries(client, settings),
         };
+    }
+
+    /// <summary>Documents of members not deleted (a tombstone leaves a deletion marker, `deleted: true`).</summary>
+    public async Task<long> LiveMembersAsync()
+    {
+        await RefreshAsync();
+        var count = await Client.CountAsync<MemberScoresDocument>(c => c.Indices(Settings.Alias)
+            .Query(q => q.Bool(b => b.MustNot(n => n.Term(t => t.Field("deleted").Value(true))))), TestContext.Current.CancellationToken);
+        Assert.True(count.IsValidResponse, count.DebugInformation);
+        return count.Count;
     }
 
     /// <summary>Makes written documents searchable now (Elasticsearch does it every second on its own).</summary>

@@ -144,6 +144,65 @@ public sealed class ScoreIndexWriterTests(ElasticsearchServer server) : IClassFi
     }
 
     [Fact]
+    public async Task A_500_that_passes_is_retried_and_loses_nothing()
+    {
+        var fake = server.RequireFake();
+        var index = await ScoreIndexUnderTest.CreateAsync(server);
+        fake.FailNext(ScoreIndexWriter.InternalErrorRetries - 1, 500);
+        try
+        {
+            var report = await index.Writer.WriteAsync(Enumerable.Range(1, 20).Select(m => ScoreChange.Of(ScoreUpdates.For(m, 1))), Ct);
+
+            Assert.Equal(20, report.Indexed);
+            Assert.Equal(ScoreIndexWriter.InternalErrorRetries, report.Requests);
+        }
+        finally { fake.ClearFaults(); }
+        Assert.Equal(20, await index.LiveMembersAsync());
+    }
+
+    [Fact]
+    public async Task A_500_that_persists_fails_the_write_after_the_bounded_retries()
+    {
+        var fake = server.RequireFake();
+        var index = await ScoreIndexUnderTest.CreateAsync(server);
+        var before = fake.RequestCount;
+        fake.FailNext(int.MaxValue, 500);
+        try
+        {
+            var error = await Assert.ThrowsAsync<ElasticsearchRequestException>(() =>
+                index.Writer.WriteAsync(Enumerable.Range(1, 20).Select(m => ScoreChange.Of(ScoreUpdates.For(m, 1))), Ct));
+
+            Assert.Contains("500", error.Message);
+            Assert.Equal(ScoreIndexWriter.InternalErrorRetries + 1, fake.RequestCount - before);
+        }
+        finally { fake.ClearFaults(); }
+    }
+
+    [Fact]
+    public async Task A_bulk_item_answered_500_each_time_fails_the_write_naming_the_member_after_the_bounded_retries()
+    {
+        var fake = server.RequireFake();
+        var index = await ScoreIndexUnderTest.CreateAsync(server);
+        var tries = 0;
+        fake.FailBulkItems(item =>
+        {
+            if (item.Index != index.Settings.Alias || item.Id != "5") return null;
+            Interlocked.Increment(ref tries);
+            return 500;
+        });
+        try
+        {
+            var error = await Assert.ThrowsAsync<ElasticsearchRequestException>(() =>
+                index.Writer.WriteAsync(Enumerable.Range(1, 10).Select(m => ScoreChange.Of(ScoreUpdates.For(m, 1))), Ct));
+
+            Assert.Contains("member 5", error.Message);
+            Assert.Equal(ScoreIndexWriter.InternalErrorRetries + 1, tries);
+        }
+        finally { fake.FailBulkItems(null); }
+        Assert.Equal(9, await index.LiveMembersAsync()); // the others were acknowledged on the first request
+    }
+
+    [Fact]
     public async Task A_member_tombstone_deletes_the_members_document()
     {
         var index = await ScoreIndexUnderTest.CreateAsync(server);
@@ -157,4 +216,71 @@ public sealed class ScoreIndexWriterTests(ElasticsearchServer server) : IClassFi
         await index.RefreshAsync();
         Assert.DoesNotContain(await index.Queries.TopAudienceAsync(new AudienceQuery(1, 10), Ct), m => m.MemberId == 1);
     }
+}
+
+public sealed class TombstoneTests : IAsyncLifetime
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private readonly ManualClock _clock = new();
+    private ElasticsearchFake _fake = null!;
+
+    public async ValueTask InitializeAsync() => _fake = await ElasticsearchFake.StartAsync(_clock);
+
+    public ValueTask DisposeAsync() => _fake.DisposeAsync();
+
+    [Fact]
+    public async Task A_replayed_older_update_after_a_tombstone_leaves_the_member_deleted_even_after_gc_deletes()
+    {
+        var index = await ScoreIndexUnderTest.CreateAsync(_fake.BaseUri);
+        await index.Writer.WriteAsync([ScoreChange.Of(ScoreUpdates.For(1, 5)), ScoreChange.Of(ScoreUpdates.For(2, 5))], Ct);
+        var deleted = await index.Writer.WriteAsync([ScoreChange.Delete(1)], Ct);
+        // Past index.gc_deletes (60 s): a plain or versioned delete would have forgotten its version by now.
+        _clock.Advance(TimeSpan.FromMinutes(5));
+
+        var replay = await index.Writer.WriteAsync([ScoreChange.Of(ScoreUpdates.For(1, 5)), ScoreChange.Of(ScoreUpdates.For(1, 3))], Ct);
+
+        Assert.Equal(1, deleted.Deleted);
+        Assert.Equal(1, replay.Stale); // collapsed to v5, refused by the marker
+        Assert.Null(await index.Queries.MemberPropensitiesAsync(1, Ct));
+        await index.RefreshAsync();
+        Assert.DoesNotContain(await index.Queries.TopAudienceAsync(new AudienceQuery(1, 10), Ct), m => m.MemberId == 1);
+        Assert.Equal(1, await index.LiveMembersAsync());
+    }
+
+    [Fact]
+    public async Task A_tombstone_in_the_same_batch_as_the_update_it_deletes_outranks_that_update()
+    {
+        var index = await ScoreIndexUnderTest.CreateAsync(_fake.BaseUri);
+        await index.Writer.WriteAsync([ScoreChange.Of(ScoreUpdates.For(1, 3))], Ct);
+
+        // v5 never reaches Elasticsearch (the batch collapses to the tombstone), yet a later replay of it must lose.
+        await index.Writer.WriteAsync([ScoreChange.Of(ScoreUpdates.For(1, 5)), ScoreChange.Delete(1)], Ct);
+        _clock.Advance(TimeSpan.FromMinutes(5));
+        var replay = await index.Writer.WriteAsync([ScoreChange.Of(ScoreUpdates.For(1, 5))], Ct);
+
+        Assert.Equal(1, replay.Stale);
+        Assert.Null(await index.Queries.MemberPropensitiesAsync(1, Ct));
+    }
+
+    [Fact]
+    public async Task A_repeated_tombstone_writes_nothing_more()
+    {
+        var index = await ScoreIndexUnderTest.CreateAsync(_fake.BaseUri);
+        await index.Writer.WriteAsync([ScoreChange.Of(ScoreUpdates.For(1, 5))], Ct);
+        await index.Writer.WriteAsync([ScoreChange.Delete(1)], Ct);
+
+        var again = await index.Writer.WriteAsync([ScoreChange.Delete(1), ScoreChange.Delete(404)], Ct);
+
+        Assert.Equal(2, again.Deleted);
+        Assert.Equal(0, again.Requests); // both already gone: no bulk at all
+        Assert.Null(await index.Queries.MemberPropensitiesAsync(1, Ct));
+    }
+}
+
+/// <summary>A clock the test moves by hand (the fake reads it for `index.gc_deletes`).</summary>
+public sealed class ManualClock : TimeProvider
+{
+    private DateTimeOffset _now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+    public override DateTimeOffset GetUtcNow() => _now;
+    public void Advance(TimeSpan by) => _now += by;
 }

@@ -109,6 +109,13 @@ public sealed class TransientFailureTests : IAsyncLifetime
         Assert.False(TransientFailure.IsRetryable(new OperationCanceledException()));
     }
 
+    [Fact]
+    public void Only_500_is_an_internal_error_retried_a_bounded_number_of_times()
+    {
+        Assert.True(TransientFailure.IsInternalError(500));
+        Assert.All(new[] { 400, 409, 429, 501, 502, 503, 504 }, status => Assert.False(TransientFailure.IsInternalError(status)));
+    }
+
     [Theory]
     [InlineData(400)]
     [InlineData(401)]

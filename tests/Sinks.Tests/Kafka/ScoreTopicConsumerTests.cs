@@ -44,8 +44,7 @@ public sealed class ScoreTopicConsumerTests(ScoreTopics kafka, ElasticsearchServ
             await run;
         }
 
-        await index.RefreshAsync();
-        Assert.Equal(399, (await index.Client.CountAsync(c => c.Indices(settings.Alias), Ct)).Count);
+        Assert.Equal(399, await index.LiveMembersAsync());
         Assert.Equal(2, (await index.Queries.MemberPropensitiesAsync(17, Ct))!.Version);
         Assert.Null(await index.Queries.MemberPropensitiesAsync(400, Ct));
     }

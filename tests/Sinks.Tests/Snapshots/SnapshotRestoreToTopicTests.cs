@@ -1,4 +1,3 @@
-using Confluent.Kafka;
 using Insights.Contracts.Topics;
 using Insights.Sinks.Kafka;
 using Insights.Sinks.Snapshots;
@@ -23,9 +22,7 @@ public sealed class SnapshotRestoreToTopicTests(ScoreTopics kafka) : IClassFixtu
         var store = new LocalFolderStore(Directory.CreateTempSubdirectory("insights-restore-topic-").FullName);
         var manifest = await new SnapshotWriter(state, store, new SnapshotSettings(), new SteppingClock()).TakeAsync(Ct);
 
-        using var producer = new ProducerBuilder<string, byte[]>(kafka.Settings.ApplyTo(new ProducerConfig { Acks = Acks.All, EnableIdempotence = true }))
-            .SetLogHandler((_, _) => { }).Build();
-        var restored = await new SnapshotRestore(new SnapshotCatalog(store, "snapshots")).ToTopicAsync(manifest, producer, TopicNames.Scores, Ct);
+        var restored = await new SnapshotRestore(new SnapshotCatalog(store, "snapshots")).ToTopicAsync(manifest, kafka.Settings, TopicNames.Scores, Ct);
 
         Assert.Equal(119, restored);
         var topic = new ScoreTopicState(kafka.Settings);

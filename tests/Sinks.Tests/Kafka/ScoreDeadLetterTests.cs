@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Text;
+using Confluent.Kafka;
+using Insights.Contracts.Topics;
+using Insights.Fixtures.Elasticsearch;
+using Insights.Sinks.Kafka;
+using Insights.Sinks.Tests.Elasticsearch;
+
+namespace Insights.Sinks.Tests.Kafka;
+
+public sealed class ScoreDeadLetterTests(ScoreTopics kafka, ElasticsearchServer elasticsearch)
+    : IClassFixture<ScoreTopics>, IClassFixture<ElasticsearchServer>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+
+    [Fact]
+    public async Task Unreadable_records_go_to_the_dead_letter_topic_with_reason_and_origin_and_the_sink_commits_past_them()
+    {
+        var index = await ScoreIndexUnderTest.CreateAsync(elasticsearch);
+        var settings = index.Settings with { ConsumerGroup = $"sink-{Guid.NewGuid():N}", BulkMaxWaitMs = 50 };
+        var good = Enumerable.Range(1, 60).Select(m => ScoreUpdates.For(m, 1)).ToList();
+        var unknownSchema = ScoreUpdates.For(70, 1) with { Schema = 99 };
+        var bad = new (byte[]? Key, byte[]? Value, string Reason)[]
+        {
+            (Utf8("61"), Utf8("{not json"), "is not a ScoreUpdate"),
+            (Utf8("70"), ScoreRecords.Value(unknownSchema), "schema 99 is unknown"),
+            (Utf8("71"), ScoreRecords.Value(ScoreUpdates.For(72, 1)), "key says member 71, value says member 72"),
+            (Utf8("m-73"), ScoreRecords.Value(ScoreUpdates.For(73, 1)), "is not a member id"),
+            ([0xff, 0xfe], ScoreRecords.Value(ScoreUpdates.For(74, 1)), "not UTF-8"),
+        };
+        // Bad records in the middle of good ones, so the sink must go on past them on their partitions.
+        var records = good.Take(30).Select(u => ((byte[]?)Utf8(ScoreRecords.Key(u.MemberId)), (byte[]?)ScoreRecords.Value(u)))
+            .Concat(bad.Select(b => (b.Key, b.Value)))
+            .Concat(good.Skip(30).Select(u => ((byte[]?)Utf8(ScoreRecords.Key(u.MemberId)), (byte[]?)ScoreRecords.Value(u))))
+            .ToList();
+        var landed = await kafka.ProduceRawAsync(TopicNames.Scores, records);
+        var badOrigins = landed.Skip(30).Take(bad.Length).ToList();
+        var consumer = new ScoreTopicConsumer(kafka.Settings, settings, index.Writer);
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var run = consumer.RunAsync(stop.Token);
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            while (consumer.Committed < records.Count && !run.IsCompleted && clock.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(100, Ct);
+            Assert.False(run.IsCompleted, "the sink stopped on an unreadable record");
+            Assert.Equal(records.Count, consumer.Committed);
+            Assert.Equal(bad.Length, consumer.DeadLettered);
+            Assert.Equal(kafka.HighWatermarks(), kafka.Committed(settings.ConsumerGroup));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await run;
+        }
+
+        Assert.Equal(good.Count, await index.LiveMembersAsync());
+        var letters = ReadDeadLetters(bad.Length);
+        Assert.Equal(bad.Length, letters.Count);
+        foreach (var (expected, origin) in bad.Zip(badOrigins))
+        {
+            var letter = Assert.Single(letters, l => Header(l, ScoreDeadLetters.OffsetHeader) == origin.Offset.Value.ToString()
+                                                     && Header(l, ScoreDeadLetters.PartitionHeader) == origin.Partition.Value.ToString());
+            Assert.Equal(expected.Key, letter.Message.Key);
+            Assert.Equal(expected.Value, letter.Message.Value);
+            Assert.Contains(expected.Reason, Header(letter, ScoreDeadLetters.ErrorHeader));
+            Assert.Equal(TopicNames.Scores, Header(letter, ScoreDeadLetters.TopicHeader));
+            Assert.Equal("sink", Header(letter, ScoreDeadLetters.StageHeader));
+        }
+    }
+
+    private List<ConsumeResult<byte[]?, byte[]?>> ReadDeadLetters(int expected)
+    {
+        using var reader = new ConsumerBuilder<byte[]?, byte[]?>(kafka.Settings.ApplyTo(new ConsumerConfig { GroupId = "dead-letter-reader", EnableAutoCommit = false }))
+            .SetLogHandler((_, _) => { }).Build();
+        reader.Assign(new TopicPartitionOffset(TopicNames.DeadLetter, 0, Offset.Beginning));
+        var letters = new List<ConsumeResult<byte[]?, byte[]?>>();
+        var clock = Stopwatch.StartNew();
+        while (letters.Count < expected && clock.Elapsed < TimeSpan.FromSeconds(20))
+            if (reader.Consume(TimeSpan.FromMilliseconds(200)) is { } letter) letters.Add(letter);
+        // Anything beyond the expected letters would be a duplicate or a good record sent there by mistake.
+        if (reader.Consume(TimeSpan.FromMilliseconds(500)) is { } extra) letters.Add(extra);
+        return letters;
+    }
+
+    private static string Header(ConsumeResult<byte[]?, byte[]?> letter, string name) =>
+        letter.Message.Headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : "";
+}
