@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the demo needs on a fresh Debian 12 machine, brings the local stack up and runs the pipeline.
+# Installs what the demo needs on a fresh Debian 12 machine, then runs `insights demo`: the local stack,
+# the whole pipeline and a live dashboard (options are passed on, e.g. ./demo.sh --rate 50; see ./insights demo --help).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
-dataset="${INSIGHTS_DATASET:-../shared/data/ml-100k}"
 bash stack/install
-stack/up
-./insights stack status
+exec ./insights demo "$@"

@@ -31,7 +31,7 @@ public static class DemoDatabase
         }
         catch (ArgumentException e)
         {
-            throw new CommandLineError($"the MariaDB connection string is not valid: {e.Message}");
+            throw new CommandLineError($"the MariaDB connection string (--connection-string or {ConnectionStringKey}) is not valid: {e.Message}");
         }
         try
         {

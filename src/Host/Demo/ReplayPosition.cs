@@ -32,5 +32,5 @@ public sealed record ReplayPosition(long LastTicketId, int LastSessionId, Dictio
         return new ReplayPosition(lastTicket, lastSession, statuses);
     }
 
-    public bool IsShowing(int movieId) => MovieStatuses.GetValueOrDefault(movieId) == MovieRow.NowShowing;
+    public bool IsComingSoon(int movieId) => MovieStatuses.GetValueOrDefault(movieId) == MovieRow.ComingSoon;
 }

@@ -6,8 +6,9 @@ namespace Insights.Host.Demo;
 
 /// <summary>
 /// The demo's live traffic: inserts the plan's remaining tickets in purchase order at a steady rate,
-/// each batch in one transaction with the sessions it needs first and, for a movie selling its first
-/// ticket while not showing, the flip to now_showing (a catalog change the processors react to).
+/// each batch in one transaction with the sessions it needs first and, for a coming_soon movie selling its
+/// first ticket, the flip to now_showing (a catalog change the processors react to). Archived movies stay
+/// archived when they sell (a late screening): the listing stays as bounded as the cut made it.
 /// At low rates every transaction is one sale; when the database falls behind, due tickets are batched.
 /// Cancellation stops between transactions, so a stop never leaves half a sale.
 /// </summary>
@@ -41,7 +42,7 @@ public sealed class TicketReplay(MySqlConnection connection, CinemaPlan plan)
             }
             var batch = plan.Tickets.Skip(next).Take((int)Math.Min(due, MaxTicketsPerTransaction)).ToList();
             var sessions = plan.Sessions.Skip(lastSession).Take(batch.Max(t => t.SessionId) - lastSession).ToList();
-            var flips = batch.Select(t => t.MovieId).Distinct().Where(id => !position.IsShowing(id)).ToList();
+            var flips = batch.Select(t => t.MovieId).Distinct().Where(position.IsComingSoon).ToList();
             // Not cancellable: a started sale is finished, then the loop stops.
             await InsertAsync(batch, sessions, flips, CancellationToken.None);
             foreach (var id in flips) position.MovieStatuses[id] = MovieRow.NowShowing;

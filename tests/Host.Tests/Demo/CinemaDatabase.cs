@@ -19,10 +19,10 @@ public static class CinemaDatabase
         return connection;
     }
 
-    public static async Task<SeedOutcome> SeedAsync(string connectionString, CinemaPlan plan, double liveFraction = 0.2, bool reset = true)
+    public static async Task<SeedOutcome> SeedAsync(string connectionString, CinemaPlan plan, double liveFraction = 0.2, bool reset = true, CatalogSize? size = null)
     {
         await using var connection = await OpenAsync(connectionString);
-        return await new CinemaSeeder(connection).SeedAsync(plan, CatalogCut.Of(plan, liveFraction), reset, null, CancellationToken.None);
+        return await new CinemaSeeder(connection).SeedAsync(plan, CatalogCut.Of(plan, liveFraction, size ?? CatalogSize.Cinema), reset, null, CancellationToken.None);
     }
 
     public static async Task<List<object[]>> RowsAsync(string connectionString, string sql)

@@ -7,7 +7,7 @@ namespace Insights.Host.Tests.Demo;
 /// data). 100 ratings, one a day from <see cref="Start"/>; with a live fraction of 0.2 the cut falls on
 /// day 80. Movies are shaped to land in each status at that cut:
 /// 1-5 sell every few days up to the cut (now_showing), 6 sells only in the first days (archived),
-/// 7 sells on days 3 and 75 (now_showing: within 30 days of the cut), 8 first sells on day 85
+/// 7 sells on days 3 and 75 (now_showing: within 14 days of the cut), 8 first sells on day 85
 /// (coming_soon), 9 never sells (archived). Member 21 has no ratings.
 /// </summary>
 public sealed class SyntheticDataset : IDisposable

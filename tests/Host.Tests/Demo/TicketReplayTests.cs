@@ -70,6 +70,19 @@ public sealed class TicketReplayTests(MariaDbServer server) : IClassFixture<Mari
     }
 
     [Fact]
+    public async Task An_archived_movie_that_sells_during_replay_stays_archived()
+    {
+        var plan = PlanOf(dataset.Folder);
+        await SeedAsync(Db, plan, size: new CatalogSize(NowShowing: 20, ComingSoon: 0));
+
+        var outcome = await ReplayAsync(plan);
+
+        Assert.Contains(plan.Tickets.Skip(80), t => t.MovieId == SyntheticDataset.ComingSoon);
+        Assert.Empty(outcome.FlippedToNowShowing);
+        Assert.Equal("archived", await ScalarAsync<string>(Db, $"SELECT status FROM movies WHERE movie_id = {SyntheticDataset.ComingSoon}"));
+    }
+
+    [Fact]
     public async Task Cancelling_a_replay_stops_between_sales_and_the_next_run_continues()
     {
         var plan = PlanOf(dataset.Folder);

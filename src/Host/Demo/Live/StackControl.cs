@@ -1,0 +1,35 @@
+using System.Diagnostics;
+
+namespace Insights.Host.Demo.Live;
+
+/// <summary>Runs stack/up and stack/down for some parts, their output appended to the demo's stack.log.</summary>
+public sealed class StackControl(DemoLayout layout)
+{
+    private string Log => Path.Combine(layout.Logs, "stack.log");
+
+    public Task UpAsync(CancellationToken ct, params string[] parts) => RunAsync("up", parts, ct);
+
+    public Task DownAsync(CancellationToken ct, params string[] parts) => RunAsync("down", parts, ct);
+
+    private async Task RunAsync(string verb, string[] parts, CancellationToken ct)
+    {
+        Directory.CreateDirectory(layout.Logs);
+        var info = new ProcessStartInfo("bash", [Path.Combine(layout.Repository, "stack", verb), .. parts])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = layout.Repository,
+        };
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var errors = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        await process.WaitForExitAsync(ct);
+        var text = await output + await errors;
+        await File.AppendAllTextAsync(Log, $"$ stack/{verb} {string.Join(' ', parts)}\n{text}", CancellationToken.None);
+        if (process.ExitCode != 0)
+        {
+            var reason = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? $"exit code {process.ExitCode}";
+            throw new CommandLineError($"demo: stack/{verb} {string.Join(' ', parts)} failed: {reason.Trim()}");
+        }
+    }
+}
