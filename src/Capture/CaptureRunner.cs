@@ -61,6 +61,7 @@ public sealed class CaptureRunner(CaptureOptions options, IChangeEventSink sink,
             },
         }).Build();
         log.WriteLine($"capture: streaming from GTID '{from}'");
+        Telemetry.CaptureMetrics.Streaming = true;
         var deadline = DateTime.UtcNow;
         try
         {
@@ -79,6 +80,7 @@ public sealed class CaptureRunner(CaptureOptions options, IChangeEventSink sink,
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
         finally
         {
+            Telemetry.CaptureMetrics.Streaming = false;
             RowEvents = streamer.RowEvents;
             await stopWriter.CancelAsync();
             await writing;

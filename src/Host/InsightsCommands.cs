@@ -21,6 +21,7 @@ public static class InsightsCommands
         root.Subcommands.Add(SinkCommand.Create());
         root.Subcommands.Add(SnapshotCommand.Create());
         root.Subcommands.Add(ApiCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
         return root;
     }
 }

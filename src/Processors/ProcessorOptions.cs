@@ -32,6 +32,12 @@ public sealed record ProcessorOptions
     /// <summary>Days of popularity timeline kept per movie.</summary>
     public int TimelineRetentionDays { get; init; } = 400;
 
+    /// <summary>
+    /// Reports when task stores are restored (a worker on Kafka wires it to Streamiz's restore events);
+    /// null where stores start empty and are never restored (the TopologyTestDriver).
+    /// </summary>
+    public Topology.StoreRestoration? Restoration { get; init; }
+
     public string TicketsTopic => CinemaTables.Topic(CinemaTables.Tickets, TopicPrefix);
     public string SessionsTopic => CinemaTables.Topic(CinemaTables.Sessions, TopicPrefix);
     public string MoviesTopic => CinemaTables.Topic(CinemaTables.Movies, TopicPrefix);

@@ -24,8 +24,8 @@ public sealed class CaptureConfigurationTests
     [Fact]
     public void Valid_settings_become_capture_options()
     {
-        var (options, bootstrap) = CaptureCommand.ReadOptions(With("Capture:ServerId", "4242"), forceSnapshot: true);
-        Assert.Equal("127.0.0.1:9092", bootstrap);
+        var (options, kafka) = CaptureCommand.ReadOptions(With("Capture:ServerId", "4242"), forceSnapshot: true);
+        Assert.Equal("127.0.0.1:9092", kafka.BootstrapServers);
         Assert.Equal("/tmp/checkpoint.json", options.CheckpointPath);
         Assert.Equal("cdc", options.TopicPrefix);
         Assert.Equal(4242u, options.ServerId);

@@ -18,24 +18,35 @@ public static class SyntheticCinema
     public static readonly (int Member, int BirthYear, string Gender)[] Members =
         [(1, 1990, "F"), (2, 1975, "M"), (3, 2001, "F"), (4, 1960, "M"), (5, 1988, "X"), (6, 1995, "F")];
 
-    public static List<Attendance> Attendances(int count = 60)
+    public static List<Attendance> Attendances(int count = 60) => Attendances(count, Movies, Members);
+
+    public static List<Attendance> Attendances(int count, (int Movie, string Genres)[] movies, (int Member, int BirthYear, string Gender)[] members)
     {
         var random = new Random(20260101);
         var start = new DateTimeOffset(Start).ToUnixTimeSeconds();
         return Enumerable.Range(0, count)
-            .Select(i => new Attendance(Members[random.Next(Members.Length)].Member, Movies[random.Next(Movies.Length)].Movie, start + i * 600 + random.Next(300)))
+            .Select(i => new Attendance(members[random.Next(members.Length)].Member, movies[random.Next(movies.Length)].Movie, start + i * 600 + random.Next(300)))
             .ToList();
     }
 
+    /// <summary>A bigger cinema of the same shape: movie and member ids from 1, genres and demographics drawn from the small one's.</summary>
+    public static ((int Movie, string Genres)[] Movies, (int Member, int BirthYear, string Gender)[] Members) Scaled(int movies, int members) =>
+        (Enumerable.Range(1, movies).Select(m => (m, Movies[(m - 1) % Movies.Length].Genres)).ToArray(),
+         Enumerable.Range(1, members).Select(m => (m, Members[(m - 1) % Members.Length].BirthYear, Members[(m - 1) % Members.Length].Gender)).ToArray());
+
     /// <summary>The catalog and member changes, then one ticket per attendance (ticket id = position + 1).</summary>
-    public static IEnumerable<(string Table, (byte[] Key, byte[] Value) Change)> Changes(CinemaChanges changes, IReadOnlyList<Attendance> attendances)
+    public static IEnumerable<(string Table, (byte[] Key, byte[] Value) Change)> Changes(CinemaChanges changes, IReadOnlyList<Attendance> attendances) =>
+        Changes(changes, attendances, Movies, Members);
+
+    public static IEnumerable<(string Table, (byte[] Key, byte[] Value) Change)> Changes(CinemaChanges changes, IReadOnlyList<Attendance> attendances,
+        (int Movie, string Genres)[] movies, (int Member, int BirthYear, string Gender)[] members)
     {
-        foreach (var (movie, genres) in Movies)
+        foreach (var (movie, genres) in movies)
         {
             yield return ("movies", changes.Movie(movie, genres, "now_showing", Start.AddDays(-60)));
             yield return ("sessions", changes.Session(movie * 10, movie));
         }
-        foreach (var (member, year, gender) in Members) yield return ("members", changes.Member(member, year, gender));
+        foreach (var (member, year, gender) in members) yield return ("members", changes.Member(member, year, gender));
         for (var i = 0; i < attendances.Count; i++)
         {
             var a = attendances[i];
@@ -44,23 +55,27 @@ public static class SyntheticCinema
     }
 
     /// <summary>Each member's expected scores from the evaluation's replay: (movie, probability rounded as on the topic, seen).</summary>
-    public static Dictionary<int, List<(int MovieId, double Score, bool Seen)>> ExpectedScores(IReadOnlyList<Attendance> attendances, PropensityModel model)
+    public static Dictionary<int, List<(int MovieId, double Score, bool Seen)>> ExpectedScores(IReadOnlyList<Attendance> attendances, PropensityModel model) =>
+        ExpectedScores(attendances, model, Movies, Members);
+
+    public static Dictionary<int, List<(int MovieId, double Score, bool Seen)>> ExpectedScores(IReadOnlyList<Attendance> attendances, PropensityModel model,
+        (int Movie, string Genres)[] movies, (int Member, int BirthYear, string Gender)[] members)
     {
         var catalog = new MovieCatalog(CinemaGenres.All);
         var release = DateOnly.FromDateTime(new DateTime(2025, 6, 1)).DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
-        foreach (var (movie, genres) in Movies)
+        foreach (var (movie, genres) in movies)
         {
             uint bits = 0;
             foreach (var genre in genres.Split(',')) bits |= 1u << CinemaGenres.All.ToList().IndexOf(genre);
             catalog.Upsert(new Movie(movie, bits, release, MovieStatus.NowShowing));
         }
-        var cells = Members.ToDictionary(m => m.Member, m => AudienceCell.Of(m.Gender[0], 2026 - m.BirthYear));
+        var cells = members.ToDictionary(m => m.Member, m => AudienceCell.Of(m.Gender[0], 2026 - m.BirthYear));
         var replay = new StreamingReplay(new Dataset("synthetic", catalog, cells, attendances), model.Settings);
         replay.ApplyAll(attendances);
         var scorer = new PropensityScorer(model, catalog);
-        var candidates = Movies.Select(m => m.Movie).Order().ToArray();
+        var candidates = movies.Select(m => m.Movie).Order().ToArray();
         var expected = new Dictionary<int, List<(int, double, bool)>>();
-        foreach (var (memberId, _, _) in Members)
+        foreach (var (memberId, _, _) in members)
         {
             var member = replay.MemberOf(memberId);
             var scores = new CandidateScore[candidates.Length];

@@ -19,7 +19,8 @@ namespace Insights.Processors.Tests;
 /// </summary>
 public sealed class TopologyHarness : IDisposable
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    // Generous: CI runs every test project at once on two cores, and Streamiz needs seconds of JIT warm-up.
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
     private readonly TopologyTestDriver driver;
     private readonly TestOutputTopic<byte[], byte[]> scoresTopic;
     private readonly TestOutputTopic<byte[], byte[]> deadLetterTopic;
@@ -54,9 +55,22 @@ public sealed class TopologyHarness : IDisposable
     /// <summary>Every record read from the scores topic so far, in order: (member key, update or null for a tombstone).</summary>
     public List<(string Key, ScoreUpdate? Update)> Scores { get; } = [];
 
+    /// <summary>The raw JSON of every score update read, as a subscriber receives it.</summary>
+    public List<string> ScoreJson { get; } = [];
+
     public List<ConsumeResult<byte[], byte[]>> DeadLetters { get; } = [];
 
     public void Pipe(TestInputTopic<byte[], byte[]> topic, (byte[] Key, byte[] Value) change) => topic.PipeInput(change.Key, change.Value);
+
+    /// <summary>The CDC input topic of a cinema table ("movies", "sessions", "members", "tickets").</summary>
+    public TestInputTopic<byte[], byte[]> Topic(string table) => table switch
+    {
+        "movies" => MoviesTopic,
+        "sessions" => Sessions,
+        "members" => Members,
+        "tickets" => Tickets,
+        _ => throw new ArgumentException($"no CDC topic for table '{table}'", nameof(table)),
+    };
 
     /// <summary>The newest score update of each member (a tombstone removes the member).</summary>
     public Dictionary<string, ScoreUpdate> Latest()
@@ -108,6 +122,7 @@ public sealed class TopologyHarness : IDisposable
         {
             var key = Encoding.UTF8.GetString(record.Message.Key);
             Scores.Add((key, record.Message.Value is null ? null : JsonSerializer.Deserialize(record.Message.Value, ContractsJsonContext.Default.ScoreUpdate)));
+            if (record.Message.Value is not null) ScoreJson.Add(Encoding.UTF8.GetString(record.Message.Value));
         }
         DeadLetters.AddRange(deadLetterTopic.ReadKeyValueList());
     }

@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Insights.Contracts.Configuration;
 
 namespace Insights.Capture.Sinks;
 
@@ -9,24 +10,47 @@ namespace Insights.Capture.Sinks;
 public sealed class KafkaChangeEventSink : IChangeEventSink
 {
     private readonly IProducer<byte[], byte[]?> _producer;
+    // Until the start-up check has reached the cluster, its failure is reported once, as one line, by the check itself.
+    private volatile bool _reached;
+    private readonly KafkaErrorLog _errors = new();
 
-    public KafkaChangeEventSink(string bootstrapServers)
+    public KafkaChangeEventSink(KafkaSettings kafka)
     {
-        var config = new ProducerConfig
-        {
-            BootstrapServers = bootstrapServers,
-            EnableIdempotence = true,
-            Acks = Acks.All,
-            Partitioner = Partitioner.Murmur2Random,
-            LingerMs = 5,
-            CompressionType = CompressionType.None,
-            QueueBufferingMaxMessages = 500_000,
-            MessageTimeoutMs = 120_000,
-        };
-        _producer = new ProducerBuilder<byte[], byte[]?>(config)
-            .SetLogHandler((_, message) => { if (message.Level <= SyslogLevel.Error) Console.Error.WriteLine($"capture: kafka: {message.Message}"); })
+        _producer = new ProducerBuilder<byte[], byte[]?>(ProducerConfig(kafka))
+            .SetLogHandler((client, message) =>
+            {
+                _errors.Record(client, message);
+                if (_reached && message.Level <= SyslogLevel.Error) Console.Error.WriteLine($"capture: kafka: {message.Message}");
+            })
             .Build();
     }
+
+    /// <summary>Why a Kafka call failed: its reason and the latest error the client logged.</summary>
+    public string Explain(KafkaException failure) => _errors.Explain(failure);
+
+    /// <summary>
+    /// Asks the cluster for its metadata over the producer's own connection (same servers, same SASL/TLS), so a missing
+    /// or misconfigured cluster fails start-up within <paramref name="timeout"/> instead of after the first send times out.
+    /// </summary>
+    /// <exception cref="KafkaException">The cluster did not answer.</exception>
+    public void EnsureReachable(TimeSpan timeout)
+    {
+        using var admin = new DependentAdminClientBuilder(_producer.Handle).Build();
+        admin.GetMetadata(timeout);
+        _reached = true;
+    }
+
+    /// <summary>The producer settings: the connection and security settings of <paramref name="kafka"/> plus delivery guarantees.</summary>
+    public static ProducerConfig ProducerConfig(KafkaSettings kafka) => kafka.ApplyTo(new ProducerConfig
+    {
+        EnableIdempotence = true,
+        Acks = Acks.All,
+        Partitioner = Partitioner.Murmur2Random,
+        LingerMs = 5,
+        CompressionType = CompressionType.None,
+        QueueBufferingMaxMessages = 500_000,
+        MessageTimeoutMs = 120_000,
+    });
 
     public void Send(CapturedEvent change, Action<Exception?> delivered)
     {
@@ -36,7 +60,10 @@ public sealed class KafkaChangeEventSink : IChangeEventSink
             try
             {
                 _producer.Produce(change.Topic, message, report =>
-                    delivered(report.Error.IsError ? new KafkaException(report.Error) : null));
+                {
+                    if (!report.Error.IsError) Telemetry.CaptureMetrics.Delivered(change.Topic);
+                    delivered(report.Error.IsError ? new KafkaException(report.Error) : null);
+                });
                 return;
             }
             catch (ProduceException<byte[], byte[]?> e) when (e.Error.Code == ErrorCode.Local_QueueFull)

@@ -3,9 +3,10 @@ using Confluent.Kafka;
 namespace Insights.Contracts.Configuration;
 
 /// <summary>
-/// How every role (capture, workers, sinks) reaches Kafka. Bound from configuration section `Kafka`
-/// (env: Kafka__BootstrapServers, Kafka__SaslPassword...). Secrets come from the environment or a secret
-/// store, never from files in the repository, and are never logged.
+/// How every role (capture, workers, sinks, topic creation) reaches Kafka. Bound from configuration section
+/// `Kafka` (env: Kafka__BootstrapServers, Kafka__SaslPassword...). Secrets come from the environment or a secret
+/// store, never from files in the repository, and are never logged: <see cref="Problem"/> names keys, not values.
+/// Every Kafka client in src/ takes its connection and security settings from <see cref="ApplyTo{T}"/>.
 /// </summary>
 public sealed record KafkaSettings
 {
@@ -16,9 +17,26 @@ public sealed record KafkaSettings
     public SaslMechanism? SaslMechanism { get; init; }
     public string? SaslUsername { get; init; }
     public string? SaslPassword { get; init; }
+
+    /// <summary>CA certificate(s) the broker certificates are checked against (PEM file or directory); unset means the system store.</summary>
     public string? SslCaLocation { get; init; }
 
-    /// <summary>Copies the connection settings onto a producer, consumer, admin or Streamiz client config.</summary>
+    /// <summary>Client certificate (PEM) for mutual TLS; needs <see cref="SslKeyLocation"/>.</summary>
+    public string? SslCertificateLocation { get; init; }
+
+    /// <summary>Client private key (PEM) for mutual TLS; needs <see cref="SslCertificateLocation"/>.</summary>
+    public string? SslKeyLocation { get; init; }
+
+    /// <summary>Passphrase of <see cref="SslKeyLocation"/> when the key is encrypted.</summary>
+    public string? SslKeyPassword { get; init; }
+
+    /// <summary>
+    /// Broker host name verification: Https (librdkafka's default) or None, for brokers whose certificates do not
+    /// name the address clients use (e.g. reached by IP). None still checks the certificate chain.
+    /// </summary>
+    public SslEndpointIdentificationAlgorithm? SslEndpointIdentificationAlgorithm { get; init; }
+
+    /// <summary>Copies the connection and security settings onto a producer, consumer or admin client config.</summary>
     public T ApplyTo<T>(T config) where T : ClientConfig
     {
         config.BootstrapServers = BootstrapServers;
@@ -27,10 +45,21 @@ public sealed record KafkaSettings
         if (SaslUsername is not null) config.SaslUsername = SaslUsername;
         if (SaslPassword is not null) config.SaslPassword = SaslPassword;
         if (SslCaLocation is not null) config.SslCaLocation = SslCaLocation;
+        if (SslCertificateLocation is not null) config.SslCertificateLocation = SslCertificateLocation;
+        if (SslKeyLocation is not null) config.SslKeyLocation = SslKeyLocation;
+        if (SslKeyPassword is not null) config.SslKeyPassword = SslKeyPassword;
+        if (SslEndpointIdentificationAlgorithm is { } verification) config.SslEndpointIdentificationAlgorithm = verification;
         return config;
     }
 
-    /// <summary>Names the first wrong setting as `Kafka:Key`, or null when the settings are usable.</summary>
+    /// <summary>
+    /// The librdkafka properties <see cref="ApplyTo{T}"/> sets, for clients configured through a property map rather
+    /// than a <see cref="ClientConfig"/> (Streamiz's StreamConfig).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ClientProperties() =>
+        ApplyTo(new ClientConfig()).ToDictionary(p => p.Key, p => p.Value);
+
+    /// <summary>Names the first wrong setting as `Kafka:Key`, or null when the settings are usable. Never echoes a secret.</summary>
     public string? Problem()
     {
         if (string.IsNullOrWhiteSpace(BootstrapServers))
@@ -41,8 +70,35 @@ public sealed record KafkaSettings
             if (colon <= 0 || !int.TryParse(server[(colon + 1)..], out var port) || port is < 1 or > 65535)
                 return $"{Section}:BootstrapServers has '{server}', expected host:port";
         }
-        if (SaslMechanism is not null && string.IsNullOrEmpty(SaslUsername))
-            return $"{Section}:SaslUsername is required when {Section}:SaslMechanism is set";
+        var sasl = SecurityProtocol is Confluent.Kafka.SecurityProtocol.SaslPlaintext or Confluent.Kafka.SecurityProtocol.SaslSsl;
+        var tls = SecurityProtocol is Confluent.Kafka.SecurityProtocol.Ssl or Confluent.Kafka.SecurityProtocol.SaslSsl;
+        // librdkafka would fall back to GSSAPI (Kerberos) and fail at the first connection with an unrelated message.
+        if (sasl && SaslMechanism is null)
+            return $"{Section}:SaslMechanism is required when {Section}:SecurityProtocol is {SecurityProtocol}";
+        // Without a SASL protocol librdkafka silently ignores the credentials: the client would connect unauthenticated.
+        if (!sasl && SaslMechanism is not null)
+            return $"{Section}:SecurityProtocol must be SaslPlaintext or SaslSsl when {Section}:SaslMechanism is set (it is {SecurityProtocol?.ToString() ?? "unset, meaning Plaintext"})";
+        if (SaslMechanism is Confluent.Kafka.SaslMechanism.Plain or Confluent.Kafka.SaslMechanism.ScramSha256 or Confluent.Kafka.SaslMechanism.ScramSha512
+            && string.IsNullOrEmpty(SaslUsername))
+            return $"{Section}:SaslUsername is required when {Section}:SaslMechanism is {SaslMechanism}";
+        foreach (var (key, value) in new[]
+                 {
+                     (nameof(SslCaLocation), SslCaLocation), (nameof(SslCertificateLocation), SslCertificateLocation),
+                     (nameof(SslKeyLocation), SslKeyLocation),
+                 })
+        {
+            if (value is null) continue;
+            // TLS files would otherwise be ignored without a word (plaintext protocol) or fail deep inside the first connection.
+            if (!tls) return $"{Section}:{key} is set but {Section}:SecurityProtocol is {SecurityProtocol?.ToString() ?? "unset (Plaintext)"}; use Ssl or SaslSsl";
+            if (!File.Exists(value) && !(key == nameof(SslCaLocation) && (Directory.Exists(value) || value == "probe")))
+                return $"{Section}:{key} names {value}, which does not exist";
+        }
+        if (SslEndpointIdentificationAlgorithm is not null && !tls)
+            return $"{Section}:SslEndpointIdentificationAlgorithm is set but {Section}:SecurityProtocol is not Ssl or SaslSsl";
+        if ((SslCertificateLocation is null) != (SslKeyLocation is null))
+            return $"{Section}:SslCertificateLocation and {Section}:SslKeyLocation go together (mutual TLS needs both)";
+        if (SslKeyPassword is not null && SslKeyLocation is null)
+            return $"{Section}:SslKeyPassword is set but {Section}:SslKeyLocation is not";
         return null;
     }
 }

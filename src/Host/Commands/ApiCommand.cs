@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Insights.Host.Configuration;
+using Insights.Host.Observability;
 using Insights.Sinks.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -7,7 +8,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Insights.Host.Commands;
 
-/// <summary>`insights api`: the audience query service over Elasticsearch, with its OpenAPI document at /openapi/v1.json.</summary>
+/// <summary>
+/// `insights api`: the audience query service and its explorer page. Api:Source picks the store: `elasticsearch`
+/// (default) or `scores-topic` (an in-memory view of the compacted scores topic, where no Elasticsearch runs).
+/// With Kafka configured it also follows the movies CDC topic (the page's picker) and the scores topic (live stats).
+/// </summary>
 public static class ApiCommand
 {
     public static Command Create()
@@ -17,20 +22,28 @@ public static class ApiCommand
             Description = "Where to listen.",
             DefaultValueFactory = _ => "http://127.0.0.1:8080",
         };
-        var command = new Command("api", "Serve GET /movies/{id}/audience and GET /members/{id}/propensities from Elasticsearch.") { urls };
+        var command = new Command("api", "Serve the audience API (GET /movies/{id}/audience, /members/{id}/propensities, /movies, /stats) and the explorer page at /.") { urls };
         command.SetAction(async (parse, ct) =>
         {
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "insights-api", ContentRootPath = RepositoryRoot.Find() });
             ((IConfigurationBuilder)builder.Configuration).Sources.Clear();
             builder.Configuration.AddInsightsSources();
-            builder.Logging.ClearProviders();
-            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
-            var settings = SinkSettings.Load(builder.Configuration, needKafka: false);
-            builder.Services.AddAudienceApi(settings.Elasticsearch);
+            builder.Logging.AddInsightsConsole(builder.Configuration);
+            // The page polls every 2 s: per-request lines would drown the service's own.
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+            var api = builder.Configuration.Bind<ApiSettings>(ApiSettings.Section);
+            if (api.Problem() is { } problem) throw new CommandLineError($"configuration: {problem}");
+            var settings = SinkSettings.Load(builder.Configuration, needKafka: api.FromTopic);
+            // Without Kafka the Elasticsearch source still answers; the page's movie list and stats then say they need it.
+            var kafka = string.IsNullOrWhiteSpace(settings.Kafka.BootstrapServers) ? null : builder.Configuration.KafkaSettings();
+            builder.Services.AddAudienceApi(api, settings.Elasticsearch, kafka);
+            builder.AddInsightsObservability(ApiReadiness.SourceAnswers);
             var app = builder.Build();
             app.MapAudienceApi();
+            app.MapObservability();
             // The host's console lifetime stops it on Ctrl+C / SIGTERM.
-            await app.RunAsync(parse.GetValue(urls));
+            app.Urls.Add(parse.GetValue(urls)!);
+            await app.RunRoleAsync(ct);
             return 0;
         });
         return command;

@@ -11,7 +11,7 @@ using MySqlConnector;
 namespace Insights.Host.Commands;
 
 /// <summary>
-/// `insights bench capture`: row events per second the capture decodes and turns into Debezium events,
+/// `insights bench processors` (see <see cref="ProcessorsBench"/>) and `insights bench capture`: row events per second the capture decodes and turns into Debezium events,
 /// against `mariadb-binlog --verbose` decoding the same binlog files in the same run (medians of --runs).
 /// It reads the binlog as it is: fill it first (`insights seed`, `insights replay`).
 /// </summary>
@@ -31,7 +31,29 @@ public static class BenchCommand
             await RunAsync(connection, count, ct);
             return 0;
         });
-        return new Command("bench", "Throughput measurements with a baseline in the same run.") { capture };
+        var model = new Option<FileInfo>("--model")
+        {
+            Description = "Model file the topology scores with.",
+            DefaultValueFactory = _ => new FileInfo(Path.Combine(RepositoryRoot.Find(), "models", "propensity-ml100k.json")),
+        };
+        var tickets = new Option<int>("--tickets") { Description = "Ticket events per run.", DefaultValueFactory = _ => 20_000 };
+        var members = new Option<int>("--members") { Description = "Members of the synthetic cinema.", DefaultValueFactory = _ => 1_000 };
+        var movies = new Option<int>("--movies") { Description = "Now-showing movies of the synthetic cinema.", DefaultValueFactory = _ => 40 };
+        var processors = new Command("processors", "Ticket events/s through the scoring topology and new-movie rescore time vs the pure model.")
+        {
+            runs, model, tickets, members, movies,
+        };
+        processors.SetAction(parse =>
+        {
+            var settings = new ProcessorsBench.Settings(parse.GetValue(model)!.FullName, parse.GetValue(runs), parse.GetValue(tickets),
+                parse.GetValue(members), parse.GetValue(movies));
+            if (settings.Runs < 1) throw new CommandLineError("--runs must be at least 1");
+            if (settings.Tickets < 1 || settings.Members < 1 || settings.Movies < 1) throw new CommandLineError("--tickets, --members and --movies must be at least 1");
+            if (!File.Exists(settings.ModelPath)) throw new CommandLineError($"--model {settings.ModelPath} does not exist (train one with `insights train`)");
+            ProcessorsBench.Execute(settings, Console.Out, Console.Error);
+            return 0;
+        });
+        return new Command("bench", "Throughput measurements with a baseline in the same run.") { capture, processors };
     }
 
     private sealed class CountingSink : IChangeEventSink

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using Insights.Capture;
 using Insights.Capture.Sinks;
+using Insights.Contracts.Configuration;
 using Insights.Contracts.Debezium;
 using Insights.Host.Configuration;
+using Insights.Host.Observability;
 using Microsoft.Extensions.Configuration;
 using MySqlConnector;
 
@@ -11,7 +13,7 @@ namespace Insights.Host.Commands;
 /// <summary>
 /// `insights capture`: the built-in MariaDB binlog CDC, writing Debezium-identical events to Kafka.
 /// Settings come from the usual configuration sources (InsightsConfiguration) and --set Key=Value:
-/// MariaDb:CaptureConnectionString, Kafka:BootstrapServers, Capture:CheckpointPath, Capture:TopicPrefix,
+/// MariaDb:CaptureConnectionString, the Kafka section (bootstrap servers, SASL/TLS), Capture:CheckpointPath, Capture:TopicPrefix,
 /// Capture:ServerId, Capture:DecimalHandlingMode.
 /// </summary>
 public static class CaptureCommand
@@ -23,15 +25,25 @@ public static class CaptureCommand
         var command = new Command("capture", "Capture MariaDB row changes from the binlog into Kafka as Debezium change events.") { snapshot, settings };
         command.SetAction(async (parse, ct) =>
         {
-            var options = ReadOptions(BuildConfiguration(parse.GetValue(settings) ?? []), parse.GetValue(snapshot));
-            var bootstrap = options.Bootstrap;
-            using var sink = new KafkaChangeEventSink(bootstrap);
+            var configuration = BuildConfiguration(parse.GetValue(settings) ?? []);
+            var options = ReadOptions(configuration, parse.GetValue(snapshot));
+            await using var observability = await CaptureObservability.StartAsync(configuration, ct);
+            using var sink = new KafkaChangeEventSink(options.Kafka);
+            try { sink.EnsureReachable(TimeSpan.FromSeconds(15)); }
+            catch (Confluent.Kafka.KafkaException e) { throw new CommandLineError($"capture: Kafka at {options.Kafka.BootstrapServers}: {sink.Explain(e)}"); }
             var runner = new CaptureRunner(options.Capture, sink, Console.Out);
             try { await runner.RunAsync(ct); }
-            catch (CaptureException e) { throw new CommandLineError($"capture: {e.Message}"); }
+            catch (CaptureException e) { throw new CommandLineError($"capture: {e.Message} (MariaDB at {MariaDbAddress(options.Capture.ConnectionString)})"); }
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Server and port only: the connection string also holds the password.</summary>
+    private static string MariaDbAddress(string connectionString)
+    {
+        var builder = new MySqlConnectionStringBuilder(connectionString);
+        return $"{builder.Server}:{builder.Port}";
     }
 
     private static IConfiguration BuildConfiguration(string[] overrides)
@@ -45,7 +57,7 @@ public static class CaptureCommand
             .Build();
     }
 
-    public static (CaptureOptions Capture, string Bootstrap) ReadOptions(IConfiguration config, bool forceSnapshot)
+    public static (CaptureOptions Capture, KafkaSettings Kafka) ReadOptions(IConfiguration config, bool forceSnapshot)
     {
         string Required(string key) => config[key] is { Length: > 0 } value ? value : throw new CommandLineError($"configuration key {key} is missing");
         var connection = Required("MariaDb:CaptureConnectionString");
@@ -58,9 +70,7 @@ public static class CaptureCommand
                 throw new CommandLineError("configuration key MariaDb:CaptureConnectionString must use TCP (the replication client does not speak unix sockets)");
         }
         catch (ArgumentException e) { throw new CommandLineError($"configuration key MariaDb:CaptureConnectionString is not a valid connection string: {e.Message}"); }
-        var bootstrap = Required("Kafka:BootstrapServers");
-        if (bootstrap.Split(',').Any(b => !b.Contains(':')))
-            throw new CommandLineError($"configuration key Kafka:BootstrapServers must be host:port[,host:port...], got '{bootstrap}'");
+        var kafka = config.KafkaSettings();
         var checkpoint = config["Capture:CheckpointPath"] ?? Path.Combine(".insights", "capture-checkpoint.json");
         if (checkpoint.Length == 0 || checkpoint.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
             throw new CommandLineError($"configuration key Capture:CheckpointPath is not a valid path: '{checkpoint}'");
@@ -81,6 +91,6 @@ public static class CaptureCommand
             ServerId = serverId,
             Decimals = decimals,
             ForceSnapshot = forceSnapshot,
-        }, bootstrap);
+        }, kafka);
     }
 }

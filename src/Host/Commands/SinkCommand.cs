@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Insights.Contracts.Configuration;
 using Insights.Host.Configuration;
+using Insights.Host.Observability;
 using Insights.Sinks.Elasticsearch;
 using Insights.Sinks.Hosting;
 using Insights.Sinks.Kafka;
@@ -8,13 +9,15 @@ using Insights.Sinks.Snapshots;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Insights.Host.Commands;
 
 /// <summary>
 /// `insights sink`: the Generic Host service that consumes the scores topic in its own consumer group, writes
 /// Elasticsearch and takes S3 snapshots. Settings come from sections Kafka, Elasticsearch, S3 and Snapshots;
-/// a bad value stops start-up with one line naming the key.
+/// a bad value stops start-up with one line naming the key. With Elasticsearch:Enabled=false only the snapshot
+/// schedule runs (one log line says so); with that and no snapshot interval, start-up fails naming both keys.
 /// </summary>
 public static class SinkCommand
 {
@@ -25,23 +28,15 @@ public static class SinkCommand
         {
             var builder = InsightsHost.CreateBuilder("sink");
             var settings = SinkSettings.Load(builder.Configuration);
-            var services = builder.Services;
-            services.AddSingleton(settings.Kafka);
-            services.AddSingleton(settings.Elasticsearch);
-            services.AddSingleton(settings.Snapshots);
-            services.AddSingleton(_ => settings.Elasticsearch.CreateClient());
-            services.AddSingleton<ScoreIndex>();
-            services.AddSingleton<ScoreIndexWriter>();
-            services.AddSingleton<ScoreTopicConsumer>();
-            services.AddHostedService<ElasticsearchSinkService>();
-            if (settings.Snapshots.IntervalSeconds > 0)
-            {
-                services.AddSingleton<IScoreStateSource>(new ScoreTopicState(settings.Kafka));
-                services.AddSingleton(settings.Snapshots.CreateStore(settings.S3));
-                services.AddSingleton<SnapshotWriter>();
-                services.AddHostedService<SnapshotSchedule>();
-            }
-            await builder.Build().RunAsync(ct);
+            if (SinkServices.NothingToDo(settings.Elasticsearch, settings.Snapshots) is { } idle) throw new CommandLineError($"configuration: {idle}");
+            var store = settings.Snapshots.CreateStore(settings.S3);
+            builder.Services.AddScoreSinks(settings.Kafka, settings.Elasticsearch, settings.Snapshots, store);
+            var readiness = builder.AddInsightsObservability("sink", RoleReadiness.FromProbes(), settings.Kafka, SinkReadiness.Groups(settings.Elasticsearch));
+            using var host = builder.Build();
+            SinkReadiness.Watch(readiness, host.Services, settings.Elasticsearch);
+            if (SinkServices.SnapshotsOnlyLine(settings.Elasticsearch, settings.Snapshots, store) is { } line)
+                host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Insights.Sink").LogInformation("{Line}", line);
+            await host.RunRoleAsync(ct);
             return 0;
         });
         return command;

@@ -1,7 +1,10 @@
 using System.CommandLine;
 using Confluent.Kafka;
-using Confluent.Kafka.Admin;
+using Insights.Contracts.Configuration;
 using Insights.Contracts.Topics;
+using Insights.Processors.Manifest;
+using Insights.Host.Configuration;
+using Microsoft.Extensions.Configuration;
 
 namespace Insights.Host.Commands;
 
@@ -18,15 +21,15 @@ public static class TopicsCommand
         var bootstrapOption = new Option<string>("--bootstrap") { Description = "Kafka bootstrap servers (host:port,...).", Required = true };
         var replicationOption = new Option<short>("--replication-factor") { Description = "Replicas per partition.", DefaultValueFactory = _ => 3 };
 
-        var list = new Command("list", "Print every topic of the manifest with partitions and cleanup policy.") { manifestOption };
+        var list = new Command("list", "Print every topic of the manifest with partitions and configs.") { manifestOption };
         list.SetAction(parse =>
         {
             foreach (var topic in LoadManifest(parse.GetValue(manifestOption)!).Topics)
-                Console.WriteLine($"{topic.Name,-40} {topic.Partitions,4} {topic.Cleanup.ToString().ToLowerInvariant()}");
+                Console.WriteLine($"{topic.Name,-48} {topic.Partitions,4} {string.Join(" ", topic.KafkaConfig().Select(c => $"{c.Key}={c.Value}"))}");
             return 0;
         });
 
-        var create = new Command("create", "Create every manifest topic on a Kafka cluster; existing topics are checked, not changed.")
+        var create = new Command("create", "Create every manifest topic with its configs on a Kafka cluster; existing topics are checked, not changed.")
         {
             manifestOption, bootstrapOption, replicationOption,
         };
@@ -67,40 +70,30 @@ public static class TopicsCommand
     private static TopicManifest LoadManifest(FileInfo file) =>
         file.Exists ? TopicManifest.Load(file.FullName) : throw new CommandLineError($"topic manifest {file.FullName} not found");
 
+    /// <summary>
+    /// The admin client settings: the Kafka section's security settings (SASL/TLS, e.g. from the Kubernetes secret)
+    /// with the servers named by --bootstrap.
+    /// </summary>
+    public static AdminClientConfig AdminConfig(IConfiguration configuration, string bootstrap)
+    {
+        var kafka = configuration.Bind<KafkaSettings>(KafkaSettings.Section) with { BootstrapServers = bootstrap };
+        if (kafka.Problem() is { } problem) throw new CommandLineError($"configuration: {problem.Replace($"{KafkaSettings.Section}:BootstrapServers", "--bootstrap")}");
+        return kafka.ApplyTo(new AdminClientConfig());
+    }
+
     private static async Task<int> CreateAsync(TopicManifest manifest, string bootstrap, short replicationFactor)
     {
-        // librdkafka's own connection chatter would bury the one line a failure deserves.
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap })
-            .SetLogHandler((_, _) => { }).Build();
-        Dictionary<string, int> existing;
-        try { existing = admin.GetMetadata(TimeSpan.FromSeconds(15)).Topics.ToDictionary(t => t.Topic, t => t.Partitions.Count); }
-        catch (KafkaException e) { throw new CommandLineError($"cannot reach Kafka at {bootstrap}: {e.Error.Reason}"); }
-        var failures = 0;
-        foreach (var topic in manifest.Topics.Where(t => existing.TryGetValue(t.Name, out var count) && count != t.Partitions))
-        {
-            Console.Error.WriteLine($"topics: {topic.Name} exists with {existing[topic.Name]} partitions, the manifest says {topic.Partitions}");
-            failures++;
-        }
-        var missing = manifest.Topics.Where(t => !existing.ContainsKey(t.Name)).Select(t => new TopicSpecification
-        {
-            Name = t.Name,
-            NumPartitions = t.Partitions,
-            ReplicationFactor = replicationFactor,
-            Configs = new() { ["cleanup.policy"] = t.Cleanup == CleanupPolicy.Compact ? "compact" : "delete" },
-        }).ToList();
-        if (missing.Count > 0)
-        {
-            try { await admin.CreateTopicsAsync(missing); }
-            catch (CreateTopicsException e)
-            {
-                foreach (var result in e.Results.Where(r => r.Error.IsError && r.Error.Code != ErrorCode.TopicAlreadyExists))
-                {
-                    Console.Error.WriteLine($"topics: creating {result.Topic} failed: {result.Error.Reason}");
-                    failures++;
-                }
-            }
-        }
-        Console.WriteLine($"topics: {missing.Count} created, {manifest.Topics.Count - missing.Count} already present");
-        return failures == 0 ? 0 : 1;
+        // librdkafka's own connection chatter would bury the one line a failure deserves; its latest error completes that line.
+        var errors = new KafkaErrorLog();
+        using var admin = new AdminClientBuilder(AdminConfig(new ConfigurationBuilder().AddInsightsSources().Build(), bootstrap))
+            .SetLogHandler(errors.Record).Build();
+        ManifestTopics.Outcome outcome;
+        try { outcome = await ManifestTopics.CreateAsync(admin, manifest, replicationFactor, TimeSpan.FromSeconds(15)); }
+        catch (KafkaException e) { throw new CommandLineError($"cannot reach Kafka at {bootstrap}: {errors.Explain(e)}"); }
+        foreach (var problem in outcome.Problems) Console.Error.WriteLine($"topics: {problem}");
+        // Existing topics are not altered: a config change on a live topic is an operator's decision.
+        foreach (var difference in outcome.ConfigDifferences) Console.Error.WriteLine($"topics: {difference} (existing topics are not changed)");
+        Console.WriteLine($"topics: {outcome.Created} created, {outcome.Present} already present");
+        return outcome.Problems.Count == 0 ? 0 : 1;
     }
 }

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Insights.Contracts.Cinema;
 using Insights.Host.Configuration;
+using Insights.Host.Observability;
 using Insights.Processors.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,17 +31,22 @@ public static class WorkerCommand
             builder.Services.AddSingleton(settings);
             builder.Services.AddSingleton(model);
             builder.Services.AddSingleton(kafka);
+            builder.AddInsightsObservability("worker", new RoleReadiness("the stream is not running yet"), kafka, WorkerLag(settings));
             builder.Services.AddHostedService<WorkerService>();
             using var host = builder.Build();
-            await host.RunAsync(ct);
+            await host.RunRoleAsync(ct);
             return 0;
         });
         return command;
     }
 
+    /// <summary>The worker's consumer group (its application id) reads the four CDC topics (and its repartition topic, found by its commits).</summary>
+    private static ConsumerGroupWatch WorkerLag(WorkerSettings settings) =>
+        new(settings.ApplicationId, [.. CinemaTables.All.Select(t => CinemaTables.Topic(t, settings.TopicPrefix))]);
+
     /// <summary>Starts the stream, mirrors its state into the readiness file and stops the host when the stream fails.</summary>
     private sealed class WorkerService(WorkerSettings settings, Propensity.Scoring.PropensityModel model,
-        Contracts.Configuration.KafkaSettings kafka, ILoggerFactory loggers, IHostApplicationLifetime lifetime) : BackgroundService
+        Contracts.Configuration.KafkaSettings kafka, ILoggerFactory loggers, RoleReadiness readiness) : BackgroundService
     {
         private readonly ILogger logger = loggers.CreateLogger("insights.worker");
 
@@ -58,14 +65,13 @@ public static class WorkerCommand
                     {
                         wasReady = stream.Ready;
                         MarkReady(wasReady);
+                        if (wasReady) readiness.Ready(); else readiness.NotReady($"the stream is {stream.State}");
                         logger.LogInformation("worker: {State}", stream.State);
                     }
                     if (stream.Failed)
                     {
-                        logger.LogError("worker: the stream failed; stopping so the orchestrator restarts it");
-                        Environment.ExitCode = 1;
-                        lifetime.StopApplication();
-                        break;
+                        // Thrown, the host stops and the program prints it as one line and exits 1, so the orchestrator restarts it.
+                        throw new CommandLineError($"worker: the stream failed (Kafka at {kafka.BootstrapServers}); the log above says why");
                     }
                     await Task.Delay(200, stoppingToken);
                 }
@@ -74,6 +80,7 @@ public static class WorkerCommand
             finally
             {
                 MarkReady(false);
+                readiness.NotReady("the worker is stopping");
                 logger.LogInformation("worker: stopping (committing and closing stores)");
             }
         }

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+using Insights.Host.Observability;
 
 namespace Insights.Host.Configuration;
 
@@ -19,8 +19,8 @@ public static class InsightsHost
         });
         ((IConfigurationBuilder)builder.Configuration).Sources.Clear();
         builder.Configuration.AddInsightsSources();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+        // Logging:Format=json gives one JSON object per entry (Observability/ConsoleLogFormat).
+        builder.Logging.AddInsightsConsole(builder.Configuration);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         return builder;
     }

@@ -21,6 +21,7 @@ public static class DeadLetter
 
     public static Routed For(Exception error, string stage, EventOrigin origin, byte[]? key, byte[]? value)
     {
+        Telemetry.ProcessorMetrics.DeadLettered(stage, error);
         var headers = new Headers
         {
             { ErrorHeader, Encoding.UTF8.GetBytes($"{error.GetType().Name}: {error.Message}") },

@@ -27,18 +27,12 @@ public sealed class ScoringStream : IDisposable
         {
             ApplicationId = settings.ApplicationId, TopicPrefix = settings.TopicPrefix, Partitions = settings.Partitions,
             Model = model, FlushInterval = TimeSpan.FromMilliseconds(settings.FlushIntervalMs), RescoreBatch = settings.RescoreBatch,
-            NeighbourStaleness = settings.NeighbourStaleness,
+            NeighbourStaleness = settings.NeighbourStaleness, Restoration = new StoreRestoration(),
         }.Validated();
         Movies = new SharedMovieState(model.Settings, Options.GenreNames, Options.NeighbourStaleness, Options.TimelineRetentionDays);
         var config = new StreamConfig<ByteArraySerDes, ByteArraySerDes>
         {
             ApplicationId = settings.ApplicationId,
-            BootstrapServers = kafka.BootstrapServers,
-            SecurityProtocol = kafka.SecurityProtocol,
-            SaslMechanism = kafka.SaslMechanism,
-            SaslUsername = kafka.SaslUsername,
-            SaslPassword = kafka.SaslPassword,
-            SslCaLocation = kafka.SslCaLocation,
             // Every topic is pre-created from the manifest: a missing one is a deployment error, not something to invent.
             AllowAutoCreateTopics = false,
             // A new application reads the CDC topics from their start: the snapshot is part of the history.
@@ -51,8 +45,30 @@ public sealed class ScoringStream : IDisposable
         };
         // Streamiz resets the commit interval when the guarantee is set, so it comes after.
         config.CommitIntervalMs = settings.CommitIntervalMs;
+        ApplyConnection(kafka, config);
         stream = new KafkaStream(ScoringTopology.Build(Options, Movies), config);
         stream.StateChanged += (_, now) => state = now;
+        stream.OnRestoreEndEvent += (partition, store, _) => Options.Restoration!.Ended(store, partition.Partition.Value);
+    }
+
+    /// <summary>
+    /// Puts the connection and security settings on a Streamiz config, which hands them to every client it builds
+    /// (main, restore and global consumers, producer, admin). StreamConfig is not a ClientConfig and its AddConfig
+    /// only takes typed values, so the settings go through KafkaSettings.ApplyTo and are copied property by property.
+    /// </summary>
+    public static void ApplyConnection(KafkaSettings kafka, StreamConfig config)
+    {
+        var client = kafka.ApplyTo(new Confluent.Kafka.ClientConfig());
+        config.BootstrapServers = client.BootstrapServers;
+        config.SecurityProtocol = client.SecurityProtocol;
+        config.SaslMechanism = client.SaslMechanism;
+        config.SaslUsername = client.SaslUsername;
+        config.SaslPassword = client.SaslPassword;
+        config.SslCaLocation = client.SslCaLocation;
+        config.SslCertificateLocation = client.SslCertificateLocation;
+        config.SslKeyLocation = client.SslKeyLocation;
+        config.SslKeyPassword = client.SslKeyPassword;
+        config.SslEndpointIdentificationAlgorithm = client.SslEndpointIdentificationAlgorithm;
     }
 
     /// <summary>Reads and validates a model file; any problem is a FormatException naming the file.</summary>
@@ -71,7 +87,12 @@ public sealed class ScoringStream : IDisposable
     public bool Ready => state == KafkaStream.State.RUNNING;
     public bool Failed => state == KafkaStream.State.ERROR;
 
-    public Task StartAsync(CancellationToken cancellation) => stream.StartAsync(cancellation);
+    /// <summary>
+    /// Starts the stream threads; <paramref name="cancellation"/> only abandons the wait. Streamiz's threads keep
+    /// the token they are started with and read it until they stop, so a caller's token, disposed while a thread
+    /// is still closing, would crash the process: they get none, and <see cref="Dispose"/> stops them, once.
+    /// </summary>
+    public Task StartAsync(CancellationToken cancellation) => stream.StartAsync(CancellationToken.None).WaitAsync(cancellation);
 
     /// <summary>Stops the stream threads: in-flight records finish, offsets are committed, stores are closed.</summary>
     public void Dispose() => stream.Dispose();

@@ -18,7 +18,7 @@ namespace Insights.Processors.Members;
 /// <summary>
 /// The member side of the topology, one instance per task (a partition of member ids). Applies ticket and
 /// member events to the member store through the model's <see cref="MemberState"/>, publishes each attendance
-/// change as a <see cref="CoAttendanceUpdate"/> keyed by movie, and scores dirty members on a wall-clock
+/// change as a <see cref="CoAttendanceUpdate"/> keyed by member, and scores dirty members on a wall-clock
 /// punctuation, so a burst of a member's tickets costs one score update. After a catalog change it walks the
 /// local store in batches (rate-limited rescoring) so every member gets scores for new candidate movies.
 /// </summary>
@@ -34,6 +34,9 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
     private ProcessorContext<string, Routed> context = null!;
     private IKeyValueStore<string, byte[]> store = null!;
     private long catalogSeenAtMs = -1;
+    private long eventOffset = -1;
+    private int published;
+    private bool processing;
 
     // Streamiz's TransformerBuilder builds a throw-away instance with this constructor, then one per task
     // with the parameters given to it; Init refuses to run an instance without options.
@@ -60,6 +63,8 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         if (options is null) throw new InvalidOperationException("a member processor needs its options: build it through ScoringTopology");
         context = processorContext;
         store = (IKeyValueStore<string, byte[]>)context.GetStateStore(storeName);
+        options.Restoration?.Begin(storeName, context.Id.Partition);
+        processing = false;
         context.Schedule(options.FlushInterval, PunctuationType.PROCESSING_TIME, Flush);
     }
 
@@ -67,6 +72,9 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
     {
         var key = record.Key;
         var change = record.Value;
+        eventOffset = record.TopicPartitionOffset?.Offset.Value ?? -1;
+        published = 0;
+        processing = true; // Streamiz processes records only for a task whose stores are restored
         try
         {
             if (change.Ticket is { } ticket) ApplyTicket(key, ticket);
@@ -134,14 +142,21 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         return held;
     }
 
+    /// <summary>
+    /// Publishes the change keyed by member, so a member's updates stay in order in one partition, with the event's
+    /// repartition offset and a running index as identity: replaying the event publishes the same identities.
+    /// </summary>
     private void Publish(MemberState state, AttendanceChange applied)
     {
-        if (CoAttendanceUpdate.From(state, applied) is not { } update) return;
-        Forward(new Routed(collectiveTopic, Encoding.UTF8.GetBytes(update.MovieId.ToString(CultureInfo.InvariantCulture)), update.Encode()));
+        if (CoAttendanceUpdate.From(state, applied, eventOffset, published) is not { } update) return;
+        published++;
+        Forward(new Routed(collectiveTopic, Encoding.UTF8.GetBytes(state.MemberId.ToString(CultureInfo.InvariantCulture)), update.Encode()));
     }
 
     private void Flush(long wallClockMs)
     {
+        // The first walk must see the whole restored store, or members restored after it would never be rescored.
+        if (!processing && options.Restoration is { } restoration && !restoration.IsRestored(storeName, context.Id.Partition)) return;
         if (movies.CatalogChangedAtMs != catalogSeenAtMs)
         {
             catalogSeenAtMs = movies.CatalogChangedAtMs;
@@ -154,9 +169,13 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         {
             dirty.Remove(key);
             if (Load(key) is not { } record) continue;
+            // A member last scored by another model owes new scores even when nothing else changed.
+            record.RollTo(options.Model.ModelVersion);
             var version = record.ScoreVersion(catalogSeenAtMs);
             if (record.EmittedVersion == version) continue;
             Forward(new Routed(TopicNames.Scores, Encoding.UTF8.GetBytes(key), Score(record, version, wallClockMs)));
+            // Latency is of scores answering a member's own event; catalog-driven rescores keep the member's old source time.
+            if (version >> MemberRecord.CatalogBits != record.EmittedVersion >> MemberRecord.CatalogBits) Telemetry.ProcessorMetrics.ScoreEmitted(record.Source.TsMs);
             record.EmittedVersion = version;
             store.Put(key, record.Encode());
         }
@@ -183,7 +202,7 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
 
     private MemberRecord? Load(string key) => store.Get(key) is { } bytes ? MemberRecord.Decode(bytes) : null;
 
-    private MemberRecord New(int memberId) => new(new MemberState(memberId, options.GenreNames.Count));
+    private MemberRecord New(int memberId) => new(new MemberState(memberId, options.GenreNames.Count)) { ModelVersion = options.Model.ModelVersion };
 
     private void Save(string key, MemberRecord record)
     {

@@ -7,30 +7,52 @@ namespace Insights.Processors.Members;
 /// <summary>
 /// What the member store keeps per member: the model's state plus the bookkeeping of score emission.
 /// ChangeSequence counts the events that changed the state (a replayed event changes nothing, so it does not
-/// count); EmittedVersion is the version of the last score update sent, so a restarted task knows which
-/// members still owe one.
+/// count); ModelRolls counts the times a worker with a different model than the one that scored the member
+/// last took it over (ModelVersion); EmittedVersion is the version of the last score update sent, so a
+/// restarted task knows which members still owe one.
 /// </summary>
 public sealed class MemberRecord(MemberState state)
 {
-    private const byte Version = 1;
+    private const byte Version = 2;
+    private const byte VersionWithoutModel = 1;
+    internal const int CatalogBits = 33;
 
     public MemberState State { get; } = state;
     public long ChangeSequence { get; set; }
+    public long ModelRolls { get; set; }
+
+    /// <summary>The model that computed the member's last scores; null for a record written before models were recorded.</summary>
+    public string? ModelVersion { get; set; }
     public long EmittedVersion { get; set; }
     public SourcePosition Source { get; set; } = new();
     public MemberDemographics? Demographics { get; set; }
 
     /// <summary>
-    /// The score version for this state under a catalog as of catalogChangedAtMs: the change sequence in the
-    /// high bits and the catalog's change time (seconds) in the low 33 bits, so it rises with either and a
-    /// replay of the same events against the same catalog yields the same number.
+    /// The score version for this state under a catalog as of catalogChangedAtMs. Layout of the 63 bits:
+    /// (ChangeSequence + ModelRolls) in the high 30 bits, the catalog's change time in seconds in the low 33.
+    /// It rises with a state change, a model roll or a catalog change; a model roll adds 1 to the high part,
+    /// so the first version under a new model is above every version any earlier model wrote for the member
+    /// (they all had a smaller high part). A replay of the same events against the same catalog and model
+    /// yields the same number.
     /// </summary>
-    public long ScoreVersion(long catalogChangedAtMs) => (ChangeSequence << 33) | (Math.Max(0, catalogChangedAtMs / 1000) & ((1L << 33) - 1));
+    public long ScoreVersion(long catalogChangedAtMs) =>
+        ((ChangeSequence + ModelRolls) << CatalogBits) | (Math.Max(0, catalogChangedAtMs / 1000) & ((1L << CatalogBits) - 1));
+
+    /// <summary>Records that the member is now scored by modelVersion; true (and one more roll) when that is a different model.</summary>
+    public bool RollTo(string modelVersion)
+    {
+        if (ModelVersion == modelVersion) return false;
+        ModelVersion = modelVersion;
+        ModelRolls++;
+        return true;
+    }
 
     public byte[] Encode() => BinaryFields.Encode(w =>
     {
         w.Write(Version);
         w.Write7BitEncodedInt64(ChangeSequence);
+        w.Write7BitEncodedInt64(ModelRolls);
+        w.WriteOptional(ModelVersion);
         w.Write(EmittedVersion);
         w.WriteSource(Source);
         w.Write(Demographics is not null);
@@ -47,13 +69,17 @@ public sealed class MemberRecord(MemberState state)
     public static MemberRecord Decode(byte[] bytes) => BinaryFields.Decode(bytes, "member record", r =>
     {
         var version = r.ReadByte();
-        if (version != Version) throw new FormatException($"member record version {version} is not supported (this build reads {Version})");
+        if (version is not (Version or VersionWithoutModel))
+            throw new FormatException($"member record version {version} is not supported (this build reads {VersionWithoutModel} and {Version})");
         var sequence = r.Read7BitEncodedInt64();
+        // A version-1 record does not say which model scored it: ModelVersion null makes the next flush roll it.
+        var rolls = version == Version ? r.Read7BitEncodedInt64() : 0;
+        var model = version == Version ? r.ReadOptional() : null;
         var emitted = r.ReadInt64();
         var source = r.ReadSource();
         MemberDemographics? demographics = r.ReadBoolean() ? new MemberDemographics { AgeBand = r.ReadOptional(), Gender = r.ReadOptional() } : null;
         var length = r.Read7BitEncodedInt();
         var state = MemberStateCodec.Decode(r.ReadBytes(length));
-        return new MemberRecord(state) { ChangeSequence = sequence, EmittedVersion = emitted, Source = source, Demographics = demographics };
+        return new MemberRecord(state) { ChangeSequence = sequence, ModelRolls = rolls, ModelVersion = model, EmittedVersion = emitted, Source = source, Demographics = demographics };
     });
 }

@@ -6,17 +6,31 @@ namespace Insights.Processors.Movies;
 
 /// <summary>
 /// The owned, serialisable form of the model's <see cref="CoAttendance"/> (a ref struct over the member's
-/// arrays): what a member task publishes, keyed by movie, for every worker's collective state.
+/// arrays): what a member task publishes, keyed by member, for every worker's collective state. Its identity is
+/// (MemberId, EventOffset, Index): the offset of the member event that caused it on the member repartition
+/// topic and its position among that event's updates. A replayed event (a worker killed before its commit)
+/// publishes the same identities again, so collective states drop them (<see cref="SharedMovieState"/>).
 /// </summary>
 public sealed record CoAttendanceUpdate(int MovieId, long AtSeconds, int Sign, byte AudienceCell, int[] Before, int[] After)
 {
-    private const byte Version = 1;
+    private const byte Version = 2;
+    private const byte VersionWithoutIdentity = 1;
 
-    public static CoAttendanceUpdate? From(MemberState member, AttendanceChange change)
+    public int MemberId { get; init; }
+
+    /// <summary>Offset of the causing member event on the repartition topic; -1 when unknown (no duplicate check).</summary>
+    public long EventOffset { get; init; } = -1;
+
+    public int Index { get; init; }
+
+    public static CoAttendanceUpdate? From(MemberState member, AttendanceChange change, long eventOffset = -1, int index = 0)
     {
         var update = CoAttendance.From(member, change);
         return update.Sign == 0 ? null
-            : new CoAttendanceUpdate(update.MovieId, update.AtSeconds, update.Sign, update.AudienceCell, update.Before.ToArray(), update.After.ToArray());
+            : new CoAttendanceUpdate(update.MovieId, update.AtSeconds, update.Sign, update.AudienceCell, update.Before.ToArray(), update.After.ToArray())
+            {
+                MemberId = member.MemberId, EventOffset = eventOffset, Index = index,
+            };
     }
 
     public CoAttendance AsModelUpdate() => new(MovieId, AtSeconds, Sign, AudienceCell, Before, After);
@@ -24,6 +38,9 @@ public sealed record CoAttendanceUpdate(int MovieId, long AtSeconds, int Sign, b
     public byte[] Encode() => BinaryFields.Encode(w =>
     {
         w.Write(Version);
+        w.Write7BitEncodedInt(MemberId);
+        w.Write7BitEncodedInt64(EventOffset + 1);
+        w.Write7BitEncodedInt(Index);
         w.Write7BitEncodedInt(MovieId);
         w.Write7BitEncodedInt64(AtSeconds);
         w.Write((sbyte)Sign);
@@ -35,13 +52,15 @@ public sealed record CoAttendanceUpdate(int MovieId, long AtSeconds, int Sign, b
     public static CoAttendanceUpdate Decode(byte[] bytes) => BinaryFields.Decode(bytes, "co-attendance update", r =>
     {
         var version = r.ReadByte();
-        if (version != Version) throw new FormatException($"co-attendance update version {version} is not supported (this build reads {Version})");
+        if (version is not (Version or VersionWithoutIdentity))
+            throw new FormatException($"co-attendance update version {version} is not supported (this build reads {VersionWithoutIdentity} and {Version})");
+        var (member, offset, index) = version == Version ? (r.Read7BitEncodedInt(), r.Read7BitEncodedInt64() - 1, r.Read7BitEncodedInt()) : (0, -1L, 0);
         var movie = r.Read7BitEncodedInt();
         var at = r.Read7BitEncodedInt64();
         var sign = (int)r.ReadSByte();
         if (sign is not (1 or -1)) throw new FormatException($"co-attendance update sign {sign} is not +1 or -1");
         var cell = r.ReadByte();
-        return new CoAttendanceUpdate(movie, at, sign, cell, ReadMovies(r), ReadMovies(r));
+        return new CoAttendanceUpdate(movie, at, sign, cell, ReadMovies(r), ReadMovies(r)) { MemberId = member, EventOffset = offset, Index = index };
     });
 
     private static void WriteMovies(BinaryWriter w, int[] movies)

@@ -16,6 +16,8 @@ public sealed class SharedMovieState
     private readonly object gate = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, int> sessionMovies = new();
     private readonly CollectiveState collective;
+    // Per member, the identity of the newest update applied: a member's updates share one partition, in order.
+    private readonly Dictionary<int, (long EventOffset, int Index)> applied = [];
     private int[] candidates = [];
     private bool candidatesStale = true;
 
@@ -32,6 +34,9 @@ public sealed class SharedMovieState
 
     /// <summary>Co-attendance updates applied so far (for readiness and reports).</summary>
     public long UpdatesApplied { get; private set; }
+
+    /// <summary>Updates dropped because their identity was applied already (a replay after a worker crash).</summary>
+    public long DuplicatesDropped { get; private set; }
 
     /// <summary>Records a session's movie, or forgets the session when movieId is null (deleted).</summary>
     public void ApplySession(int sessionId, int? movieId)
@@ -57,6 +62,15 @@ public sealed class SharedMovieState
     {
         lock (gate)
         {
+            if (update.EventOffset >= 0)
+            {
+                if (applied.TryGetValue(update.MemberId, out var last) && (update.EventOffset, update.Index).CompareTo(last) <= 0)
+                {
+                    DuplicatesDropped++;
+                    return;
+                }
+                applied[update.MemberId] = (update.EventOffset, update.Index);
+            }
             collective.Apply(update.AsModelUpdate());
             UpdatesApplied++;
         }

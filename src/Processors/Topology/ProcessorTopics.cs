@@ -9,7 +9,7 @@ public static class ProcessorTopics
     /// <summary>Compacted, keyed by movie id: the movie catalog (<see cref="Movies.CatalogEntry"/>); a global store on every worker.</summary>
     public const string Catalog = "insights.catalog";
 
-    /// <summary>Keyed by movie id: every attendance change (<see cref="Movies.CoAttendanceUpdate"/>); a global store on every worker.</summary>
+    /// <summary>Keyed by member id (a member's updates in order in one partition): every attendance change (<see cref="Movies.CoAttendanceUpdate"/>); a global store on every worker.</summary>
     public const string CollectiveUpdates = "insights.collective.updates";
 
     public const string MemberEventsRepartition = "member-events";

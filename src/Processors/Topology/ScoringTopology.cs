@@ -22,7 +22,7 @@ namespace Insights.Processors.Topology;
 /// <item>tickets CDC -> parsed -> session resolved to its movie (sessions global store; a ticket may wait for its session) -> re-keyed by member;
 ///   members CDC -> parsed -> keyed by member; both -> one repartition topic (partitioned by member);</item>
 /// <item>member events -> <see cref="MemberProcessor"/> (member store, RocksDB + changelog) -> collective updates
-///   keyed by movie, score updates keyed by member (punctuated), tombstones for deleted members;</item>
+///   keyed by member, score updates keyed by member (punctuated), tombstones for deleted members;</item>
 /// <item>anything that fails to parse or apply -> the dead-letter topic, with the reason and origin in headers.</item>
 /// </list>
 /// </summary>

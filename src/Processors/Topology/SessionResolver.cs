@@ -24,7 +24,10 @@ public sealed class SessionResolver : ITransformer<string, MemberEvent, string, 
     private readonly string storeName;
     private ProcessorContext<string, Parsed<MemberEvent>> context = null!;
     private IKeyValueStore<string, byte[]> waiting = null!;
-    private long nextSequence;
+    private long? nextSequence;
+    // Exact, unlike RocksDB's estimated entry count: a ticket may only skip the queue when nothing waits.
+    private long waitingCount;
+    private bool processing;
 
     // Streamiz's TransformerBuilder builds a throw-away instance with this constructor, then one per task
     // with the parameters given to it; Init refuses to run an instance without options.
@@ -47,31 +50,59 @@ public sealed class SessionResolver : ITransformer<string, MemberEvent, string, 
         if (options is null) throw new InvalidOperationException("a session resolver needs its options: build it through ScoringTopology");
         context = processorContext;
         waiting = (IKeyValueStore<string, byte[]>)context.GetStateStore(storeName);
-        nextSequence = waiting.ReverseAll().Select(e => long.Parse(e.Key, CultureInfo.InvariantCulture) + 1).FirstOrDefault();
+        options.Restoration?.Begin(storeName, context.Id.Partition);
+        nextSequence = null;
+        processing = false;
         context.Schedule(options.FlushInterval, PunctuationType.PROCESSING_TIME, Retry);
     }
 
     public Record<string, Parsed<MemberEvent>> Process(Record<string, MemberEvent> record)
     {
-        if (waiting.ApproximateNumEntries() == 0 && Resolve(record.Value) is { } resolved)
+        // Records are processed only once the task's stores are restored, so the store holds every waiting ticket here.
+        processing = true;
+        LoadQueue();
+        if (waitingCount == 0 && Resolve(record.Value) is { } resolved)
             return Record<string, Parsed<MemberEvent>>.Create(record.Key, resolved);
-        waiting.Put(nextSequence++.ToString("D19", CultureInfo.InvariantCulture), Waiting.Encode(context.WallClockTime, record.Value));
+        waiting.Put(nextSequence!.Value.ToString("D19", CultureInfo.InvariantCulture), Waiting.Encode(context.WallClockTime, record.Value));
+        nextSequence++;
+        waitingCount++;
         return null!;
+    }
+
+    /// <summary>Reads the restored queue once: the next sequence number and how many tickets wait.</summary>
+    private void LoadQueue()
+    {
+        if (nextSequence is not null) return;
+        var keys = waiting.All().Select(e => long.Parse(e.Key, CultureInfo.InvariantCulture)).ToList();
+        nextSequence = keys.Count == 0 ? 0 : keys.Max() + 1;
+        waitingCount = keys.Count;
     }
 
     private void Retry(long wallClockMs)
     {
+        // Punctuations run before the restore: retrying a partly restored queue would break the tickets' order.
+        if (!processing && options.Restoration is { } restoration && !restoration.IsRestored(storeName, context.Id.Partition)) return;
+        LoadQueue();
+        if (waitingCount == 0) return;
+        // A member's tickets leave in their order: behind a ticket of the member that still waits, the next ones wait too.
+        var blocked = new HashSet<int>();
         foreach (var entry in waiting.All().ToList())
         {
             var (since, change) = Waiting.Decode(entry.Value);
+            if (blocked.Contains(change.MemberId)) continue;
             if (Resolve(change) is { } resolved)
                 context.Forward(Id(change.Ticket!.SessionId), resolved);
             else if (wallClockMs - since >= options.SessionWait.TotalMilliseconds)
                 context.Forward("", new Parsed<MemberEvent>(null, DeadLetter.For(
                     new InvalidOperationException($"ticket {change.Ticket!.TicketId} refers to session {change.Ticket.SessionId}, which is unknown (or its movie is not in the catalog) after {options.SessionWait.TotalSeconds:0.#} s"),
                     "session-join", change.Origin, Encoding.UTF8.GetBytes(Id(change.Ticket.TicketId)), MemberEventCodec.Encode(change))));
-            else continue;
+            else
+            {
+                blocked.Add(change.MemberId);
+                continue;
+            }
             waiting.Delete(entry.Key);
+            waitingCount--;
         }
     }
 

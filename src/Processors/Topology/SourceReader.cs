@@ -24,6 +24,7 @@ public sealed class SourceReader<T> : ITransformer<byte[], byte[], string, Parse
     public Record<string, Parsed<T>> Process(Record<byte[], byte[]> record)
     {
         var origin = Origin(record);
+        Telemetry.ProcessorMetrics.EventRead(origin.Topic);
         try
         {
             return read(record.Value, origin) is { } parsed ? Record<string, Parsed<T>>.Create(parsed.Key, new Parsed<T>(parsed.Value, null)) : null!;

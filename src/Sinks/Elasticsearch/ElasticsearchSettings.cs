@@ -1,6 +1,8 @@
 using Elastic.Clients.Elasticsearch;
 using Elastic.Clients.Elasticsearch.Serialization;
 using Elastic.Transport;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 
 namespace Insights.Sinks.Elasticsearch;
 
@@ -112,8 +114,27 @@ public sealed record ElasticsearchSettings
         return null;
     }
 
-    private System.Security.Cryptography.X509Certificates.X509Certificate2 LoadCaCertificate() =>
-        System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(CaCertificatePath!);
+    /// <summary>
+    /// Accepts the cluster's certificate only if it chains to <paramref name="ca"/> and names the host. Built on the
+    /// platform's chain engine with a custom root; Elastic.Transport's CertificateValidations.AuthorityIsRoot rejected
+    /// a correctly signed certificate here (measured: the CA trust test fails with it on .NET 10 / Linux).
+    /// </summary>
+    private static Func<object, X509Certificate, X509Chain, SslPolicyErrors, bool> TrustedBy(X509Certificate2 ca) =>
+        (_, certificate, _, errors) =>
+        {
+            if (certificate is null || (errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) != 0)
+                return false;
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(ca);
+            // Private cluster CAs rarely publish revocation lists.
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            using var presented = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+            return chain.Build(presented);
+        };
+
+    private X509Certificate2 LoadCaCertificate() =>
+        X509CertificateLoader.LoadCertificateFromFile(CaCertificatePath!);
 
     /// <summary>A client with compressed requests and our source-generated document serializer.</summary>
     public ElasticsearchClient CreateClient()
@@ -132,9 +153,7 @@ public sealed record ElasticsearchSettings
         if (!string.IsNullOrEmpty(ApiKey)) settings = settings.Authentication(new ApiKey(ApiKey));
         else if (!string.IsNullOrEmpty(Username)) settings = settings.Authentication(new BasicAuthentication(Username, Password!));
         // Trust only the chain ending at this CA (and only for a matching host name), or only the pinned certificate.
-        if (CaCertificatePath is not null) settings = settings.ServerCertificateValidationCallback(
-            // trustRoot: false, since this CA is not in the machine's store (else no setting would be needed).
-            CertificateValidations.AuthorityIsRoot(LoadCaCertificate(), trustRoot: false));
+        if (CaCertificatePath is not null) settings = settings.ServerCertificateValidationCallback(TrustedBy(LoadCaCertificate()));
         else if (CertificateFingerprint is not null) settings = settings.CertificateFingerprint(CertificateFingerprint.Replace(":", ""));
         return new ElasticsearchClient(settings);
     }

@@ -54,6 +54,7 @@ public sealed class ScoreIndexWriter
                 MaxRetryAttempts = int.MaxValue,
                 OnRetry = args =>
                 {
+                    Telemetry.SinkMetrics.Retried();
                     var why = args.Outcome.Exception?.Message ?? args.Outcome.Result?.Reason ?? "unknown";
                     _logger.LogWarning("Elasticsearch bulk: retry {Attempt} in {Delay} ms for {Pending} items ({Reason})",
                         args.AttemptNumber + 1, (int)args.RetryDelay.TotalMilliseconds, args.Outcome.Result?.Pending.Count, why);
@@ -88,6 +89,7 @@ public sealed class ScoreIndexWriter
                       $"first member {last.Pending[0].MemberId}"
                     : $"Elasticsearch bulk: {last.Pending.Count} items unacknowledged ({last.Reason})");
         }
+        Telemetry.SinkMetrics.Acknowledged(all);
         return report;
     }
 

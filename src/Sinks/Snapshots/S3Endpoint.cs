@@ -5,7 +5,10 @@ namespace Insights.Sinks.Snapshots;
 
 /// <summary>
 /// Where snapshots go: any S3 API endpoint (AWS, MinIO, s3rver). Bound from configuration section `S3`.
-/// Without AccessKey/SecretKey the AWS SDK's standard credential chain applies (env, profile, IAM role).
+/// Without AccessKey/SecretKey the AWS SDK's standard credential chain applies: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY
+/// (and AWS_SESSION_TOKEN), a profile, web identity (EKS IRSA: AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE, which
+/// needs the AWSSDK.SecurityToken assembly this project references), then the container or instance role.
+/// Keys are never logged; prefer the chain over keys in configuration.
 /// </summary>
 public sealed record S3Endpoint
 {

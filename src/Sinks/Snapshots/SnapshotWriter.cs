@@ -40,6 +40,7 @@ public sealed class SnapshotWriter(IScoreStateSource source, ISnapshotStore stor
         }
         var manifest = new SnapshotManifest { Id = id, CreatedAtMs = _clock.GetUtcNow().ToUnixTimeMilliseconds(), Topic = source.Topic, Files = files };
         await store.PutAsync(_layout.ManifestKey(id), JsonSerializer.SerializeToUtf8Bytes(manifest, SinkJsonContext.Default.SnapshotManifest), ct);
+        Telemetry.SinkMetrics.SnapshotCompleted();
         _logger.LogInformation("snapshot {Id}: {Members} members in {Files} files, {Bytes} bytes, at {Location}",
             id, manifest.Members, files.Count, files.Sum(f => f.Bytes), store.Location);
         await new SnapshotRetention(store, _layout, settings.Keep, _logger).ApplyAsync(ct);

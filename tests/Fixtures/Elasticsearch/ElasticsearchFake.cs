@@ -62,6 +62,9 @@ public sealed class ElasticsearchFake : IAsyncDisposable
     public int CompressedRequestCount => _compressedRequestCount;
     private int _compressedRequestCount;
 
+    /// <summary>The Authorization header of the latest request (the fake does not check it), or null when it had none.</summary>
+    public string? LastAuthorization { get; private set; }
+
     public static async Task<ElasticsearchFake> StartAsync(TimeProvider? clock = null, TimeSpan? gcDeletes = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -119,6 +122,7 @@ public sealed class ElasticsearchFake : IAsyncDisposable
     private async Task HandleAsync(HttpContext context, RequestDelegate next)
     {
         Interlocked.Increment(ref _requestCount);
+        LastAuthorization = context.Request.Headers.Authorization.Count > 0 ? context.Request.Headers.Authorization.ToString() : null;
         if (context.Request.Headers.ContentEncoding.ToString() is "gzip" or "deflate") Interlocked.Increment(ref _compressedRequestCount);
         context.Response.Headers[WireContract.ProductHeader] = "Elasticsearch";
         if (TryTake(ref _abortNextCount))

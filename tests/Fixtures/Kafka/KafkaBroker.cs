@@ -48,7 +48,7 @@ public abstract class KafkaBroker(TopicManifest manifest) : IAsyncLifetime
             Name = t.Name,
             NumPartitions = t.Partitions,
             ReplicationFactor = 1,
-            Configs = new Dictionary<string, string> { ["cleanup.policy"] = t.Cleanup == CleanupPolicy.Compact ? "compact" : "delete" },
+            Configs = new Dictionary<string, string>(t.KafkaConfig()),
         }));
     }
 

@@ -26,7 +26,7 @@ public sealed class EvaluationParityTests
         });
         var changes = new CinemaChanges();
         var all = SyntheticCinema.Changes(changes, attendances).ToList();
-        foreach (var (table, change) in all.Where(c => c.Table is "movies" or "sessions")) harness.Pipe(Topic(harness, table), change);
+        foreach (var (table, change) in all.Where(c => c.Table is "movies" or "sessions")) harness.Pipe(harness.Topic(table), change);
         harness.WaitUntil(h => h.Movies.Catalog.Count == SyntheticCinema.Movies.Length, "the catalog");
         var members = all.Where(c => c.Table == "members").ToList();
         if (membersFirst) foreach (var (_, change) in members) harness.Pipe(harness.Members, change);
@@ -50,12 +50,4 @@ public sealed class EvaluationParityTests
         foreach (var (memberId, scores) in expected)
             Assert.Equal(scores, harness.Latest()[memberId.ToString()].Scores.Select(s => (s.MovieId, s.Score, s.Seen)).OrderBy(s => s.MovieId));
     }
-
-    private static Streamiz.Kafka.Net.Mock.TestInputTopic<byte[], byte[]> Topic(TopologyHarness harness, string table) => table switch
-    {
-        "movies" => harness.MoviesTopic,
-        "sessions" => harness.Sessions,
-        "members" => harness.Members,
-        _ => harness.Tickets,
-    };
 }

@@ -95,6 +95,14 @@ public sealed class ScoringTopologyTests
         var update = harness.Latest()["7"];
         Assert.Equal("35-44", update.Demographics?.AgeBand);
         Assert.Equal("F", update.Demographics?.Gender);
+        // The member row's name, email, postcode and birth year never reach a subscriber.
+        Assert.All(harness.ScoreJson, json =>
+        {
+            Assert.DoesNotContain("Test Member", json);
+            Assert.DoesNotContain("example.invalid", json);
+            Assert.DoesNotContain("X1 1XX", json);
+            Assert.DoesNotContain("birth", json);
+        });
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Insights.Contracts.Configuration;
 using System.Diagnostics;
 using Confluent.Kafka;
 using Insights.Host.Configuration;
@@ -69,10 +70,10 @@ public sealed class DemoRun(DemoOptions options, DemoLayout layout, InsightsProg
         await WaitForApiAsync(apiPort, stopping);
         Say($"page: {pageUrl}   featured movie: {featured.Title} (#{featured.MovieId})");
 
-        var bootstrap = new ConfigurationBuilder().AddInsightsSources().Build().KafkaSettings().BootstrapServers;
-        using var probe = new PipelineProbe(bootstrap, DemoRoles.ApplicationId);
-        using var latency = new ScoreLatency(bootstrap);
-        latency.Start(await ScorePartitionsAsync(bootstrap));
+        var kafka = new ConfigurationBuilder().AddInsightsSources().Build().KafkaSettings();
+        using var probe = new PipelineProbe(kafka, DemoRoles.ApplicationId);
+        using var latency = new ScoreLatency(kafka);
+        latency.Start(await ScorePartitionsAsync(kafka));
         using var audience = new AudienceProbe(new Uri(pageUrl), featured.MovieId);
 
         using var live = CancellationTokenSource.CreateLinkedTokenSource(stopping);
@@ -142,9 +143,9 @@ public sealed class DemoRun(DemoOptions options, DemoLayout layout, InsightsProg
         }
     }
 
-    private static async Task<int> ScorePartitionsAsync(string bootstrap)
+    private static async Task<int> ScorePartitionsAsync(KafkaSettings kafka)
     {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).SetLogHandler((_, _) => { }).Build();
+        using var admin = new AdminClientBuilder(kafka.ApplyTo(new AdminClientConfig())).SetLogHandler((_, _) => { }).Build();
         return await Task.Run(() => admin.GetMetadata(DemoRoles.ScoresTopic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Count);
     }
 

@@ -1,3 +1,4 @@
+using Insights.Contracts.Configuration;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 
@@ -17,16 +18,15 @@ public sealed class PipelineProbe : IDisposable
     private List<TopicPartition>? cdcPartitions;
     private List<TopicPartition>? scorePartitions;
 
-    public PipelineProbe(string bootstrap, string group)
+    public PipelineProbe(KafkaSettings kafka, string group)
     {
         this.group = group;
-        consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig
+        consumer = new ConsumerBuilder<Ignore, Ignore>(kafka.ApplyTo(new ConsumerConfig
         {
-            BootstrapServers = bootstrap,
             GroupId = "insights-demo-probe", // never joins: it only asks for offsets
             AllowAutoCreateTopics = false,
             ClientId = "insights-demo-probe",
-        }).SetLogHandler((_, _) => { }).Build();
+        })).SetLogHandler((_, _) => { }).Build();
         admin = new DependentAdminClientBuilder(consumer.Handle).Build();
     }
 

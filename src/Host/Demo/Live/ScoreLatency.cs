@@ -1,3 +1,4 @@
+using Insights.Contracts.Configuration;
 using System.Diagnostics;
 using System.Text.Json;
 using Confluent.Kafka;
@@ -22,16 +23,15 @@ public sealed class ScoreLatency : IDisposable
     private readonly CancellationTokenSource stop = new();
     private long bytes, updates;
 
-    public ScoreLatency(string bootstrap)
+    public ScoreLatency(KafkaSettings kafka)
     {
-        consumer = new ConsumerBuilder<Ignore, byte[]>(new ConsumerConfig
+        consumer = new ConsumerBuilder<Ignore, byte[]>(kafka.ApplyTo(new ConsumerConfig
         {
-            BootstrapServers = bootstrap,
             GroupId = "insights-demo-latency", // assigned, never joins or commits
             EnableAutoCommit = false,
             AllowAutoCreateTopics = false,
             ClientId = "insights-demo-latency",
-        }).SetLogHandler((_, _) => { }).Build();
+        })).SetLogHandler((_, _) => { }).Build();
         reader = new Thread(Read) { IsBackground = true, Name = "demo-score-latency" };
     }
 

@@ -1,0 +1,63 @@
+using System.Globalization;
+using Insights.Contracts.Configuration;
+using Insights.Host.Observability;
+using Microsoft.Extensions.Configuration;
+
+namespace Insights.Host.Tests.Observability;
+
+/// <summary>A role's observability server on a free loopback port, and an HTTP client for its three paths.</summary>
+public sealed class ObservedRole : IAsyncDisposable
+{
+    private ObservedRole(ObservabilityServer server, string url) => (Server, Http) = (server, new HttpClient { BaseAddress = new Uri(url) });
+
+    public ObservabilityServer Server { get; }
+    public HttpClient Http { get; }
+
+    public static async Task<ObservedRole> StartAsync(string role, RoleReadiness readiness, KafkaSettings? kafka = null, params ConsumerGroupWatch[] groups)
+    {
+        var url = $"http://127.0.0.1:{Fixtures.FreePort.Next()}";
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Observability:Urls"] = url,
+            ["Observability:LagPollSeconds"] = "1",
+        }).Build();
+        var server = ObservabilityServer.Create(configuration, role, readiness, kafka, groups)!;
+        await server.StartAsync(TestContext.Current.CancellationToken);
+        return new ObservedRole(server, url);
+    }
+
+    public async Task<string> MetricsAsync() => await Http.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+
+    /// <summary>The value of the first sample of <paramref name="series"/> whose labels include every one of <paramref name="labels"/>, or null.</summary>
+    public static double? Sample(string metrics, string series, params string[] labels)
+    {
+        foreach (var line in metrics.Split('\n'))
+        {
+            if (line.StartsWith('#') || !line.StartsWith(series + "{", StringComparison.Ordinal) && !line.StartsWith(series + " ", StringComparison.Ordinal)) continue;
+            if (labels.Any(l => !line.Contains(l, StringComparison.Ordinal))) continue;
+            return double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+        }
+        return null;
+    }
+
+    /// <summary>Scrapes until the series has a sample above zero (observable instruments and pollers report on their own schedule).</summary>
+    public async Task<double> WaitForPositiveAsync(string series, params string[] labels)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        string metrics;
+        do
+        {
+            metrics = await MetricsAsync();
+            if (Sample(metrics, series, labels) is > 0 and var value) return value;
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        } while (DateTime.UtcNow < deadline);
+        throw new Xunit.Sdk.XunitException($"no sample of {series} {string.Join(",", labels)} above zero within 30 s:\n{metrics}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await Server.StopAsync(CancellationToken.None);
+        await Server.DisposeAsync();
+    }
+}

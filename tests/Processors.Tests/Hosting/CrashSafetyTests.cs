@@ -1,0 +1,177 @@
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Insights.Contracts.Topics;
+using Insights.Fixtures.Kafka;
+using Insights.Processors.Manifest;
+using Insights.Processors.Topology;
+
+namespace Insights.Processors.Tests.Hosting;
+
+public sealed class CrashBroker() : KafkaBroker(ProcessorManifest.For(CrashSafetyTests.ApplicationId, "cdc", CrashSafetyTests.Partitions));
+
+/// <summary>
+/// Crash safety: two `insights worker` processes share 8 partitions while 20,000 tickets arrive; one is killed
+/// with SIGKILL twice during the load and restarted on an empty state folder (a pod moved to another node). At the
+/// end every member's scores equal the evaluation replay's, so no ticket was lost or counted twice.
+/// </summary>
+public sealed class CrashSafetyTests(CrashBroker broker) : IClassFixture<CrashBroker>
+{
+    public const string ApplicationId = "insights-processors-crash";
+    public const int Partitions = 8;
+    private const int Tickets = 20_000;
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
+
+    [Fact]
+    public async Task Workers_killed_mid_load_end_with_the_replays_scores()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (movies, members) = SyntheticCinema.Scaled(movies: 24, members: 200);
+        var attendances = SyntheticCinema.Attendances(Tickets, movies, members);
+        var changes = new CinemaChanges();
+        var all = SyntheticCinema.Changes(changes, attendances, movies, members).ToList();
+        var model = TestModel.Create();
+        var modelPath = Path.Combine(Path.GetTempPath(), $"insights-model-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(modelPath, model.ToJson(), ct);
+        using var scores = new ScoringStreamBrokerTests.ScoreReader(broker.BootstrapServers, Partitions);
+        using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, Acks = Acks.All, LingerMs = 5 }).Build();
+
+        foreach (var (table, change) in all.Where(c => c.Table != "tickets"))
+            producer.Produce(new TopicPartition($"cdc.cinema.{table}", 0), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value });
+        producer.Flush(ct);
+
+        Dictionary<string, string> Settings() => new()
+        {
+            ["Kafka__BootstrapServers"] = broker.BootstrapServers,
+            ["Processors__ModelPath"] = modelPath, ["Processors__ApplicationId"] = ApplicationId,
+            ["Processors__Partitions"] = Partitions.ToString(), ["Processors__FlushIntervalMs"] = "1000",
+            ["Processors__NeighbourStaleness"] = "0", ["Processors__SessionTimeoutMs"] = "6000", ["Processors__CommitIntervalMs"] = "200",
+            ["Processors__StateDir"] = Directory.CreateTempSubdirectory("insights-crash-state-").FullName,
+        };
+        var survivor = new WorkerProcess("survivor", Settings());
+        var victim = new WorkerProcess("victim", Settings());
+        try
+        {
+            await WaitAsync(() => survivor.Ready && victim.Ready, () => $"both workers to run\n{survivor.Output}\n{victim.Output}");
+
+            // A member's tickets go to one partition (by member), so each member's events keep their order. They
+            // arrive at about 1,500 a second, so the workers are busy when the victim is killed.
+            var tickets = all.Where(c => c.Table == "tickets").Select(c => c.Change).ToList();
+            var pace = System.Diagnostics.Stopwatch.StartNew();
+            var kills = 0;
+            for (var i = 0; i < tickets.Count; i++)
+            {
+                producer.Produce(new TopicPartition("cdc.cinema.tickets", attendances[i].MemberId % Partitions),
+                    new Message<byte[], byte[]> { Key = tickets[i].Key, Value = tickets[i].Value });
+                if (i % 100 == 99)
+                {
+                    var due = TimeSpan.FromSeconds((i + 1) / 1500.0) - pace.Elapsed;
+                    if (due > TimeSpan.Zero) await Task.Delay(due, ct);
+                }
+                if (kills < 2 && i == (kills + 1) * tickets.Count / 3)
+                {
+                    kills++;
+                    victim.Kill();
+                    victim.Dispose();
+                    victim = new WorkerProcess("victim", Settings());
+                }
+            }
+            producer.Flush(ct);
+
+            await WaitAsync(() => CommittedTickets() == Tickets && Lag(ProcessorTopics.RepartitionTopic(ApplicationId)) == 0,
+                () => $"every ticket processed (committed {CommittedTickets()} of {Tickets}, repartition lag {Lag(ProcessorTopics.RepartitionTopic(ApplicationId))})\n{survivor.Output}\n{victim.Output}");
+
+            // Scores flushed during the load saw the collective state of their moment; a catalog change rescores
+            // everyone against the settled state. The global stores of both workers catch up on their own threads,
+            // so touch again until the scores equal the replay or the deadline passes.
+            var expected = SyntheticCinema.ExpectedScores(attendances, model, movies, members);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            for (var touch = 1; ; touch++)
+            {
+                var at = SyntheticCinema.Start.AddDays(200 + touch);
+                var change = changes.Movie(1, movies[0].Genres, "now_showing", at);
+                await producer.ProduceAsync(new TopicPartition("cdc.cinema.movies", 0), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value }, ct);
+                var seconds = new DateTimeOffset(at).ToUnixTimeSeconds();
+                await WaitAsync(() => scores.Latest.Count == members.Length && scores.Latest.Values.All(u => (u.Version & ((1L << 33) - 1)) == seconds),
+                    () => $"every member rescored after catalog change {touch}");
+                if (Differences(expected, scores) is not { Count: > 0 } differences) break;
+                if (clock.Elapsed > TimeSpan.FromSeconds(90))
+                    Assert.Fail($"{differences.Count} members' scores differ from the replay, e.g. {string.Join("; ", differences.Take(3))}");
+                await Task.Delay(2000, ct);
+            }
+            // Each ticket counts once: the log may hold an update twice (published again by a replay after a kill,
+            // before the victim's commit), but under one identity, which every worker applies once.
+            var updates = CollectiveUpdates();
+            var distinct = updates.DistinctBy(u => (u.MemberId, u.EventOffset, u.Index)).ToList();
+            Assert.Equal((Tickets, Tickets), (distinct.Count, distinct.Sum(u => u.Sign)));
+            Assert.All(distinct, u => Assert.True(u.EventOffset >= 0));
+            TestContext.Current.TestOutputHelper?.WriteLine($"collective updates: {updates.Count} in the log, {updates.Count - distinct.Count} replayed duplicates");
+            await broker.AssertNoTrimmedPartitionsAsync();
+        }
+        finally
+        {
+            survivor.Dispose();
+            victim.Dispose();
+        }
+    }
+
+    private static List<string> Differences(Dictionary<int, List<(int MovieId, double Score, bool Seen)>> expected, ScoringStreamBrokerTests.ScoreReader scores)
+    {
+        var differences = new List<string>();
+        foreach (var (memberId, want) in expected)
+        {
+            var got = scores.Latest[memberId.ToString()].Scores.OrderBy(s => s.MovieId).ToList();
+            var wrong = want.Zip(got).Where(p => p.First.MovieId != p.Second.MovieId || p.First.Seen != p.Second.Seen
+                || Math.Round(p.First.Score, 5) != Math.Round(p.Second.Score, 5)).ToList();
+            if (want.Count != got.Count || wrong.Count > 0)
+                differences.Add($"member {memberId}: " + string.Join(", ", wrong.Take(2).Select(p => $"movie {p.First.MovieId} {p.First.Score}/{p.First.Seen} vs {p.Second.Score}/{p.Second.Seen}")));
+        }
+        return differences;
+    }
+
+    private List<Movies.CoAttendanceUpdate> CollectiveUpdates()
+    {
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = broker.BootstrapServers, GroupId = $"collective-{Guid.NewGuid():N}" }).Build();
+        var updates = new List<Movies.CoAttendanceUpdate>();
+        for (var p = 0; p < Partitions; p++)
+        {
+            var partition = new TopicPartition(ProcessorTopics.CollectiveUpdates, p);
+            var end = consumer.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(10)).High.Value;
+            if (end == 0) continue;
+            consumer.Assign(new TopicPartitionOffset(partition, Offset.Beginning));
+            while (consumer.Consume(TimeSpan.FromSeconds(10)) is { } record)
+            {
+                updates.Add(Movies.CoAttendanceUpdate.Decode(record.Message.Value));
+                if (record.Offset.Value >= end - 1) break;
+            }
+        }
+        return updates;
+    }
+
+    /// <summary>Tickets whose offsets the application has committed, over every partition of the tickets topic.</summary>
+    private long CommittedTickets() => Committed("cdc.cinema.tickets").Sum();
+
+    private long Lag(string topic)
+    {
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = broker.BootstrapServers, GroupId = $"lag-{Guid.NewGuid():N}" }).Build();
+        var committed = Committed(topic);
+        return Enumerable.Range(0, Partitions).Sum(p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)).High.Value - committed[p]);
+    }
+
+    private long[] Committed(string topic)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
+        var partitions = Enumerable.Range(0, Partitions).Select(p => new TopicPartition(topic, p)).ToList();
+        var result = admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions(ApplicationId, partitions)]).GetAwaiter().GetResult();
+        return result.Single().Partitions.OrderBy(p => p.Partition.Value).Select(p => Math.Max(0, p.Offset.Value)).ToArray();
+    }
+
+    private static async Task WaitAsync(Func<bool> condition, Func<string> what)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > Deadline) Assert.Fail($"timed out after {Deadline.TotalSeconds} s waiting for {what()}");
+            await Task.Delay(250);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using Insights.Contracts.Topics;
+using Insights.Fixtures;
+using Insights.Processors.Manifest;
+using Insights.Processors.Movies;
+using Insights.Processors.Topology;
+using Streamiz.Kafka.Net.Stream;
+
+namespace Insights.Processors.Tests.Manifest;
+
+/// <summary>The topic manifest: complete for the topology, configured for what each topic holds, and the committed stack/topics.json is current.</summary>
+public sealed class ProcessorManifestTests
+{
+    private const string ApplicationId = "insights-processors";
+    private static readonly TopicManifest Manifest = ProcessorManifest.For(ApplicationId, "cdc", 16);
+
+    [Fact]
+    public void Every_topic_the_topology_reads_writes_or_keeps_is_in_the_manifest()
+    {
+        var options = new ProcessorOptions { Model = TestModel.Create(), Partitions = 16 };
+        var description = ScoringTopology.Build(options, new SharedMovieState(options.Model.Settings, options.GenreNames, 0, 400)).Describe();
+        var nodes = description.SubTopologies.SelectMany(s => s.Nodes).ToList();
+        // Streamiz names internal topics without the application id in a description; at run time they carry it.
+        var sources = nodes.OfType<ISourceNodeDescription>().SelectMany(s => s.Topics)
+            .Concat(description.GlobalStores.SelectMany(g => g.Source.Topics))
+            .Select(t => t.EndsWith("-repartition", StringComparison.Ordinal) && !t.StartsWith(ApplicationId, StringComparison.Ordinal) ? $"{ApplicationId}-{t}" : t);
+        var changelogs = nodes.OfType<IProcessorNodeDescription>().SelectMany(p => p.Stores).Distinct()
+            .Select(store => ProcessorTopics.ChangelogTopic(ApplicationId, store));
+        // The one sink routes by record: these are every topic a Routed record names.
+        string[] routed = [TopicNames.Scores, TopicNames.DeadLetter, ProcessorTopics.Sessions, ProcessorTopics.Catalog, ProcessorTopics.CollectiveUpdates];
+
+        var used = sources.Concat(changelogs).Concat(routed).ToHashSet();
+
+        Assert.Contains("insights-processors-tickets-waiting-changelog", used);
+        Assert.Contains("insights-processors-member-state-changelog", used);
+        Assert.Empty(used.Except(Manifest.Topics.Select(t => t.Name)));
+        Assert.Empty(Manifest.Topics.Select(t => t.Name).Except(used));
+    }
+
+    [Fact]
+    public void Tables_changelogs_and_scores_are_compacted()
+    {
+        foreach (var name in new[]
+                 {
+                     "cdc.cinema.members", "cdc.cinema.movies", "cdc.cinema.sessions", ProcessorTopics.Sessions, ProcessorTopics.Catalog,
+                     "insights-processors-member-state-changelog", "insights-processors-tickets-waiting-changelog", TopicNames.Scores,
+                 })
+            Assert.Equal("compact", Manifest[name].KafkaConfig()["cleanup.policy"]);
+    }
+
+    [Fact]
+    public void Logs_that_are_replayed_from_their_start_are_kept_whole()
+    {
+        foreach (var name in new[] { ProcessorTopics.CollectiveUpdates, "cdc.cinema.tickets", "insights-processors-member-events-repartition" })
+        {
+            var config = Manifest[name].KafkaConfig();
+            Assert.Equal("delete", config["cleanup.policy"]);
+            Assert.Equal("-1", config["retention.ms"]);
+        }
+    }
+
+    [Fact]
+    public void Dead_letters_are_kept_thirty_days()
+    {
+        var config = Manifest[TopicNames.DeadLetter].KafkaConfig();
+
+        Assert.Equal("delete", config["cleanup.policy"]);
+        Assert.Equal(TimeSpan.FromDays(30), TimeSpan.FromMilliseconds(long.Parse(config["retention.ms"])));
+    }
+
+    [Fact]
+    public void The_committed_stack_manifest_is_the_generated_one()
+    {
+        var committed = TopicManifest.Load(Path.Combine(RepositoryPaths.Stack, "topics.json"));
+
+        Assert.Equal(Manifest.Topics, committed.Topics);
+    }
+}
