@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Confluent.Kafka;
 using Insights.Contracts.Topics;
 
@@ -8,16 +6,11 @@ namespace Insights.Sinks.Kafka;
 /// <summary>
 /// A record of the scores topic the sink cannot read (not JSON, an unknown schema, key and member disagreeing)
 /// goes to <see cref="TopicNames.DeadLetter"/> with its original key and value, and headers naming the reason and
-/// where it was read, so the sink commits past it and keeps going, and nothing is lost. The headers are the
-/// ones the processors' dead letters carry (Insights.Processors.DeadLetters.DeadLetter), stage `sink`.
+/// where it was read (<see cref="DeadLetterHeaders"/>, stage `sink`), so the sink commits past it and keeps going,
+/// and nothing is lost.
 /// </summary>
 public sealed class ScoreDeadLetters(IProducer<byte[]?, byte[]?> producer)
 {
-    public const string ErrorHeader = "insights.error";
-    public const string StageHeader = "insights.stage";
-    public const string TopicHeader = "insights.source.topic";
-    public const string PartitionHeader = "insights.source.partition";
-    public const string OffsetHeader = "insights.source.offset";
     public const string Stage = "sink";
 
     /// <summary>Sends one unreadable record and returns once the broker acknowledged it (acks=all).</summary>
@@ -26,14 +19,7 @@ public sealed class ScoreDeadLetters(IProducer<byte[]?, byte[]?> producer)
         {
             Key = key,
             Value = value,
-            Headers = new Headers
-            {
-                { ErrorHeader, Encoding.UTF8.GetBytes($"{error.GetType().Name}: {error.Message}") },
-                { StageHeader, Encoding.UTF8.GetBytes(Stage) },
-                { TopicHeader, Encoding.UTF8.GetBytes(where.Topic) },
-                { PartitionHeader, Encoding.UTF8.GetBytes(where.Partition.Value.ToString(CultureInfo.InvariantCulture)) },
-                { OffsetHeader, Encoding.UTF8.GetBytes(where.Offset.Value.ToString(CultureInfo.InvariantCulture)) },
-            },
+            Headers = DeadLetterHeaders.For(error, Stage, where.Topic, where.Partition.Value, where.Offset.Value),
         }, ct);
 
     /// <summary>The producer dead letters need: every write acknowledged by all replicas, no duplicates from its own retries.</summary>

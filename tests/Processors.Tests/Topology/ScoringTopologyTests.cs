@@ -1,3 +1,4 @@
+using Insights.Contracts.Topics;
 using Insights.Contracts.Debezium;
 using Insights.Processors.DeadLetters;
 
@@ -125,7 +126,7 @@ public sealed class ScoringTopologyTests
 
         harness.WaitUntil(h => h.DeadLetters.Count == 5 && h.Latest().ContainsKey("7") && h.Latest().ContainsKey("8"), "five dead letters and two members' scores");
 
-        var reasons = harness.DeadLetters.Select(d => TopologyHarness.Header(d, DeadLetter.ErrorHeader)).ToList();
+        var reasons = harness.DeadLetters.Select(d => TopologyHarness.Header(d, DeadLetterHeaders.Error)).ToList();
         Assert.Contains(reasons, r => r.Contains("not JSON"));
         Assert.Contains(reasons, r => r.Contains("member_id"));
         Assert.Contains(reasons, r => r.Contains("unknown Debezium op 'x'"));
@@ -133,11 +134,11 @@ public sealed class ScoringTopologyTests
         Assert.Contains(reasons, r => r.Contains("session 99"));
         Assert.All(harness.DeadLetters, d =>
         {
-            Assert.Equal(harness.Options.TicketsTopic, TopologyHarness.Header(d, DeadLetter.TopicHeader));
-            Assert.Equal("0", TopologyHarness.Header(d, DeadLetter.PartitionHeader));
-            Assert.True(long.TryParse(TopologyHarness.Header(d, DeadLetter.OffsetHeader), out _));
+            Assert.Equal(harness.Options.TicketsTopic, TopologyHarness.Header(d, DeadLetterHeaders.SourceTopic));
+            Assert.Equal("0", TopologyHarness.Header(d, DeadLetterHeaders.SourcePartition));
+            Assert.True(long.TryParse(TopologyHarness.Header(d, DeadLetterHeaders.SourceOffset), out _));
         });
-        Assert.Equal(["0", "2", "3", "4", "5"], harness.DeadLetters.Select(d => TopologyHarness.Header(d, DeadLetter.OffsetHeader)).Order());
+        Assert.Equal(["0", "2", "3", "4", "5"], harness.DeadLetters.Select(d => TopologyHarness.Header(d, DeadLetterHeaders.SourceOffset)).Order());
         Assert.False(harness.Latest().ContainsKey("9"));
     }
 

@@ -61,13 +61,13 @@ public sealed class ScoreDeadLetterTests(ScoreTopics kafka, ElasticsearchServer 
         Assert.Equal(bad.Length, letters.Count);
         foreach (var (expected, origin) in bad.Zip(badOrigins))
         {
-            var letter = Assert.Single(letters, l => Header(l, ScoreDeadLetters.OffsetHeader) == origin.Offset.Value.ToString()
-                                                     && Header(l, ScoreDeadLetters.PartitionHeader) == origin.Partition.Value.ToString());
+            var letter = Assert.Single(letters, l => Header(l, DeadLetterHeaders.SourceOffset) == origin.Offset.Value.ToString()
+                                                     && Header(l, DeadLetterHeaders.SourcePartition) == origin.Partition.Value.ToString());
             Assert.Equal(expected.Key, letter.Message.Key);
             Assert.Equal(expected.Value, letter.Message.Value);
-            Assert.Contains(expected.Reason, Header(letter, ScoreDeadLetters.ErrorHeader));
-            Assert.Equal(TopicNames.Scores, Header(letter, ScoreDeadLetters.TopicHeader));
-            Assert.Equal("sink", Header(letter, ScoreDeadLetters.StageHeader));
+            Assert.Contains(expected.Reason, Header(letter, DeadLetterHeaders.Error));
+            Assert.Equal(TopicNames.Scores, Header(letter, DeadLetterHeaders.SourceTopic));
+            Assert.Equal("sink", Header(letter, DeadLetterHeaders.Stage));
         }
     }
 
