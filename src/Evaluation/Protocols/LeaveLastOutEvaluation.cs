@@ -33,7 +33,8 @@ public static class LeaveLastOutEvaluation
         {
             new MostPopular(split.Histories),
             new ItemKnn(split.Histories, index),
-            new ItemKnn(split.Histories, index, recencyDecay: 5),
+            // DESIGN.md's recency-weighted reference sums over every member movie, not just 100 neighbours.
+            new ItemKnn(split.Histories, index, neighbourCount: null, recencyDecay: 5),
         };
         progress?.Report(new("llo: baselines", 0.3));
         methods.Add(new Ease(split.Histories, index));

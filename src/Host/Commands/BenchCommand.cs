@@ -4,6 +4,7 @@ using Insights.Capture;
 using Insights.Capture.Position;
 using Insights.Capture.Schema;
 using Insights.Capture.Sinks;
+using Insights.Host.Bench;
 using Insights.Host.Configuration;
 using Microsoft.Extensions.Configuration;
 using MySqlConnector;
@@ -39,21 +40,70 @@ public static class BenchCommand
         var tickets = new Option<int>("--tickets") { Description = "Ticket events per run.", DefaultValueFactory = _ => 20_000 };
         var members = new Option<int>("--members") { Description = "Members of the synthetic cinema.", DefaultValueFactory = _ => 1_000 };
         var movies = new Option<int>("--movies") { Description = "Now-showing movies of the synthetic cinema.", DefaultValueFactory = _ => 40 };
-        var processors = new Command("processors", "Ticket events/s through the scoring topology and new-movie rescore time vs the pure model.")
+        var broker = new Option<bool>("--broker")
         {
-            runs, model, tickets, members, movies,
+            Description = "Run `insights worker` processes on the local mock broker instead of the TopologyTestDriver: events/s with 1 and 2 workers " +
+                "vs a plain consumer, and event-to-score latency at --rate.",
         };
-        processors.SetAction(parse =>
+        var warmup = new Option<int>("--warmup") { Description = "With --broker: tickets processed before timing (JIT warm-up).", DefaultValueFactory = _ => 3_000 };
+        var latencyTickets = new Option<int>("--latency-tickets") { Description = "With --broker: tickets produced at --rate for the latency figures.", DefaultValueFactory = _ => 5_000 };
+        var rate = new Option<int>("--rate") { Description = "With --broker: tickets per second of the paced load the latency is measured on.", DefaultValueFactory = _ => 500 };
+        var compression = new Option<string>("--compression")
+        {
+            Description = "Producer compression of the load and of the workers (Processors:CompressionType): none, gzip, snappy, lz4, zstd. " +
+                "The mock broker keeps only 5 MiB per partition of batches as produced.",
+            DefaultValueFactory = _ => "zstd",
+        };
+        compression.AcceptOnlyFromAmong("none", "gzip", "snappy", "lz4", "zstd");
+        var processors = new Command("processors", "Ticket events/s through the scoring topology and new-movie rescore time vs the pure model; with --broker, worker processes on the mock broker.")
+        {
+            runs, model, tickets, members, movies, broker, warmup, latencyTickets, rate, compression,
+        };
+        processors.SetAction(async (parse, ct) =>
         {
             var settings = new ProcessorsBench.Settings(parse.GetValue(model)!.FullName, parse.GetValue(runs), parse.GetValue(tickets),
                 parse.GetValue(members), parse.GetValue(movies));
             if (settings.Runs < 1) throw new CommandLineError("--runs must be at least 1");
             if (settings.Tickets < 1 || settings.Members < 1 || settings.Movies < 1) throw new CommandLineError("--tickets, --members and --movies must be at least 1");
             if (!File.Exists(settings.ModelPath)) throw new CommandLineError($"--model {settings.ModelPath} does not exist (train one with `insights train`)");
-            ProcessorsBench.Execute(settings, Console.Out, Console.Error);
+            if (!parse.GetValue(broker))
+            {
+                ProcessorsBench.Execute(settings, Console.Out, Console.Error);
+                return 0;
+            }
+            if (parse.GetValue(warmup) < 0 || parse.GetValue(latencyTickets) < 1) throw new CommandLineError("--warmup must not be negative and --latency-tickets must be at least 1");
+            if (parse.GetValue(rate) < 1) throw new CommandLineError("--rate must be at least 1");
+            var onBroker = new ProcessorsBrokerBench.Settings(settings.ModelPath, settings.Runs, settings.Tickets, settings.Members, settings.Movies, Partitions: 4,
+                parse.GetValue(warmup), parse.GetValue(latencyTickets), parse.GetValue(rate), parse.GetValue(compression)!);
+            await new ProcessorsBrokerBench(onBroker, Console.Out, Console.Error).ExecuteAsync(ct);
             return 0;
         });
-        return new Command("bench", "Throughput measurements with a baseline in the same run.") { capture, processors };
+        var soakTickets = new Option<int>("--tickets") { Description = "Tickets per run.", DefaultValueFactory = _ => 100_000 };
+        var soakMembers = new Option<int>("--members") { Description = "Members of the synthetic cinema.", DefaultValueFactory = _ => 200 };
+        var soakMovies = new Option<int>("--movies") { Description = "Now-showing movies of the synthetic cinema.", DefaultValueFactory = _ => 24 };
+        var soakRate = new Option<int>("--rate") { Description = "Tickets per second of the load.", DefaultValueFactory = _ => 1_500 };
+        var kills = new Option<int[]>("--kills")
+        {
+            Description = "One run per value: how many times one worker is killed with SIGKILL during the load.",
+            DefaultValueFactory = _ => [1, 3], AllowMultipleArgumentsPerToken = true,
+        };
+        var deadline = new Option<int>("--deadline-seconds") { Description = "Longest wait for the workers at each step.", DefaultValueFactory = _ => 600 };
+        var soak = new Command("soak", "Issue 5's scale-out soak: two worker processes on the mock broker (4 partitions), one killed with SIGKILL during a ticket load; final scores must equal the replay.")
+        {
+            model, soakTickets, soakMembers, soakMovies, soakRate, kills, compression, deadline,
+        };
+        soak.SetAction(async (parse, ct) =>
+        {
+            var settings = new SoakRun.Settings(parse.GetValue(model)!.FullName, parse.GetValue(soakTickets), parse.GetValue(soakMembers), parse.GetValue(soakMovies),
+                Partitions: 4, parse.GetValue(soakRate), parse.GetValue(kills)!, parse.GetValue(compression)!, TimeSpan.FromSeconds(parse.GetValue(deadline)));
+            if (!File.Exists(settings.ModelPath)) throw new CommandLineError($"--model {settings.ModelPath} does not exist (train one with `insights train`)");
+            if (settings.Tickets < 10 || settings.Members < 1 || settings.Movies < 1) throw new CommandLineError("--tickets must be at least 10, --members and --movies at least 1");
+            if (settings.Rate < 1) throw new CommandLineError("--rate must be at least 1");
+            if (settings.Kills.Count == 0 || settings.Kills.Any(k => k < 0)) throw new CommandLineError("--kills needs one or more counts, none negative");
+            if (settings.Deadline < TimeSpan.FromSeconds(10)) throw new CommandLineError("--deadline-seconds must be at least 10");
+            return await new SoakRun(settings, Console.Out).ExecuteAsync(ct) ? 0 : 1;
+        });
+        return new Command("bench", "Throughput measurements with a baseline in the same run.") { capture, processors, soak };
     }
 
     private sealed class CountingSink : IChangeEventSink

@@ -32,6 +32,9 @@ internal sealed class ProcessorsBenchCinema
     public (int Member, int BirthYear, string Gender)[] Members { get; }
     public List<Attendance> Attendances { get; }
 
+    /// <summary>The binlog position of the newest event made (each event gets the next one): the position a score reflecting it carries.</summary>
+    public long LastPosition => position - 1;
+
     /// <summary>The evaluation's dataset of the same cinema: the baseline replays it without Kafka.</summary>
     public Dataset Dataset()
     {

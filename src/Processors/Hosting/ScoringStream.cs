@@ -41,6 +41,7 @@ public sealed class ScoringStream : IDisposable
             NumStreamThreads = settings.NumStreamThreads,
             StateDir = settings.StateDir,
             SessionTimeoutMs = settings.SessionTimeoutMs,
+            CompressionType = settings.Compression,
             Logger = loggers,
         };
         // Streamiz resets the commit interval when the guarantee is set, so it comes after.

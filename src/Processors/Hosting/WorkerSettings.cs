@@ -22,8 +22,17 @@ public sealed record WorkerSettings
     public int CommitIntervalMs { get; init; } = 1000;
     public int SessionTimeoutMs { get; init; } = 10_000;
 
+    /// <summary>
+    /// Compression of everything the stream produces (changelogs, repartition, collective updates, scores): none,
+    /// gzip, snappy, lz4 or zstd. A broker that stores batches as produced (the local mock keeps 5 MiB per
+    /// partition) then holds several times more records.
+    /// </summary>
+    public string CompressionType { get; init; } = "none";
+
     /// <summary>Created while the stream is RUNNING and removed otherwise: a readiness probe is `test -f` on it.</summary>
     public string? ReadyFile { get; init; }
+
+    private static readonly string[] CompressionTypes = ["none", "gzip", "snappy", "lz4", "zstd"];
 
     /// <summary>Names the first unusable setting as `Processors:Key`, or null.</summary>
     public string? Problem()
@@ -38,6 +47,11 @@ public sealed record WorkerSettings
         if (NumStreamThreads is < 1 or > 64) return $"{Section}:NumStreamThreads must be 1..64, got {NumStreamThreads}";
         if (CommitIntervalMs < 1) return $"{Section}:CommitIntervalMs must be positive, got {CommitIntervalMs}";
         if (SessionTimeoutMs < 1000) return $"{Section}:SessionTimeoutMs must be at least 1000, got {SessionTimeoutMs}";
+        if (!CompressionTypes.Contains(CompressionType, StringComparer.OrdinalIgnoreCase))
+            return $"{Section}:CompressionType must be none, gzip, snappy, lz4 or zstd, got '{CompressionType}'";
         return null;
     }
+
+    /// <summary>The parsed <see cref="CompressionType"/>; call after <see cref="Problem"/> returned null.</summary>
+    public Confluent.Kafka.CompressionType Compression => Enum.Parse<Confluent.Kafka.CompressionType>(CompressionType, ignoreCase: true);
 }

@@ -35,21 +35,4 @@ public class EaseTests
 
         Assert.True(scores[0] > scores[1]);
     }
-
-    [Fact]
-    public void Item_knn_scores_neighbours_of_the_members_movies()
-    {
-        var histories = new Dictionary<int, int[]>
-        {
-            [1] = [10, 20], [2] = [10, 20], [3] = [10, 30], [5] = [10],
-        };
-        var knn = new ItemKnn(histories, new ItemIndex([10, 20, 30]));
-        var scores = new float[2];
-
-        knn.Score(5, [20, 30], scores);
-
-        // cosine(10, 20) = 2 / sqrt(4 * 2), cosine(10, 30) = 1 / sqrt(4 * 1)
-        Assert.Equal(2 / Math.Sqrt(8), scores[0], 5);
-        Assert.Equal(0.5, scores[1], 5);
-    }
 }

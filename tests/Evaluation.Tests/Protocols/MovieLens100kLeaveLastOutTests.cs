@@ -33,6 +33,7 @@ public class MovieLens100kLeaveLastOutTests
     [Theory]
     [InlineData("most-popular", 0.0498, 0.0250)]
     [InlineData("item-knn", 0.0710, 0.0370)]
+    [InlineData("item-knn-recency", 0.1103, 0.0585)]
     [InlineData("ease", 0.0912, 0.0417)]
     public void Baselines_reproduce_the_reference_values(string method, double hr10, double ndcg10)
     {

@@ -5,9 +5,10 @@ namespace Insights.Fixtures.Browser;
 
 /// <summary>
 /// Debian's `chromium` in headless mode, one process per page load: <see cref="DumpDomAsync"/> prints the DOM
-/// after the page's scripts ran for a virtual-time budget, <see cref="ScreenshotAsync"/> saves a PNG. Each run
-/// gets its own throw-away profile folder, so runs never share state or a profile lock. When no binary is
-/// found (stack/install installs it) the calling test is skipped with that reason.
+/// after the page's scripts ran for a virtual-time budget, <see cref="ScreenshotAsync"/> saves a PNG,
+/// <see cref="CaptureAsync"/> does both in one load. Each run gets its own throw-away profile folder, so runs
+/// never share state or a profile lock. When no binary is found (stack/install installs it) the calling test
+/// is skipped with that reason.
 /// </summary>
 public sealed class HeadlessChromium
 {
@@ -54,11 +55,30 @@ public sealed class HeadlessChromium
         {
             var (_, stderr) = await RunAsync([$"--virtual-time-budget={virtualTimeMs}", $"--window-size={width},{height}",
                 "--hide-scrollbars", $"--screenshot={file}", url.AbsoluteUri], ct);
-            return File.Exists(file) ? await File.ReadAllBytesAsync(file, ct)
-                : throw new InvalidOperationException($"chromium wrote no screenshot of {url}: {Tail(stderr)}");
+            return await ReadScreenshotAsync(file, url, stderr, ct);
         }
         finally { File.Delete(file); }
     }
+
+    /// <summary>
+    /// The DOM and a PNG of one and the same load, for a page whose data keeps changing: two separate loads may
+    /// show different data and a different layout, so element positions from one would not fit the other's pixels.
+    /// </summary>
+    public async Task<PageCapture> CaptureAsync(Uri url, int width, int height, int virtualTimeMs, CancellationToken ct)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"insights-shot-{Guid.NewGuid():N}.png");
+        try
+        {
+            var (stdout, stderr) = await RunAsync([$"--virtual-time-budget={virtualTimeMs}", $"--window-size={width},{height}",
+                "--hide-scrollbars", "--dump-dom", $"--screenshot={file}", url.AbsoluteUri], ct);
+            return new PageCapture(stdout, await ReadScreenshotAsync(file, url, stderr, ct));
+        }
+        finally { File.Delete(file); }
+    }
+
+    private static async Task<byte[]> ReadScreenshotAsync(string file, Uri url, string stderr, CancellationToken ct) =>
+        File.Exists(file) ? await File.ReadAllBytesAsync(file, ct)
+            : throw new InvalidOperationException($"chromium wrote no screenshot of {url}: {Tail(stderr)}");
 
     private async Task<(string Stdout, string Stderr)> RunAsync(IReadOnlyList<string> arguments, CancellationToken ct)
     {

@@ -70,6 +70,20 @@ public sealed partial class DemoRunProcess : IDisposable
 
     public int Id => process.Id;
 
+    /// <summary>True once the live replay has ended (the final summary is printed) or the demo has exited.</summary>
+    public bool LivePhaseOver => process.HasExited || Lines.Any(l => l.StartsWith("demo: replayed ", StringComparison.Ordinal));
+
+    /// <summary>The page address and featured movie from the demo's `page: URL   featured movie: TITLE (#ID)` line.</summary>
+    public async Task<(Uri Page, int Movie)> WaitForPageAsync(TimeSpan timeout)
+    {
+        await WaitForLineAsync(line => PagePattern().IsMatch(line), timeout);
+        var match = Lines.Select(line => PagePattern().Match(line)).First(m => m.Success);
+        return (new Uri(match.Groups[1].Value), int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The last <paramref name="count"/> lines, for failure messages.</summary>
+    public string Tail(int count) => string.Join('\n', Lines.TakeLast(count));
+
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var limit = new CancellationTokenSource(timeout);
@@ -124,4 +138,7 @@ public sealed partial class DemoRunProcess : IDisposable
 
     [GeneratedRegex(@" audience (.*) roles ")]
     private static partial Regex AudiencePattern();
+
+    [GeneratedRegex(@"^demo: page: (http://\S+)\s+featured movie: .* \(#(\d+)\)$")]
+    private static partial Regex PagePattern();
 }

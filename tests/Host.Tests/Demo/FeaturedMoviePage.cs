@@ -1,0 +1,35 @@
+using System.Diagnostics;
+using Insights.Fixtures.Browser;
+
+namespace Insights.Host.Tests.Demo;
+
+/// <summary>
+/// The running demo's page for its featured movie, loaded in headless Chromium as a visitor would open it:
+/// each load is a fresh browser whose DOM and screenshot are taken at the same moment.
+/// </summary>
+public sealed class FeaturedMoviePage(HeadlessChromium browser, Uri url, DemoRunProcess demo)
+{
+    public const int Width = 1320, Height = 1100;
+
+    // The page's first refresh and one timed refresh (every 2 s) fit in this budget.
+    private const int VirtualTimeMs = 3000;
+    private static readonly TimeSpan Pause = TimeSpan.FromSeconds(2);
+
+    public Uri Url => url;
+
+    /// <summary>
+    /// Loads the page until <paramref name="wanted"/> holds, the demo's live phase is over or
+    /// <paramref name="timeout"/> has passed, and returns the last load either way (the caller asserts on it).
+    /// </summary>
+    public async Task<ExplorerPage> LoadUntilAsync(Func<ExplorerPage, bool> wanted, TimeSpan timeout, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var wasLive = !demo.LivePhaseOver;
+            var page = new ExplorerPage(await browser.CaptureAsync(url, Width, Height, VirtualTimeMs, ct));
+            if (wanted(page) || !wasLive || clock.Elapsed > timeout) return page;
+            await Task.Delay(Pause, ct);
+        }
+    }
+}
