@@ -5,10 +5,10 @@ namespace Insights.Host.Bench;
 
 /// <summary>
 /// One `insights worker` process (this program, started again with `worker`), configured through environment
-/// variables only. Kill is SIGKILL: no shutdown hook, no commit, no store flush. The same shape as the crash
-/// test's worker (tests/Processors.Tests/Hosting/WorkerProcess.cs), which runs the program built beside the tests.
+/// variables only. Kill is SIGKILL: no shutdown hook, no commit, no store flush. The soak bench and the crash
+/// test (tests/Processors.Tests, which builds this program beside the tests) both use it.
 /// </summary>
-internal sealed class WorkerProcess : IDisposable
+public sealed class WorkerProcess : IDisposable
 {
     private readonly Process process;
     private readonly StringBuilder output = new();
@@ -37,6 +37,9 @@ internal sealed class WorkerProcess : IDisposable
     public string Name { get; }
     public bool Ready => File.Exists(readyFile);
     public bool HasExited => process.HasExited;
+
+    /// <summary>Everything the worker wrote so far.</summary>
+    public string Output { get { lock (output) return output.ToString(); } }
 
     /// <summary>The last lines the worker wrote, for an error message.</summary>
     public string Tail(int lines = 20)

@@ -2,6 +2,7 @@ using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Insights.Contracts.Topics;
 using Insights.Fixtures.Kafka;
+using Insights.Host.Bench;
 using Insights.Processors.Manifest;
 using Insights.Processors.Topology;
 
