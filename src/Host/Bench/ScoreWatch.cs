@@ -12,9 +12,9 @@ namespace Insights.Host.Bench;
 /// <summary>
 /// Reads `insights.propensity.scores` from its start on its own thread: the newest update per member, and for
 /// each update the moment it arrived, so a bench can tell when the score reflecting a given ticket (by the
-/// ticket's source position) reached the topic.
+/// ticket's source position) reached the topic. The processors' broker tests read the topic with it too.
 /// </summary>
-internal sealed class ScoreWatch : IDisposable
+public sealed class ScoreWatch : IDisposable
 {
     private readonly CancellationTokenSource stop = new();
     private readonly Task loop;

@@ -33,7 +33,7 @@ public sealed class CrashSafetyTests(CrashBroker broker) : IClassFixture<CrashBr
         var model = TestModel.Create();
         var modelPath = Path.Combine(Path.GetTempPath(), $"insights-model-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(modelPath, model.ToJson(), ct);
-        using var scores = new ScoringStreamBrokerTests.ScoreReader(broker.BootstrapServers, Partitions);
+        using var scores = new ScoreWatch(broker.BootstrapServers, Partitions);
         using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, Acks = Acks.All, LingerMs = 5 }).Build();
 
         foreach (var (table, change) in all.Where(c => c.Table != "tickets"))
@@ -115,7 +115,7 @@ public sealed class CrashSafetyTests(CrashBroker broker) : IClassFixture<CrashBr
         }
     }
 
-    private static List<string> Differences(Dictionary<int, List<(int MovieId, double Score, bool Seen)>> expected, ScoringStreamBrokerTests.ScoreReader scores)
+    private static List<string> Differences(Dictionary<int, List<(int MovieId, double Score, bool Seen)>> expected, ScoreWatch scores)
     {
         var differences = new List<string>();
         foreach (var (memberId, want) in expected)

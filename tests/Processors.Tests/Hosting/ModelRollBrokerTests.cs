@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using Insights.Contracts.Configuration;
 using Insights.Fixtures.Kafka;
+using Insights.Host.Bench;
 using Insights.Processors.Hosting;
 using Insights.Processors.Manifest;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -28,7 +29,7 @@ public sealed class ModelRollBrokerTests(ModelRollBroker broker) : IClassFixture
     {
         var attendances = SyntheticCinema.Attendances(120);
         var kafka = new KafkaSettings { BootstrapServers = broker.BootstrapServers };
-        using var scores = new ScoringStreamBrokerTests.ScoreReader(broker.BootstrapServers);
+        using var scores = new ScoreWatch(broker.BootstrapServers, partitions: 4);
         using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, Acks = Acks.All }).Build();
         foreach (var (table, change) in SyntheticCinema.Changes(new CinemaChanges(), attendances))
             await producer.ProduceAsync(new TopicPartition($"cdc.cinema.{table}", 0), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value }, TestContext.Current.CancellationToken);

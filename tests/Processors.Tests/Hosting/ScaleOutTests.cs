@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using Insights.Contracts.Configuration;
 using Insights.Fixtures.Kafka;
+using Insights.Host.Bench;
 using Insights.Processors.Hosting;
 using Insights.Processors.Manifest;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -27,7 +28,7 @@ public sealed class ScaleOutTests(ScaleOutBroker broker) : IClassFixture<ScaleOu
         var model = TestModel.Create();
         await File.WriteAllTextAsync(modelPath, model.ToJson(), TestContext.Current.CancellationToken);
         var kafka = new KafkaSettings { BootstrapServers = broker.BootstrapServers };
-        using var scores = new ScoringStreamBrokerTests.ScoreReader(broker.BootstrapServers);
+        using var scores = new ScoreWatch(broker.BootstrapServers, partitions: 4);
         using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, Acks = Acks.All }).Build();
         var all = SyntheticCinema.Changes(changes, attendances).ToList();
         var half = all.Count - attendances.Count / 2;

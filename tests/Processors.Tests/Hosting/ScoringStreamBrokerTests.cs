@@ -1,12 +1,9 @@
-using System.Collections.Concurrent;
-using System.Text;
-using System.Text.Json;
 using Confluent.Kafka;
-using Insights.Contracts;
 using Insights.Contracts.Configuration;
 using Insights.Contracts.Scores;
 using Insights.Contracts.Topics;
 using Insights.Fixtures.Kafka;
+using Insights.Host.Bench;
 using Insights.Processors.Hosting;
 using Insights.Processors.Manifest;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -34,7 +31,7 @@ public sealed class ScoringStreamBrokerTests(ProcessorBroker broker) : IClassFix
         var model = TestModel.Create();
         await File.WriteAllTextAsync(modelPath, model.ToJson(), TestContext.Current.CancellationToken);
         var kafka = new KafkaSettings { BootstrapServers = broker.BootstrapServers };
-        using var scores = new ScoreReader(broker.BootstrapServers);
+        using var scores = new ScoreWatch(broker.BootstrapServers, partitions: 4);
         using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, Acks = Acks.All }).Build();
 
         // Events in order: one partition per table keeps the order the replay uses.
@@ -70,7 +67,7 @@ public sealed class ScoringStreamBrokerTests(ProcessorBroker broker) : IClassFix
         CommitIntervalMs = 200, StateDir = Path.Combine(Path.GetTempPath(), "insights-processors-it", Guid.NewGuid().ToString("N")),
     };
 
-    internal static async Task TouchCatalogAsync(IProducer<byte[], byte[]> producer, CinemaChanges changes, DateTime at, ScoreReader scores)
+    internal static async Task TouchCatalogAsync(IProducer<byte[], byte[]> producer, CinemaChanges changes, DateTime at, ScoreWatch scores)
     {
         var change = changes.Movie(1, "action,thriller", "now_showing", at);
         await producer.ProduceAsync(new TopicPartition("cdc.cinema.movies", 0), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value });
@@ -79,7 +76,7 @@ public sealed class ScoringStreamBrokerTests(ProcessorBroker broker) : IClassFix
             && scores.Latest.Values.All(u => (u.Version & ((1L << 33) - 1)) == seconds), "every member rescored after the catalog change");
     }
 
-    internal static void AssertScores(Dictionary<int, List<(int MovieId, double Score, bool Seen)>> expected, ScoreReader scores)
+    internal static void AssertScores(Dictionary<int, List<(int MovieId, double Score, bool Seen)>> expected, ScoreWatch scores)
     {
         foreach (var (memberId, want) in expected)
         {
@@ -108,43 +105,6 @@ public sealed class ScoringStreamBrokerTests(ProcessorBroker broker) : IClassFix
             // Generous by default: CI runs every test project at once on two cores; the condition ends the wait.
             if (clock.Elapsed > (limit ?? TimeSpan.FromSeconds(120))) Assert.Fail($"timed out waiting for {what()}");
             await Task.Delay(100);
-        }
-    }
-
-    /// <summary>Reads the scores topic from the start in the background, keeping each member's newest update.</summary>
-    internal sealed class ScoreReader : IDisposable
-    {
-        private readonly CancellationTokenSource stop = new();
-        private readonly Task loop;
-
-        public ConcurrentDictionary<string, ScoreUpdate> Latest { get; } = new();
-
-        public ScoreReader(string bootstrap, int partitions = 4)
-        {
-            var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
-            {
-                BootstrapServers = bootstrap, GroupId = $"scores-reader-{Guid.NewGuid():N}", EnableAutoCommit = false,
-                AutoOffsetReset = AutoOffsetReset.Earliest,
-            }).Build();
-            consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(TopicNames.Scores, p, Offset.Beginning)));
-            loop = Task.Run(() =>
-            {
-                using (consumer)
-                    while (!stop.IsCancellationRequested)
-                    {
-                        var record = consumer.Consume(TimeSpan.FromMilliseconds(100));
-                        if (record is null) continue;
-                        var key = Encoding.UTF8.GetString(record.Message.Key);
-                        if (record.Message.Value is null) Latest.TryRemove(key, out _);
-                        else Latest[key] = JsonSerializer.Deserialize(record.Message.Value, ContractsJsonContext.Default.ScoreUpdate)!;
-                    }
-            });
-        }
-
-        public void Dispose()
-        {
-            stop.Cancel();
-            loop.Wait(TimeSpan.FromSeconds(10));
         }
     }
 }
