@@ -54,4 +54,28 @@ public sealed record SourcePosition
     public long Pos { get; init; }
     public int Row { get; init; }
     public long TsMs { get; init; }
+
+    /// <summary>
+    /// The later of two positions of one source: by GTID sequence within one domain when both carry GTIDs, else by
+    /// binlog file, position and row when both name a file, else by commit time. Ties keep the first.
+    /// </summary>
+    public static SourcePosition Newest(SourcePosition a, SourcePosition b) => Compare(a, b) >= 0 ? a : b;
+
+    private static int Compare(SourcePosition a, SourcePosition b)
+    {
+        if (ParseGtid(a.Gtid) is { } ga && ParseGtid(b.Gtid) is { } gb && ga.Domain == gb.Domain) return ga.Sequence.CompareTo(gb.Sequence);
+        if (a.File is not null && b.File is not null)
+        {
+            // Binlog files are numbered with a fixed-width suffix, so ordinal order is creation order.
+            var byFile = string.CompareOrdinal(a.File, b.File);
+            return byFile != 0 ? byFile : a.Pos != b.Pos ? a.Pos.CompareTo(b.Pos) : a.Row.CompareTo(b.Row);
+        }
+        return a.TsMs.CompareTo(b.TsMs);
+    }
+
+    private static (long Domain, long Sequence)? ParseGtid(string? gtid)
+    {
+        var parts = gtid?.Split('-');
+        return parts is { Length: 3 } && long.TryParse(parts[0], out var domain) && long.TryParse(parts[2], out var sequence) ? (domain, sequence) : null;
+    }
 }

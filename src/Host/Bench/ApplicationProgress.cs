@@ -7,9 +7,9 @@ namespace Insights.Host.Bench;
 
 /// <summary>
 /// What a running application has done, read from the broker: committed offsets of its group, the lag on a topic,
-/// and the collective update log (each update's identity shows whether a ticket was counted more than once).
+/// and each movie's attendance count as the movie profiles state it (whether every ticket counted exactly once).
 /// </summary>
-internal sealed class ApplicationProgress(string bootstrap, string applicationId, int partitions) : IDisposable
+public sealed class ApplicationProgress(string bootstrap, string applicationId, int partitions) : IDisposable
 {
     private readonly IAdminClient admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
     private readonly IConsumer<byte[], byte[]> probe = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
@@ -36,27 +36,34 @@ internal sealed class ApplicationProgress(string bootstrap, string applicationId
 
     public Task<long> RepartitionLagAsync() => LagAsync(ProcessorTopics.RepartitionTopic(applicationId));
 
-    /// <summary>Every record of the collective update log, decoded.</summary>
-    public List<CoAttendanceUpdate> CollectiveUpdates()
+    /// <summary>
+    /// Each movie's attendance count as the newest profile on the movie profiles topic states it: once the movie
+    /// tasks settled, equal to the tickets held per movie when every ticket counted exactly once.
+    /// </summary>
+    public Dictionary<int, float> ProfileCounts() => ProfileCounts(bootstrap, partitions);
+
+    public static Dictionary<int, float> ProfileCounts(string bootstrap, int partitions)
     {
         using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
         {
-            BootstrapServers = bootstrap, GroupId = $"insights-bench-collective-{Guid.NewGuid():N}", EnableAutoCommit = false,
+            BootstrapServers = bootstrap, GroupId = $"insights-bench-profiles-{Guid.NewGuid():N}", EnableAutoCommit = false,
         }).Build();
-        var updates = new List<CoAttendanceUpdate>();
+        var counts = new Dictionary<int, float>();
         for (var p = 0; p < partitions; p++)
         {
-            var partition = new TopicPartition(ProcessorTopics.CollectiveUpdates, p);
+            var partition = new TopicPartition(ProcessorTopics.MovieProfiles, p);
             var end = consumer.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(10)).High.Value;
             if (end == 0) continue;
             consumer.Assign(new TopicPartitionOffset(partition, Offset.Beginning));
             while (consumer.Consume(TimeSpan.FromSeconds(10)) is { } record)
             {
-                updates.Add(CoAttendanceUpdate.Decode(record.Message.Value));
+                // The local broker does not compact: the last profile of a movie is its current one.
+                var profile = MovieProfileCodec.Decode(record.Message.Value);
+                counts[profile.MovieId] = profile.Count;
                 if (record.Offset.Value >= end - 1) break;
             }
         }
-        return updates;
+        return counts;
     }
 
     public void Dispose()

@@ -59,7 +59,7 @@ internal static class ProcessorsBench
     private static (double Load, double Rescore) Topology(ProcessorsBenchCinema cinema, PropensityModel model)
     {
         var options = new ProcessorOptions { Model = model, Partitions = 1 }.Validated();
-        var movies = new SharedMovieState(model.Settings, options.GenreNames, options.NeighbourStaleness, options.TimelineRetentionDays);
+        var movies = new SharedMovieState(model.Settings, options.GenreNames);
         var stateDir = Directory.CreateTempSubdirectory("insights-bench-processors-").FullName;
         try
         {
@@ -86,7 +86,7 @@ internal static class ProcessorsBench
             var events = Enumerable.Range(0, cinema.Attendances.Count).Select(cinema.Ticket).ToList();
             var clock = Stopwatch.StartNew();
             foreach (var ticket in events) Pipe(tickets, ticket);
-            Until(() => movies.UpdatesApplied >= events.Count, $"{events.Count} tickets in the collective state", TimeSpan.FromMinutes(10));
+            Until(() => movies.AttendancesCounted >= events.Count, $"{events.Count} tickets in the collective state", TimeSpan.FromMinutes(10));
             var load = clock.Elapsed.TotalSeconds;
 
             // Drain the load's score updates, then add a coming-soon movie and wait for every member to carry it.

@@ -29,7 +29,7 @@ public sealed class ScoringStream : IDisposable
             Model = model, FlushInterval = TimeSpan.FromMilliseconds(settings.FlushIntervalMs), RescoreBatch = settings.RescoreBatch,
             NeighbourStaleness = settings.NeighbourStaleness, Restoration = new StoreRestoration(),
         }.Validated();
-        Movies = new SharedMovieState(model.Settings, Options.GenreNames, Options.NeighbourStaleness, Options.TimelineRetentionDays);
+        Movies = new SharedMovieState(model.Settings, Options.GenreNames);
         var config = new StreamConfig<ByteArraySerDes, ByteArraySerDes>
         {
             ApplicationId = settings.ApplicationId,

@@ -45,11 +45,13 @@ public static class ProcessorManifest
             // Reference and collective topics the topology publishes and every worker reads whole (global stores).
             new TopicSpec(ProcessorTopics.Sessions, n, CleanupPolicy.Compact),
             new TopicSpec(ProcessorTopics.Catalog, 1, CleanupPolicy.Compact),
-            // An update log, not a table: every worker rebuilds its collective state from all of it.
-            new TopicSpec(ProcessorTopics.CollectiveUpdates, n, CleanupPolicy.Delete, KeptWhole),
+            // The newest collective signals per movie, published by the movie tasks.
+            new TopicSpec(ProcessorTopics.MovieProfiles, n, CleanupPolicy.Compact),
             // Internal topics Streamiz names after the application id.
             new TopicSpec(ProcessorTopics.RepartitionTopic(applicationId), n, CleanupPolicy.Delete, Repartition),
+            new TopicSpec(ProcessorTopics.RepartitionTopic(applicationId, ProcessorTopics.CollectiveDeltasRepartition), n, CleanupPolicy.Delete, Repartition),
             new TopicSpec(ProcessorTopics.ChangelogTopic(applicationId), n, CleanupPolicy.Compact),
+            new TopicSpec(ProcessorTopics.ChangelogTopic(applicationId, ProcessorTopics.MovieStore), n, CleanupPolicy.Compact),
             // Tickets waiting for their session: a task per tickets partition, so the tickets' partition count.
             new TopicSpec(ProcessorTopics.ChangelogTopic(applicationId, ProcessorTopics.WaitingTicketsStore), n, CleanupPolicy.Compact),
             // Outputs: the newest scores per member (a tombstone deletes the member), and dead letters.

@@ -17,23 +17,26 @@ namespace Insights.Processors.Members;
 
 /// <summary>
 /// The member side of the topology, one instance per task (a partition of member ids). Applies ticket and
-/// member events to the member store through the model's <see cref="MemberState"/>, publishes each attendance
-/// change as a <see cref="CoAttendanceUpdate"/> keyed by member, and scores dirty members on a wall-clock
-/// punctuation, so a burst of a member's tickets costs one score update. After a catalog change it walks the
-/// local store in batches (rate-limited rescoring) so every member gets scores for new candidate movies.
+/// member events to the member store through the model's <see cref="MemberState"/>, keeps each attendance change
+/// in the member's outbox (<see cref="MemberRecord.Outbox"/>), and on a wall-clock punctuation sends the dirty
+/// members' changes to the movie partitions they touch, one <see cref="CollectiveBatch"/> per partition, and scores
+/// them, so a burst of a member's tickets costs one score update. After a catalog change it walks the local store
+/// in batches (rate-limited rescoring) so every member gets scores for new candidate movies.
 /// </summary>
 public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, Routed>
 {
     private readonly ProcessorOptions options;
     private readonly SharedMovieState movies;
     private readonly string storeName;
-    private readonly string collectiveTopic;
+    private readonly string deltasTopic;
     private readonly HashSet<string> dirty = [];
     private readonly Queue<string> rescoreQueue = new();
     private readonly PropensityScorer scorer;
     private ProcessorContext<string, Routed> context = null!;
     private IKeyValueStore<string, byte[]> store = null!;
     private long catalogSeenAtMs = -1;
+    private bool walkedOutboxes;
+    private bool[] partitionSeen = [];
     private long eventOffset = -1;
     private int published;
     private bool processing;
@@ -45,16 +48,16 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         options = null!;
         movies = null!;
         storeName = "";
-        collectiveTopic = "";
+        deltasTopic = "";
         scorer = null!;
     }
 
-    public MemberProcessor(ProcessorOptions options, SharedMovieState movies, string storeName, string collectiveTopic)
+    public MemberProcessor(ProcessorOptions options, SharedMovieState movies, string storeName, string deltasTopic)
     {
         this.options = options;
         this.movies = movies;
         this.storeName = storeName;
-        this.collectiveTopic = collectiveTopic;
+        this.deltasTopic = deltasTopic;
         scorer = new PropensityScorer(options.Model, movies.Catalog);
     }
 
@@ -89,74 +92,88 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
 
     private void ApplyTicket(string key, TicketChange ticket)
     {
-        var record = Load(key) ?? New(ticket.MemberId);
+        var record = Live(Load(key), ticket.MemberId);
         var applied = record.State.Apply(new TicketEvent(ticket.TicketId, ticket.MemberId, ticket.MovieId, ticket.AtSeconds, ticket.Retract),
             movies.GenresOf(ticket.MovieId), options.Model.Settings);
         if (applied.Kind == AttendanceChangeKind.None) return; // a replay, or a refund of a ticket not held
-        Publish(record.State, applied);
+        Publish(record, applied);
         record.ChangeSequence++;
-        record.Source = ticket.Source;
+        // A member's tickets can be applied out of source order (ticket-keyed CDC): the score reflects the newest.
+        record.Source = SourcePosition.Newest(record.Source, ticket.Source);
         Save(key, record);
     }
 
     private void ApplyMember(string key, MemberChange member)
     {
-        var record = Load(key);
+        var stored = Load(key);
         if (member.Deleted)
         {
-            if (record is null) return;
-            RetractAll(record.State);
-            store.Delete(key);
-            dirty.Remove(key);
-            Forward(new Routed(TopicNames.Scores, Encoding.UTF8.GetBytes(key), null));
+            if (stored is null || stored.Deleted) return;
+            // The record stays, marked deleted, until the flush has sent its retractions; then it goes.
+            RetractAll(stored);
+            stored.Deleted = true;
+            stored.ChangeSequence++;
+            Save(key, stored);
             return;
         }
-        var created = record is null;
-        record ??= New(member.MemberId);
+        var created = stored is null || stored.Deleted;
+        var record = Live(stored, member.MemberId);
         var cellChanged = record.State.AudienceCell != member.AudienceCell;
-        if (!created && !cellChanged && Equals(record.Demographics, member.Demographics)) return;
+        var changed = cellChanged || !Equals(record.Demographics, member.Demographics);
+        if (!created && !changed) return;
         if (cellChanged)
         {
             // The collective audience mix counts each attendance in the member's cell: move them all.
-            var tickets = RetractAll(record.State);
+            var tickets = RetractAll(record);
             record.State.AudienceCell = member.AudienceCell;
             foreach (var (ticketId, movieId, at) in tickets)
-                Publish(record.State, record.State.Apply(new TicketEvent(ticketId, member.MemberId, movieId, at), movies.GenresOf(movieId), options.Model.Settings));
+                Publish(record, record.State.Apply(new TicketEvent(ticketId, member.MemberId, movieId, at), movies.GenresOf(movieId), options.Model.Settings));
         }
         record.Demographics = member.Demographics;
-        record.ChangeSequence++;
-        record.Source = member.Source;
+        // Only a change counts: a member row without demographics then yields the same version whether it arrives
+        // before or after the member's tickets.
+        if (changed) record.ChangeSequence++;
+        record.Source = SourcePosition.Newest(record.Source, member.Source);
         Save(key, record);
     }
 
     /// <summary>Refunds every attendance, newest first, publishing the exact retractions; returns them oldest first.</summary>
-    private List<(long Ticket, int Movie, long At)> RetractAll(MemberState state)
+    private List<(long Ticket, int Movie, long At)> RetractAll(MemberRecord record)
     {
+        var state = record.State;
         var held = new List<(long, int, long)>();
         for (var i = 0; i < state.Count; i++) held.Add((state.Tickets[i], state.Movies[i], state.Times[i]));
         for (var i = held.Count - 1; i >= 0; i--)
         {
             var (ticketId, movieId, at) = held[i];
-            Publish(state, state.Apply(new TicketEvent(ticketId, state.MemberId, movieId, at, IsRefund: true), movies.GenresOf(movieId), options.Model.Settings));
+            Publish(record, state.Apply(new TicketEvent(ticketId, state.MemberId, movieId, at, IsRefund: true), movies.GenresOf(movieId), options.Model.Settings));
         }
         return held;
     }
 
     /// <summary>
-    /// Publishes the change keyed by member, so a member's updates stay in order in one partition, with the event's
-    /// repartition offset and a running index as identity: replaying the event publishes the same identities.
+    /// Queues the change in the member's outbox with the event's repartition offset and a running index as identity:
+    /// replaying the event on a state that does not hold it yet queues the same identities again.
     /// </summary>
-    private void Publish(MemberState state, AttendanceChange applied)
+    private void Publish(MemberRecord record, AttendanceChange applied)
     {
-        if (CoAttendanceUpdate.From(state, applied, eventOffset, published) is not { } update) return;
+        if (CoAttendanceUpdate.From(record.State, applied, eventOffset, published) is not { } update) return;
         published++;
-        Forward(new Routed(collectiveTopic, Encoding.UTF8.GetBytes(state.MemberId.ToString(CultureInfo.InvariantCulture)), update.Encode()));
+        record.Outbox.Add(update);
     }
 
     private void Flush(long wallClockMs)
     {
         // The first walk must see the whole restored store, or members restored after it would never be rescored.
         if (!processing && options.Restoration is { } restoration && !restoration.IsRestored(storeName, context.Id.Partition)) return;
+        if (!walkedOutboxes)
+        {
+            // Outboxes restored from the changelog hold changes older than anything processed since: they go first,
+            // all in this flush, or the movie owners would take them for replays of what they already applied.
+            walkedOutboxes = true;
+            foreach (var entry in store.All())
+                if (MemberRecord.Decode(entry.Value).Outbox.Count > 0) dirty.Add(entry.Key);
+        }
         if (movies.CatalogChangedAtMs != catalogSeenAtMs)
         {
             catalogSeenAtMs = movies.CatalogChangedAtMs;
@@ -165,20 +182,59 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         }
         for (var n = 0; n < options.RescoreBatch && rescoreQueue.TryDequeue(out var key); n++) dirty.Add(key);
         if (dirty.Count == 0) return;
+        var batches = new Dictionary<int, List<CoAttendanceUpdate>>();
         foreach (var key in dirty.Order(StringComparer.Ordinal).ToList())
         {
             dirty.Remove(key);
             if (Load(key) is not { } record) continue;
+            var sent = record.Outbox.Count > 0;
+            foreach (var update in record.Outbox) AddToBatches(batches, update);
+            record.Outbox.Clear();
+            if (record.Deleted)
+            {
+                store.Delete(key);
+                Forward(new Routed(TopicNames.Scores, Encoding.UTF8.GetBytes(key), null));
+                continue;
+            }
             // A member last scored by another model owes new scores even when nothing else changed.
             record.RollTo(options.Model.ModelVersion);
             var version = record.ScoreVersion(catalogSeenAtMs);
-            if (record.EmittedVersion == version) continue;
-            Forward(new Routed(TopicNames.Scores, Encoding.UTF8.GetBytes(key), Score(record, version, wallClockMs)));
-            // Latency is of scores answering a member's own event; catalog-driven rescores keep the member's old source time.
-            if (version >> MemberRecord.CatalogBits != record.EmittedVersion >> MemberRecord.CatalogBits) Telemetry.ProcessorMetrics.ScoreEmitted(record.Source.TsMs);
-            record.EmittedVersion = version;
+            if (record.EmittedVersion != version)
+            {
+                Forward(new Routed(TopicNames.Scores, Encoding.UTF8.GetBytes(key), Score(record, version, wallClockMs)));
+                // Latency is of scores answering a member's own event; catalog-driven rescores keep the member's old source time.
+                if (version >> MemberRecord.CatalogBits != record.EmittedVersion >> MemberRecord.CatalogBits) Telemetry.ProcessorMetrics.ScoreEmitted(record.Source.TsMs);
+                record.EmittedVersion = version;
+            }
+            else if (!sent) continue;
             store.Put(key, record.Encode());
         }
+        foreach (var (partition, updates) in batches.OrderBy(b => b.Key))
+        {
+            // Identity order: the movie owner skips anything not newer than the newest identity it applied from this partition.
+            updates.Sort(static (a, b) => (a.EventOffset, a.Index).CompareTo((b.EventOffset, b.Index)));
+            var batch = new CollectiveBatch(context.Id.Partition, updates);
+            Forward(new Routed(deltasTopic, Encoding.UTF8.GetBytes(partition.ToString(CultureInfo.InvariantCulture)), batch.Encode()));
+        }
+    }
+
+    /// <summary>Adds the update to the batch of every movie partition owning a movie whose row it changes.</summary>
+    private void AddToBatches(Dictionary<int, List<CoAttendanceUpdate>> batches, CoAttendanceUpdate update)
+    {
+        if (partitionSeen.Length != options.Partitions) partitionSeen = new bool[options.Partitions];
+        Array.Clear(partitionSeen);
+        AddToBatch(batches, update, update.MovieId);
+        foreach (var movie in update.Before) AddToBatch(batches, update, movie);
+        foreach (var movie in update.After) AddToBatch(batches, update, movie);
+    }
+
+    private void AddToBatch(Dictionary<int, List<CoAttendanceUpdate>> batches, CoAttendanceUpdate update, int movie)
+    {
+        var partition = CollectiveBatch.PartitionOf(movie, options.Partitions);
+        if (partitionSeen[partition]) return;
+        partitionSeen[partition] = true;
+        if (!batches.TryGetValue(partition, out var list)) batches[partition] = list = [];
+        list.Add(update);
     }
 
     private byte[] Score(MemberRecord record, long version, long computedAtMs)
@@ -203,6 +259,18 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
     private MemberRecord? Load(string key) => store.Get(key) is { } bytes ? MemberRecord.Decode(bytes) : null;
 
     private MemberRecord New(int memberId) => new(new MemberState(memberId, options.GenreNames.Count)) { ModelVersion = options.Model.ModelVersion };
+
+    /// <summary>The member's record to apply an event to: a new one when there is none or it was deleted (keeping the unsent outbox and the version count).</summary>
+    private MemberRecord Live(MemberRecord? stored, int memberId)
+    {
+        if (stored is { Deleted: false }) return stored;
+        var record = New(memberId);
+        if (stored is null) return record;
+        record.Outbox.AddRange(stored.Outbox);
+        record.ChangeSequence = stored.ChangeSequence;
+        record.EmittedVersion = stored.EmittedVersion;
+        return record;
+    }
 
     private void Save(string key, MemberRecord record)
     {

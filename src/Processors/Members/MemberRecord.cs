@@ -9,11 +9,14 @@ namespace Insights.Processors.Members;
 /// ChangeSequence counts the events that changed the state (a replayed event changes nothing, so it does not
 /// count); ModelRolls counts the times a worker with a different model than the one that scored the member
 /// last took it over (ModelVersion); EmittedVersion is the version of the last score update sent, so a
-/// restarted task knows which members still owe one.
+/// restarted task knows which members still owe one. Outbox holds the member's attendance changes not yet sent to the
+/// movie owners: written with the state they came from (one key, one changelog record), so a change is either in both
+/// or, after a crash, replayed into both; the flush sends and clears it.
 /// </summary>
 public sealed class MemberRecord(MemberState state)
 {
-    private const byte Version = 2;
+    private const byte Version = 3;
+    private const byte VersionWithoutOutbox = 2;
     private const byte VersionWithoutModel = 1;
     internal const int CatalogBits = 33;
 
@@ -26,6 +29,12 @@ public sealed class MemberRecord(MemberState state)
     public long EmittedVersion { get; set; }
     public SourcePosition Source { get; set; } = new();
     public MemberDemographics? Demographics { get; set; }
+
+    /// <summary>Attendance changes waiting to be sent to the movie owners, oldest first.</summary>
+    public List<Movies.CoAttendanceUpdate> Outbox { get; } = [];
+
+    /// <summary>The member row was deleted: the record stays until its retractions (in the outbox) are sent.</summary>
+    public bool Deleted { get; set; }
 
     /// <summary>
     /// The score version for this state under a catalog as of catalogChangedAtMs. Layout of the 63 bits:
@@ -64,22 +73,36 @@ public sealed class MemberRecord(MemberState state)
         var state = MemberStateCodec.Encode(State);
         w.Write7BitEncodedInt(state.Length);
         w.Write(state);
+        w.Write(Deleted);
+        w.Write7BitEncodedInt(Outbox.Count);
+        foreach (var update in Outbox)
+        {
+            var bytes = update.Encode();
+            w.Write7BitEncodedInt(bytes.Length);
+            w.Write(bytes);
+        }
     });
 
     public static MemberRecord Decode(byte[] bytes) => BinaryFields.Decode(bytes, "member record", r =>
     {
         var version = r.ReadByte();
-        if (version is not (Version or VersionWithoutModel))
-            throw new FormatException($"member record version {version} is not supported (this build reads {VersionWithoutModel} and {Version})");
+        if (version is not (Version or VersionWithoutOutbox or VersionWithoutModel))
+            throw new FormatException($"member record version {version} is not supported (this build reads {VersionWithoutModel} to {Version})");
         var sequence = r.Read7BitEncodedInt64();
         // A version-1 record does not say which model scored it: ModelVersion null makes the next flush roll it.
-        var rolls = version == Version ? r.Read7BitEncodedInt64() : 0;
-        var model = version == Version ? r.ReadOptional() : null;
+        var rolls = version >= VersionWithoutOutbox ? r.Read7BitEncodedInt64() : 0;
+        var model = version >= VersionWithoutOutbox ? r.ReadOptional() : null;
         var emitted = r.ReadInt64();
         var source = r.ReadSource();
         MemberDemographics? demographics = r.ReadBoolean() ? new MemberDemographics { AgeBand = r.ReadOptional(), Gender = r.ReadOptional() } : null;
         var length = r.Read7BitEncodedInt();
         var state = MemberStateCodec.Decode(r.ReadBytes(length));
-        return new MemberRecord(state) { ChangeSequence = sequence, ModelRolls = rolls, ModelVersion = model, EmittedVersion = emitted, Source = source, Demographics = demographics };
+        var record = new MemberRecord(state) { ChangeSequence = sequence, ModelRolls = rolls, ModelVersion = model, EmittedVersion = emitted, Source = source, Demographics = demographics };
+        if (version < Version) return record;
+        record.Deleted = r.ReadBoolean();
+        var pending = r.Read7BitEncodedInt();
+        if (pending < 0 || pending > bytes.Length) throw new FormatException($"member record claims {pending} pending updates");
+        for (var i = 0; i < pending; i++) record.Outbox.Add(Movies.CoAttendanceUpdate.Decode(r.ReadBytes(r.Read7BitEncodedInt())));
+        return record;
     });
 }

@@ -7,24 +7,23 @@ using Insights.Propensity.Scoring;
 namespace Insights.Processors.Movies;
 
 /// <summary>
-/// The movie-keyed state one worker process shares between its stream tasks: the catalog and the collective
-/// state, both fed by global stores (every worker reads every partition of their topics). The model's
-/// classes are single-threaded, so the global thread's writes and the tasks' scoring take one lock.
+/// The movie-keyed state one worker process shares between its stream tasks: the catalog and the movie profiles
+/// (the collective signals each movie's owner publishes), both fed by global stores (every worker reads every
+/// partition of their topics). The model's classes are single-threaded, so the global thread's writes and the
+/// tasks' reads take one lock; a profile is replaced whole, so the lock is held briefly.
 /// </summary>
 public sealed class SharedMovieState
 {
     private readonly object gate = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, int> sessionMovies = new();
-    private readonly CollectiveState collective;
-    // Per member, the identity of the newest update applied: a member's updates share one partition, in order.
-    private readonly Dictionary<int, (long EventOffset, int Index)> applied = [];
+    private readonly MovieTable profiles;
     private int[] candidates = [];
     private bool candidatesStale = true;
 
-    public SharedMovieState(ModelSettings settings, IReadOnlyList<string> genreNames, double neighbourStaleness, int timelineRetentionDays)
+    public SharedMovieState(ModelSettings settings, IReadOnlyList<string> genreNames)
     {
         Catalog = new MovieCatalog(genreNames);
-        collective = new CollectiveState(settings, neighbourStaleness, timelineRetentionDays);
+        profiles = new MovieTable(settings);
     }
 
     public MovieCatalog Catalog { get; }
@@ -32,11 +31,50 @@ public sealed class SharedMovieState
     /// <summary>Newest source change time (ms) of any catalog entry: rises with every catalog change, replays included.</summary>
     public long CatalogChangedAtMs { get; private set; }
 
-    /// <summary>Co-attendance updates applied so far (for readiness and reports).</summary>
-    public long UpdatesApplied { get; private set; }
+    /// <summary>Movie profiles received so far (for readiness and reports).</summary>
+    public long ProfilesApplied
+    {
+        get { lock (gate) return profiles.ProfilesApplied; }
+    }
 
-    /// <summary>Updates dropped because their identity was applied already (a replay after a worker crash).</summary>
-    public long DuplicatesDropped { get; private set; }
+    /// <summary>Rises whenever a movie's attendance count changes in the profiles.</summary>
+    public long CountsVersion
+    {
+        get { lock (gate) return profiles.CountsVersion; }
+    }
+
+    /// <summary>Attendances counted over all movie profiles: equals the attendances held once the profiles caught up.</summary>
+    public double AttendancesCounted
+    {
+        get
+        {
+            lock (gate)
+            {
+                double total = 0;
+                foreach (var id in ProfileIds()) total += profiles.CountOf(id);
+                return total;
+            }
+        }
+    }
+
+    /// <summary>Every movie's attendance count as the profiles show it, indexed by movie id.</summary>
+    public float[] Counts()
+    {
+        lock (gate)
+        {
+            var ids = ProfileIds().ToList();
+            var counts = new float[ids.Count == 0 ? 0 : ids.Max() + 1];
+            foreach (var id in ids) counts[id] = profiles.CountOf(id);
+            return counts;
+        }
+    }
+
+    private IEnumerable<int> ProfileIds()
+    {
+        for (var id = 0; id < profileIdLimit; id++) if (profiles.Find(id) is not null) yield return id;
+    }
+
+    private int profileIdLimit;
 
     /// <summary>Records a session's movie, or forgets the session when movieId is null (deleted).</summary>
     public void ApplySession(int sessionId, int? movieId)
@@ -58,22 +96,18 @@ public sealed class SharedMovieState
         }
     }
 
-    public void Apply(CoAttendanceUpdate update)
+    public void Apply(MovieProfile profile)
     {
         lock (gate)
         {
-            if (update.EventOffset >= 0)
-            {
-                if (applied.TryGetValue(update.MemberId, out var last) && (update.EventOffset, update.Index).CompareTo(last) <= 0)
-                {
-                    DuplicatesDropped++;
-                    return;
-                }
-                applied[update.MemberId] = (update.EventOffset, update.Index);
-            }
-            collective.Apply(update.AsModelUpdate());
-            UpdatesApplied++;
+            profiles.Apply(profile);
+            profileIdLimit = Math.Max(profileIdLimit, profile.MovieId + 1);
         }
+    }
+
+    public MovieProfile? Profile(int movieId)
+    {
+        lock (gate) return profiles.Find(movieId);
     }
 
     public bool KnowsMovie(int movieId)
@@ -98,7 +132,7 @@ public sealed class SharedMovieState
                 candidatesStale = false;
             }
             var scores = new CandidateScore[candidates.Length];
-            scorer.Score(member, candidates, collective, atSeconds, scores);
+            scorer.Score(member, candidates, profiles, atSeconds, scores);
             return scores;
         }
     }

@@ -18,11 +18,13 @@ namespace Insights.Processors.Topology;
 /// The whole stream, top to bottom:
 /// <list type="number">
 /// <item>sessions and movies CDC -> parsed -> compacted reference topics (session -> movie, catalog);</item>
-/// <item>sessions, the catalog and the collective updates -> global stores feeding this worker's <see cref="SharedMovieState"/>;</item>
+/// <item>sessions, the catalog and the movie profiles -> global stores feeding this worker's <see cref="SharedMovieState"/>;</item>
 /// <item>tickets CDC -> parsed -> session resolved to its movie (sessions global store; a ticket may wait for its session) -> re-keyed by member;
 ///   members CDC -> parsed -> keyed by member; both -> one repartition topic (partitioned by member);</item>
-/// <item>member events -> <see cref="MemberProcessor"/> (member store, RocksDB + changelog) -> collective updates
-///   keyed by member, score updates keyed by member (punctuated), tombstones for deleted members;</item>
+/// <item>member events -> <see cref="MemberProcessor"/> (member store, RocksDB + changelog) -> score updates keyed by member
+///   (punctuated), tombstones for deleted members, and attendance changes batched per movie partition;</item>
+/// <item>attendance changes -> repartitioned by movie -> <see cref="MovieProcessor"/> (movie store, RocksDB + changelog)
+///   -> movie profiles keyed by movie (punctuated), read back by every worker as a global table;</item>
 /// <item>anything that fails to parse or apply -> the dead-letter topic, with the reason and origin in headers.</item>
 /// </list>
 /// </summary>
@@ -30,7 +32,7 @@ public static class ScoringTopology
 {
     public const string SessionsStore = "sessions-global";
     public const string CatalogStore = "catalog-global";
-    public const string CollectiveStore = "collective-global";
+    public const string ProfilesStore = "movie-profiles-global";
 
     public static Streamiz.Kafka.Net.Stream.Topology Build(ProcessorOptions options, SharedMovieState movies)
     {
@@ -59,9 +61,9 @@ public static class ScoringTopology
         builder.AddGlobalStore(GlobalStore(CatalogStore), ProcessorTopics.Catalog,
             ProcessorBuilder.New<string, byte[]>().Processor(r => { if (r.Value is not null) movies.Apply(CatalogEntry.Decode(r.Value)); }).Build(),
             strings, bytes, null!, "catalog-updater");
-        builder.AddGlobalStore(GlobalStore(CollectiveStore), ProcessorTopics.CollectiveUpdates,
-            ProcessorBuilder.New<string, byte[]>().Processor(r => { if (r.Value is not null) movies.Apply(CoAttendanceUpdate.Decode(r.Value)); }).Build(),
-            strings, bytes, null!, "collective-updater");
+        builder.AddGlobalStore(GlobalStore(ProfilesStore), ProcessorTopics.MovieProfiles,
+            ProcessorBuilder.New<string, byte[]>().Processor(r => { if (r.Value is not null) movies.Apply(MovieProfileCodec.Decode(r.Value)); }).Build(),
+            strings, bytes, null!, "profiles-updater");
 
         // 3. Tickets resolved to movies and members, re-keyed by member.
         var tickets = Read<MemberEvent>(builder, options.TicketsTopic, (value, origin) =>
@@ -88,11 +90,26 @@ public static class ScoringTopology
             // The cache folds a member's many writes between commits into one changelog record: the mock
             // broker keeps 5 MiB per partition, and a member's state is rewritten on every ticket.
             .WithCachingEnabled(CacheSize.OfMb(16));
-        routed.Add(memberEvents.Transform(TransformerBuilder.New<string, MemberEvent, string, Routed>()
-            .Transformer<MemberProcessor>(options, movies, ProcessorTopics.MemberStore, ProcessorTopics.CollectiveUpdates)
-            .StateStore(memberStore).Build(), "member-processor"));
+        var memberOutputs = memberEvents.Transform(TransformerBuilder.New<string, MemberEvent, string, Routed>()
+            .Transformer<MemberProcessor>(options, movies, ProcessorTopics.MemberStore, ProcessorTopics.CollectiveDeltasRepartition)
+            .StateStore(memberStore).Build(), "member-processor");
+        routed.Add(memberOutputs.Filter((_, v, _) => v.Topic != ProcessorTopics.CollectiveDeltasRepartition));
 
-        // 5. One sink for everything routed: reference topics, collective updates, scores, dead letters.
+        // 5. Collective state partitioned by movie: each batch goes to the movie partition its key names.
+        var deltas = memberOutputs.Filter((_, v, _) => v.Topic == ProcessorTopics.CollectiveDeltasRepartition)
+            .Map((_, v, _) => KeyValuePair.Create(Encoding.UTF8.GetString(v.Key!), v.Value!))
+            .Repartition(Repartitioned<string, byte[]>.As(ProcessorTopics.CollectiveDeltasRepartition)
+                .WithKeySerdes(strings).WithValueSerdes(bytes).WithNumberOfPartitions(options.Partitions)
+                .WithStreamPartitioner((_, key, _, _, partitions) => new Confluent.Kafka.Partition(int.Parse(key, CultureInfo.InvariantCulture) % partitions)));
+        var movieStore = Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(ProcessorTopics.MovieStore), strings, bytes)
+            .WithLoggingEnabled(new Dictionary<string, string> { ["cleanup.policy"] = "compact" })
+            // Hot pairs change in every batch: the cache folds them into one changelog record per commit.
+            .WithCachingEnabled(CacheSize.OfMb(16));
+        routed.Add(deltas.Transform(TransformerBuilder.New<string, byte[], string, Routed>()
+            .Transformer<MovieProcessor>(options, movies, ProcessorTopics.MovieStore)
+            .StateStore(movieStore).Build(), "movie-processor"));
+
+        // 6. One sink for everything routed: reference topics, movie profiles, scores, dead letters.
         var all = routed.Aggregate((a, b) => a.Merge(b));
         all.Transform(TransformerBuilder.New<string, Routed, byte[], Routed>().Transformer<HeaderStamp>().Build())
             .To((_, v, _) => v.Topic, bytes, new RoutedSerDes());

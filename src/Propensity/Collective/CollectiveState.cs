@@ -6,9 +6,15 @@ namespace Insights.Propensity.Collective;
 /// as the member's neighbouring movies are the same. Reads rebuild a movie's neighbour lists when the
 /// number of updates since the last build exceeds <c>staleness</c> x (its count + co-attended movies) (0 = always exact).
 /// Popularity can be read at any time within <c>timelineRetentionDays</c> of the newest attendance.
+/// <para>
+/// A movie-partitioned processor holds the rows of the movies it owns only: <c>owns</c> says which (null = all),
+/// and an update changes just the owned rows it touches; <c>countOf</c> gives other movies' counts for the
+/// cosine normalisation (null = this state's own rows). Summed over owners, the rows equal one full state's.
+/// </para>
 /// Not thread-safe: one instance per processing thread or partition.
 /// </summary>
-public sealed class CollectiveState(ModelSettings settings, double staleness = 0, int timelineRetentionDays = 400) : ICollectiveView
+public sealed class CollectiveState(ModelSettings settings, double staleness = 0, int timelineRetentionDays = 400,
+    Func<int, bool>? owns = null, Func<int, float>? countOf = null) : ICollectiveView
 {
     private const double DaySeconds = 86400;
     private readonly ModelSettings settings = settings.Validated();
@@ -24,34 +30,90 @@ public sealed class CollectiveState(ModelSettings settings, double staleness = 0
     {
         if (update.Sign == 0) return;
         float sign = update.Sign;
-        var target = Get(update.MovieId);
-        target.Count = Math.Max(0, target.Count + sign);
-        target.Timeline.Add(DayOf(update.AtSeconds), sign, Math.Max(timelineRetentionDays, settings.LongWindowDays));
-        target.CachedDay = int.MinValue;
-        target.Version++;
-        target.AudienceCells[update.AudienceCell] += sign;
-        cellTotals[update.AudienceCell] += sign;
-        TotalAttendances += sign;
-        MarkChanged(target);
+        var movieId = update.MovieId;
+        var target = Owns(movieId) ? Get(movieId) : null;
+        if (target is not null)
+        {
+            target.Count = Math.Max(0, target.Count + sign);
+            target.Timeline.Add(DayOf(update.AtSeconds), sign, Math.Max(timelineRetentionDays, settings.LongWindowDays));
+            target.CachedDay = int.MinValue;
+            target.Version++;
+            target.AudienceCells[update.AudienceCell] += sign;
+            cellTotals[update.AudienceCell] += sign;
+            TotalAttendances += sign;
+            MarkChanged(target);
+        }
 
-        foreach (var other in update.Before) AddPair(target, update.MovieId, other, sign);
-        foreach (var other in update.After) AddPair(target, update.MovieId, other, sign);
+        foreach (var other in update.Before) AddPair(target, movieId, other, sign);
+        foreach (var other in update.After) AddPair(target, movieId, other, sign);
 
         var before = update.Before;
         for (var gap = 1; gap <= settings.FollowWindow && gap <= before.Length; gap++)
         {
             var earlier = before[^gap];
-            if (earlier == update.MovieId) continue;
+            if (earlier == movieId || !Owns(earlier)) continue;
             var source = Get(earlier);
-            Add(source.Follow, update.MovieId, sign * GapWeight(gap));
+            Add(source.Follow, movieId, sign * GapWeight(gap));
             MarkChanged(source);
         }
+        if (target is null) return;
         var after = update.After;
         for (var gap = 1; gap <= settings.FollowWindow && gap <= after.Length; gap++)
         {
-            if (after[gap - 1] == update.MovieId) continue;
+            if (after[gap - 1] == movieId) continue;
             Add(target.Follow, after[gap - 1], sign * GapWeight(gap));
         }
+    }
+
+    /// <summary>Whether this state holds the movie's row (a movie-partitioned owner holds some movies only).</summary>
+    public bool Owns(int movieId) => owns is null || owns(movieId);
+
+    /// <summary>The movies whose rows this state holds.</summary>
+    public IEnumerable<int> MovieIds()
+    {
+        for (var id = 0; id < movies.Length; id++) if (movies[id] is not null) yield return id;
+    }
+
+    /// <summary>Makes every neighbour list rebuild on its next read (other movies' counts changed).</summary>
+    public void InvalidateNeighbours()
+    {
+        foreach (var stats in movies) if (stats is not null) stats.UpdatesSinceBuild = int.MaxValue / 2;
+    }
+
+    /// <summary>What readers of a movie-keyed table need of one movie: counts, timeline, audience mix and neighbour lists.</summary>
+    public MovieProfile? Profile(int movieId)
+    {
+        var stats = Find(movieId);
+        if (stats is null) return null;
+        Refresh(stats);
+        return new MovieProfile(movieId, stats.Count, stats.Version, stats.AudienceCounts(),
+            stats.Timeline.Days.ToArray(), stats.Timeline.Totals.ToArray(),
+            stats.CoNeighbours.AsSpan(0, stats.CoNeighbourCount).ToArray(), stats.FollowNeighbours.AsSpan(0, stats.FollowNeighbourCount).ToArray());
+    }
+
+    /// <summary>The raw row of a movie, for persisting it; null when this state has none.</summary>
+    public MovieStatistics? Row(int movieId) => Find(movieId);
+
+    /// <summary>Puts back a persisted row (after a restart): the counters and raw maps as they were.</summary>
+    public void Restore(int movieId, float count, int version, ReadOnlySpan<float> audienceCells, ReadOnlySpan<int> timelineDays,
+        ReadOnlySpan<float> timelineTotals, IEnumerable<KeyValuePair<int, float>> coAttendance, IEnumerable<KeyValuePair<int, float>> follow)
+    {
+        var stats = Get(movieId);
+        stats.Count = count;
+        stats.Version = version;
+        for (var c = 0; c < audienceCells.Length && c < Members.AudienceCell.Count; c++)
+        {
+            cellTotals[c] += audienceCells[c] - stats.AudienceCells[c];
+            TotalAttendances += audienceCells[c] - stats.AudienceCells[c];
+            stats.AudienceCells[c] = audienceCells[c];
+        }
+        stats.Timeline.Reset(timelineDays, timelineTotals);
+        stats.CoAttendance.Clear();
+        foreach (var (other, value) in coAttendance) stats.CoAttendance[other] = value;
+        stats.Follow.Clear();
+        foreach (var (other, value) in follow) stats.Follow[other] = value;
+        stats.CachedDay = int.MinValue;
+        stats.UpdatesSinceBuild = int.MaxValue / 2;
     }
 
     public ReadOnlySpan<Neighbour> CoAttendanceNeighbours(int movieId)
@@ -119,7 +181,7 @@ public sealed class CollectiveState(ModelSettings settings, double staleness = 0
         foreach (var (other, pairs) in row)
         {
             if (pairs <= 0) continue;
-            var otherCount = Math.Max(1f, Find(other)?.Count ?? 1f);
+            var otherCount = Math.Max(1f, countOf is null ? Find(other)?.Count ?? 1f : countOf(other));
             rowScratch.Add((other, pairs / MathF.Sqrt(selfNorm * otherCount)));
         }
         rowScratch.Sort(static (a, b) => b.Weight != a.Weight ? b.Weight.CompareTo(a.Weight) : a.Movie.CompareTo(b.Movie));
@@ -128,10 +190,11 @@ public sealed class CollectiveState(ModelSettings settings, double staleness = 0
         for (var i = 0; i < listCount; i++) list[i] = new Neighbour(rowScratch[i].Movie, rowScratch[i].Weight);
     }
 
-    private void AddPair(MovieStatistics target, int movieId, int other, float sign)
+    private void AddPair(MovieStatistics? target, int movieId, int other, float sign)
     {
         if (other == movieId) return;
-        Add(target.CoAttendance, other, sign);
+        if (target is not null) Add(target.CoAttendance, other, sign);
+        if (!Owns(other)) return;
         var otherStats = Get(other);
         Add(otherStats.CoAttendance, movieId, sign);
         MarkChanged(otherStats);

@@ -21,6 +21,9 @@ public sealed class MovieStatistics
     /// <summary>Attendances of members in an audience cell.</summary>
     public float AudienceCount(byte cell) => AudienceCells[cell];
 
+    /// <summary>Attendances per audience cell, as a new array indexed by cell.</summary>
+    public float[] AudienceCounts() => ((ReadOnlySpan<float>)AudienceCells).ToArray();
+
     /// <summary>Members who attended both movies (symmetric).</summary>
     public Dictionary<int, float> CoAttendance { get; } = [];
 

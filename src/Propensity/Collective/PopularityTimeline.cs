@@ -13,6 +13,29 @@ public sealed class PopularityTimeline
 
     public int Entries => count;
 
+    /// <summary>The days that have entries, oldest first.</summary>
+    public ReadOnlySpan<int> Days => days.AsSpan(0, count);
+
+    /// <summary>Running totals through each of <see cref="Days"/>.</summary>
+    public ReadOnlySpan<float> Totals => totals.AsSpan(0, count);
+
+    /// <summary>A timeline holding exactly these entries (as read from <see cref="Days"/> and <see cref="Totals"/>).</summary>
+    public static PopularityTimeline From(ReadOnlySpan<int> days, ReadOnlySpan<float> totals)
+    {
+        var timeline = new PopularityTimeline();
+        timeline.Reset(days, totals);
+        return timeline;
+    }
+
+    /// <summary>Replaces every entry with the given ones.</summary>
+    public void Reset(ReadOnlySpan<int> newDays, ReadOnlySpan<float> newTotals)
+    {
+        if (newDays.Length != newTotals.Length) throw new ArgumentException("a timeline needs one total per day");
+        days = newDays.Length == 0 ? new int[4] : newDays.ToArray();
+        totals = newTotals.Length == 0 ? new float[4] : newTotals.ToArray();
+        count = newDays.Length;
+    }
+
     public void Add(int day, float weight, int retentionDays)
     {
         var i = UpperBound(day);

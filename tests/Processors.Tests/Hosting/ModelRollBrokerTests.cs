@@ -38,9 +38,9 @@ public sealed class ModelRollBrokerTests(ModelRollBroker broker) : IClassFixture
         using (var a = new ScoringStream(ScoringStreamBrokerTests.Settings(await ModelFileAsync("model-a"), ApplicationId), kafka, NullLoggerFactory.Instance))
         {
             await ScoringStreamBrokerTests.StartAsync(a);
-            await ScoringStreamBrokerTests.WaitAsync(() => a.Movies.UpdatesApplied == attendances.Count
+            await ScoringStreamBrokerTests.WaitAsync(() => a.Movies.AttendancesCounted == attendances.Count
                     && scores.Latest.Count == SyntheticCinema.Members.Length && scores.Latest.Values.All(u => u.ModelVersion == "model-a"),
-                () => $"model A's scores ({a.Movies.UpdatesApplied} updates, {scores.Latest.Count} members)", TimeSpan.FromSeconds(120));
+                () => $"model A's scores ({a.Movies.AttendancesCounted} attendances counted, {scores.Latest.Count} members)", TimeSpan.FromSeconds(120));
             // Every ticket is applied and flushed once the member scores stop changing.
             await WaitSteadyAsync(() => string.Join(",", scores.Latest.OrderBy(p => p.Key).Select(p => p.Value.Version)), TimeSpan.FromSeconds(2));
             versionsOfA = scores.Latest.ToDictionary(p => p.Key, p => p.Value.Version);

@@ -42,10 +42,10 @@ public sealed class ScoringStreamBrokerTests(ProcessorBroker broker) : IClassFix
         using (var first = new ScoringStream(Settings(modelPath), kafka, NullLoggerFactory.Instance))
         {
             await StartAsync(first);
-            await WaitAsync(() => first.Movies.UpdatesApplied == attendances.Count,
-                () => $"the first worker's collective state ({first.Movies.UpdatesApplied} updates, {first.Movies.Catalog.Count} movies, {scores.Latest.Count} members scored, state {first.State})");
+            await WaitAsync(() => first.Movies.AttendancesCounted == attendances.Count,
+                () => $"the first worker's collective state ({first.Movies.AttendancesCounted} attendances counted, {first.Movies.Catalog.Count} movies, {scores.Latest.Count} members scored, state {first.State})");
             await TouchCatalogAsync(producer, changes, SyntheticCinema.Start.AddDays(90), scores);
-            Assert.Equal(attendances.Count, first.Movies.UpdatesApplied);
+            Assert.Equal(attendances.Count, first.Movies.AttendancesCounted);
             AssertScores(expected, scores);
         }
 
@@ -53,7 +53,7 @@ public sealed class ScoringStreamBrokerTests(ProcessorBroker broker) : IClassFix
         using (var second = new ScoringStream(Settings(modelPath), kafka, NullLoggerFactory.Instance))
         {
             await StartAsync(second);
-            await WaitAsync(() => second.Movies.UpdatesApplied == attendances.Count && second.Movies.Catalog.Count == SyntheticCinema.Movies.Length,
+            await WaitAsync(() => second.Movies.AttendancesCounted == attendances.Count && second.Movies.Catalog.Count == SyntheticCinema.Movies.Length,
                 "the second worker's restored collective state and catalog");
             await TouchCatalogAsync(producer, changes, SyntheticCinema.Start.AddDays(91), scores);
             AssertScores(expected, scores);

@@ -17,7 +17,7 @@ public sealed class ProcessorManifestTests
     public void Every_topic_the_topology_reads_writes_or_keeps_is_in_the_manifest()
     {
         var options = new ProcessorOptions { Model = TestModel.Create(), Partitions = 16 };
-        var description = ScoringTopology.Build(options, new SharedMovieState(options.Model.Settings, options.GenreNames, 0, 400)).Describe();
+        var description = ScoringTopology.Build(options, new SharedMovieState(options.Model.Settings, options.GenreNames)).Describe();
         var nodes = description.SubTopologies.SelectMany(s => s.Nodes).ToList();
         // Streamiz names internal topics without the application id in a description; at run time they carry it.
         var sources = nodes.OfType<ISourceNodeDescription>().SelectMany(s => s.Topics)
@@ -26,12 +26,14 @@ public sealed class ProcessorManifestTests
         var changelogs = nodes.OfType<IProcessorNodeDescription>().SelectMany(p => p.Stores).Distinct()
             .Select(store => ProcessorTopics.ChangelogTopic(ApplicationId, store));
         // The one sink routes by record: these are every topic a Routed record names.
-        string[] routed = [TopicNames.Scores, TopicNames.DeadLetter, ProcessorTopics.Sessions, ProcessorTopics.Catalog, ProcessorTopics.CollectiveUpdates];
+        string[] routed = [TopicNames.Scores, TopicNames.DeadLetter, ProcessorTopics.Sessions, ProcessorTopics.Catalog, ProcessorTopics.MovieProfiles];
 
         var used = sources.Concat(changelogs).Concat(routed).ToHashSet();
 
         Assert.Contains("insights-processors-tickets-waiting-changelog", used);
         Assert.Contains("insights-processors-member-state-changelog", used);
+        Assert.Contains("insights-processors-movie-collective-changelog", used);
+        Assert.Contains("insights-processors-collective-deltas-repartition", used);
         Assert.Empty(used.Except(Manifest.Topics.Select(t => t.Name)));
         Assert.Empty(Manifest.Topics.Select(t => t.Name).Except(used));
     }
@@ -43,14 +45,23 @@ public sealed class ProcessorManifestTests
                  {
                      "cdc.cinema.members", "cdc.cinema.movies", "cdc.cinema.sessions", ProcessorTopics.Sessions, ProcessorTopics.Catalog,
                      "insights-processors-member-state-changelog", "insights-processors-tickets-waiting-changelog", TopicNames.Scores,
+                     "insights-processors-movie-collective-changelog", ProcessorTopics.MovieProfiles,
                  })
             Assert.Equal("compact", Manifest[name].KafkaConfig()["cleanup.policy"]);
     }
 
     [Fact]
+    public void No_internal_topic_is_a_log_kept_forever_and_replayed_at_start()
+    {
+        // Restore reads compacted changelogs and tables (sized by members and movies); repartition topics are purged as consumed.
+        var internalLogs = Manifest.Topics.Where(t => t.Name.StartsWith("insights.", StringComparison.Ordinal) && t.Name != TopicNames.DeadLetter);
+        Assert.All(internalLogs, t => Assert.Equal("compact", t.KafkaConfig()["cleanup.policy"]));
+    }
+
+    [Fact]
     public void Logs_that_are_replayed_from_their_start_are_kept_whole()
     {
-        foreach (var name in new[] { ProcessorTopics.CollectiveUpdates, "cdc.cinema.tickets", "insights-processors-member-events-repartition" })
+        foreach (var name in new[] { "cdc.cinema.tickets", "insights-processors-member-events-repartition", "insights-processors-collective-deltas-repartition" })
         {
             var config = Manifest[name].KafkaConfig();
             Assert.Equal("delete", config["cleanup.policy"]);

@@ -34,10 +34,10 @@ public sealed class EvaluationParityTests
         if (!membersFirst) foreach (var (_, change) in members) harness.Pipe(harness.Members, change);
         // A member row applied after its tickets retracts and re-adds each of them in the new audience cell (two
         // more updates each; tasks interleave the two topics as they like), so wait for the count to settle.
-        harness.WaitUntil(h => h.Movies.UpdatesApplied >= attendances.Count
+        harness.WaitUntil(h => h.Movies.AttendancesCounted >= attendances.Count
             && h.Latest().Count(u => u.Value.Demographics is not null) == SyntheticCinema.Members.Length, "every ticket and member applied");
 
-        harness.WaitUntilSteady(h => h.Movies.UpdatesApplied, TimeSpan.FromSeconds(1));
+        harness.WaitUntilSteady(h => h.Movies.ProfilesApplied, TimeSpan.FromSeconds(1));
 
         // Scores flushed during the load saw the collective state of their moment; a catalog change rescores
         // every member against the settled state, which is what the replay scores at the end.

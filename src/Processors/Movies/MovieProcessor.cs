@@ -1,0 +1,233 @@
+using System.Globalization;
+using System.Text;
+using Insights.Processors.DeadLetters;
+using Insights.Processors.Events;
+using Insights.Processors.Topology;
+using Insights.Propensity.Collective;
+using Streamiz.Kafka.Net.Processors.Public;
+using Streamiz.Kafka.Net.State;
+
+namespace Insights.Processors.Movies;
+
+/// <summary>
+/// The movie side of the topology, one instance per task (a partition of movie ids, <see cref="CollectiveBatch.PartitionOf"/>).
+/// Applies the member tasks' <see cref="CollectiveBatch"/>es to the rows of the movies it owns (the model's
+/// <see cref="CollectiveState"/>, restricted to them), keeps those rows in its store cell by cell so a restart restores
+/// them without replaying history, and on a wall-clock punctuation publishes each owned movie whose
+/// <see cref="MovieProfile"/> changed to the movie profiles topic, which every worker reads as a global table.
+/// Neighbour lists are normalised by other movies' counts as that table last showed them.
+/// </summary>
+public sealed class MovieProcessor : ITransformer<string, byte[], string, Routed>
+{
+    private readonly ProcessorOptions options;
+    private readonly SharedMovieState movies;
+    private readonly string storeName;
+    private readonly Dictionary<int, (long EventOffset, int Index)> watermarks = [];
+    private readonly HashSet<int> dirtyHeaders = [];
+    private readonly HashSet<(char Kind, int Movie, int Other)> dirtyCells = [];
+    private readonly HashSet<int> unpublished = [];
+    private readonly Dictionary<int, byte[]> published = [];
+    private ProcessorContext<string, Routed> context = null!;
+    private IKeyValueStore<string, byte[]> store = null!;
+    private CollectiveState rows = null!;
+    private float[] tableCounts = [];
+    private long countsVersionSeen = -1;
+    private bool loaded;
+    private bool processing;
+
+    /// <summary>Attendance changes skipped because this owner had applied their identity already (a resent batch).</summary>
+    public long DuplicatesSkipped { get; private set; }
+
+    // Streamiz's TransformerBuilder builds a throw-away instance with this constructor, then one per task.
+    public MovieProcessor()
+    {
+        options = null!;
+        movies = null!;
+        storeName = "";
+    }
+
+    public MovieProcessor(ProcessorOptions options, SharedMovieState movies, string storeName)
+    {
+        this.options = options;
+        this.movies = movies;
+        this.storeName = storeName;
+    }
+
+    public void Init(ProcessorContext<string, Routed> processorContext)
+    {
+        if (options is null) throw new InvalidOperationException("a movie processor needs its options: build it through ScoringTopology");
+        context = processorContext;
+        store = (IKeyValueStore<string, byte[]>)context.GetStateStore(storeName);
+        var partition = context.Id.Partition;
+        rows = new CollectiveState(options.Model.Settings, options.NeighbourStaleness, options.TimelineRetentionDays,
+            owns: movie => CollectiveBatch.PartitionOf(movie, options.Partitions) == partition,
+            countOf: CountOf);
+        options.Restoration?.Begin(storeName, partition);
+        context.Schedule(options.FlushInterval, PunctuationType.PROCESSING_TIME, Publish);
+    }
+
+    public Record<string, Routed> Process(Record<string, byte[]> record)
+    {
+        processing = true; // Streamiz processes records only for a task whose stores are restored
+        Load();
+        CollectiveBatch batch;
+        try { batch = CollectiveBatch.Decode(record.Value); }
+        catch (FormatException e)
+        {
+            var origin = new EventOrigin(record.TopicPartitionOffset?.Topic ?? "", record.TopicPartitionOffset?.Partition.Value ?? -1, record.TopicPartitionOffset?.Offset.Value ?? -1);
+            context.Forward(TopicNamesOf.DeadLetter, DeadLetter.For(e, "movie", origin, Encoding.UTF8.GetBytes(record.Key ?? ""), record.Value));
+            return null!;
+        }
+        var last = watermarks.TryGetValue(batch.SourcePartition, out var w) ? w : (-1L, -1);
+        foreach (var update in batch.Updates)
+        {
+            var identity = (update.EventOffset, update.Index);
+            if (identity.CompareTo(last) <= 0)
+            {
+                DuplicatesSkipped++;
+                continue;
+            }
+            last = identity;
+            rows.Apply(update.AsModelUpdate());
+            MarkDirty(update);
+        }
+        watermarks[batch.SourcePartition] = last;
+        Persist(batch.SourcePartition);
+        return null!;
+    }
+
+    /// <summary>The cells an update changed in owned rows: what <see cref="CollectiveState.Apply"/> touches.</summary>
+    private void MarkDirty(CoAttendanceUpdate update)
+    {
+        var movie = update.MovieId;
+        var followWindow = options.Model.Settings.FollowWindow;
+        if (rows.Owns(movie))
+        {
+            dirtyHeaders.Add(movie);
+            unpublished.Add(movie);
+            foreach (var other in update.Before) if (other != movie) dirtyCells.Add(('c', movie, other));
+            foreach (var other in update.After) if (other != movie) dirtyCells.Add(('c', movie, other));
+            for (var gap = 1; gap <= followWindow && gap <= update.After.Length; gap++)
+                if (update.After[gap - 1] != movie) dirtyCells.Add(('f', movie, update.After[gap - 1]));
+        }
+        foreach (var other in update.Before.Concat(update.After))
+        {
+            if (other == movie || !rows.Owns(other)) continue;
+            dirtyCells.Add(('c', other, movie));
+            unpublished.Add(other);
+        }
+        for (var gap = 1; gap <= followWindow && gap <= update.Before.Length; gap++)
+        {
+            var earlier = update.Before[^gap];
+            if (earlier == movie || !rows.Owns(earlier)) continue;
+            dirtyCells.Add(('f', earlier, movie));
+            unpublished.Add(earlier);
+        }
+    }
+
+    // Everything a batch changed goes to the store before Process returns, so a commit never covers a batch whose
+    // effect is only in memory.
+    private void Persist(int sourcePartition)
+    {
+        foreach (var movie in dirtyHeaders) store.Put(HeaderKey(movie), MovieRowCodec.EncodeHeader(rows.Row(movie)!));
+        foreach (var (kind, movie, other) in dirtyCells)
+        {
+            var row = rows.Row(movie)!;
+            var map = kind == 'c' ? row.CoAttendance : row.Follow;
+            var key = CellKey(kind, movie, other);
+            if (map.TryGetValue(other, out var value)) store.Put(key, BitConverter.GetBytes(value));
+            else store.Delete(key);
+        }
+        var (offset, index) = watermarks[sourcePartition];
+        store.Put(WatermarkKey(sourcePartition), MovieRowCodec.EncodeWatermark(offset, index));
+        dirtyHeaders.Clear();
+        dirtyCells.Clear();
+    }
+
+    private void Publish(long wallClockMs)
+    {
+        if (!processing && options.Restoration is { } restoration && !restoration.IsRestored(storeName, context.Id.Partition)) return;
+        Load();
+        var countsVersion = movies.CountsVersion;
+        if (countsVersion != countsVersionSeen)
+        {
+            countsVersionSeen = countsVersion;
+            tableCounts = movies.Counts();
+            // Exact lists (staleness 0) follow every change of the counts they are normalised by.
+            if (options.NeighbourStaleness == 0)
+            {
+                rows.InvalidateNeighbours();
+                foreach (var movie in rows.MovieIds()) unpublished.Add(movie);
+            }
+        }
+        if (unpublished.Count == 0) return;
+        foreach (var movie in unpublished.Order().ToList())
+        {
+            if (rows.Profile(movie) is not { } profile) continue;
+            var bytes = MovieProfileCodec.Encode(profile);
+            if (published.TryGetValue(movie, out var last) && last.AsSpan().SequenceEqual(bytes)) continue;
+            published[movie] = bytes;
+            context.Forward(TopicNamesOf.Profiles, new Routed(ProcessorTopics.MovieProfiles, Encoding.UTF8.GetBytes(Id(movie)), bytes));
+        }
+        unpublished.Clear();
+    }
+
+    private float CountOf(int movie) =>
+        rows.Owns(movie) ? rows.Row(movie)?.Count ?? 0 : (uint)movie < (uint)tableCounts.Length ? tableCounts[movie] : 0;
+
+    /// <summary>Rebuilds the owned rows from the store once, after Streamiz restored it; every row is then due for publishing.</summary>
+    private void Load()
+    {
+        if (loaded) return;
+        loaded = true;
+        var headers = new Dictionary<int, byte[]>();
+        var co = new Dictionary<int, List<KeyValuePair<int, float>>>();
+        var follow = new Dictionary<int, List<KeyValuePair<int, float>>>();
+        foreach (var entry in store.All())
+        {
+            var parts = entry.Key.Split(':');
+            switch (parts[0])
+            {
+                case "h": headers[Parse(parts[1])] = entry.Value; break;
+                case "w":
+                    watermarks[Parse(parts[1])] = MovieRowCodec.DecodeWatermark(entry.Value);
+                    break;
+                case "c" or "f":
+                    var cells = parts[0] == "c" ? co : follow;
+                    var movie = Parse(parts[1]);
+                    if (!cells.TryGetValue(movie, out var list)) cells[movie] = list = [];
+                    list.Add(KeyValuePair.Create(Parse(parts[2]), BitConverter.ToSingle(entry.Value)));
+                    break;
+            }
+        }
+        foreach (var (movie, header) in headers)
+        {
+            var h = MovieRowCodec.DecodeHeader(header);
+            rows.Restore(movie, h.Count, h.Version, h.AudienceCells, h.TimelineDays, h.TimelineTotals,
+                co.GetValueOrDefault(movie) ?? [], follow.GetValueOrDefault(movie) ?? []);
+            unpublished.Add(movie);
+        }
+        // Rows that only ever received pair cells (no attendance of their own yet) have no header.
+        foreach (var movie in co.Keys.Concat(follow.Keys).Where(m => !headers.ContainsKey(m)).Distinct())
+        {
+            rows.Restore(movie, 0, 1, new float[Propensity.Members.AudienceCell.Count], [], [],
+                co.GetValueOrDefault(movie) ?? [], follow.GetValueOrDefault(movie) ?? []);
+            unpublished.Add(movie);
+        }
+    }
+
+    private static string HeaderKey(int movie) => "h:" + Id(movie);
+    private static string WatermarkKey(int partition) => "w:" + Id(partition);
+    private static string CellKey(char kind, int movie, int other) => $"{kind}:{Id(movie)}:{Id(other)}";
+    private static string Id(int id) => id.ToString(CultureInfo.InvariantCulture);
+    private static int Parse(string id) => int.Parse(id, CultureInfo.InvariantCulture);
+
+    public void Close() { }
+
+    /// <summary>Keys Streamiz forwards under (the routed sink reads the topic from the value).</summary>
+    private static class TopicNamesOf
+    {
+        public const string DeadLetter = Contracts.Topics.TopicNames.DeadLetter;
+        public const string Profiles = ProcessorTopics.MovieProfiles;
+    }
+}
