@@ -15,6 +15,8 @@ public sealed record CaptureOptions
     /// <summary>The replica server id the capture registers with; must differ from every server and replica.</summary>
     public uint ServerId { get; init; } = 184101;
     public DecimalHandling Decimals { get; init; } = DecimalHandling.Precise;
+    /// <summary>Which columns key each table's events (Debezium's message.key.columns); by default tickets by member.</summary>
+    public MessageKeyColumns MessageKeyColumns { get; init; } = MessageKeyColumns.Parse(MessageKeyColumns.Default);
     /// <summary>Take a new snapshot even if a checkpoint exists (after error 1236).</summary>
     public bool ForceSnapshot { get; init; }
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromMilliseconds(200);

@@ -25,11 +25,12 @@ public sealed class CaptureRunner(CaptureOptions options, IChangeEventSink sink,
             try { await connection.OpenAsync(ct); }
             catch (MySqlException e) { throw new CaptureException($"cannot connect to MariaDB with the capture connection string: {e.Message}", e); }
             await StartupChecks.EnsureAsync(connection, ct);
+            await StartupChecks.EnsureMessageKeyColumnsAsync(connection, options, ct);
             await using var command = new MySqlCommand("SELECT @@global.binlog_checksum", connection);
             checksummed = !string.Equals(await command.ExecuteScalarAsync(ct) as string, "NONE", StringComparison.OrdinalIgnoreCase);
         }
 
-        var factory = new ChangeEventFactory(options.TopicPrefix, new DebeziumColumnEncoder(options.Decimals), TimeProvider.System);
+        var factory = new ChangeEventFactory(options.TopicPrefix, new DebeziumColumnEncoder(options.Decimals), TimeProvider.System, options.MessageKeyColumns);
         var checkpoint = options.ForceSnapshot ? null : CaptureCheckpoint.Load(options.CheckpointPath);
         if (checkpoint is null)
         {

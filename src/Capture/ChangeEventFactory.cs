@@ -5,11 +5,12 @@ using Insights.Contracts.Debezium;
 namespace Insights.Capture;
 
 /// <summary>
-/// Builds the Kafka records for one row change exactly as Debezium does: key = primary-key columns,
-/// value = envelope; a delete is followed by a tombstone; an update that changes the key becomes a delete
-/// (+ tombstone) of the old key and a create of the new one.
+/// Builds the Kafka records for one row change exactly as Debezium does: key = primary-key columns, or the
+/// columns <see cref="MessageKeyColumns"/> names for the table; value = envelope; a delete is followed by a
+/// tombstone with the same key; an update that changes the key becomes a delete (+ tombstone) of the old key
+/// and a create of the new one.
 /// </summary>
-public sealed class ChangeEventFactory(string topicPrefix, DebeziumColumnEncoder encoder, TimeProvider clock)
+public sealed class ChangeEventFactory(string topicPrefix, DebeziumColumnEncoder encoder, TimeProvider clock, MessageKeyColumns messageKeys)
 {
     /// <summary>The Debezium release whose MariaDB envelope this capture reproduces.</summary>
     public const string DebeziumVersion = "3.0.8.Final";
@@ -44,10 +45,11 @@ public sealed class ChangeEventFactory(string topicPrefix, DebeziumColumnEncoder
         return columns;
     }
 
-    private static byte[] Key(TableDefinition table, ColumnValue[] image)
+    private byte[] Key(TableDefinition table, ColumnValue[] image)
     {
-        var keys = table.KeyIndexes.Select(i => image[i]).ToList();
-        if (keys.Count == 0) throw new CaptureException($"{table.Database}.{table.Table} has no primary key; the capture keys events by primary key");
+        var keys = messageKeys.KeyIndexes(table).Select(i => image[i]).ToList();
+        if (keys.Count == 0)
+            throw new CaptureException($"{table.Database}.{table.Table} has no primary key; name its key columns in {MessageKeyColumns.Setting}");
         return ChangeEventWriter.Key(keys);
     }
 }

@@ -1,3 +1,4 @@
+using Insights.Capture.Schema;
 using MySqlConnector;
 
 namespace Insights.Capture;
@@ -39,6 +40,24 @@ public static class StartupChecks
         var problems = await FindProblemsAsync(connection, ct);
         if (problems.Count > 0)
             throw new CaptureException("MariaDB is not ready for CDC: " + string.Join("; ", problems));
+    }
+
+    /// <summary>
+    /// Every table <see cref="MessageKeyColumns"/> names must be captured and have the named columns, read from
+    /// the schema the snapshot reads too; otherwise start-up fails naming the setting and the bad part.
+    /// </summary>
+    public static async Task EnsureMessageKeyColumnsAsync(MySqlConnection connection, CaptureOptions options, CancellationToken ct)
+    {
+        foreach (var entry in options.MessageKeyColumns.Entries)
+        {
+            if (!options.Captures(entry.Database, entry.Table))
+                throw new CaptureException($"{MessageKeyColumns.Setting}: table {entry.Database}.{entry.Table} is not captured " +
+                    $"(captured: {string.Join(", ", options.Tables.Select(t => $"{options.Database}.{t}"))})");
+            var table = await InformationSchemaCatalog.ReadAsync(connection, entry.Database, entry.Table, ct);
+            if (options.MessageKeyColumns.MissingColumns(table) is { Count: > 0 } missing)
+                throw new CaptureException($"{MessageKeyColumns.Setting}: table {entry.Database}.{entry.Table} has no column {string.Join(", ", missing)} " +
+                    $"(columns: {string.Join(", ", table.Columns.Select(c => c.Name))})");
+        }
     }
 
     private static void Expect(List<string> problems, string setting, string actual, string expected)

@@ -32,6 +32,22 @@ public sealed class CaptureConfigurationTests
         Assert.True(options.ForceSnapshot);
     }
 
+    [Fact]
+    public void Ticket_events_are_keyed_by_member_unless_the_setting_says_otherwise()
+    {
+        var (unset, _) = CaptureCommand.ReadOptions(With("Capture:TopicPrefix", "cdc"), forceSnapshot: false);
+        Assert.Equal("cinema.tickets:member_id", unset.MessageKeyColumns.ToString());
+        var (empty, _) = CaptureCommand.ReadOptions(With("Capture:MessageKeyColumns", ""), forceSnapshot: false);
+        Assert.Empty(empty.MessageKeyColumns.Entries);
+    }
+
+    [Fact]
+    public void Message_key_columns_keep_the_order_given_per_table()
+    {
+        var (options, _) = CaptureCommand.ReadOptions(With("Capture:MessageKeyColumns", " cinema.tickets:session_id,member_id ; cinema.sessions:movie_id;"), forceSnapshot: false);
+        Assert.Equal(["cinema.tickets:session_id,member_id", "cinema.sessions:movie_id"], options.MessageKeyColumns.Entries.Select(e => e.ToString()));
+    }
+
     [Theory]
     [InlineData("MariaDb:CaptureConnectionString", null)]
     [InlineData("MariaDb:CaptureConnectionString", "Server=/run/mysqld.sock;Protocol=Unix;User ID=x")]
@@ -41,6 +57,12 @@ public sealed class CaptureConfigurationTests
     [InlineData("Capture:TopicPrefix", "cdc prefix")]
     [InlineData("Capture:ServerId", "0")]
     [InlineData("Capture:DecimalHandlingMode", "exact")]
+    [InlineData("Capture:MessageKeyColumns", "cinema.tickets")]
+    [InlineData("Capture:MessageKeyColumns", "tickets:member_id")]
+    [InlineData("Capture:MessageKeyColumns", "cinema.tickets:member_id,,session_id")]
+    [InlineData("Capture:MessageKeyColumns", "cinema.tickets: member_id")]
+    [InlineData("Capture:MessageKeyColumns", "cinema.tickets:member_id,member_id")]
+    [InlineData("Capture:MessageKeyColumns", "cinema.tickets:member_id;cinema.tickets:session_id")]
     public void A_bad_value_names_its_key(string key, string? value)
     {
         var error = Assert.Throws<CommandLineError>(() => CaptureCommand.ReadOptions(With(key, value), forceSnapshot: false));

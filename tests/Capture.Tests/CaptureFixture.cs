@@ -5,10 +5,17 @@ namespace Insights.Capture.Tests;
 
 /// <summary>
 /// A MariaDB with a few rows already present (so the snapshot has work), and the capture running against
-/// it into a <see cref="RecordingSink"/>: golden tests then change rows and read the events.
+/// it into a <see cref="RecordingSink"/> with the default settings: golden tests then change rows and read the events.
 /// </summary>
-public sealed class CaptureFixture : IAsyncLifetime
+public class CaptureFixture : IAsyncLifetime
 {
+    // Null: the capture's default.
+    private readonly MessageKeyColumns? _messageKeys;
+
+    public CaptureFixture() { }
+
+    protected CaptureFixture(MessageKeyColumns messageKeys) => _messageKeys = messageKeys;
+
     public MariaDbServer Server { get; } = new();
     public RecordingSink Sink { get; } = new();
     public string CheckpointPath { get; } = Path.Combine(Directory.CreateTempSubdirectory("insights-capture-").FullName, "checkpoint.json");
@@ -26,6 +33,7 @@ public sealed class CaptureFixture : IAsyncLifetime
               VALUES (100, 'Test Member', 'member100@example.invalid', 'AB1 2CD', 1980, 'F', 'writer', '2023-06-01 10:00:00', '2024-01-02 03:04:05.5');
             """);
         var options = new CaptureOptions { ConnectionString = Server.CaptureConnectionString, CheckpointPath = CheckpointPath, ServerId = 9101 };
+        if (_messageKeys is not null) options = options with { MessageKeyColumns = _messageKeys };
         _capture = Task.Run(() => new CaptureRunner(options, Sink, TextWriter.Null).RunAsync(_stop.Token));
         // Tests change rows only after the snapshot, or their changes would be read as op "r" instead of streamed.
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -60,3 +68,6 @@ public sealed class CaptureFixture : IAsyncLifetime
         try { Directory.Delete(Path.GetDirectoryName(CheckpointPath)!, recursive: true); } catch (IOException) { }
     }
 }
+
+/// <summary>The same capture with <see cref="MessageKeyColumns.Setting"/> empty: every table keyed by its primary key.</summary>
+public sealed class PrimaryKeyCaptureFixture() : CaptureFixture(MessageKeyColumns.None);

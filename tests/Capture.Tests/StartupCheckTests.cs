@@ -56,6 +56,21 @@ public sealed class StartupCheckTests(MariaDbServer server) : IClassFixture<Mari
         Assert.Contains(problems, p => p.Contains("BINLOG MONITOR", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("cinema.tickets:member", "cinema.tickets has no column member")]
+    [InlineData("cinema.tickets:member_id;cinema.refunds:member_id", "cinema.refunds is not captured")]
+    [InlineData("shop.tickets:member_id", "shop.tickets is not captured")]
+    public async Task Message_key_columns_naming_an_unknown_table_or_column_fail_start_up_naming_the_setting(string setting, string problem)
+    {
+        var options = new CaptureOptions
+        {
+            ConnectionString = server.CaptureConnectionString, CheckpointPath = Path.GetTempFileName(), MessageKeyColumns = MessageKeyColumns.Parse(setting),
+        };
+        var error = await Assert.ThrowsAsync<CaptureException>(() => new CaptureRunner(options, new RecordingSink(), TextWriter.Null).RunAsync(CancellationToken.None));
+        Assert.Contains("Capture:MessageKeyColumns", error.Message);
+        Assert.Contains(problem, error.Message);
+    }
+
     [Fact]
     public async Task A_checkpoint_the_server_cannot_serve_stops_with_a_call_for_a_new_snapshot()
     {

@@ -168,7 +168,7 @@ public static class BenchCommand
     {
         var options = new CaptureOptions { ConnectionString = connectionString, CheckpointPath = Path.GetTempFileName(), ServerId = 184199 };
         using var sink = new CountingSink();
-        var factory = new ChangeEventFactory(options.TopicPrefix, new DebeziumColumnEncoder(options.Decimals), TimeProvider.System);
+        var factory = new ChangeEventFactory(options.TopicPrefix, new DebeziumColumnEncoder(options.Decimals), TimeProvider.System, options.MessageKeyColumns);
         var streamer = new BinlogStreamer(options, factory, sink, new CommitTracker(null));
         var watch = Stopwatch.StartNew();
         await streamer.ReadToEndAsync(firstFile, checksummed, ct);

@@ -14,7 +14,7 @@ namespace Insights.Host.Commands;
 /// `insights capture`: the built-in MariaDB binlog CDC, writing Debezium-identical events to Kafka.
 /// Settings come from the usual configuration sources (InsightsConfiguration) and --set Key=Value:
 /// MariaDb:CaptureConnectionString, the Kafka section (bootstrap servers, SASL/TLS), Capture:CheckpointPath, Capture:TopicPrefix,
-/// Capture:ServerId, Capture:DecimalHandlingMode.
+/// Capture:ServerId, Capture:DecimalHandlingMode, Capture:MessageKeyColumns.
 /// </summary>
 public static class CaptureCommand
 {
@@ -83,6 +83,9 @@ public static class CaptureCommand
         var decimals = DecimalHandling.Precise;
         if (config["Capture:DecimalHandlingMode"] is { } mode && !Enum.TryParse(mode, ignoreCase: true, out decimals))
             throw new CommandLineError($"configuration key Capture:DecimalHandlingMode must be precise, string or double, got '{mode}'");
+        MessageKeyColumns messageKeys;
+        try { messageKeys = MessageKeyColumns.Parse(config[MessageKeyColumns.Setting] ?? MessageKeyColumns.Default); }
+        catch (FormatException e) { throw new CommandLineError($"configuration key {MessageKeyColumns.Setting}: {e.Message}"); }
         return (new CaptureOptions
         {
             ConnectionString = connection,
@@ -90,6 +93,7 @@ public static class CaptureCommand
             TopicPrefix = prefix,
             ServerId = serverId,
             Decimals = decimals,
+            MessageKeyColumns = messageKeys,
             ForceSnapshot = forceSnapshot,
         }, kafka);
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Insights.Capture;
 using Insights.Contracts.Topics;
 using Insights.Fixtures;
 using Insights.Host;
@@ -124,6 +125,16 @@ public sealed partial class DockerComposeTests
             foreach (var table in config.GetProperty("table.include.list").GetString()!.Split(','))
                 Assert.Contains($"{prefix}.{table.Trim()}", topics);
         }
+    }
+
+    [Fact]
+    public void Keys_ticket_events_by_member_as_the_built_in_capture_does()
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "connect", "cinema-cdc.json")));
+        Assert.Equal(MessageKeyColumns.Default, json.RootElement.GetProperty("message.key.columns").GetString());
+        // Debezium silently keys by the primary key when the named column does not exist.
+        var schema = File.ReadAllText(Path.Combine(Root, "schema", "cinema.sql"));
+        Assert.Matches(@"CREATE TABLE IF NOT EXISTS tickets \([^;]*\n\s*member_id\s", schema);
     }
 
     [Fact]
