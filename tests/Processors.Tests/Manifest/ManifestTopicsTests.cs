@@ -33,8 +33,8 @@ public sealed class ManifestTopicsTests(ManifestTopicsBroker broker) : IClassFix
         });
         var scores = request.Single(r => r.Name == TopicNames.Scores);
         Assert.Equal("compact", scores.Configs["cleanup.policy"]);
-        var collective = request.Single(r => r.Name == "insights.collective.updates");
-        Assert.Equal("-1", collective.Configs["retention.ms"]);
+        var tickets = request.Single(r => r.Name == "cdc.cinema.tickets");
+        Assert.Equal("-1", tickets.Configs["retention.ms"]);
     }
 
     [Fact]
