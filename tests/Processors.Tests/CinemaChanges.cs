@@ -23,6 +23,19 @@ public sealed class CinemaChanges
         return Change("tickets", [new("ticket_id", ticketId)], op, row, purchasedAt);
     }
 
+    /// <summary>An update of a ticket that moves it to another member (a transfer) or session (an exchange).</summary>
+    public (byte[] Key, byte[] Value) TicketMoved(long ticketId, (int Member, int Session) from, (int Member, int Session) to, DateTime purchasedAt)
+    {
+        ColumnValue[] Row(int memberId, int sessionId) =>
+        [
+            new("ticket_id", ticketId), new("member_id", (long)memberId), new("session_id", (long)sessionId),
+            new("purchased_at", DebeziumEncoding.DateTimeMillis(purchasedAt)), new("quantity", 1L),
+            new("price", DebeziumEncoding.DecimalPrecise(12.50m, 2)), new("status", "purchased"),
+            new("updated_at", DebeziumEncoding.Timestamp(new DateTimeOffset(purchasedAt, TimeSpan.Zero))),
+        ];
+        return Change("tickets", [new("ticket_id", ticketId)], ChangeOperation.Update, Row(to.Member, to.Session), purchasedAt, Row(from.Member, from.Session));
+    }
+
     public (byte[] Key, byte[] Value) Session(int sessionId, int movieId, ChangeOperation op = ChangeOperation.Create)
     {
         var startsAt = new DateTime(2026, 1, 1, 20, 0, 0, DateTimeKind.Utc);
@@ -59,7 +72,7 @@ public sealed class CinemaChanges
         return Change("members", [new("member_id", (long)memberId)], op, row, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));
     }
 
-    private (byte[] Key, byte[] Value) Change(string table, ColumnValue[] key, ChangeOperation op, ColumnValue[] row, DateTime at)
+    private (byte[] Key, byte[] Value) Change(string table, ColumnValue[] key, ChangeOperation op, ColumnValue[] row, DateTime at, ColumnValue[]? beforeImage = null)
     {
         var tsMs = DebeziumEncoding.DateTimeMillis(at);
         var source = new SourceInfo
@@ -67,7 +80,7 @@ public sealed class CinemaChanges
             Version = "3.0.0.Final", Connector = "mariadb", Name = "cdc", Db = "cinema", Table = table, TsMs = tsMs,
             ServerId = 1, File = "binlog.000001", Pos = position++, Row = 0, Gtid = $"0-1-{position}",
         };
-        var before = op == ChangeOperation.Delete ? row : null;
+        var before = op == ChangeOperation.Delete ? row : beforeImage;
         var after = op == ChangeOperation.Delete ? null : row;
         return (ChangeEventWriter.Key(key), ChangeEventWriter.Value(op, before, after, source, tsMs * 1000));
     }

@@ -83,8 +83,10 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
             if (change.Ticket is { } ticket) ApplyTicket(key, ticket);
             else if (change.Member is { } member) ApplyMember(key, member);
         }
-        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // One event that cannot be applied costs a dead letter, never the partition: a throw here would
+            // stop the stream thread, and the restarted task would meet the same event again.
             Forward(DeadLetter.For(e, "apply", change.Origin, Encoding.UTF8.GetBytes(key), MemberEventCodec.Encode(change)));
         }
         return null!;
@@ -186,28 +188,12 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         foreach (var key in dirty.Order(StringComparer.Ordinal).ToList())
         {
             dirty.Remove(key);
-            if (Load(key) is not { } record) continue;
-            var sent = record.Outbox.Count > 0;
-            foreach (var update in record.Outbox) AddToBatches(batches, update);
-            record.Outbox.Clear();
-            if (record.Deleted)
+            try { FlushMember(key, batches, wallClockMs); }
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                store.Delete(key);
-                Forward(new Routed(TopicNames.Scores, Encoding.UTF8.GetBytes(key), null));
-                continue;
+                // A member whose record cannot be read or scored is reported and skipped; the others still flush.
+                Forward(DeadLetter.For(e, "score", new EventOrigin(storeName, context.Id.Partition, -1), Encoding.UTF8.GetBytes(key), store.Get(key)));
             }
-            // A member last scored by another model owes new scores even when nothing else changed.
-            record.RollTo(options.Model.ModelVersion);
-            var version = record.ScoreVersion(catalogSeenAtMs);
-            if (record.EmittedVersion != version)
-            {
-                Forward(new Routed(TopicNames.Scores, Encoding.UTF8.GetBytes(key), Score(record, version, wallClockMs)));
-                // Latency is of scores answering a member's own event; catalog-driven rescores keep the member's old source time.
-                if (version >> MemberRecord.CatalogBits != record.EmittedVersion >> MemberRecord.CatalogBits) Telemetry.ProcessorMetrics.ScoreEmitted(record.Source.TsMs);
-                record.EmittedVersion = version;
-            }
-            else if (!sent) continue;
-            store.Put(key, record.Encode());
         }
         foreach (var (partition, updates) in batches.OrderBy(b => b.Key))
         {
@@ -216,6 +202,41 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
             var batch = new CollectiveBatch(context.Id.Partition, updates);
             Forward(new Routed(deltasTopic, Encoding.UTF8.GetBytes(partition.ToString(CultureInfo.InvariantCulture)), batch.Encode()));
         }
+    }
+
+    /// <summary>Sends the member's outbox into the batches, scores the member if its version moved, and saves the record.</summary>
+    private void FlushMember(string key, Dictionary<int, List<CoAttendanceUpdate>> batches, long wallClockMs)
+    {
+        if (Load(key) is not { } record) return;
+        var sent = record.Outbox.Count > 0;
+        foreach (var update in record.Outbox) AddToBatches(batches, update);
+        record.Outbox.Clear();
+        if (record.Deleted)
+        {
+            store.Delete(key);
+            Forward(new Routed(TopicNames.Scores, Encoding.UTF8.GetBytes(key), null));
+            return;
+        }
+        // A member last scored by another model owes new scores even when nothing else changed.
+        record.RollTo(options.Model.ModelVersion);
+        var version = record.ScoreVersion(catalogSeenAtMs);
+        if (record.EmittedVersion != version)
+        {
+            var update = Score(record, version, wallClockMs);
+            // Nothing a subscriber sees changed (a catalog change that left this member's candidates and scores as
+            // they were): the version moves on, no record goes out.
+            var digest = ScoreDigest.Of(update);
+            if (digest != record.EmittedDigest)
+            {
+                Forward(new Routed(TopicNames.Scores, Encoding.UTF8.GetBytes(key), JsonSerializer.SerializeToUtf8Bytes(update, ContractsJsonContext.Default.ScoreUpdate)));
+                // Latency is of scores answering a member's own event; catalog-driven rescores keep the member's old source time.
+                if (version >> MemberRecord.CatalogBits != record.EmittedVersion >> MemberRecord.CatalogBits) Telemetry.ProcessorMetrics.ScoreEmitted(record.Source.TsMs);
+                record.EmittedDigest = digest;
+            }
+            record.EmittedVersion = version;
+        }
+        else if (!sent) return;
+        store.Put(key, record.Encode());
     }
 
     /// <summary>Adds the update to the batch of every movie partition owning a movie whose row it changes.</summary>
@@ -237,7 +258,7 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         list.Add(update);
     }
 
-    private byte[] Score(MemberRecord record, long version, long computedAtMs)
+    private ScoreUpdate Score(MemberRecord record, long version, long computedAtMs)
     {
         var state = record.State;
         var at = state.LastAt ?? record.Source.TsMs / 1000;
@@ -253,7 +274,7 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
                 .Select(s => new MovieScore(s.MovieId, Math.Round(s.Probability, 6), s.AlreadySeen)).ToList(),
             Demographics = record.Demographics,
         };
-        return JsonSerializer.SerializeToUtf8Bytes(update, ContractsJsonContext.Default.ScoreUpdate);
+        return update;
     }
 
     private MemberRecord? Load(string key) => store.Get(key) is { } bytes ? MemberRecord.Decode(bytes) : null;

@@ -27,6 +27,9 @@ public sealed class MemberRecord(MemberState state)
     /// <summary>The model that computed the member's last scores; null for a record written before models were recorded.</summary>
     public string? ModelVersion { get; set; }
     public long EmittedVersion { get; set; }
+
+    /// <summary><see cref="ScoreDigest"/> of the last score update sent: an update that would carry the same content is not sent.</summary>
+    public ulong EmittedDigest { get; set; }
     public SourcePosition Source { get; set; } = new();
     public MemberDemographics? Demographics { get; set; }
 
@@ -74,6 +77,7 @@ public sealed class MemberRecord(MemberState state)
         w.Write7BitEncodedInt(state.Length);
         w.Write(state);
         w.Write(Deleted);
+        w.Write(EmittedDigest);
         w.Write7BitEncodedInt(Outbox.Count);
         foreach (var update in Outbox)
         {
@@ -100,6 +104,7 @@ public sealed class MemberRecord(MemberState state)
         var record = new MemberRecord(state) { ChangeSequence = sequence, ModelRolls = rolls, ModelVersion = model, EmittedVersion = emitted, Source = source, Demographics = demographics };
         if (version < Version) return record;
         record.Deleted = r.ReadBoolean();
+        record.EmittedDigest = r.ReadUInt64();
         var pending = r.Read7BitEncodedInt();
         if (pending < 0 || pending > bytes.Length) throw new FormatException($"member record claims {pending} pending updates");
         for (var i = 0; i < pending; i++) record.Outbox.Add(Movies.CoAttendanceUpdate.Decode(r.ReadBytes(r.Read7BitEncodedInt())));

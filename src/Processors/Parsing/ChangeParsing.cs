@@ -15,15 +15,40 @@ namespace Insights.Processors.Parsing;
 /// </summary>
 public static class ChangeParsing
 {
-    public static TicketChange? Ticket(byte[]? value)
+    /// <summary>
+    /// Ids above this are refused: the model indexes movies by id in arrays, so a stray 2,000,000,000 would allocate
+    /// billions of slots on every worker.
+    /// </summary>
+    public const int MaxMovieId = 1_000_000;
+
+    /// <summary>
+    /// The attendance changes of one ticket event, in the order to apply them. An update that moves the ticket to
+    /// another member (a transfer) or session (an exchange) first retracts the before image, then applies the after.
+    /// </summary>
+    public static IReadOnlyList<TicketChange> Tickets(byte[]? value)
     {
-        if (Envelope(value) is not { } change) return null;
-        var retractAll = change.Op == ChangeOperation.Delete;
-        var row = TicketRow.Read(change.Row);
+        if (Envelope(value) is not { } change) return [];
+        var source = Position(change.Source);
+        var after = Ticket(TicketRow.Read(change.Row), change.Op == ChangeOperation.Delete, source);
+        if (change.Op != ChangeOperation.Update || change.Before is not { } beforeImage || change.After is null) return [after];
+        var before = Ticket(TicketRow.Read(beforeImage), retract: true, source);
+        if (before.TicketId != after.TicketId) throw new FormatException($"ticket update changes the ticket id from {before.TicketId} to {after.TicketId}");
+        return before.MemberId == after.MemberId && before.SessionId == after.SessionId ? [after] : [before, after];
+    }
+
+    private static TicketChange Ticket(TicketRow row, bool retract, SourcePosition source)
+    {
         if (row.Status is not (TicketRow.Purchased or TicketRow.Refunded))
             throw new FormatException($"ticket {row.TicketId} has unknown status '{row.Status}'");
+        RequireId("member", row.MemberId, int.MaxValue);
+        RequireId("session", row.SessionId, int.MaxValue);
         var at = new DateTimeOffset(DateTime.SpecifyKind(row.PurchasedAt, DateTimeKind.Utc)).ToUnixTimeSeconds();
-        return new TicketChange(row.TicketId, row.MemberId, row.SessionId, at, retractAll || row.IsRefunded, Position(change.Source));
+        return new TicketChange(row.TicketId, row.MemberId, row.SessionId, at, retract || row.IsRefunded, source);
+    }
+
+    private static void RequireId(string what, long id, long max)
+    {
+        if (id < 1 || id > max) throw new FormatException($"{what} id {id} is out of range 1..{max}");
     }
 
     /// <summary>A session's movie, or (id, null) when the session was deleted.</summary>
@@ -31,6 +56,8 @@ public static class ChangeParsing
     {
         if (Envelope(value) is not { } change) return null;
         var row = SessionRow.Read(change.Row);
+        RequireId("session", row.SessionId, int.MaxValue);
+        RequireId("movie", row.MovieId, MaxMovieId);
         return (row.SessionId, change.Op == ChangeOperation.Delete ? null : row.MovieId);
     }
 
@@ -39,6 +66,7 @@ public static class ChangeParsing
     {
         if (Envelope(value) is not { } change) return null;
         var row = MovieRow.Read(change.Row);
+        RequireId("movie", row.MovieId, MaxMovieId);
         uint genres = 0;
         foreach (var genre in row.Genres)
         {
@@ -62,6 +90,7 @@ public static class ChangeParsing
     {
         if (Envelope(value) is not { } change) return null;
         var row = MemberRow.Read(change.Row);
+        RequireId("member", row.MemberId, int.MaxValue);
         if (change.Op == ChangeOperation.Delete)
             return new MemberChange(row.MemberId, true, AudienceCell.Unknown, null, Position(change.Source));
         var eventYear = DateTimeOffset.FromUnixTimeMilliseconds(change.Source.TsMs > 0 ? change.Source.TsMs : change.TsMs).Year;

@@ -66,12 +66,14 @@ public static class ScoringTopology
             strings, bytes, null!, "profiles-updater");
 
         // 3. Tickets resolved to movies and members, re-keyed by member.
-        var tickets = Read<MemberEvent>(builder, options.TicketsTopic, (value, origin) =>
-            ChangeParsing.Ticket(value) is { } t ? (Id(t.SessionId), new MemberEvent(t, null, origin)) : null);
+        // One ticket event can be two changes: a transfer or exchange retracts the before image and applies the after.
+        var tickets = Read<MemberEvent[]>(builder, options.TicketsTopic, (value, origin) =>
+            ChangeParsing.Tickets(value) is { Count: > 0 } changes ? (Id(changes[0].SessionId), changes.Select(t => new MemberEvent(t, null, origin)).ToArray()) : null);
         routed.Add(Failures(tickets));
+        var ticketChanges = Values(tickets).FlatMap((_, v, _) => v.Select(e => KeyValuePair.Create(Id(e.Ticket!.SessionId), e)));
         var waitingStore = Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(ProcessorTopics.WaitingTicketsStore), strings, bytes)
             .WithLoggingEnabled(new Dictionary<string, string> { ["cleanup.policy"] = "compact" });
-        var resolved = Values(tickets).Transform(TransformerBuilder.New<string, MemberEvent, string, Parsed<MemberEvent>>()
+        var resolved = ticketChanges.Transform(TransformerBuilder.New<string, MemberEvent, string, Parsed<MemberEvent>>()
             .Transformer<SessionResolver>(options, movies, ProcessorTopics.WaitingTicketsStore).StateStore(waitingStore).Build(), "session-resolver");
         routed.Add(Failures(resolved));
         var ticketEvents = Values(resolved).SelectKey((_, v, _) => Id(v.MemberId));

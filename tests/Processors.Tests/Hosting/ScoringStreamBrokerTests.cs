@@ -44,7 +44,7 @@ public sealed class ScoringStreamBrokerTests(ProcessorBroker broker) : IClassFix
             await StartAsync(first);
             await WaitAsync(() => first.Movies.AttendancesCounted == attendances.Count,
                 () => $"the first worker's collective state ({first.Movies.AttendancesCounted} attendances counted, {first.Movies.Catalog.Count} movies, {scores.Latest.Count} members scored, state {first.State})");
-            await TouchCatalogAsync(producer, changes, SyntheticCinema.Start.AddDays(90), scores);
+            await TouchCatalogAsync(producer, changes, SyntheticCinema.Start.AddDays(90), scores, expected);
             Assert.Equal(attendances.Count, first.Movies.AttendancesCounted);
             AssertScores(expected, scores);
         }
@@ -55,7 +55,7 @@ public sealed class ScoringStreamBrokerTests(ProcessorBroker broker) : IClassFix
             await StartAsync(second);
             await WaitAsync(() => second.Movies.AttendancesCounted == attendances.Count && second.Movies.Catalog.Count == SyntheticCinema.Movies.Length,
                 "the second worker's restored collective state and catalog");
-            await TouchCatalogAsync(producer, changes, SyntheticCinema.Start.AddDays(91), scores);
+            await TouchCatalogAsync(producer, changes, SyntheticCinema.Start.AddDays(91), scores, expected);
             AssertScores(expected, scores);
         }
         await broker.AssertNoTrimmedPartitionsAsync();
@@ -67,14 +67,23 @@ public sealed class ScoringStreamBrokerTests(ProcessorBroker broker) : IClassFix
         CommitIntervalMs = 200, StateDir = Path.Combine(Path.GetTempPath(), "insights-processors-it", Guid.NewGuid().ToString("N")),
     };
 
-    internal static async Task TouchCatalogAsync(IProducer<byte[], byte[]> producer, CinemaChanges changes, DateTime at, ScoreWatch scores)
+    /// <summary>
+    /// Changes the catalog, which makes every task rescore every member against the settled collective state, and waits
+    /// until every member's scores equal the expected ones. A member whose rescored content equals what it last sent sends
+    /// nothing, so the wait is on the content, not on the versions.
+    /// </summary>
+    internal static async Task TouchCatalogAsync(IProducer<byte[], byte[]> producer, CinemaChanges changes, DateTime at, ScoreWatch scores,
+        Dictionary<int, List<(int MovieId, double Score, bool Seen)>> expected)
     {
         var change = changes.Movie(1, "action,thriller", "now_showing", at);
         await producer.ProduceAsync(new TopicPartition("cdc.cinema.movies", 0), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value });
-        var seconds = new DateTimeOffset(at).ToUnixTimeSeconds();
-        await WaitAsync(() => scores.Latest.Count == SyntheticCinema.Members.Length
-            && scores.Latest.Values.All(u => (u.Version & ((1L << 33) - 1)) == seconds), "every member rescored after the catalog change");
+        await WaitAsync(() => scores.Latest.Count == SyntheticCinema.Members.Length && Matches(expected, scores), "every member's scores to equal the replay after the catalog change");
     }
+
+    private static bool Matches(Dictionary<int, List<(int MovieId, double Score, bool Seen)>> expected, ScoreWatch scores) =>
+        expected.All(e => scores.Latest.TryGetValue(e.Key.ToString(), out var update)
+            && update.Scores.OrderBy(s => s.MovieId).Select(s => (s.MovieId, s.Seen)).SequenceEqual(e.Value.Select(s => (s.MovieId, s.Seen)))
+            && update.Scores.OrderBy(s => s.MovieId).Zip(e.Value).All(p => Math.Abs(p.First.Score - p.Second.Score) <= 1e-5));
 
     internal static void AssertScores(Dictionary<int, List<(int MovieId, double Score, bool Seen)>> expected, ScoreWatch scores)
     {

@@ -60,6 +60,23 @@ public sealed class MemberRecordTests
     }
 
     [Fact]
+    public void Unsent_attendance_changes_the_deletion_mark_and_the_sent_digest_survive_encoding()
+    {
+        var record = Record(3, "m-1");
+        var change = record.State.Apply(new TicketEvent(100, 7, 42, 1_767_225_600), 1, Propensity.ModelSettings.Default);
+        record.Outbox.Add(Movies.CoAttendanceUpdate.From(record.State, change, eventOffset: 12, index: 0)!);
+        record.Deleted = true;
+        record.EmittedDigest = 0xfeedbeef;
+
+        var read = MemberRecord.Decode(record.Encode());
+
+        var update = Assert.Single(read.Outbox);
+        Assert.Equal((42, 1, 12L, 0), (update.MovieId, update.Sign, update.EventOffset, update.Index));
+        Assert.True(read.Deleted);
+        Assert.Equal(0xfeedbeefUL, read.EmittedDigest);
+    }
+
+    [Fact]
     public void A_record_written_before_models_were_recorded_is_rolled_by_any_model()
     {
         var current = Record(5, "model-a");

@@ -39,6 +39,47 @@ public sealed class ScoringTopologyTests
     }
 
     [Fact]
+    public void A_ticket_transferred_to_another_member_moves_the_attendance()
+    {
+        var (harness, changes) = Cinema();
+        using var owned = harness;
+        harness.Pipe(harness.Tickets, changes.Ticket(100, 7, 10, Day));
+        harness.WaitUntil(h => h.Latest().ContainsKey("7"), "member 7's scores");
+
+        harness.Pipe(harness.Tickets, changes.TicketMoved(100, from: (7, 10), to: (8, 10), Day));
+
+        harness.WaitUntil(h => h.Latest().TryGetValue("8", out var u) && u.Scores.Single(s => s.MovieId == 1).Seen
+            && !h.Latest()["7"].Scores.Single(s => s.MovieId == 1).Seen, "the attendance to move from member 7 to member 8");
+    }
+
+    [Fact]
+    public void An_exchanged_ticket_moves_the_attendance_to_the_new_movie()
+    {
+        var (harness, changes) = Cinema();
+        using var owned = harness;
+        harness.Pipe(harness.Tickets, changes.Ticket(100, 7, 10, Day));
+        harness.WaitUntil(h => h.Latest().ContainsKey("7"), "member 7's scores");
+
+        harness.Pipe(harness.Tickets, changes.TicketMoved(100, from: (7, 10), to: (7, 20), Day));
+
+        harness.WaitUntil(h => h.Latest()["7"].Scores is var s && !s.Single(x => x.MovieId == 1).Seen && s.Single(x => x.MovieId == 2).Seen,
+            "member 7 to hold movie 2 instead of movie 1");
+    }
+
+    [Fact]
+    public void A_movie_id_out_of_range_is_dead_lettered_and_the_catalog_goes_on()
+    {
+        var (harness, changes) = Cinema();
+        using var owned = harness;
+
+        harness.Pipe(harness.MoviesTopic, changes.Movie(2_000_000_000, "comedy", "now_showing", Day));
+        harness.Pipe(harness.MoviesTopic, changes.Movie(3, "comedy", "coming_soon", Day));
+
+        harness.WaitUntil(h => h.DeadLetters.Count == 1 && h.Movies.Catalog.Count == 3, "one dead letter and movie 3 in the catalog");
+        Assert.Contains("movie id 2000000000 is out of range", TopologyHarness.Header(harness.DeadLetters[0], DeadLetterHeaders.Error));
+    }
+
+    [Fact]
     public void A_replayed_ticket_changes_nothing()
     {
         var (harness, changes) = Cinema();
