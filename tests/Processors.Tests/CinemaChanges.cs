@@ -47,12 +47,15 @@ public sealed class CinemaChanges
         return Change("sessions", [new("session_id", (long)sessionId)], op, row, startsAt);
     }
 
-    public (byte[] Key, byte[] Value) Movie(int movieId, string genres, string status, DateTime changedAt, ChangeOperation op = ChangeOperation.Create)
+    public (byte[] Key, byte[] Value) Movie(int movieId, string genres, string status, DateTime changedAt, ChangeOperation op = ChangeOperation.Create) =>
+        Movie(movieId, genres, status, changedAt, new DateOnly(2025, 6, 1), op);
+
+    public (byte[] Key, byte[] Value) Movie(int movieId, string genres, string status, DateTime changedAt, DateOnly? releaseDate, ChangeOperation op = ChangeOperation.Create)
     {
         ColumnValue[] row =
         [
             new("movie_id", (long)movieId), new("title", $"Movie {movieId}"), new("genres", genres),
-            new("release_date", (long)DebeziumEncoding.Date(new DateOnly(2025, 6, 1))), new("certificate", "PG"),
+            new("release_date", releaseDate is { } date ? (long)DebeziumEncoding.Date(date) : null), new("certificate", "PG"),
             new("runtime_minutes", 120L), new("status", status),
             new("updated_at", DebeziumEncoding.Timestamp(new DateTimeOffset(changedAt, TimeSpan.Zero))),
         ];

@@ -31,7 +31,7 @@ public static class WorkerCommand
             builder.Services.AddSingleton(settings);
             builder.Services.AddSingleton(model);
             builder.Services.AddSingleton(kafka);
-            builder.AddInsightsObservability("worker", new RoleReadiness("the stream is not running yet"), kafka, WorkerLag(settings));
+            builder.AddInsightsObservability("worker", new RoleReadiness("starting: the stream is not started yet"), kafka, WorkerLag(settings));
             builder.Services.AddHostedService<WorkerService>();
             using var host = builder.Build();
             await host.RunRoleAsync(ct);
@@ -44,7 +44,7 @@ public static class WorkerCommand
     private static ConsumerGroupWatch WorkerLag(WorkerSettings settings) =>
         new(settings.ApplicationId, [.. CinemaTables.All.Select(t => CinemaTables.Topic(t, settings.TopicPrefix))]);
 
-    /// <summary>Starts the stream, mirrors its state into the readiness file and stops the host when the stream fails.</summary>
+    /// <summary>Starts the stream, mirrors its readiness into /readyz and the readiness file, and stops the host when the stream fails.</summary>
     private sealed class WorkerService(WorkerSettings settings, Propensity.Scoring.PropensityModel model,
         Contracts.Configuration.KafkaSettings kafka, ILoggerFactory loggers, RoleReadiness readiness) : BackgroundService
     {
@@ -53,20 +53,30 @@ public static class WorkerCommand
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
             using var stream = new ScoringStream(settings, model, kafka, loggers);
-            logger.LogInformation("worker: application {ApplicationId}, {Partitions} partitions, model {Model}",
-                settings.ApplicationId, settings.Partitions, stream.Options.Model.ModelVersion);
+            logger.LogInformation("worker: application {ApplicationId}, {Partitions} partitions, model {Model}, {Guarantee}, commit every {CommitMs} ms",
+                settings.ApplicationId, settings.Partitions, stream.Options.Model.ModelVersion, settings.Guarantee, settings.CommitInterval);
             await stream.StartAsync(stoppingToken);
             var wasReady = false;
+            string? logged = null;
             try
             {
                 while (!stoppingToken.IsCancellationRequested)
                 {
-                    if (stream.Ready != wasReady)
+                    var notReady = stream.NotReadyReason;
+                    // The file first: whoever sees /readyz change finds the file already agreeing.
+                    if ((notReady is null) != wasReady)
                     {
-                        wasReady = stream.Ready;
+                        wasReady = notReady is null;
                         MarkReady(wasReady);
-                        if (wasReady) readiness.Ready(); else readiness.NotReady($"the stream is {stream.State}");
-                        logger.LogInformation("worker: {State}", stream.State);
+                    }
+                    if (notReady is null) readiness.Ready(); else readiness.NotReady(notReady.Reason);
+                    // Logged when the kind changes, not the text: a stall's reason counts seconds.
+                    var kind = notReady?.Kind.ToString() ?? "ready";
+                    if (kind != logged)
+                    {
+                        logged = kind;
+                        if (notReady is null) logger.LogInformation("worker: ready (stream {State})", stream.State);
+                        else logger.LogInformation("worker: not ready: {Reason}", notReady.Reason);
                     }
                     if (stream.Failed)
                     {

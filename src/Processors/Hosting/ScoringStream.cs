@@ -9,13 +9,16 @@ using Streamiz.Kafka.Net.SerDes;
 namespace Insights.Processors.Hosting;
 
 /// <summary>
-/// The scoring topology running against Kafka: one Streamiz application instance in this process. Ready is
-/// true only while the stream is RUNNING (not while it rebalances or restores), which is what a readiness
-/// probe should report.
+/// The scoring topology running against Kafka: one Streamiz application instance in this process, with the worker's
+/// latency and delivery settings applied, and a readiness that reports whether it does its work
+/// (<see cref="NotReadyReason"/>), not only Streamiz's state.
 /// </summary>
 public sealed class ScoringStream : IDisposable
 {
     private readonly KafkaStream stream;
+    private readonly AssignmentWatch assignments;
+    private readonly StreamThreadProbe threads;
+    private readonly TimeSpan pollStallLimit;
     private volatile KafkaStream.State state = KafkaStream.State.CREATED;
 
     public ScoringStream(WorkerSettings settings, KafkaSettings kafka, ILoggerFactory loggers)
@@ -30,6 +33,18 @@ public sealed class ScoringStream : IDisposable
             NeighbourStaleness = settings.NeighbourStaleness, Restoration = new StoreRestoration(),
         }.Validated();
         Movies = new SharedMovieState(model.Settings, Options.GenreNames);
+        var config = Configure(settings, kafka, loggers);
+        assignments = new AssignmentWatch(config);
+        stream = new KafkaStream(ScoringTopology.Build(Options, Movies), config, assignments);
+        threads = new StreamThreadProbe(stream);
+        pollStallLimit = TimeSpan.FromMilliseconds(settings.PollStallMs);
+        stream.StateChanged += (_, now) => state = now;
+        stream.OnRestoreEndEvent += (partition, store, _) => Options.Restoration!.Ended(store, partition.Partition.Value);
+    }
+
+    /// <summary>The Streamiz configuration of a worker: delivery guarantee, commit and latency settings, connection.</summary>
+    public static StreamConfig<ByteArraySerDes, ByteArraySerDes> Configure(WorkerSettings settings, KafkaSettings kafka, ILoggerFactory loggers)
+    {
         var config = new StreamConfig<ByteArraySerDes, ByteArraySerDes>
         {
             ApplicationId = settings.ApplicationId,
@@ -37,19 +52,25 @@ public sealed class ScoringStream : IDisposable
             AllowAutoCreateTopics = false,
             // A new application reads the CDC topics from their start: the snapshot is part of the history.
             AutoOffsetReset = Confluent.Kafka.AutoOffsetReset.Earliest,
-            Guarantee = ProcessingGuarantee.AT_LEAST_ONCE,
+            // Exactly once also makes the consumers read committed records only and the producer transactional.
+            Guarantee = settings.IsExactlyOnce ? ProcessingGuarantee.EXACTLY_ONCE : ProcessingGuarantee.AT_LEAST_ONCE,
             NumStreamThreads = settings.NumStreamThreads,
             StateDir = settings.StateDir,
             SessionTimeoutMs = settings.SessionTimeoutMs,
             CompressionType = settings.Compression,
+            // Main, restore and global consumers alike: every hop of a record waits for the next fetch answer.
+            FetchWaitMaxMs = settings.FetchWaitMaxMs,
+            PollMs = settings.PollMs,
             Logger = loggers,
         };
-        // Streamiz resets the commit interval when the guarantee is set, so it comes after.
-        config.CommitIntervalMs = settings.CommitIntervalMs;
+        // Streamiz resets the commit interval (and, exactly once, forbids touching idempotence) when the guarantee is
+        // set, so these come after it.
+        config.CommitIntervalMs = settings.CommitInterval;
+        // At least once, a producer retry after a lost acknowledgement must not write a record twice: the changelog,
+        // repartition and collective records are replayed by offset, and a duplicate would be applied as new.
+        if (!settings.IsExactlyOnce) config.EnableIdempotence = true;
         ApplyConnection(kafka, config);
-        stream = new KafkaStream(ScoringTopology.Build(Options, Movies), config);
-        stream.StateChanged += (_, now) => state = now;
-        stream.OnRestoreEndEvent += (partition, store, _) => Options.Restoration!.Ended(store, partition.Partition.Value);
+        return config;
     }
 
     /// <summary>
@@ -85,8 +106,15 @@ public sealed class ScoringStream : IDisposable
     public ProcessorOptions Options { get; }
     public SharedMovieState Movies { get; }
     public KafkaStream.State State => state;
-    public bool Ready => state == KafkaStream.State.RUNNING;
     public bool Failed => state == KafkaStream.State.ERROR;
+
+    /// <summary>What this instance observes of its stream now: the input of the readiness decision.</summary>
+    public StreamFacts Observe() => new(state.ToString(), threads.Read(), assignments.AssignedPartitions, DateTimeOffset.UtcNow);
+
+    /// <summary>Null while the worker does its work, else why not (see <see cref="StreamReadiness"/>).</summary>
+    public NotReady? NotReadyReason => StreamReadiness.Decide(Observe(), pollStallLimit);
+
+    public bool Ready => NotReadyReason is null;
 
     /// <summary>
     /// Starts the stream threads; <paramref name="cancellation"/> only abandons the wait. Streamiz's threads keep
@@ -96,5 +124,10 @@ public sealed class ScoringStream : IDisposable
     public Task StartAsync(CancellationToken cancellation) => stream.StartAsync(CancellationToken.None).WaitAsync(cancellation);
 
     /// <summary>Stops the stream threads: in-flight records finish, offsets are committed, stores are closed.</summary>
-    public void Dispose() => stream.Dispose();
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) == 0) stream.Dispose();
+    }
+
+    private int disposed;
 }

@@ -2,25 +2,56 @@ namespace Insights.Processors.Hosting;
 
 /// <summary>
 /// The worker's settings, bound from configuration section `Processors` (env: Processors__ModelPath ...).
-/// Every worker of one deployment shares ApplicationId and Partitions; NumStreamThreads and StateDir are per process.
+/// Every worker of one deployment shares ApplicationId, Partitions and Guarantee; NumStreamThreads and StateDir are per process.
 /// </summary>
 public sealed record WorkerSettings
 {
     public const string Section = "Processors";
+    public const string AtLeastOnce = "at_least_once";
+    public const string ExactlyOnce = "exactly_once";
 
     public string ApplicationId { get; init; } = "insights-processors";
     public string TopicPrefix { get; init; } = Contracts.Cinema.CinemaTables.DefaultTopicPrefix;
     public int Partitions { get; init; } = 16;
     public string ModelPath { get; init; } = "";
-    public int FlushIntervalMs { get; init; } = 500;
+
+    /// <summary>How often each task scores its dirty members: about half the event-to-score latency is waiting for this.</summary>
+    public int FlushIntervalMs { get; init; } = 100;
     public int RescoreBatch { get; init; } = 500;
     public int NumStreamThreads { get; init; } = 1;
 
     /// <summary>Neighbour lists are rebuilt once a movie's row changed by this fraction (0 = exact, at a cost per read).</summary>
     public double NeighbourStaleness { get; init; } = 0.25;
     public string StateDir { get; init; } = Path.Combine(Path.GetTempPath(), "insights-processors");
-    public int CommitIntervalMs { get; init; } = 1000;
+
+    /// <summary>
+    /// at_least_once (default) or exactly_once. Exactly-once commits every task's outputs, state changes and input
+    /// offsets in one Kafka transaction per commit; it needs real Kafka (transactions), and readers of the scores see
+    /// them only once committed, so the commit interval becomes part of the latency.
+    /// </summary>
+    public string Guarantee { get; init; } = AtLeastOnce;
+
+    /// <summary>
+    /// How often offsets (and, exactly-once, transactions) are committed. Unset: 1000 ms at least once, 100 ms exactly
+    /// once. At least once a commit adds nothing to latency (scores are readable once acknowledged) but costs a
+    /// RocksDB memtable flush per store, a producer flush and a synchronous offset commit, and it empties the member
+    /// store's cache into the changelog; exactly once it is when the scores become readable.
+    /// </summary>
+    public int? CommitIntervalMs { get; init; }
     public int SessionTimeoutMs { get; init; } = 10_000;
+
+    /// <summary>
+    /// librdkafka fetch.wait.max.ms of the stream's consumers (main, restore, global): how long a broker may hold a
+    /// fetch while it has no new data. librdkafka's 500 made every hop of a record (CDC topic, repartition topic,
+    /// collective log) wait up to half a second; 10 costs about 100 empty fetches a second per idle consumer.
+    /// </summary>
+    public int FetchWaitMaxMs { get; init; } = 10;
+
+    /// <summary>
+    /// Streamiz PollMs: how long a stream thread blocks in poll when no record is buffered. Punctuations (the score
+    /// flush) run between polls, so this is also how late a flush may start; Streamiz's default is 100.
+    /// </summary>
+    public int PollMs { get; init; } = 10;
 
     /// <summary>
     /// Compression of everything the stream produces (changelogs, repartition, collective updates, scores): none,
@@ -29,7 +60,14 @@ public sealed record WorkerSettings
     /// </summary>
     public string CompressionType { get; init; } = "none";
 
-    /// <summary>Created while the stream is RUNNING and removed otherwise: a readiness probe is `test -f` on it.</summary>
+    /// <summary>
+    /// A stream thread that holds running tasks but has not polled Kafka for this long reports not ready. It stays
+    /// away from poll while it drains buffered records (up to 1,000 per partition) or runs a flush, so this is
+    /// seconds, not a multiple of PollMs; a thread stuck in a commit or a blocked produce stays stuck for minutes.
+    /// </summary>
+    public int PollStallMs { get; init; } = 10_000;
+
+    /// <summary>Created while the worker is ready (see <see cref="ScoringStream.NotReadyReason"/>) and removed otherwise: a readiness probe is `test -f` on it.</summary>
     public string? ReadyFile { get; init; }
 
     private static readonly string[] CompressionTypes = ["none", "gzip", "snappy", "lz4", "zstd"];
@@ -45,8 +83,14 @@ public sealed record WorkerSettings
         if (RescoreBatch < 1) return $"{Section}:RescoreBatch must be positive, got {RescoreBatch}";
         if (NeighbourStaleness < 0) return $"{Section}:NeighbourStaleness must not be negative, got {NeighbourStaleness}";
         if (NumStreamThreads is < 1 or > 64) return $"{Section}:NumStreamThreads must be 1..64, got {NumStreamThreads}";
+        if (!string.Equals(Guarantee, AtLeastOnce, StringComparison.OrdinalIgnoreCase) && !IsExactlyOnce) return $"{Section}:Guarantee must be {AtLeastOnce} or {ExactlyOnce}, got '{Guarantee}'";
         if (CommitIntervalMs < 1) return $"{Section}:CommitIntervalMs must be positive, got {CommitIntervalMs}";
         if (SessionTimeoutMs < 1000) return $"{Section}:SessionTimeoutMs must be at least 1000, got {SessionTimeoutMs}";
+        // 0 would make the brokers answer every fetch at once: a busy loop of empty fetches.
+        if (FetchWaitMaxMs is < 1 or > 300_000) return $"{Section}:FetchWaitMaxMs must be 1..300000, got {FetchWaitMaxMs}";
+        // 0 would spin the stream thread; more than a few seconds delays every flush and shutdown by as much.
+        if (PollMs is < 1 or > 10_000) return $"{Section}:PollMs must be 1..10000, got {PollMs}";
+        if (PollStallMs < 1000) return $"{Section}:PollStallMs must be at least 1000, got {PollStallMs}";
         if (!CompressionTypes.Contains(CompressionType, StringComparer.OrdinalIgnoreCase))
             return $"{Section}:CompressionType must be none, gzip, snappy, lz4 or zstd, got '{CompressionType}'";
         return null;
@@ -54,4 +98,9 @@ public sealed record WorkerSettings
 
     /// <summary>The parsed <see cref="CompressionType"/>; call after <see cref="Problem"/> returned null.</summary>
     public Confluent.Kafka.CompressionType Compression => Enum.Parse<Confluent.Kafka.CompressionType>(CompressionType, ignoreCase: true);
+
+    public bool IsExactlyOnce => string.Equals(Guarantee, ExactlyOnce, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The commit interval in force: <see cref="CommitIntervalMs"/>, or the guarantee's default.</summary>
+    public int CommitInterval => CommitIntervalMs ?? (IsExactlyOnce ? 100 : 1000);
 }

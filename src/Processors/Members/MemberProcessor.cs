@@ -36,7 +36,6 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
     private IKeyValueStore<string, byte[]> store = null!;
     private long catalogSeenAtMs = -1;
     private bool walkedOutboxes;
-    private bool[] partitionSeen = [];
     private long eventOffset = -1;
     private int published;
     private bool processing;
@@ -239,24 +238,37 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         store.Put(key, record.Encode());
     }
 
-    /// <summary>Adds the update to the batch of every movie partition owning a movie whose row it changes.</summary>
+    /// <summary>
+    /// Adds the update to the batch of every movie partition owning a movie whose row it changes. The partition owning
+    /// the update's movie gets it whole (that movie's row pairs with all the member's other movies); any other partition
+    /// gets only its own movies from the lists, plus the newest FollowWindow movies before it unchanged so the follow
+    /// gaps stay right: what it applies to its rows is the same, and the bytes and work per update stay O(history) in all.
+    /// </summary>
     private void AddToBatches(Dictionary<int, List<CoAttendanceUpdate>> batches, CoAttendanceUpdate update)
     {
-        if (partitionSeen.Length != options.Partitions) partitionSeen = new bool[options.Partitions];
-        Array.Clear(partitionSeen);
-        AddToBatch(batches, update, update.MovieId);
-        foreach (var movie in update.Before) AddToBatch(batches, update, movie);
-        foreach (var movie in update.After) AddToBatch(batches, update, movie);
+        var partitions = options.Partitions;
+        var owner = CollectiveBatch.PartitionOf(update.MovieId, partitions);
+        Batch(batches, owner).Add(update);
+        var tail = Math.Min(options.Model.Settings.FollowWindow, update.Before.Length);
+        var head = update.Before.Length - tail;
+        var others = new Dictionary<int, (List<int> Before, List<int> After)>();
+        (List<int> Before, List<int> After) Lists(int partition) =>
+            others.TryGetValue(partition, out var lists) ? lists : others[partition] = ([], []);
+        for (var i = 0; i < head; i++)
+            if (CollectiveBatch.PartitionOf(update.Before[i], partitions) is var p && p != owner) Lists(p).Before.Add(update.Before[i]);
+        for (var i = head; i < update.Before.Length; i++)
+            if (CollectiveBatch.PartitionOf(update.Before[i], partitions) is var p && p != owner) Lists(p);
+        foreach (var movie in update.After)
+            if (CollectiveBatch.PartitionOf(movie, partitions) is var p && p != owner) Lists(p).After.Add(movie);
+        foreach (var (partition, (before, after)) in others)
+        {
+            before.AddRange(update.Before.AsSpan(head));
+            Batch(batches, partition).Add(update with { Before = before.ToArray(), After = after.ToArray() });
+        }
     }
 
-    private void AddToBatch(Dictionary<int, List<CoAttendanceUpdate>> batches, CoAttendanceUpdate update, int movie)
-    {
-        var partition = CollectiveBatch.PartitionOf(movie, options.Partitions);
-        if (partitionSeen[partition]) return;
-        partitionSeen[partition] = true;
-        if (!batches.TryGetValue(partition, out var list)) batches[partition] = list = [];
-        list.Add(update);
-    }
+    private static List<CoAttendanceUpdate> Batch(Dictionary<int, List<CoAttendanceUpdate>> batches, int partition) =>
+        batches.TryGetValue(partition, out var list) ? list : batches[partition] = [];
 
     private ScoreUpdate Score(MemberRecord record, long version, long computedAtMs)
     {

@@ -35,9 +35,6 @@ public sealed class MovieProcessor : ITransformer<string, byte[], string, Routed
     private bool loaded;
     private bool processing;
 
-    /// <summary>Attendance changes skipped because this owner had applied their identity already (a resent batch).</summary>
-    public long DuplicatesSkipped { get; private set; }
-
     // Streamiz's TransformerBuilder builds a throw-away instance with this constructor, then one per task.
     public MovieProcessor()
     {
@@ -84,7 +81,7 @@ public sealed class MovieProcessor : ITransformer<string, byte[], string, Routed
             var identity = (update.EventOffset, update.Index);
             if (identity.CompareTo(last) <= 0)
             {
-                DuplicatesSkipped++;
+                movies.CountDuplicateSkipped();
                 continue;
             }
             last = identity;
@@ -114,15 +111,21 @@ public sealed class MovieProcessor : ITransformer<string, byte[], string, Routed
         {
             if (other == movie || !rows.Owns(other)) continue;
             dirtyCells.Add(('c', other, movie));
-            unpublished.Add(other);
+            Touched(other);
         }
         for (var gap = 1; gap <= followWindow && gap <= update.Before.Length; gap++)
         {
             var earlier = update.Before[^gap];
             if (earlier == movie || !rows.Owns(earlier)) continue;
             dirtyCells.Add(('f', earlier, movie));
-            unpublished.Add(earlier);
+            Touched(earlier);
         }
+    }
+
+    // A pair cell alone changes what readers see only once the row's neighbour lists are due for a rebuild.
+    private void Touched(int movie)
+    {
+        if (rows.NeighboursStale(movie)) unpublished.Add(movie);
     }
 
     // Everything a batch changed goes to the store before Process returns, so a commit never covers a batch whose

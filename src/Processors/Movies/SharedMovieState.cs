@@ -31,6 +31,13 @@ public sealed class SharedMovieState
     /// <summary>Newest source change time (ms) of any catalog entry: rises with every catalog change, replays included.</summary>
     public long CatalogChangedAtMs { get; private set; }
 
+    private long duplicatesSkipped;
+
+    /// <summary>Attendance changes this process's movie tasks skipped as already applied (batches resent after a crash).</summary>
+    public long DuplicatesSkipped => Interlocked.Read(ref duplicatesSkipped);
+
+    public void CountDuplicateSkipped() => Interlocked.Increment(ref duplicatesSkipped);
+
     /// <summary>Movie profiles received so far (for readiness and reports).</summary>
     public long ProfilesApplied
     {

@@ -74,6 +74,9 @@ public sealed class CollectiveState(ModelSettings settings, double staleness = 0
         for (var id = 0; id < movies.Length; id++) if (movies[id] is not null) yield return id;
     }
 
+    /// <summary>Whether the movie's neighbour lists would be rebuilt on their next read (its row changed enough).</summary>
+    public bool NeighboursStale(int movieId) => Find(movieId) is { } stats && IsStale(stats);
+
     /// <summary>Makes every neighbour list rebuild on its next read (other movies' counts changed).</summary>
     public void InvalidateNeighbours()
     {
@@ -164,9 +167,11 @@ public sealed class CollectiveState(ModelSettings settings, double staleness = 0
         foreach (var stats in movies) if (stats is not null) Refresh(stats);
     }
 
+    private bool IsStale(MovieStatistics stats) => stats.UpdatesSinceBuild != 0 && stats.UpdatesSinceBuild > staleness * stats.RowWeightAtBuild;
+
     private void Refresh(MovieStatistics stats)
     {
-        if (stats.UpdatesSinceBuild == 0 || stats.UpdatesSinceBuild <= staleness * stats.RowWeightAtBuild) return;
+        if (!IsStale(stats)) return;
         BuildNeighbours(stats, stats.CoAttendance, ref stats.CoNeighbours, out stats.CoNeighbourCount);
         BuildNeighbours(stats, stats.Follow, ref stats.FollowNeighbours, out stats.FollowNeighbourCount);
         stats.UpdatesSinceBuild = 0;

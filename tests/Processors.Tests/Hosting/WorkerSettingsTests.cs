@@ -1,0 +1,84 @@
+using Confluent.Kafka;
+using Insights.Contracts.Configuration;
+using Insights.Host.Configuration;
+using Insights.Processors.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using Streamiz.Kafka.Net;
+
+namespace Insights.Processors.Tests.Hosting;
+
+/// <summary>
+/// The worker's latency and delivery settings: their defaults, their validation (one line naming `Processors:Key`),
+/// and how they reach the Streamiz configuration and every Kafka client it builds.
+/// </summary>
+public sealed class WorkerSettingsTests
+{
+    private static readonly KafkaSettings Kafka = new() { BootstrapServers = "127.0.0.1:9092" };
+    private static readonly string ModelPath = Path.Combine(AppContext.BaseDirectory, "worker-settings-model.json");
+
+    public WorkerSettingsTests() => File.WriteAllText(ModelPath, TestModel.Create().ToJson());
+
+    private static WorkerSettings Bound(params (string Key, string Value)[] values)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => KeyValuePair.Create($"Processors:{v.Key}", (string?)v.Value))).Build();
+        return configuration.Bind<WorkerSettings>(WorkerSettings.Section) with { ModelPath = ModelPath };
+    }
+
+    [Fact]
+    public void Defaults_are_tuned_for_latency_at_least_once()
+    {
+        var settings = Bound();
+
+        Assert.Null(settings.Problem());
+        Assert.Equal((10, 10, 100), (settings.FetchWaitMaxMs, settings.PollMs, settings.FlushIntervalMs));
+        Assert.Equal(WorkerSettings.AtLeastOnce, settings.Guarantee);
+        Assert.Equal(1000, settings.CommitInterval);
+        Assert.Equal(10_000, settings.PollStallMs);
+    }
+
+    [Fact]
+    public void Exactly_once_commits_every_100_ms_unless_told_otherwise()
+    {
+        Assert.Equal(100, Bound(("Guarantee", "exactly_once")).CommitInterval);
+        Assert.Equal(250, Bound(("Guarantee", "exactly_once"), ("CommitIntervalMs", "250")).CommitInterval);
+        Assert.Equal(300, Bound(("CommitIntervalMs", "300")).CommitInterval);
+    }
+
+    [Theory]
+    [InlineData("FetchWaitMaxMs", "0", "Processors:FetchWaitMaxMs must be 1..300000, got 0")]
+    [InlineData("PollMs", "0", "Processors:PollMs must be 1..10000, got 0")]
+    [InlineData("PollMs", "60000", "Processors:PollMs must be 1..10000, got 60000")]
+    [InlineData("CommitIntervalMs", "0", "Processors:CommitIntervalMs must be positive, got 0")]
+    [InlineData("Guarantee", "exactly_twice", "Processors:Guarantee must be at_least_once or exactly_once, got 'exactly_twice'")]
+    [InlineData("PollStallMs", "500", "Processors:PollStallMs must be at least 1000, got 500")]
+    public void An_unusable_value_is_a_problem_naming_the_key(string key, string value, string problem)
+    {
+        Assert.Equal(problem, Bound((key, value)).Problem());
+    }
+
+    [Fact]
+    public void Fetch_wait_and_idempotence_reach_every_client_streamiz_builds_at_least_once()
+    {
+        var config = ScoringStream.Configure(Bound(), Kafka, NullLoggerFactory.Instance);
+
+        Assert.Equal(ProcessingGuarantee.AT_LEAST_ONCE, config.Guarantee);
+        Assert.Equal((10L, 1000L), (config.PollMs, config.CommitIntervalMs));
+        foreach (var consumer in new[] { config.ToConsumerConfig("c"), config.ToRestoreConsumerConfig("r"), config.ToGlobalConsumerConfig("g") })
+            Assert.Equal(10, consumer.FetchWaitMaxMs);
+        Assert.True(config.ToProducerConfig("p").EnableIdempotence);
+    }
+
+    [Fact]
+    public void Exactly_once_reads_committed_records_only_and_keeps_the_configured_commit_interval()
+    {
+        var config = ScoringStream.Configure(Bound(("Guarantee", "exactly_once"), ("CommitIntervalMs", "250"), ("PollMs", "5")), Kafka, NullLoggerFactory.Instance);
+
+        Assert.Equal(ProcessingGuarantee.EXACTLY_ONCE, config.Guarantee);
+        // Streamiz sets 100 ms when the guarantee is set: the worker's value must win.
+        Assert.Equal((5L, 250L), (config.PollMs, config.CommitIntervalMs));
+        Assert.Equal(IsolationLevel.ReadCommitted, config.ToConsumerConfig("c").IsolationLevel);
+        Assert.True(config.ToProducerConfig("p").EnableIdempotence);
+        Assert.Equal(10, config.ToGlobalConsumerConfig("g").FetchWaitMaxMs);
+    }
+}
