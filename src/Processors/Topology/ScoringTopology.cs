@@ -55,14 +55,14 @@ public static class ScoringTopology
 
         // 2. Global state on every worker: session -> movie, the catalog, the collective state.
         builder.AddGlobalStore(GlobalStore(SessionsStore), ProcessorTopics.Sessions,
-            ProcessorBuilder.New<string, byte[]>().Processor(r => movies.ApplySession(int.Parse(r.Key, CultureInfo.InvariantCulture),
-                r.Value is null ? null : int.Parse(Encoding.UTF8.GetString(r.Value), CultureInfo.InvariantCulture))).Build(),
+            Global("sessions", r => movies.ApplySession(int.Parse(r.Key, CultureInfo.InvariantCulture),
+                r.Value is null ? null : int.Parse(Encoding.UTF8.GetString(r.Value), CultureInfo.InvariantCulture))),
             strings, bytes, null!, "sessions-updater");
         builder.AddGlobalStore(GlobalStore(CatalogStore), ProcessorTopics.Catalog,
-            ProcessorBuilder.New<string, byte[]>().Processor(r => { if (r.Value is not null) movies.Apply(CatalogEntry.Decode(r.Value)); }).Build(),
+            Global("catalog", r => { if (r.Value is not null) movies.Apply(CatalogEntry.Decode(r.Value)); }),
             strings, bytes, null!, "catalog-updater");
         builder.AddGlobalStore(GlobalStore(ProfilesStore), ProcessorTopics.MovieProfiles,
-            ProcessorBuilder.New<string, byte[]>().Processor(r => { if (r.Value is not null) movies.Apply(MovieProfileCodec.Decode(r.Value)); }).Build(),
+            Global("profiles", r => { if (r.Value is not null) movies.Apply(MovieProfileCodec.Decode(r.Value)); }),
             strings, bytes, null!, "profiles-updater");
 
         // 3. Tickets resolved to movies and members, re-keyed by member.
@@ -129,6 +129,18 @@ public static class ScoringTopology
 
     private static IKStream<string, T> Values<T>(IKStream<string, Parsed<T>> parsed) where T : class =>
         parsed.Filter((_, v, _) => !v.Failed).MapValues((v, _) => v.Value!);
+
+    /// <summary>
+    /// A global store's updater. The global thread has no dead-letter path and no handler: a throw would stop it, and
+    /// with it every stream thread of the worker, again at every restart (the topics are replayed whole). A record that
+    /// cannot be applied is counted as a dead letter of stage "global-{what}" and skipped.
+    /// </summary>
+    private static Streamiz.Kafka.Net.Processors.Public.ProcessorSupplier<string, byte[]> Global(string what, Action<Record<string, byte[]>> apply) =>
+        ProcessorBuilder.New<string, byte[]>().Processor(r =>
+        {
+            try { apply(r); }
+            catch (Exception e) when (e is not OutOfMemoryException) { Telemetry.ProcessorMetrics.DeadLettered($"global-{what}", e); }
+        }).Build();
 
     private static IStoreBuilder<IKeyValueStore<string, byte[]>> GlobalStore(string name) =>
         Stores.KeyValueStoreBuilder(Stores.InMemoryKeyValueStore(name), new StringSerDes(), new ByteArraySerDes()).WithLoggingDisabled();
