@@ -26,6 +26,9 @@ public sealed record ProcessorOptions
     /// <summary>Members rescored per flush after a catalog change, so live events keep flowing during a rescore.</summary>
     public int RescoreBatch { get; init; } = 500;
 
+    /// <summary>Every member is rescored at least this often, paced evenly over the interval (see WorkerSettings.FreshnessIntervalMs).</summary>
+    public TimeSpan FreshnessInterval { get; init; } = TimeSpan.FromDays(1);
+
     /// <summary>Neighbour-list staleness passed to the collective state (0 = exact, as the LLO replay).</summary>
     public double NeighbourStaleness { get; init; } = 0.25;
 
@@ -51,6 +54,7 @@ public sealed record ProcessorOptions
         if (FlushInterval <= TimeSpan.Zero) throw new ArgumentException("processor option FlushInterval must be positive");
         if (SessionWait < TimeSpan.Zero) throw new ArgumentException("processor option SessionWait must not be negative");
         if (RescoreBatch < 1) throw new ArgumentException("processor option RescoreBatch must be at least 1");
+        if (FreshnessInterval < FlushInterval) throw new ArgumentException("processor option FreshnessInterval must not be shorter than FlushInterval");
         if (NeighbourStaleness < 0) throw new ArgumentException("processor option NeighbourStaleness must not be negative");
         if (GenreNames.Count is 0 or > Propensity.Catalog.MovieCatalog.MaxGenres)
             throw new ArgumentException($"processor option GenreNames must hold 1..{Propensity.Catalog.MovieCatalog.MaxGenres} names");

@@ -18,6 +18,12 @@ public sealed record WorkerSettings
     /// <summary>How often each task scores its dirty members: about half the event-to-score latency is waiting for this.</summary>
     public int FlushIntervalMs { get; init; } = 100;
     public int RescoreBatch { get; init; } = 500;
+
+    /// <summary>
+    /// Every member is rescored at least this often even without events of their own, so other members' attendances
+    /// (the movie profiles) reach everyone's scores; the walk is paced evenly over the interval. Default one day.
+    /// </summary>
+    public long FreshnessIntervalMs { get; init; } = 24L * 60 * 60 * 1000;
     public int NumStreamThreads { get; init; } = 1;
 
     /// <summary>Neighbour lists are rebuilt once a movie's row changed by this fraction (0 = exact, at a cost per read).</summary>
@@ -81,6 +87,7 @@ public sealed record WorkerSettings
         if (Partitions is < 1 or > 1000) return $"{Section}:Partitions must be 1..1000, got {Partitions}";
         if (FlushIntervalMs < 1) return $"{Section}:FlushIntervalMs must be positive, got {FlushIntervalMs}";
         if (RescoreBatch < 1) return $"{Section}:RescoreBatch must be positive, got {RescoreBatch}";
+        if (FreshnessIntervalMs < 1000) return $"{Section}:FreshnessIntervalMs must be at least 1000, got {FreshnessIntervalMs}";
         if (NeighbourStaleness < 0) return $"{Section}:NeighbourStaleness must not be negative, got {NeighbourStaleness}";
         if (NumStreamThreads is < 1 or > 64) return $"{Section}:NumStreamThreads must be 1..64, got {NumStreamThreads}";
         if (!string.Equals(Guarantee, AtLeastOnce, StringComparison.OrdinalIgnoreCase) && !IsExactlyOnce) return $"{Section}:Guarantee must be {AtLeastOnce} or {ExactlyOnce}, got '{Guarantee}'";

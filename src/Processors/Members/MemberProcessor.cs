@@ -31,6 +31,8 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
     private readonly string deltasTopic;
     private readonly HashSet<string> dirty = [];
     private readonly Queue<string> rescoreQueue = new();
+    private readonly Queue<string> freshnessQueue = new();
+    private int freshnessPerFlush = 1;
     private readonly PropensityScorer scorer;
     private ProcessorContext<string, Routed> context = null!;
     private IKeyValueStore<string, byte[]> store = null!;
@@ -182,12 +184,14 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
             foreach (var entry in store.All()) rescoreQueue.Enqueue(entry.Key);
         }
         for (var n = 0; n < options.RescoreBatch && rescoreQueue.TryDequeue(out var key); n++) dirty.Add(key);
+        var refresh = NextFreshnessRound();
+        foreach (var key in refresh) dirty.Add(key);
         if (dirty.Count == 0) return;
         var batches = new Dictionary<int, List<CoAttendanceUpdate>>();
         foreach (var key in dirty.Order(StringComparer.Ordinal).ToList())
         {
             dirty.Remove(key);
-            try { FlushMember(key, batches, wallClockMs); }
+            try { FlushMember(key, batches, wallClockMs, refresh.Contains(key)); }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 // A member whose record cannot be read or scored is reported and skipped; the others still flush.
@@ -203,8 +207,28 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         }
     }
 
-    /// <summary>Sends the member's outbox into the batches, scores the member if its version moved, and saves the record.</summary>
-    private void FlushMember(string key, Dictionary<int, List<CoAttendanceUpdate>> batches, long wallClockMs)
+    /// <summary>
+    /// The members due for a freshness rescore in this flush: the store is walked once per FreshnessInterval, an even
+    /// share of it per flush.
+    /// </summary>
+    private HashSet<string> NextFreshnessRound()
+    {
+        if (freshnessQueue.Count == 0)
+        {
+            foreach (var entry in store.All()) freshnessQueue.Enqueue(entry.Key);
+            var flushes = Math.Max(1, options.FreshnessInterval / options.FlushInterval);
+            freshnessPerFlush = (int)Math.Max(1, Math.Ceiling(freshnessQueue.Count / flushes));
+        }
+        var round = new HashSet<string>(StringComparer.Ordinal);
+        for (var n = 0; n < freshnessPerFlush && freshnessQueue.TryDequeue(out var key); n++) round.Add(key);
+        return round;
+    }
+
+    /// <summary>
+    /// Sends the member's outbox into the batches, scores the member if its version moved (or, for a freshness rescore,
+    /// if what a subscriber would see changed), and saves the record.
+    /// </summary>
+    private void FlushMember(string key, Dictionary<int, List<CoAttendanceUpdate>> batches, long wallClockMs, bool refresh)
     {
         if (Load(key) is not { } record) return;
         var sent = record.Outbox.Count > 0;
@@ -219,12 +243,19 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         // A member last scored by another model owes new scores even when nothing else changed.
         record.RollTo(options.Model.ModelVersion);
         var version = record.ScoreVersion(catalogSeenAtMs);
-        if (record.EmittedVersion != version)
+        if (record.EmittedVersion != version || refresh)
         {
             var update = Score(record, version, wallClockMs);
             // Nothing a subscriber sees changed (a catalog change that left this member's candidates and scores as
             // they were): the version moves on, no record goes out.
             var digest = ScoreDigest.Of(update);
+            if (digest != record.EmittedDigest && version == record.EmittedVersion)
+            {
+                // Only the movie profiles moved: a refresh, counted so the version still rises with new content.
+                record.Refreshes++;
+                version = record.ScoreVersion(catalogSeenAtMs);
+                update = update with { Version = version };
+            }
             if (digest != record.EmittedDigest)
             {
                 Forward(new Routed(TopicNames.Scores, Encoding.UTF8.GetBytes(key), JsonSerializer.SerializeToUtf8Bytes(update, ContractsJsonContext.Default.ScoreUpdate)));

@@ -24,6 +24,9 @@ public sealed class MemberRecord(MemberState state)
     public long ChangeSequence { get; set; }
     public long ModelRolls { get; set; }
 
+    /// <summary>Freshness rescores whose content changed with no event of the member's own (other members' attendances moved the movie profiles).</summary>
+    public long Refreshes { get; set; }
+
     /// <summary>The model that computed the member's last scores; null for a record written before models were recorded.</summary>
     public string? ModelVersion { get; set; }
     public long EmittedVersion { get; set; }
@@ -41,14 +44,14 @@ public sealed class MemberRecord(MemberState state)
 
     /// <summary>
     /// The score version for this state under a catalog as of catalogChangedAtMs. Layout of the 63 bits:
-    /// (ChangeSequence + ModelRolls) in the high 30 bits, the catalog's change time in seconds in the low 33.
+    /// (ChangeSequence + ModelRolls + Refreshes) in the high 30 bits, the catalog's change time in seconds in the low 33.
     /// It rises with a state change, a model roll or a catalog change; a model roll adds 1 to the high part,
     /// so the first version under a new model is above every version any earlier model wrote for the member
     /// (they all had a smaller high part). A replay of the same events against the same catalog and model
     /// yields the same number.
     /// </summary>
     public long ScoreVersion(long catalogChangedAtMs) =>
-        ((ChangeSequence + ModelRolls) << CatalogBits) | (Math.Max(0, catalogChangedAtMs / 1000) & ((1L << CatalogBits) - 1));
+        ((ChangeSequence + ModelRolls + Refreshes) << CatalogBits) | (Math.Max(0, catalogChangedAtMs / 1000) & ((1L << CatalogBits) - 1));
 
     /// <summary>Records that the member is now scored by modelVersion; true (and one more roll) when that is a different model.</summary>
     public bool RollTo(string modelVersion)
@@ -78,6 +81,7 @@ public sealed class MemberRecord(MemberState state)
         w.Write(state);
         w.Write(Deleted);
         w.Write(EmittedDigest);
+        w.Write7BitEncodedInt64(Refreshes);
         w.Write7BitEncodedInt(Outbox.Count);
         foreach (var update in Outbox)
         {
@@ -105,6 +109,7 @@ public sealed class MemberRecord(MemberState state)
         if (version < Version) return record;
         record.Deleted = r.ReadBoolean();
         record.EmittedDigest = r.ReadUInt64();
+        record.Refreshes = r.Read7BitEncodedInt64();
         var pending = r.Read7BitEncodedInt();
         if (pending < 0 || pending > bytes.Length) throw new FormatException($"member record claims {pending} pending updates");
         for (var i = 0; i < pending; i++) record.Outbox.Add(Movies.CoAttendanceUpdate.Decode(r.ReadBytes(r.Read7BitEncodedInt())));

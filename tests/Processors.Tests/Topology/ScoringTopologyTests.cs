@@ -80,6 +80,39 @@ public sealed class ScoringTopologyTests
     }
 
     [Fact]
+    public void A_member_without_events_of_their_own_is_rescored_within_the_freshness_interval()
+    {
+        var options = new ProcessorOptions
+        {
+            Model = TestModel.Create(), Partitions = 1, FlushInterval = TimeSpan.FromMilliseconds(100), NeighbourStaleness = 0,
+            SessionWait = TimeSpan.FromSeconds(1), FreshnessInterval = TimeSpan.FromSeconds(1),
+        };
+        using var harness = new TopologyHarness(options);
+        var changes = new CinemaChanges();
+        harness.Pipe(harness.MoviesTopic, changes.Movie(1, "action,thriller", "now_showing", Day.AddDays(-30)));
+        harness.Pipe(harness.MoviesTopic, changes.Movie(2, "comedy", "now_showing", Day.AddDays(-30)));
+        harness.Pipe(harness.Sessions, changes.Session(10, 1));
+        harness.Pipe(harness.Sessions, changes.Session(20, 2));
+        harness.WaitUntil(h => h.Movies.Catalog.Count == 2, "the catalog global store");
+        harness.Pipe(harness.Tickets, changes.Ticket(100, 7, 10, Day));
+        harness.WaitUntil(h => h.Latest().ContainsKey("7"), "member 7's scores");
+        harness.Settle(TimeSpan.FromSeconds(2));
+        var before = harness.Latest()["7"];
+
+        // Other members who saw movie 1 go on to movie 2: a co-attendance and follow signal for member 7.
+        for (var member = 8; member < 12; member++)
+        {
+            harness.Pipe(harness.Tickets, changes.Ticket(member * 10, member, 10, Day.AddDays(1)));
+            harness.Pipe(harness.Tickets, changes.Ticket(member * 10 + 1, member, 20, Day.AddDays(2)));
+        }
+
+        harness.WaitUntil(h => h.Latest()["7"].Scores.Single(s => s.MovieId == 2).Score > before.Scores.Single(s => s.MovieId == 2).Score,
+            "member 7's score for movie 2 to rise with no ticket of their own");
+        Assert.True(harness.Latest()["7"].Version > before.Version, "new content carries a higher version");
+        Assert.Equal(before.Source, harness.Latest()["7"].Source);
+    }
+
+    [Fact]
     public void A_replayed_ticket_changes_nothing()
     {
         var (harness, changes) = Cinema();
