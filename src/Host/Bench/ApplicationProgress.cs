@@ -25,8 +25,9 @@ public sealed class ApplicationProgress(string bootstrap, string applicationId, 
         return result.Single().Partitions.OrderBy(p => p.Partition.Value).Select(p => Math.Max(0, p.Offset.Value)).ToArray();
     }
 
-    public long[] Ends(string topic) =>
-        Enumerable.Range(0, partitions).Select(p => probe.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)).High.Value).ToArray();
+    /// <summary>The end offset of every partition of the topic; <paramref name="partitionCount"/> for a topic not partitioned like the application.</summary>
+    public long[] Ends(string topic, int? partitionCount = null) =>
+        Enumerable.Range(0, partitionCount ?? partitions).Select(p => probe.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)).High.Value).ToArray();
 
     public async Task<long> LagAsync(string topic)
     {
@@ -34,7 +35,17 @@ public sealed class ApplicationProgress(string bootstrap, string applicationId, 
         return Ends(topic).Zip(committed).Sum(p => p.First - p.Second);
     }
 
-    public Task<long> RepartitionLagAsync() => LagAsync(ProcessorTopics.RepartitionTopic(applicationId));
+    /// <summary>Records on the application's repartition topics (member events, collective deltas) it has not committed yet.</summary>
+    public async Task<long> RepartitionLagAsync() =>
+        await LagAsync(ProcessorTopics.RepartitionTopic(applicationId))
+        + await LagAsync(ProcessorTopics.RepartitionTopic(applicationId, ProcessorTopics.CollectiveDeltasRepartition));
+
+    /// <summary>
+    /// Whether the application has committed everything on <paramref name="topic"/> and on its repartition topics: every
+    /// record read is processed and will not be read again after a restart. An application without repartition
+    /// topics of its own (the count baseline) has no lag on them.
+    /// </summary>
+    public async Task<bool> CaughtUpAsync(string topic) => await LagAsync(topic) == 0 && await RepartitionLagAsync() == 0;
 
     /// <summary>
     /// Each movie's attendance count as the newest profile on the movie profiles topic states it: once the movie

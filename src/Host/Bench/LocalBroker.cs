@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Insights.Contracts.Topics;
 
 namespace Insights.Host.Bench;
@@ -22,6 +21,9 @@ internal sealed class LocalBroker : IAsyncDisposable
     }
 
     public string BootstrapServers { get; }
+
+    /// <summary>CPU seconds (user + system) the broker process has used since it started.</summary>
+    public double CpuSeconds => LinuxProcess.CpuSeconds(process.Id);
     private string ManifestPath => Path.Combine(folder, "topics.json");
 
     public static string ProgramPath => Environment.GetEnvironmentVariable("INSIGHTS_BROKER_DLL") is { Length: > 0 } dll
@@ -82,14 +84,11 @@ internal sealed class LocalBroker : IAsyncDisposable
         if (!process.HasExited)
         {
             // SIGTERM lets the broker destroy the cluster cleanly; SIGKILL if it does not stop.
-            _ = kill(process.Id, 15);
+            LinuxProcess.Terminate(process.Id);
             try { await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)); }
             catch (TimeoutException) { process.Kill(entireProcessTree: true); }
         }
         process.Dispose();
         try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
     }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int signal);
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
@@ -10,19 +9,24 @@ using Insights.Contracts.Topics;
 namespace Insights.Host.Bench;
 
 /// <summary>
-/// Reads `insights.propensity.scores` from its start on its own thread: the newest update per member, and for
-/// each update the moment it arrived, so a bench can tell when the score reflecting a given ticket (by the
-/// ticket's source position) reached the topic. The processors' broker tests read the topic with it too.
+/// Reads `insights.propensity.scores` from its start on its own thread: the newest update per member, and for each
+/// update the member, the source position it reflects and its record timestamp, so a bench can tell when the score
+/// reflecting a given ticket (by the ticket's source position) was written. The processors' broker tests read the
+/// topic with it too.
 /// </summary>
 public sealed class ScoreWatch : IDisposable
 {
     private readonly CancellationTokenSource stop = new();
     private readonly Task loop;
-    private readonly Action<ScoreUpdate, long>? arrived;
+    private long updates;
 
-    public ScoreWatch(string bootstrap, int partitions, Action<ScoreUpdate, long>? arrived = null)
+    /// <param name="arrived">Called on the watch's thread for every update (not for tombstones).</param>
+    /// <param name="keepLatest">
+    /// Keep the newest full update per member in <see cref="Latest"/>. Without it only the member and the source
+    /// position are read from each update, which costs the bench's process far less CPU beside the workers it measures.
+    /// </param>
+    public ScoreWatch(string bootstrap, int partitions, Action<ScoreArrival>? arrived = null, bool keepLatest = true)
     {
-        this.arrived = arrived;
         var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
         {
             BootstrapServers = bootstrap, GroupId = $"insights-bench-scores-{Guid.NewGuid():N}", EnableAutoCommit = false,
@@ -36,18 +40,47 @@ public sealed class ScoreWatch : IDisposable
                 {
                     var record = consumer.Consume(TimeSpan.FromMilliseconds(100));
                     if (record is null) continue;
-                    var key = Encoding.UTF8.GetString(record.Message.Key);
-                    Updates++;
-                    if (record.Message.Value is null) { Latest.TryRemove(key, out _); continue; }
-                    var update = JsonSerializer.Deserialize(record.Message.Value, ContractsJsonContext.Default.ScoreUpdate)!;
-                    Latest[key] = update;
-                    this.arrived?.Invoke(update, Stopwatch.GetTimestamp());
+                    Interlocked.Increment(ref updates);
+                    if (record.Message.Value is null)
+                    {
+                        if (keepLatest) Latest.TryRemove(Encoding.UTF8.GetString(record.Message.Key), out _);
+                        continue;
+                    }
+                    long memberId, position;
+                    if (keepLatest)
+                    {
+                        var update = JsonSerializer.Deserialize(record.Message.Value, ContractsJsonContext.Default.ScoreUpdate)!;
+                        Latest[Encoding.UTF8.GetString(record.Message.Key)] = update;
+                        (memberId, position) = (update.MemberId, update.Source.Pos);
+                    }
+                    else (memberId, position) = Head(record.Message.Value);
+                    arrived?.Invoke(new ScoreArrival(memberId, position, record.Message.Timestamp.UnixTimestampMs));
                 }
         });
     }
 
     public ConcurrentDictionary<string, ScoreUpdate> Latest { get; } = new();
-    public long Updates { get; private set; }
+    public long Updates => Interlocked.Read(ref updates);
+
+    /// <summary>The member id and source position of a score update's JSON, skipping the scores.</summary>
+    private static (long MemberId, long Position) Head(byte[] json)
+    {
+        var reader = new Utf8JsonReader(json);
+        long memberId = -1, position = -1;
+        string? parent = null;
+        while (reader.Read())
+        {
+            if (reader.TokenType != JsonTokenType.PropertyName) continue;
+            if (reader.CurrentDepth == 1)
+            {
+                parent = reader.GetString();
+                if (parent == "member_id" && reader.Read()) memberId = reader.GetInt64();
+                else if (parent != "source") reader.Skip();
+            }
+            else if (parent == "source" && reader.ValueTextEquals("pos") && reader.Read()) position = reader.GetInt64();
+        }
+        return (memberId, position);
+    }
 
     public void Dispose()
     {
@@ -55,3 +88,6 @@ public sealed class ScoreWatch : IDisposable
         loop.Wait(TimeSpan.FromSeconds(10));
     }
 }
+
+/// <summary>A score update as a bench needs it: whose, up to which source position, and the record's timestamp (epoch ms).</summary>
+public readonly record struct ScoreArrival(long MemberId, long SourcePosition, long TimestampMs);

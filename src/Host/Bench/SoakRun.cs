@@ -48,7 +48,7 @@ internal sealed class SoakRun(SoakRun.Settings settings, TextWriter output)
         return passed;
     }
 
-    private async Task<string> RunAsync(string label, int kills, ProcessorsBenchCinema cinema, List<(byte[] Key, byte[] Value)> tickets,
+    private async Task<string> RunAsync(string label, int kills, ProcessorsBenchCinema cinema, List<CinemaEvent> tickets,
         Dictionary<string, List<(int MovieId, double Score, bool Seen)>> expected, CancellationToken ct)
     {
         var applicationId = $"insights-soak-{Guid.NewGuid():N}"[..24];
@@ -64,12 +64,7 @@ internal sealed class SoakRun(SoakRun.Settings settings, TextWriter output)
             CompressionType = Enum.Parse<CompressionType>(settings.Compression, ignoreCase: true),
         }).Build();
         var options = new Processors.ProcessorOptions { Model = Processors.Hosting.ScoringStream.LoadModel(modelPath) };
-        foreach (var (movie, genres) in cinema.Movies)
-        {
-            Produce(producer, options.MoviesTopic, 0, cinema.Movie(movie, genres, "now_showing", ProcessorsBenchCinema.Start.AddDays(-30)));
-            Produce(producer, options.SessionsTopic, 0, cinema.Session(movie));
-        }
-        foreach (var (member, year, gender) in cinema.Members) Produce(producer, options.MembersTopic, 0, cinema.Member(member, year, gender));
+        foreach (var change in cinema.ReferenceEvents()) Produce(producer, change, partitions);
         producer.Flush(ct);
 
         Dictionary<string, string> Worker() => new()
@@ -96,9 +91,8 @@ internal sealed class SoakRun(SoakRun.Settings settings, TextWriter output)
             clock.Restart();
             for (var i = 0; i < tickets.Count; i++)
             {
-                // A member's tickets go to one partition, so each member's events keep their order (see docs/processors.md, Order).
-                var partition = cinema.Attendances[i].MemberId % partitions;
-                Produce(producer, options.TicketsTopic, partition, tickets[i]);
+                // Tickets are keyed by member: a member's tickets go to one partition and keep their order (docs/processors.md, Order).
+                var partition = Produce(producer, tickets[i], partitions);
                 bytes[partition] += tickets[i].Key.Length + tickets[i].Value.Length;
                 if (i % 100 == 99)
                 {
@@ -137,7 +131,7 @@ internal sealed class SoakRun(SoakRun.Settings settings, TextWriter output)
                 return committed.Sum() == tickets.Count && lag == 0;
             }, () => $"every ticket processed\n{survivor.Tail()}\n{victim.Tail()}", ct);
             var drained = clock.Elapsed.TotalSeconds;
-            output.WriteLine($"{label}: every ticket committed and the repartition topic drained {drained - loadSeconds:0.0} s after the load");
+            output.WriteLine($"{label}: every ticket committed and the repartition topics drained {drained - loadSeconds:0.0} s after the load");
 
             // Scores flushed during the load saw the collective state of their moment: a catalog change rescores every
             // member against the settled state. Each worker's global stores catch up on their own threads, so touch
@@ -148,7 +142,7 @@ internal sealed class SoakRun(SoakRun.Settings settings, TextWriter output)
             for (var touch = 1; ; touch++)
             {
                 var at = ProcessorsBenchCinema.Start.AddDays(400 + touch);
-                Produce(producer, options.MoviesTopic, 0, cinema.Movie(1, cinema.Movies[0].Genres, "now_showing", at));
+                Produce(producer, cinema.Movie(1, cinema.Movies[0].Genres, "now_showing", at), partitions);
                 producer.Flush(ct);
                 // A member whose rescored content equals what it sent last sends nothing: wait for content, not versions.
                 await WaitAsync(() => Task.FromResult(scores.Latest.Count == expected.Count && Differences(expected, scores).Members.Count == 0 || settle.Elapsed > TimeSpan.FromSeconds(30)),
@@ -183,8 +177,13 @@ internal sealed class SoakRun(SoakRun.Settings settings, TextWriter output)
             .Select(s => $"movie {s.Key}: {counts.GetValueOrDefault(s.Key)} counted, {s.Value} sold").ToList();
     }
 
-    private static void Produce(IProducer<byte[], byte[]> producer, string topic, int partition, (byte[] Key, byte[] Value) change) =>
-        producer.Produce(new TopicPartition(topic, partition), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value });
+    /// <summary>Produces the change to its topic and partition; returns the partition.</summary>
+    private static int Produce(IProducer<byte[], byte[]> producer, CinemaEvent change, int partitions)
+    {
+        var partition = change.Partition(partitions);
+        producer.Produce(new TopicPartition(change.Topic(), partition), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value });
+        return partition;
+    }
 
     /// <summary>Each member's scores from the evaluation's replay: (movie, probability, seen), by movie.</summary>
     private static Dictionary<string, List<(int MovieId, double Score, bool Seen)>> ExpectedScores(ProcessorsBenchCinema cinema, PropensityModel model)
@@ -193,7 +192,7 @@ internal sealed class SoakRun(SoakRun.Settings settings, TextWriter output)
         var replay = new StreamingReplay(dataset, model.Settings);
         replay.ApplyAll(cinema.Attendances);
         var scorer = new PropensityScorer(model, dataset.Catalog);
-        var candidates = cinema.Movies.Select(m => m.Movie).Order().ToArray();
+        var candidates = cinema.Candidates.Order().ToArray();
         var expected = new Dictionary<string, List<(int, double, bool)>>();
         foreach (var memberId in cinema.Attendances.Select(a => a.MemberId).Distinct())
         {
@@ -232,12 +231,8 @@ internal sealed class SoakRun(SoakRun.Settings settings, TextWriter output)
 
     private async Task WaitAsync(Func<Task<bool>> condition, Func<string> what, CancellationToken ct)
     {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (clock.Elapsed > settings.Deadline) throw new SoakFailure($"timed out after {settings.Deadline.TotalSeconds:0} s waiting for {what()}");
-            await Task.Delay(250, ct);
-        }
+        try { await Poll.UntilAsync(condition, what, settings.Deadline, ct, TimeSpan.FromMilliseconds(250)); }
+        catch (WaitTimedOut timedOut) { throw new SoakFailure(timedOut.Message); }
     }
 
     private sealed class SoakFailure(string message) : Exception(message);

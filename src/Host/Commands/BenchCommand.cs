@@ -12,9 +12,15 @@ using MySqlConnector;
 namespace Insights.Host.Commands;
 
 /// <summary>
-/// `insights bench processors` (see <see cref="ProcessorsBench"/>) and `insights bench capture`: row events per second the capture decodes and turns into Debezium events,
-/// against `mariadb-binlog --verbose` decoding the same binlog files in the same run (medians of --runs).
-/// It reads the binlog as it is: fill it first (`insights seed`, `insights replay`).
+/// `insights bench`: every measurement with its baseline in the same run.
+/// <list type="bullet">
+/// <item>`capture`: row events per second the capture decodes and turns into Debezium events, against `mariadb-binlog --verbose`
+///   decoding the same binlog files (medians of --runs). It reads the binlog as it is: fill it first (`insights seed`, `insights replay`).</item>
+/// <item>`processors`: the topology in the TopologyTestDriver against the pure model (<see cref="ProcessorsBench"/>); with --broker, worker
+///   processes on the mock broker against a bare Streamiz count (<see cref="ProcessorsBrokerBench"/>).</item>
+/// <item>`soak`: two workers, one killed during a load; the final scores must equal the replay (<see cref="SoakRun"/>).</item>
+/// <item>`ticket-count` (hidden): the broker bench's baseline process (<see cref="TicketCountBaseline"/>).</item>
+/// </list>
 /// </summary>
 public static class BenchCommand
 {
@@ -37,17 +43,37 @@ public static class BenchCommand
             Description = "Model file the topology scores with.",
             DefaultValueFactory = _ => new FileInfo(Path.Combine(RepositoryRoot.Find(), "models", "propensity-ml100k.json")),
         };
-        var tickets = new Option<int>("--tickets") { Description = "Ticket events per run.", DefaultValueFactory = _ => 20_000 };
-        var members = new Option<int>("--members") { Description = "Members of the synthetic cinema.", DefaultValueFactory = _ => 1_000 };
-        var movies = new Option<int>("--movies") { Description = "Now-showing movies of the synthetic cinema.", DefaultValueFactory = _ => 40 };
+        var processorsRuns = new Option<int?>("--runs") { Description = "Runs; medians are reported. Default 5, with --broker 3." };
+        var tickets = new Option<int?>("--tickets") { Description = "Ticket events per run. Default 20,000; with --broker 200,000, the measured load (after the warm-up)." };
+        var members = new Option<int?>("--members") { Description = "Members of the synthetic cinema. Default 1,000; with --broker 100,000." };
+        var movies = new Option<int?>("--movies") { Description = "Movies of the synthetic cinema. Default 40, all now showing; with --broker 1,000, 20 now showing and 10 coming soon." };
+        foreach (var option in new[] { processorsRuns, tickets, members, movies }) AtLeast(option, 1);
         var broker = new Option<bool>("--broker")
         {
-            Description = "Run `insights worker` processes on the local mock broker instead of the TopologyTestDriver: events/s with 1 and 2 workers " +
-                "vs a plain consumer, and event-to-score latency at --rate.",
+            Description = "Run `insights worker` processes on the local mock broker instead of the TopologyTestDriver: drain events/s and CPU per 1,000 " +
+                "events for each --workers count vs a bare Streamiz count of the same tickets, event-to-score latency at --rate with one worker, and the " +
+                "restore time of a fresh worker. Each configuration runs on a fresh broker in its own process (.build/broker, built by stack/install).",
         };
-        var warmup = new Option<int>("--warmup") { Description = "With --broker: tickets processed before timing (JIT warm-up).", DefaultValueFactory = _ => 3_000 };
-        var latencyTickets = new Option<int>("--latency-tickets") { Description = "With --broker: tickets produced at --rate for the latency figures.", DefaultValueFactory = _ => 5_000 };
-        var rate = new Option<int>("--rate") { Description = "With --broker: tickets per second of the paced load the latency is measured on.", DefaultValueFactory = _ => 500 };
+        var warmup = new Option<int>("--warmup") { Description = "With --broker: tickets before the measured load, waited on until every one is scored.", DefaultValueFactory = _ => 20_000 };
+        AtLeast(warmup, 0);
+        var latencyTickets = new Option<int>("--latency-tickets") { Description = "With --broker: tickets produced at --rate for the latency figures.", DefaultValueFactory = _ => 10_000 };
+        AtLeast(latencyTickets, 1);
+        var rate = new Option<int>("--rate") { Description = "With --broker: tickets per second of the paced latency load (in 10 ms slices).", DefaultValueFactory = _ => 1_000 };
+        AtLeast(rate, 100);
+        var partitions = new Option<int>("--partitions")
+        {
+            Description = "With --broker: partitions of every member-keyed topic. The mock broker keeps only the newest 5 MiB per partition; " +
+                "the bench fails naming any partition it trimmed.",
+            DefaultValueFactory = _ => 8,
+        };
+        AtLeast(partitions, 1);
+        var workers = new Option<int[]>("--workers")
+        {
+            Description = "With --broker: worker counts to measure; 1 is required (the baseline ratio, latency and restore are of one worker).",
+            DefaultValueFactory = _ => [1, 2, 4], AllowMultipleArgumentsPerToken = true,
+        };
+        var zipf = new Option<double>("--zipf-exponent") { Description = "With --broker: movie popularity falls as 1 / rank^exponent.", DefaultValueFactory = _ => 1.0 };
+        var json = new Option<bool>("--json") { Description = "With --broker: print one JSON object with every figure and its per-run values instead of the table." };
         var compression = new Option<string>("--compression")
         {
             Description = "Producer compression of the load and of the workers (Processors:CompressionType): none, gzip, snappy, lz4, zstd. " +
@@ -55,28 +81,50 @@ public static class BenchCommand
             DefaultValueFactory = _ => "zstd",
         };
         compression.AcceptOnlyFromAmong("none", "gzip", "snappy", "lz4", "zstd");
-        var processors = new Command("processors", "Ticket events/s through the scoring topology and new-movie rescore time vs the pure model; with --broker, worker processes on the mock broker.")
+        var processors = new Command("processors", "Ticket events/s through the scoring topology and new-movie rescore time vs the pure model; with --broker, " +
+            "worker processes on the mock broker vs a bare Streamiz count: drain rate, CPU per event and scale-out, latency, restore.")
         {
-            runs, model, tickets, members, movies, broker, warmup, latencyTickets, rate, compression,
+            processorsRuns, model, tickets, members, movies, broker, warmup, latencyTickets, rate, partitions, workers, zipf, json, compression,
         };
+        var brokerOnly = new Option[] { warmup, latencyTickets, rate, partitions, workers, zipf, json };
+        workers.Validators.Add(result =>
+        {
+            var counts = result.GetValueOrDefault<int[]>() ?? [];
+            if (!counts.Contains(1)) result.AddError("--workers must include 1");
+            if (counts.Any(c => c < 1)) result.AddError("--workers counts must be at least 1");
+            if (counts.Distinct().Count() != counts.Length) result.AddError("--workers counts must differ");
+        });
+        zipf.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double>() is <= 0 or > 5) result.AddError("--zipf-exponent must be above 0 and at most 5");
+        });
+        processors.Validators.Add(command =>
+        {
+            if (!command.GetValue(broker) && brokerOnly.FirstOrDefault(o => command.GetResult(o) is { Implicit: false }) is { } option)
+                command.AddError($"{option.Name} needs --broker");
+        });
         processors.SetAction(async (parse, ct) =>
         {
-            var settings = new ProcessorsBench.Settings(parse.GetValue(model)!.FullName, parse.GetValue(runs), parse.GetValue(tickets),
-                parse.GetValue(members), parse.GetValue(movies));
-            if (settings.Runs < 1) throw new CommandLineError("--runs must be at least 1");
-            if (settings.Tickets < 1 || settings.Members < 1 || settings.Movies < 1) throw new CommandLineError("--tickets, --members and --movies must be at least 1");
-            if (!File.Exists(settings.ModelPath)) throw new CommandLineError($"--model {settings.ModelPath} does not exist (train one with `insights train`)");
-            if (!parse.GetValue(broker))
+            var modelPath = parse.GetValue(model)!.FullName;
+            if (!File.Exists(modelPath)) throw new CommandLineError($"--model {modelPath} does not exist (train one with `insights train`)");
+            try
             {
-                ProcessorsBench.Execute(settings, Console.Out, Console.Error);
+                if (!parse.GetValue(broker))
+                {
+                    var settings = new ProcessorsBench.Settings(modelPath, parse.GetValue(processorsRuns) ?? 5, parse.GetValue(tickets) ?? 20_000,
+                        parse.GetValue(members) ?? 1_000, parse.GetValue(movies) ?? 40);
+                    await ProcessorsBench.ExecuteAsync(settings, Console.Out, Console.Error, ct);
+                    return 0;
+                }
+                if (parse.GetValue(workers)!.Max() > parse.GetValue(partitions)) throw new CommandLineError("--workers counts must not exceed --partitions");
+                var onBroker = new ProcessorsBrokerBench.Settings(modelPath, parse.GetValue(processorsRuns) ?? 3, parse.GetValue(members) ?? 100_000,
+                    parse.GetValue(movies) ?? 1_000, parse.GetValue(zipf), parse.GetValue(warmup), parse.GetValue(tickets) ?? 200_000,
+                    parse.GetValue(latencyTickets), parse.GetValue(rate), parse.GetValue(partitions), parse.GetValue(workers)!.Order().ToArray(),
+                    parse.GetValue(compression)!, parse.GetValue(json));
+                await new ProcessorsBrokerBench(onBroker, Console.Out, Console.Error).ExecuteAsync(ct);
                 return 0;
             }
-            if (parse.GetValue(warmup) < 0 || parse.GetValue(latencyTickets) < 1) throw new CommandLineError("--warmup must not be negative and --latency-tickets must be at least 1");
-            if (parse.GetValue(rate) < 1) throw new CommandLineError("--rate must be at least 1");
-            var onBroker = new ProcessorsBrokerBench.Settings(settings.ModelPath, settings.Runs, settings.Tickets, settings.Members, settings.Movies, Partitions: 4,
-                parse.GetValue(warmup), parse.GetValue(latencyTickets), parse.GetValue(rate), parse.GetValue(compression)!);
-            await new ProcessorsBrokerBench(onBroker, Console.Out, Console.Error).ExecuteAsync(ct);
-            return 0;
+            catch (WaitTimedOut timedOut) { throw new CommandLineError($"bench processors: {timedOut.Message}"); }
         });
         var soakTickets = new Option<int>("--tickets") { Description = "Tickets per run.", DefaultValueFactory = _ => 100_000 };
         var soakMembers = new Option<int>("--members") { Description = "Members of the synthetic cinema.", DefaultValueFactory = _ => 200 };
@@ -103,8 +151,14 @@ public static class BenchCommand
             if (settings.Deadline < TimeSpan.FromSeconds(10)) throw new CommandLineError("--deadline-seconds must be at least 10");
             return await new SoakRun(settings, Console.Out).ExecuteAsync(ct) ? 0 : 1;
         });
-        return new Command("bench", "Throughput measurements with a baseline in the same run.") { capture, processors, soak };
+        return new Command("bench", "Throughput measurements with a baseline in the same run.") { capture, processors, soak, TicketCountBaseline.Command() };
     }
+
+    private static void AtLeast<T>(Option<T> option, int minimum) =>
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<T>() is { } value && Convert.ToInt64(value) < minimum) result.AddError($"{option.Name} must be at least {minimum:N0}");
+        });
 
     private sealed class CountingSink : IChangeEventSink
     {

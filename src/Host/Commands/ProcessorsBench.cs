@@ -4,6 +4,7 @@ using System.Text.Json;
 using Insights.Contracts;
 using Insights.Contracts.Topics;
 using Insights.Evaluation.Training;
+using Insights.Host.Bench;
 using Insights.Processors;
 using Insights.Processors.Movies;
 using Insights.Processors.Topology;
@@ -27,7 +28,7 @@ internal static class ProcessorsBench
 
     private sealed record Run(double LoadSeconds, double RescoreSeconds, double BaselineLoadSeconds, double BaselineRescoreSeconds);
 
-    public static void Execute(Settings settings, TextWriter output, TextWriter progress)
+    public static async Task ExecuteAsync(Settings settings, TextWriter output, TextWriter progress, CancellationToken ct)
     {
         var model = Processors.Hosting.ScoringStream.LoadModel(settings.ModelPath);
         var cinema = new ProcessorsBenchCinema(settings.Movies, settings.Members, settings.Tickets);
@@ -36,7 +37,7 @@ internal static class ProcessorsBench
         {
             // Alternate which side goes first so neither always runs on a warmer machine.
             var (modelLoad, modelRescore) = run % 2 == 1 ? Baseline(cinema, model) : default;
-            var (topologyLoad, topologyRescore) = Topology(cinema, model);
+            var (topologyLoad, topologyRescore) = await TopologyAsync(cinema, model, ct);
             if (run % 2 == 0) (modelLoad, modelRescore) = Baseline(cinema, model);
             runs.Add(new Run(topologyLoad, topologyRescore, modelLoad, modelRescore));
             progress.WriteLine($"bench processors: run {run + 1}/{settings.Runs}: topology {topologyLoad:0.000} s + rescore {topologyRescore:0.000} s, model {modelLoad:0.000} s + rescore {modelRescore:0.000} s");
@@ -56,7 +57,7 @@ internal static class ProcessorsBench
     }
 
     /// <summary>Loads the cinema into a fresh topology; returns seconds until every ticket was applied, and for the new movie to reach every member.</summary>
-    private static (double Load, double Rescore) Topology(ProcessorsBenchCinema cinema, PropensityModel model)
+    private static async Task<(double Load, double Rescore)> TopologyAsync(ProcessorsBenchCinema cinema, PropensityModel model, CancellationToken ct)
     {
         var options = new ProcessorOptions { Model = model, Partitions = 1 }.Validated();
         var movies = new SharedMovieState(model.Settings, options.GenreNames);
@@ -70,23 +71,16 @@ internal static class ProcessorsBench
             };
             config.CommitIntervalMs = 1000;
             using var driver = new TopologyTestDriver(ScoringTopology.Build(options, movies), config, TopologyTestDriver.Mode.ASYNC_CLUSTER_IN_MEMORY);
-            var moviesTopic = driver.CreateInputTopic<byte[], byte[]>(options.MoviesTopic);
-            var sessions = driver.CreateInputTopic<byte[], byte[]>(options.SessionsTopic);
-            var members = driver.CreateInputTopic<byte[], byte[]>(options.MembersTopic);
-            var tickets = driver.CreateInputTopic<byte[], byte[]>(options.TicketsTopic);
+            var inputs = new[] { options.MoviesTopic, options.SessionsTopic, options.MembersTopic, options.TicketsTopic }
+                .ToDictionary(topic => topic, topic => driver.CreateInputTopic<byte[], byte[]>(topic));
             var scores = driver.CreateOutputTopic<byte[], byte[]>(TopicNames.Scores, TimeSpan.FromMilliseconds(50), new ByteArraySerDes(), new ByteArraySerDes());
-            foreach (var (movie, genres) in cinema.Movies)
-            {
-                Pipe(moviesTopic, cinema.Movie(movie, genres, "now_showing", ProcessorsBenchCinema.Start.AddDays(-30)));
-                Pipe(sessions, cinema.Session(movie));
-            }
-            foreach (var (member, year, gender) in cinema.Members) Pipe(members, cinema.Member(member, year, gender));
-            Until(() => movies.Catalog.Count == cinema.Movies.Length, "the catalog", TimeSpan.FromSeconds(60));
+            foreach (var change in cinema.ReferenceEvents()) Pipe(inputs, change);
+            await Poll.UntilAsync(() => movies.Catalog.Count == cinema.Movies.Length, () => "the catalog", TimeSpan.FromSeconds(60), ct, Interval);
 
             var events = Enumerable.Range(0, cinema.Attendances.Count).Select(cinema.Ticket).ToList();
             var clock = Stopwatch.StartNew();
-            foreach (var ticket in events) Pipe(tickets, ticket);
-            Until(() => movies.AttendancesCounted >= events.Count, $"{events.Count} tickets in the collective state", TimeSpan.FromMinutes(10));
+            foreach (var ticket in events) Pipe(inputs, ticket);
+            await Poll.UntilAsync(() => movies.AttendancesCounted >= events.Count, () => $"{events.Count} tickets in the collective state", TimeSpan.FromMinutes(10), ct, Interval);
             var load = clock.Elapsed.TotalSeconds;
 
             // Drain the load's score updates, then add a coming-soon movie and wait for every member to carry it.
@@ -95,8 +89,8 @@ internal static class ProcessorsBench
             var carrying = new HashSet<string>();
             var expected = cinema.Attendances.Select(a => a.MemberId).Distinct().Count();
             clock.Restart();
-            Pipe(moviesTopic, cinema.Movie(newMovie, "comedy", "coming_soon", ProcessorsBenchCinema.Start.AddDays(400)));
-            Until(() =>
+            Pipe(inputs, cinema.Movie(newMovie, "comedy", "coming_soon", ProcessorsBenchCinema.Start.AddDays(400)));
+            await Poll.UntilAsync(() =>
             {
                 Drain(scores, record =>
                 {
@@ -105,7 +99,7 @@ internal static class ProcessorsBench
                     if (update.Scores.Any(s => s.MovieId == newMovie)) carrying.Add(Encoding.UTF8.GetString(record.Message.Key));
                 });
                 return carrying.Count >= expected;
-            }, "every member's scores to carry the new movie", TimeSpan.FromMinutes(5));
+            }, () => "every member's scores to carry the new movie", TimeSpan.FromMinutes(5), ct, Interval);
             return (load, clock.Elapsed.TotalSeconds);
         }
         finally
@@ -122,7 +116,7 @@ internal static class ProcessorsBench
         var replay = new StreamingReplay(dataset, model.Settings);
         replay.ApplyAll(cinema.Attendances);
         var scorer = new PropensityScorer(model, dataset.Catalog);
-        var candidates = cinema.Movies.Select(m => m.Movie).ToArray();
+        var candidates = cinema.Candidates;
         ScoreEveryone(replay, scorer, candidates);
         var load = clock.Elapsed.TotalSeconds;
 
@@ -139,21 +133,14 @@ internal static class ProcessorsBench
         foreach (var member in replay.Members.Values) scorer.Score(member, candidates, replay.Collective, member.LastAt ?? 0, scores);
     }
 
-    private static void Pipe(TestInputTopic<byte[], byte[]> topic, (byte[] Key, byte[] Value) change) => topic.PipeInput(change.Key, change.Value);
+    private static void Pipe(Dictionary<string, TestInputTopic<byte[], byte[]>> inputs, CinemaEvent change) => inputs[change.Topic()].PipeInput(change.Key, change.Value);
+
+    /// <summary>The in-memory cluster answers within milliseconds: look often, or the poll is what gets timed.</summary>
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(1);
 
     private static void Drain(TestOutputTopic<byte[], byte[]> topic, Action<Confluent.Kafka.ConsumeResult<byte[], byte[]>> each)
     {
         foreach (var record in topic.ReadKeyValueList()) each(record);
-    }
-
-    private static void Until(Func<bool> condition, string what, TimeSpan limit)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > limit) throw new CommandLineError($"bench processors: timed out after {limit.TotalSeconds:0} s waiting for {what}");
-            Thread.Sleep(1);
-        }
     }
 
     private static double Median(IEnumerable<double> values)
