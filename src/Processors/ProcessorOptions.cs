@@ -18,13 +18,16 @@ public sealed record ProcessorOptions
     public IReadOnlyList<string> GenreNames { get; init; } = CinemaGenres.All;
 
     /// <summary>How often each task scores its dirty members: one score update per member per interval at most.</summary>
-    public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>How long a ticket waits for its session to reach the sessions global store before it is dead-lettered.</summary>
     public TimeSpan SessionWait { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Members rescored per flush after a catalog change, so live events keep flowing during a rescore.</summary>
     public int RescoreBatch { get; init; } = 500;
+
+    /// <summary>How often each movie task publishes its changed movie profiles (see WorkerSettings.ProfileIntervalMs).</summary>
+    public TimeSpan ProfileInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Every member is rescored at least this often, paced evenly over the interval (see WorkerSettings.FreshnessIntervalMs).</summary>
     public TimeSpan FreshnessInterval { get; init; } = TimeSpan.FromDays(1);
@@ -54,6 +57,7 @@ public sealed record ProcessorOptions
         if (FlushInterval <= TimeSpan.Zero) throw new ArgumentException("processor option FlushInterval must be positive");
         if (SessionWait < TimeSpan.Zero) throw new ArgumentException("processor option SessionWait must not be negative");
         if (RescoreBatch < 1) throw new ArgumentException("processor option RescoreBatch must be at least 1");
+        if (ProfileInterval <= TimeSpan.Zero) throw new ArgumentException("processor option ProfileInterval must be positive");
         if (FreshnessInterval < FlushInterval) throw new ArgumentException("processor option FreshnessInterval must not be shorter than FlushInterval");
         if (NeighbourStaleness < 0) throw new ArgumentException("processor option NeighbourStaleness must not be negative");
         if (GenreNames.Count is 0 or > Propensity.Catalog.MovieCatalog.MaxGenres)

@@ -51,20 +51,9 @@ internal static class TicketCountBaseline
             if (settings.Problem() is { } problem) throw new CommandLineError($"configuration: {problem}");
             using var loggers = LoggerFactory.Create(logging => logging.AddInsightsConsole(configuration));
             // As ScoringStream configures the workers' stream.
-            var config = new StreamConfig<ByteArraySerDes, ByteArraySerDes>
-            {
-                ApplicationId = settings.ApplicationId,
-                AllowAutoCreateTopics = false,
-                AutoOffsetReset = Confluent.Kafka.AutoOffsetReset.Earliest,
-                Guarantee = ProcessingGuarantee.AT_LEAST_ONCE,
-                NumStreamThreads = settings.NumStreamThreads,
-                StateDir = settings.StateDir,
-                SessionTimeoutMs = settings.SessionTimeoutMs,
-                CompressionType = settings.Compression,
-                Logger = loggers,
-            };
-            config.CommitIntervalMs = settings.CommitIntervalMs;
-            ScoringStream.ApplyConnection(kafka, config);
+            // The workers' own Streamiz configuration (guarantee, commit interval, fetch wait, poll, idempotent producer,
+            // compression, connection): the baseline differs from a worker only in its topology.
+            var config = ScoringStream.Configure(settings, kafka, loggers);
             var state = KafkaStream.State.CREATED;
             using var stream = new KafkaStream(Build(CinemaTables.Topic(CinemaTables.Tickets, settings.TopicPrefix)), config);
             stream.StateChanged += (_, now) => state = now;

@@ -31,6 +31,7 @@ public sealed class ScoringStream : IDisposable
             ApplicationId = settings.ApplicationId, TopicPrefix = settings.TopicPrefix, Partitions = settings.Partitions,
             Model = model, FlushInterval = TimeSpan.FromMilliseconds(settings.FlushIntervalMs), RescoreBatch = settings.RescoreBatch,
             FreshnessInterval = TimeSpan.FromMilliseconds(settings.FreshnessIntervalMs),
+            ProfileInterval = TimeSpan.FromMilliseconds(settings.ProfileIntervalMs),
             NeighbourStaleness = settings.NeighbourStaleness, Restoration = new StoreRestoration(),
         }.Validated();
         Movies = new SharedMovieState(model.Settings, Options.GenreNames);

@@ -20,6 +20,13 @@ public sealed record WorkerSettings
     public int RescoreBatch { get; init; } = 500;
 
     /// <summary>
+    /// How often each movie task publishes the profiles of its movies that changed. Other members' attendances reach a
+    /// member's scores this much later at most; a hot movie's profile is rewritten once per interval, which is what the
+    /// profiles topic grows by between compactions.
+    /// </summary>
+    public int ProfileIntervalMs { get; init; } = 1000;
+
+    /// <summary>
     /// Every member is rescored at least this often even without events of their own, so other members' attendances
     /// (the movie profiles) reach everyone's scores; the walk is paced evenly over the interval. Default one day.
     /// </summary>
@@ -87,6 +94,7 @@ public sealed record WorkerSettings
         if (Partitions is < 1 or > 1000) return $"{Section}:Partitions must be 1..1000, got {Partitions}";
         if (FlushIntervalMs < 1) return $"{Section}:FlushIntervalMs must be positive, got {FlushIntervalMs}";
         if (RescoreBatch < 1) return $"{Section}:RescoreBatch must be positive, got {RescoreBatch}";
+        if (ProfileIntervalMs < 1) return $"{Section}:ProfileIntervalMs must be positive, got {ProfileIntervalMs}";
         if (FreshnessIntervalMs < 1000) return $"{Section}:FreshnessIntervalMs must be at least 1000, got {FreshnessIntervalMs}";
         if (NeighbourStaleness < 0) return $"{Section}:NeighbourStaleness must not be negative, got {NeighbourStaleness}";
         if (NumStreamThreads is < 1 or > 64) return $"{Section}:NumStreamThreads must be 1..64, got {NumStreamThreads}";

@@ -13,7 +13,7 @@ namespace Insights.Processors.Movies;
 /// The movie side of the topology, one instance per task (a partition of movie ids, <see cref="CollectiveBatch.PartitionOf"/>).
 /// Applies the member tasks' <see cref="CollectiveBatch"/>es to the rows of the movies it owns (the model's
 /// <see cref="CollectiveState"/>, restricted to them), keeps those rows in its store cell by cell so a restart restores
-/// them without replaying history, and on a wall-clock punctuation publishes each owned movie whose
+/// them without replaying history, and on a wall-clock punctuation (ProfileInterval) publishes each owned movie whose
 /// <see cref="MovieProfile"/> changed to the movie profiles topic, which every worker reads as a global table.
 /// Neighbour lists are normalised by other movies' counts as that table last showed them.
 /// </summary>
@@ -60,7 +60,7 @@ public sealed class MovieProcessor : ITransformer<string, byte[], string, Routed
             owns: movie => CollectiveBatch.PartitionOf(movie, options.Partitions) == partition,
             countOf: CountOf);
         options.Restoration?.Begin(storeName, partition);
-        context.Schedule(options.FlushInterval, PunctuationType.PROCESSING_TIME, Publish);
+        context.Schedule(options.ProfileInterval, PunctuationType.PROCESSING_TIME, Publish);
     }
 
     public Record<string, Routed> Process(Record<string, byte[]> record)

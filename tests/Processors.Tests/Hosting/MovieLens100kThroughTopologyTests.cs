@@ -73,8 +73,13 @@ public sealed class MovieLens100kThroughTopologyTests(MovieLensBroker broker, IT
         var applied = -1L;
         await ScoringStreamBrokerTests.WaitAsync(() => (applied, applied = worker.Movies.ProfilesApplied).Item1 == applied, "the movie profiles to settle", TimeSpan.FromMinutes(2));
 
-        // One second apart: the rescore walk restarts at each new catalog time, so the last walk sees the whole catalog.
-        for (var i = 0; i < movies.Length; i++) Produce("movies", 0, Movie(changes, dataset, movies[i], "now_showing", CatalogAt.AddDays(1).AddSeconds(i)));
+        foreach (var id in movies) Produce("movies", 0, Movie(changes, dataset, id, "now_showing", CatalogAt.AddDays(1)));
+        producer.Flush(ct);
+        // Rescore walks start at the first change of a catalog time; one more change, once the worker holds the whole
+        // listing, starts the walk that scores everyone against all of it.
+        await ScoringStreamBrokerTests.WaitAsync(() => movies.All(id => worker.Movies.Catalog.Find(id)?.Status == Propensity.Catalog.MovieStatus.NowShowing),
+            "the whole listing in the worker's catalog", TimeSpan.FromMinutes(2));
+        Produce("movies", 0, Movie(changes, dataset, movies[0], "now_showing", CatalogAt.AddDays(1).AddSeconds(1)));
         producer.Flush(ct);
         await ScoringStreamBrokerTests.WaitAsync(() => split.HeldOut.Keys.All(m => scores.Latest.TryGetValue(m.ToString(), out var u) && u.Scores.Count == movies.Length),
             () => $"every member scored against the whole catalog ({scores.Latest.Values.Count(u => u.Scores.Count == movies.Length)} of {split.HeldOut.Count})", TimeSpan.FromMinutes(4));
