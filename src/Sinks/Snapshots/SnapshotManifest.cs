@@ -32,4 +32,6 @@ public sealed record SnapshotFile
     public required long EndOffset { get; init; }
     /// <summary>Commit time of the newest source change in the file (epoch ms), 0 when empty.</summary>
     public required long SourceTsMs { get; init; }
+    /// <summary>Records in the offset range that were not valid score records and were left out (their members keep their last valid update).</summary>
+    public long SkippedRecords { get; init; }
 }

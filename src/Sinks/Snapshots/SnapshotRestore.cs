@@ -8,16 +8,24 @@ namespace Insights.Sinks.Snapshots;
 /// <summary>Rebuilds the score index or a scores topic from one snapshot (every file verified before use).</summary>
 public sealed class SnapshotRestore(SnapshotCatalog catalog)
 {
-    /// <summary>Writes every member of the snapshot through the versioned writer: newer scores already there win.</summary>
+    /// <summary>
+    /// Writes every member of the snapshot through the versioned writer: newer scores already there win. A member
+    /// Elasticsearch refuses does not stop the others; the restore then fails naming how many were refused and the
+    /// first of them (a restore has no dead-letter topic, and must not look complete when it is not).
+    /// </summary>
     public async Task<long> ToElasticsearchAsync(SnapshotManifest manifest, ScoreIndexWriter writer, CancellationToken ct)
     {
         long members = 0;
+        var rejected = new List<RejectedChange>();
         foreach (var file in manifest.Files)
         {
             var updates = await catalog.ReadAsync(file, ct);
-            await writer.WriteAsync(updates.Select(ScoreChange.Of), ct);
+            rejected.AddRange((await writer.WriteAsync(updates.Select(ScoreChange.Of), ct)).Rejected);
             members += updates.Count;
         }
+        if (rejected.Count > 0)
+            throw new ElasticsearchRequestException($"snapshot {manifest.Id}: Elasticsearch refused {rejected.Count} of {members} members " +
+                $"(the others are restored), first {rejected[0]}");
         return members;
     }
 

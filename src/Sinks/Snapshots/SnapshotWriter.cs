@@ -36,6 +36,7 @@ public sealed class SnapshotWriter(IScoreStateSource source, ISnapshotStore stor
                 StartOffset = state.StartOffset,
                 EndOffset = state.EndOffset,
                 SourceTsMs = state.Members.Count == 0 ? 0 : state.Members.Max(m => m.Source.TsMs),
+                SkippedRecords = state.Skipped,
             });
         }
         var manifest = new SnapshotManifest { Id = id, CreatedAtMs = _clock.GetUtcNow().ToUnixTimeMilliseconds(), Topic = source.Topic, Files = files };
@@ -43,6 +44,8 @@ public sealed class SnapshotWriter(IScoreStateSource source, ISnapshotStore stor
         Telemetry.SinkMetrics.SnapshotCompleted();
         _logger.LogInformation("snapshot {Id}: {Members} members in {Files} files, {Bytes} bytes, at {Location}",
             id, manifest.Members, files.Count, files.Sum(f => f.Bytes), store.Location);
+        if (files.Sum(f => f.SkippedRecords) is > 0 and var skipped)
+            _logger.LogWarning("snapshot {Id}: left out {Skipped} records that are not valid score records (see the manifest's skipped_records per partition)", id, skipped);
         await new SnapshotRetention(store, _layout, settings.Keep, _logger).ApplyAsync(ct);
         return manifest;
     }
