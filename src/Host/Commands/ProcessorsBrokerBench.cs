@@ -72,7 +72,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         foreach (var (member, year, gender) in cinema.Members) Produce(producer, options.MembersTopic, 0, cinema.Member(member, year, gender));
         producer.Flush(ct);
 
-        var workers = Enumerable.Range(0, workerCount).Select(w => new WorkerProcess($"worker {w + 1}", new Dictionary<string, string>
+        var workers = Enumerable.Range(0, workerCount).Select(w => InsightsProcess.Worker($"worker {w + 1}", new Dictionary<string, string>
         {
             ["Kafka__BootstrapServers"] = broker.BootstrapServers,
             ["Processors__ModelPath"] = Path.GetFullPath(settings.ModelPath), ["Processors__ApplicationId"] = applicationId,

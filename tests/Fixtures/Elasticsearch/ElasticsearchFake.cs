@@ -63,6 +63,10 @@ public sealed class ElasticsearchFake : IAsyncDisposable
     public int RequestCount => _requestCount;
     private int _requestCount;
 
+    /// <summary>Requests being handled right now (a test that kills a client mid-request waits for one).</summary>
+    public int InFlightRequestCount => Volatile.Read(ref _inFlight);
+    private int _inFlight;
+
     /// <summary>Requests that arrived with a compressed body (Content-Encoding gzip or deflate).</summary>
     public int CompressedRequestCount => _compressedRequestCount;
     private int _compressedRequestCount;
@@ -137,7 +141,18 @@ public sealed class ElasticsearchFake : IAsyncDisposable
         LastAuthorization = context.Request.Headers.Authorization.Count > 0 ? context.Request.Headers.Authorization.ToString() : null;
         if (context.Request.Headers.ContentEncoding.ToString() is "gzip" or "deflate") Interlocked.Increment(ref _compressedRequestCount);
         context.Response.Headers[WireContract.ProductHeader] = "Elasticsearch";
-        if (Interlocked.Read(ref _delayTicks) is > 0 and var delay) await Task.Delay(TimeSpan.FromTicks(delay), context.RequestAborted);
+        Interlocked.Increment(ref _inFlight);
+        try
+        {
+            if (Interlocked.Read(ref _delayTicks) is > 0 and var delay) await Task.Delay(TimeSpan.FromTicks(delay), context.RequestAborted);
+            await HandleUndelayedAsync(context, next);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested) { } // the client went away
+        finally { Interlocked.Decrement(ref _inFlight); }
+    }
+
+    private async Task HandleUndelayedAsync(HttpContext context, RequestDelegate next)
+    {
         if (TryTake(ref _abortNextCount))
         {
             context.Abort();
