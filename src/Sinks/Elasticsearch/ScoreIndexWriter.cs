@@ -68,7 +68,7 @@ public sealed class ScoreIndexWriter
             .Build();
     }
 
-    /// <summary>Writes the changes (collapsed per member first) and returns once all are acknowledged.</summary>
+    /// <summary>Writes the changes (collapsed per member first) and returns once each is acknowledged or rejected (see <see cref="WriteReport.Rejected"/>).</summary>
     public async Task<WriteReport> WriteAsync(IEnumerable<ScoreChange> changes, CancellationToken ct)
     {
         var report = new WriteReport();
