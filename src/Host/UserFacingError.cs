@@ -4,6 +4,7 @@ using Amazon.Runtime;
 using Confluent.Kafka;
 using Insights.Host.Configuration;
 using Insights.Sinks.Elasticsearch;
+using Insights.Sinks.Kafka;
 using Microsoft.Extensions.Configuration;
 using MySqlConnector;
 
@@ -25,6 +26,8 @@ public static class UserFacingError
         KafkaException k => $"Kafka{Address("Kafka:BootstrapServers")}: {k.Error.Reason}",
         MySqlException m => $"MariaDB{MariaDbAddress()}: {m.Message}",
         ElasticsearchRequestException => e.Message,
+        // The sink stopping on a record with Sink:ErrorsTolerance=none: the message names the record and the setting.
+        ErrorToleranceExceededException => e.Message,
         AmazonServiceException s => $"S3: {s.Message}",
         AmazonClientException c => $"S3: {c.Message}",
         HttpRequestException h => $"HTTP: {h.Message}",

@@ -14,6 +14,7 @@ namespace Insights.Sinks;
 [JsonSerializable(typeof(object))]
 [JsonSerializable(typeof(System.Text.Json.JsonElement))]
 [JsonSerializable(typeof(SnapshotManifest))]
+[JsonSerializable(typeof(SnapshotInProgress))]
 [JsonSerializable(typeof(AudienceAnswer))]
 [JsonSerializable(typeof(MemberPropensities))]
 [JsonSerializable(typeof(ApiError))]

@@ -77,8 +77,8 @@ internal sealed class SoakRun(SoakRun.Settings settings, TextWriter output)
             ["Processors__CommitIntervalMs"] = "1000", ["Processors__CompressionType"] = settings.Compression,
             ["Processors__StateDir"] = Directory.CreateTempSubdirectory("insights-soak-state-").FullName,
         };
-        var survivor = new WorkerProcess("survivor", Worker());
-        var victim = new WorkerProcess("victim", Worker());
+        var survivor = InsightsProcess.Worker("survivor", Worker());
+        var victim = InsightsProcess.Worker("victim", Worker());
         try
         {
             var clock = Stopwatch.StartNew();
@@ -105,7 +105,7 @@ internal sealed class SoakRun(SoakRun.Settings settings, TextWriter output)
                     victim.Kill();
                     victim.Dispose();
                     if (survivor.HasExited) throw new SoakFailure($"the surviving worker exited\n{survivor.Tail()}");
-                    victim = new WorkerProcess("victim", Worker());
+                    victim = InsightsProcess.Worker("victim", Worker());
                     output.WriteLine($"{label}: kill -9 {killed}/{kills} at ticket {i + 1:N0}; the victim restarts on an empty state folder");
                 }
                 if ((i + 1) % (tickets.Count / 10) == 0)

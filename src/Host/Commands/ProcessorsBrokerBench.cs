@@ -30,8 +30,8 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
     /// <summary>How long any one step may take before the run fails, naming the step.</summary>
     private static readonly TimeSpan StepLimit = TimeSpan.FromMinutes(15);
 
-    private readonly List<WorkerProcess> running = [];
-    private readonly Dictionary<WorkerProcess, string> stateFolders = [];
+    private readonly List<InsightsProcess> running = [];
+    private readonly Dictionary<InsightsProcess, string> stateFolders = [];
     private volatile string? deliveryFailure;
     private ProcessorsBenchCinema cinema = null!;
     private List<CinemaEvent> reference = null!;
@@ -167,7 +167,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
     /// The measured load, produced at once: seconds from the first produce call until the application is drained, and
     /// the CPU seconds the measured processes, the broker and this process used meanwhile.
     /// </summary>
-    private async Task<DrainFigures> DrainAsync(string label, LocalBroker broker, List<WorkerProcess> processes, IProducer<byte[], byte[]> producer,
+    private async Task<DrainFigures> DrainAsync(string label, LocalBroker broker, List<InsightsProcess> processes, IProducer<byte[], byte[]> producer,
         PendingScores? pending, ApplicationProgress application, CancellationToken ct)
     {
         var cpuAtStart = processes.Sum(p => p.CpuSeconds);
@@ -219,7 +219,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
     /// reports the stream RUNNING (the ready file) once the global stores are read and the partitions assigned, before
     /// the tasks' stores are restored; the end of that restore is its log line <see cref="TasksRestored"/>. Both are kept.
     /// </summary>
-    private async Task<RestoreFigures> RestoreAsync(string label, LocalBroker broker, string applicationId, WorkerProcess worker,
+    private async Task<RestoreFigures> RestoreAsync(string label, LocalBroker broker, string applicationId, InsightsProcess worker,
         ApplicationProgress application, double emptyStart, CancellationToken ct)
     {
         Stop(worker);
@@ -280,24 +280,24 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         QueueBufferingMaxMessages = 2_000_000,
     }).Build();
 
-    private WorkerProcess Start(string name, LocalBroker broker, string applicationId, IReadOnlyList<string>? command = null)
+    private InsightsProcess Start(string name, LocalBroker broker, string applicationId, IReadOnlyList<string>? command = null)
     {
         var stateFolder = Directory.CreateTempSubdirectory("insights-bench-state-").FullName;
-        var process = new WorkerProcess(name, new Dictionary<string, string>
+        var process = InsightsProcess.Start(name, new Dictionary<string, string>
         {
             ["Kafka__BootstrapServers"] = broker.BootstrapServers,
             ["Processors__ModelPath"] = Path.GetFullPath(settings.ModelPath), ["Processors__ApplicationId"] = applicationId,
             ["Processors__Partitions"] = settings.Partitions.ToString(CultureInfo.InvariantCulture), ["Processors__SessionTimeoutMs"] = "6000",
             ["Processors__CompressionType"] = settings.Compression,
             ["Processors__StateDir"] = stateFolder,
-        }, command);
+        }, [.. command ?? ["worker"]]);
         running.Add(process);
         stateFolders[process] = stateFolder;
         return process;
     }
 
     /// <summary>Stops the process (SIGTERM, so a worker commits and flushes its changelogs) and deletes its state folder.</summary>
-    private void Stop(WorkerProcess process)
+    private void Stop(InsightsProcess process)
     {
         process.Stop(TimeSpan.FromSeconds(30));
         process.Dispose();

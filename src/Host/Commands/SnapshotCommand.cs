@@ -37,7 +37,11 @@ public static class SnapshotCommand
         var to = new Option<string>("--to") { Description = "Where to restore: elasticsearch (the score alias) or topic (the scores topic).", Required = true };
         to.AcceptOnlyFromAmong("elasticsearch", "topic");
         var id = new Option<string?>("--id") { Description = "Snapshot id (see `snapshot list`); the newest when omitted." };
-        var restore = new Command("restore", "Rebuild the Elasticsearch index or the scores topic from a snapshot (checksums verified).") { to, id };
+        var force = new Option<bool>("--force")
+        {
+            Description = "With --to topic: restore even into a topic that already holds records (by default a non-empty topic is refused).",
+        };
+        var restore = new Command("restore", "Rebuild the Elasticsearch index or the scores topic from a snapshot (checksums verified).") { to, id, force };
         restore.SetAction(async (parse, ct) =>
         {
             var target = parse.GetValue(to)!;
@@ -55,7 +59,8 @@ public static class SnapshotCommand
             }
             else
             {
-                members = await restorer.ToTopicAsync(manifest, settings.Kafka, TopicNames.Scores, ct);
+                try { members = await restorer.ToTopicAsync(manifest, settings.Kafka, TopicNames.Scores, parse.GetValue(force), ct); }
+                catch (RestoreTargetNotEmptyException e) { throw new CommandLineError($"snapshot restore: {e.Message}"); }
             }
             Console.WriteLine($"snapshot {manifest.Id}: restored {members} members to {target}");
             return 0;

@@ -33,6 +33,7 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
     private readonly Queue<string> rescoreQueue = new();
     private readonly Queue<string> freshnessQueue = new();
     private int freshnessPerFlush = 1;
+    private long freshnessWalkStartedMs = long.MinValue / 2;
     private readonly PropensityScorer scorer;
     private ProcessorContext<string, Routed> context = null!;
     private IKeyValueStore<string, byte[]> store = null!;
@@ -184,7 +185,7 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
             foreach (var entry in store.All()) rescoreQueue.Enqueue(entry.Key);
         }
         for (var n = 0; n < options.RescoreBatch && rescoreQueue.TryDequeue(out var key); n++) dirty.Add(key);
-        var refresh = NextFreshnessRound();
+        var refresh = NextFreshnessRound(wallClockMs);
         foreach (var key in refresh) dirty.Add(key);
         if (dirty.Count == 0) return;
         var batches = new Dictionary<int, List<CoAttendanceUpdate>>();
@@ -208,13 +209,14 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
     }
 
     /// <summary>
-    /// The members due for a freshness rescore in this flush: the store is walked once per FreshnessInterval, an even
-    /// share of it per flush.
+    /// The members due for a freshness rescore in this flush: the store's keys are taken once per FreshnessInterval and
+    /// rescored an even share per flush, so the walk ends within the interval and a small store is not walked more often.
     /// </summary>
-    private HashSet<string> NextFreshnessRound()
+    private HashSet<string> NextFreshnessRound(long wallClockMs)
     {
-        if (freshnessQueue.Count == 0)
+        if (freshnessQueue.Count == 0 && wallClockMs - freshnessWalkStartedMs >= options.FreshnessInterval.TotalMilliseconds)
         {
+            freshnessWalkStartedMs = wallClockMs;
             foreach (var entry in store.All()) freshnessQueue.Enqueue(entry.Key);
             var flushes = Math.Max(1, options.FreshnessInterval / options.FlushInterval);
             freshnessPerFlush = (int)Math.Max(1, Math.Ceiling(freshnessQueue.Count / flushes));

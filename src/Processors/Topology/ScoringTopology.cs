@@ -34,6 +34,10 @@ public static class ScoringTopology
     public const string CatalogStore = "catalog-global";
     public const string ProfilesStore = "movie-profiles-global";
 
+    /// <summary>The topics the topology writes records to (besides its internal repartition topics and changelogs).</summary>
+    public static readonly IReadOnlyList<string> OutputTopics =
+        [ProcessorTopics.Sessions, ProcessorTopics.Catalog, ProcessorTopics.MovieProfiles, TopicNames.Scores, TopicNames.DeadLetter];
+
     public static Streamiz.Kafka.Net.Stream.Topology Build(ProcessorOptions options, SharedMovieState movies)
     {
         options.Validated();
@@ -111,10 +115,11 @@ public static class ScoringTopology
             .Transformer<MovieProcessor>(options, movies, ProcessorTopics.MovieStore)
             .StateStore(movieStore).Build(), "movie-processor"));
 
-        // 6. One sink for everything routed: reference topics, movie profiles, scores, dead letters.
-        var all = routed.Aggregate((a, b) => a.Merge(b));
-        all.Transform(TransformerBuilder.New<string, Routed, byte[], Routed>().Transformer<HeaderStamp>().Build())
-            .To((_, v, _) => v.Topic, bytes, new RoutedSerDes());
+        // 6. Every output leaves through its own sink: reference topics, movie profiles, scores, dead letters.
+        var all = routed.Aggregate((a, b) => a.Merge(b))
+            .Transform(TransformerBuilder.New<string, Routed, byte[], Routed>().Transformer<HeaderStamp>().Build());
+        foreach (var topic in OutputTopics)
+            all.Filter((_, v, _) => v.Topic == topic).To(topic, bytes, new RoutedSerDes());
         return builder.Build();
     }
 

@@ -9,7 +9,8 @@ namespace Insights.Sinks.Api;
 /// The API's two topic subscriptions as one hosted service: the scores topic (feeding the in-memory view when
 /// it is the source, and the live stats either way; from the beginning for the view, from the end when only
 /// the stats need it) and the movies CDC topic (titles for the picker, always from the beginning). A record
-/// that cannot be read is logged with its position and skipped: one bad record must not blind the API.
+/// that is not a valid score record is logged with its position, counted and skipped: one bad record must not
+/// blind the API.
 /// </summary>
 public sealed class ApiFeeds(KafkaSettings kafka, ApiSettings settings, ScoreStats stats, MovieDirectory movies,
     ILogger<ApiFeeds> logger, TopicAudienceView? view = null) : BackgroundService
@@ -23,13 +24,15 @@ public sealed class ApiFeeds(KafkaSettings kafka, ApiSettings settings, ScoreSta
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
         Scores.RunAsync((record, live) =>
         {
-            try
+            var read = ScoreRecords.Read(record.Message.Key, record.Message.Value, record.TopicPartitionOffset);
+            if (read.Change is not { } change)
             {
-                var change = ScoreRecords.Parse(record.Message.Key, record.Message.Value, record.TopicPartitionOffset);
-                view?.Apply(change);
-                if (live && change.Update is { } update) stats.Record(update.Source.TsMs, update.ComputedAtMs);
+                Telemetry.SinkMetrics.Skipped("api");
+                logger.LogWarning("api: skipped a score record: {Problem}", read.Problem);
+                return;
             }
-            catch (InvalidDataException e) { logger.LogWarning("api: skipped a score record: {Problem}", e.Message); }
+            view?.Apply(change);
+            if (live && change.Update is { } update) stats.Record(update.Source.TsMs, update.ComputedAtMs);
         }, stoppingToken),
         Movies.RunAsync((record, _) =>
         {

@@ -13,8 +13,16 @@ public enum BulkItemOutcome
     Retry,
     /// <summary>An internal error (500): send it again a bounded number of times, then fail the write.</summary>
     RetryInternalError,
-    /// <summary>Elasticsearch refuses the item itself (mapping error, bad request): retrying cannot help.</summary>
+    /// <summary>
+    /// Elasticsearch refuses the document itself (a 4xx such as a mapping error or a refused value): retrying cannot
+    /// help, and the rest of the bulk is written; the caller decides whether to dead-letter the record or stop.
+    /// </summary>
     Rejected,
+    /// <summary>
+    /// Refused for a reason that is not the document's (401/403: credentials or privileges; 404: the index or alias
+    /// is missing; any other status): every other document would fail the same way, so the write fails.
+    /// </summary>
+    Failed,
 }
 
 public static class BulkItemOutcomes
@@ -25,6 +33,8 @@ public static class BulkItemOutcomes
         409 when item.Error?.Type == "version_conflict_engine_exception" => BulkItemOutcome.AlreadyNewer,
         _ when TransientFailure.IsRetryable(item) => BulkItemOutcome.Retry,
         _ when TransientFailure.IsInternalError(item.Status) => BulkItemOutcome.RetryInternalError,
-        _ => BulkItemOutcome.Rejected,
+        401 or 403 or 404 => BulkItemOutcome.Failed,
+        >= 400 and < 500 => BulkItemOutcome.Rejected,
+        _ => BulkItemOutcome.Failed,
     };
 }

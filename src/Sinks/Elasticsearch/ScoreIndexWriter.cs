@@ -16,9 +16,13 @@ namespace Insights.Sinks.Elasticsearch;
 /// update stays refused after the delete (a plain delete would remember its version for `index.gc_deletes`
 /// only). Overload (429), unavailable nodes (502-504) and connection failures (see <see cref="TransientFailure"/>)
 /// are retried without limit, internal errors (500) <see cref="InternalErrorRetries"/> times, with exponential
-/// backoff and jitter, resending only the items not yet acknowledged; an item Elasticsearch rejects outright
-/// fails the write. Returns only when every change is acknowledged, which is what lets the consumer commit
-/// offsets afterwards.
+/// backoff and jitter, resending only the items not yet acknowledged. A change Elasticsearch refuses for what it
+/// holds (a 4xx item such as a mapping error, see <see cref="BulkItemOutcome.Rejected"/>) is reported in
+/// <see cref="WriteReport.Rejected"/> and the rest is written; a whole bulk refused with 400 (request validation
+/// refuses the whole bulk for one invalid item) or 413 is split in halves until the refused changes stand alone.
+/// What the caller does with a rejection is its choice (dead-letter, or stop). Refusals that are not about the
+/// changes (authentication, a missing index) fail the write. Returns only when every change is acknowledged or
+/// rejected, which is what lets the consumer commit offsets afterwards.
 /// </summary>
 public sealed class ScoreIndexWriter
 {
@@ -64,7 +68,7 @@ public sealed class ScoreIndexWriter
             .Build();
     }
 
-    /// <summary>Writes the changes (collapsed per member first) and returns once all are acknowledged.</summary>
+    /// <summary>Writes the changes (collapsed per member first) and returns once each is acknowledged or rejected (see <see cref="WriteReport.Rejected"/>).</summary>
     public async Task<WriteReport> WriteAsync(IEnumerable<ScoreChange> changes, CancellationToken ct)
     {
         var report = new WriteReport();
@@ -89,7 +93,8 @@ public sealed class ScoreIndexWriter
                       $"first member {last.Pending[0].MemberId}"
                     : $"Elasticsearch bulk: {last.Pending.Count} items unacknowledged ({last.Reason})");
         }
-        Telemetry.SinkMetrics.Acknowledged(all);
+        var rejected = report.Rejected.Select(r => r.Change).ToHashSet();
+        Telemetry.SinkMetrics.Acknowledged(all.Where(c => !rejected.Contains(c)));
         return report;
     }
 
@@ -126,6 +131,19 @@ public sealed class ScoreIndexWriter
         if (writes.Count == 0)
             return new BulkAttempt(retry, lookupFailure is null ? null : $"reading members to delete: {lookupFailure}", internalError);
 
+        var sent = await SendBulkAsync(writes, report, ct);
+        retry.AddRange(sent.Retry);
+        var reasons = new[] { lookupFailure is null ? null : $"reading members to delete: {lookupFailure}", sent.Reason };
+        return new BulkAttempt(retry, retry.Count > 0 ? string.Join("; ", reasons.OfType<string>()) : null, internalError || sent.InternalError);
+    }
+
+    /// <summary>
+    /// One bulk request for the writes (and, when Elasticsearch refuses the request whole with 400 or 413, one for
+    /// each half, down to single changes): counts what was written, adds what was rejected to the report, and
+    /// returns what to send again.
+    /// </summary>
+    private async Task<BulkSent> SendBulkAsync(IReadOnlyList<(ScoreChange Change, long MarkerVersion)> writes, WriteReport report, CancellationToken ct)
+    {
         var request = new BulkRequest(_settings.Alias) { Operations = new BulkOperationsCollection() };
         foreach (var (change, markerVersion) in writes)
             request.Operations.Add(new BulkIndexOperation<MemberScoresDocument>(change.Update is { } update
@@ -144,14 +162,33 @@ public sealed class ScoreIndexWriter
             var reason = status is null
                 ? $"no answer: {response.ApiCallDetails.OriginalException?.Message ?? "connection failed"}"
                 : $"HTTP {status}";
-            return new BulkAttempt([.. retry, .. writes.Select(w => w.Change)], reason, internalError || status == 500);
+            return new BulkSent([.. writes.Select(w => w.Change)], reason, status == 500);
+        }
+        var refusal = response.ElasticsearchServerError?.Error is { } e ? $"{e.Type}: {e.Reason}" : null;
+        if (status is 400 or 413)
+        {
+            // Request validation fails the whole bulk for one invalid item (a negative external version), and 413
+            // for its size: halves isolate the changes at fault and let every other change through.
+            if (writes.Count == 1)
+            {
+                report.Reject(writes[0].Change, status.Value, refusal ?? $"HTTP {status}");
+                return BulkSent.Nothing;
+            }
+            _logger.LogWarning("Elasticsearch bulk: {Items} items refused whole (HTTP {Status}: {Refusal}); splitting it to find the items at fault",
+                writes.Count, status, refusal);
+            var half = writes.Count / 2;
+            var first = await SendBulkAsync(writes.Take(half).ToList(), report, ct);
+            var second = await SendBulkAsync(writes.Skip(half).ToList(), report, ct);
+            return new BulkSent([.. first.Retry, .. second.Retry], first.Reason ?? second.Reason, first.InternalError || second.InternalError);
         }
         if (status != 200 || response.Items.Count != writes.Count)
             throw new ElasticsearchRequestException($"Elasticsearch bulk refused (HTTP {status}): " +
-                (response.ElasticsearchServerError?.Error is { } e ? $"{e.Type}: {e.Reason}" : $"{response.Items.Count} answers for {writes.Count} items"));
+                (refusal ?? $"{response.Items.Count} answers for {writes.Count} items"));
 
         var items = response.Items.ToList();
+        var retry = new List<ScoreChange>();
         var failed = 0;
+        var internalError = false;
         for (var i = 0; i < writes.Count; i++)
         {
             var change = writes[i].Change;
@@ -164,13 +201,16 @@ public sealed class ScoreIndexWriter
                 case BulkItemOutcome.AlreadyNewer: report.Stale++; break;
                 case BulkItemOutcome.Retry: retry.Add(change); failed++; break;
                 case BulkItemOutcome.RetryInternalError: retry.Add(change); failed++; internalError = true; break;
+                case BulkItemOutcome.Rejected:
+                    report.Reject(change, items[i].Status, $"{items[i].Error?.Type}: {items[i].Error?.Reason}" +
+                        (items[i].Error?.CausedBy is { } cause ? $" (caused by {cause.Type}: {cause.Reason})" : ""));
+                    break;
                 default:
                     throw new ElasticsearchRequestException($"Elasticsearch refused member {change.MemberId} " +
                         $"(HTTP {items[i].Status}): {items[i].Error?.Type}: {items[i].Error?.Reason}");
             }
         }
-        var reasons = new[] { lookupFailure is null ? null : $"reading members to delete: {lookupFailure}", failed > 0 ? $"{failed} items answered 409/429/5xx" : null };
-        return new BulkAttempt(retry, retry.Count > 0 ? string.Join("; ", reasons.OfType<string>()) : null, internalError);
+        return new BulkSent(retry, failed > 0 ? $"{failed} items answered 409/429/5xx" : null, internalError);
     }
 
     /// <summary>The member's document as it stands: its version and whether it is a deletion marker (a realtime get).</summary>
@@ -190,6 +230,12 @@ public sealed class ScoreIndexWriter
     /// <summary>What a get found: the version (null when there is no document), or why it could not tell.</summary>
     private sealed record StoredMember(long? Version, bool IsMarker, string? Failure = null, bool InternalError = false);
 
+    /// <summary>What one bulk (or its halves) leaves to send again, why, and whether a 500 was among the reasons.</summary>
+    private sealed record BulkSent(IReadOnlyList<ScoreChange> Retry, string? Reason, bool InternalError)
+    {
+        public static readonly BulkSent Nothing = new([], null, false);
+    }
+
     /// <summary>The changes still to send after one attempt, why, and whether a 500 was among the reasons (counted across attempts).</summary>
     private sealed record BulkAttempt(IReadOnlyList<ScoreChange> Pending, string? Reason, bool InternalError = false)
     {
@@ -197,12 +243,25 @@ public sealed class ScoreIndexWriter
     }
 }
 
-/// <summary>What one <see cref="ScoreIndexWriter.WriteAsync"/> did: counts of items by outcome and of requests sent.</summary>
+/// <summary>What one <see cref="ScoreIndexWriter.WriteAsync"/> did: counts of items by outcome and of requests sent, and the rejected changes.</summary>
 public sealed class WriteReport
 {
+    private readonly List<RejectedChange> _rejected = [];
+
     public int Indexed { get; internal set; }
     public int Stale { get; internal set; }
     public int Deleted { get; internal set; }
     public int Requests { get; internal set; }
     public int ItemsResent { get; internal set; }
+
+    /// <summary>Changes Elasticsearch refused for what they hold: not written, and retrying would not write them.</summary>
+    public IReadOnlyList<RejectedChange> Rejected => _rejected;
+
+    internal void Reject(ScoreChange change, int status, string error) => _rejected.Add(new RejectedChange(change, status, error));
+}
+
+/// <summary>A change Elasticsearch refused: the HTTP status of its item (or of its single-item bulk) and Elasticsearch's error.</summary>
+public sealed record RejectedChange(ScoreChange Change, int Status, string Error)
+{
+    public override string ToString() => $"member {Change.MemberId}{(Change.IsDelete ? " (deletion marker)" : $" version {Change.Update!.Version}")}: HTTP {Status}, {Error}";
 }

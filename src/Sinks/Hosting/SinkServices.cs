@@ -3,6 +3,7 @@ using Insights.Sinks.Elasticsearch;
 using Insights.Sinks.Kafka;
 using Insights.Sinks.Snapshots;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Insights.Sinks.Hosting;
 
@@ -28,12 +29,13 @@ public static class SinkServices
 
     /// <summary>Registers the hosted services the settings ask for; fails with <see cref="NothingToDo"/> when they ask for none.</summary>
     public static IServiceCollection AddScoreSinks(this IServiceCollection services, KafkaSettings kafka,
-        ElasticsearchSettings elasticsearch, SnapshotSettings snapshots, ISnapshotStore store)
+        ElasticsearchSettings elasticsearch, SnapshotSettings snapshots, ISnapshotStore store, SinkErrorSettings? errors = null)
     {
         if (NothingToDo(elasticsearch, snapshots) is { } problem) throw new InvalidOperationException(problem);
         services.AddSingleton(kafka);
         services.AddSingleton(elasticsearch);
         services.AddSingleton(snapshots);
+        services.AddSingleton(errors ?? new SinkErrorSettings());
         if (elasticsearch.Enabled)
         {
             services.AddSingleton(_ => elasticsearch.CreateClient());
@@ -44,7 +46,7 @@ public static class SinkServices
         }
         if (snapshots.IntervalSeconds > 0)
         {
-            services.AddSingleton<IScoreStateSource>(new ScoreTopicState(kafka));
+            services.AddSingleton<IScoreStateSource>(provider => new ScoreTopicState(kafka, logger: provider.GetService<ILogger<ScoreTopicState>>()));
             services.AddSingleton(store);
             services.AddSingleton<SnapshotWriter>();
             services.AddHostedService<SnapshotSchedule>();

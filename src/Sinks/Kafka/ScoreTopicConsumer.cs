@@ -11,19 +11,23 @@ namespace Insights.Sinks.Kafka;
 /// The Elasticsearch sink's consume loop: reads the scores topic in its own consumer group, writes each batch
 /// with <see cref="ScoreIndexWriter"/> and commits the batch's offsets only after Elasticsearch acknowledged
 /// every item (auto commit off), so a crash replays unacknowledged records; replays are harmless because
-/// writes are versioned. A record that is not a valid score record goes to the dead-letter topic (see
-/// <see cref="ScoreDeadLetters"/>) and is committed past, so one bad record neither stops the sink nor is lost.
+/// writes are versioned. A record the sink cannot write (not a valid score record, or a document Elasticsearch
+/// refuses) is handled as <see cref="SinkErrorSettings.ErrorsTolerance"/> says: with `all` it goes to the
+/// dead-letter topic (see <see cref="ScoreDeadLetters"/>), acknowledged before the batch is committed past it, so
+/// one bad record neither stops the sink nor is lost; with `none` the loop stops with
+/// <see cref="ErrorToleranceExceededException"/> before committing, as Kafka Connect's task does.
 /// </summary>
 public sealed class ScoreTopicConsumer(KafkaSettings kafka, ElasticsearchSettings settings, ScoreIndexWriter writer,
-    ILogger<ScoreTopicConsumer>? logger = null)
+    ILogger<ScoreTopicConsumer>? logger = null, SinkErrorSettings? errors = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger<ScoreTopicConsumer>.Instance;
+    private readonly SinkErrorSettings _errors = errors ?? new SinkErrorSettings();
 
     /// <summary>Records written and committed so far (for health and tests).</summary>
     public long Committed => Interlocked.Read(ref _committed);
     private long _committed;
 
-    /// <summary>Unreadable records sent to the dead-letter topic so far.</summary>
+    /// <summary>Records sent to the dead-letter topic so far (unreadable or rejected by Elasticsearch).</summary>
     public long DeadLettered => Interlocked.Read(ref _deadLettered);
     private long _deadLettered;
 
@@ -56,14 +60,23 @@ public sealed class ScoreTopicConsumer(KafkaSettings kafka, ElasticsearchSetting
             {
                 var batch = await Task.Run(() => ConsumeBatch(consumer, ct), ct);
                 if (batch.Count == 0) continue;
-                // Unreadable records go to the dead-letter topic (acknowledged) before their offsets are committed.
-                foreach (var bad in batch.Where(r => r.Error is not null))
+                var unreadable = batch.Where(r => r.Read.Change is null).ToList();
+                if (unreadable.Count > 0 && !_errors.DeadLettersErrors) throw NotTolerated(unreadable[0].Read.Problem!);
+                var report = await writer.WriteAsync(batch.Where(r => r.Read.Change is not null).Select(r => r.Read.Change!), ct);
+                if (report.Rejected.Count > 0 && !_errors.DeadLettersErrors)
+                    throw NotTolerated($"{Origin(batch, report.Rejected[0]).Where}: Elasticsearch refused {report.Rejected[0]}");
+
+                // Dead letters are acknowledged before the batch's offsets move past them: a crash in between
+                // replays the batch (a dead letter may then appear twice), never loses one.
+                foreach (var bad in unreadable)
+                    await DeadLetterAsync(deadLetters, bad, new InvalidDataException(bad.Read.Problem), Telemetry.SinkMetrics.Unreadable, ct);
+                foreach (var rejected in report.Rejected)
                 {
-                    await deadLetters.SendAsync(bad.Key, bad.Value, bad.Where, bad.Error!, ct);
-                    Interlocked.Increment(ref _deadLettered);
-                    _logger.LogWarning("sink: {Where} sent to {Topic}: {Reason}", bad.Where, TopicNames.DeadLetter, bad.Error!.Message);
+                    var origin = Origin(batch, rejected);
+                    await DeadLetterAsync(deadLetters, origin,
+                        new ElasticsearchRejectedException($"{origin.Where}: Elasticsearch refused {rejected}"), Telemetry.SinkMetrics.Rejected, ct);
                 }
-                var report = await writer.WriteAsync(batch.Where(r => r.Change is not null).Select(r => r.Change!), ct);
+
                 var offsets = batch.GroupBy(r => r.Where.TopicPartition)
                     .Select(g => new TopicPartitionOffset(g.Key, g.Max(r => r.Where.Offset.Value) + 1))
                     .ToList();
@@ -76,8 +89,8 @@ public sealed class ScoreTopicConsumer(KafkaSettings kafka, ElasticsearchSetting
                     continue;
                 }
                 Interlocked.Add(ref _committed, batch.Count);
-                _logger.LogInformation("sink: {Records} records -> {Indexed} indexed, {Stale} stale, {Deleted} deleted; committed {Partitions} partitions",
-                    batch.Count, report.Indexed, report.Stale, report.Deleted, offsets.Count);
+                _logger.LogInformation("sink: {Records} records -> {Indexed} indexed, {Stale} stale, {Deleted} deleted, {DeadLettered} dead-lettered; committed {Partitions} partitions",
+                    batch.Count, report.Indexed, report.Stale, report.Deleted, unreadable.Count + report.Rejected.Count, offsets.Count);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
@@ -87,6 +100,28 @@ public sealed class ScoreTopicConsumer(KafkaSettings kafka, ElasticsearchSetting
             consumer.Close();
         }
     }
+
+    private async Task DeadLetterAsync(ScoreDeadLetters deadLetters, ConsumedRecord record, Exception reason, string kind, CancellationToken ct)
+    {
+        await deadLetters.SendAsync(record.Key, record.Value, record.Headers, record.Where, reason, ct);
+        Interlocked.Increment(ref _deadLettered);
+        Telemetry.SinkMetrics.DeadLettered(kind);
+        _logger.LogWarning("sink: {Where} sent to {Topic}: {Reason}", record.Where, TopicNames.DeadLetter, reason.Message);
+    }
+
+    private static ErrorToleranceExceededException NotTolerated(string problem) => new(
+        $"sink: stopped at {problem}; {SinkErrorSettings.Section}:ErrorsTolerance is {SinkErrorSettings.None}, so nothing was committed " +
+        $"past it and a restart stops here again ({SinkErrorSettings.All} would send it to {TopicNames.DeadLetter} and go on)");
+
+    /// <summary>
+    /// The record whose change Elasticsearch refused: a batch is collapsed per member before writing, so it is the
+    /// member's record that carried the written update (the same object), or its last tombstone for a deletion
+    /// marker. Earlier records of that member in the batch were superseded by it, not refused, and are not sent.
+    /// </summary>
+    private static ConsumedRecord Origin(List<ConsumedRecord> batch, RejectedChange rejected) =>
+        batch.LastOrDefault(r => r.Read.Change is { } change && change.MemberId == rejected.Change.MemberId &&
+                                 (rejected.Change.IsDelete ? change.IsDelete : ReferenceEquals(change.Update, rejected.Change.Update)))
+        ?? batch.Last(r => r.Read.Change?.MemberId == rejected.Change.MemberId);
 
     private List<ConsumedRecord> ConsumeBatch(IConsumer<byte[]?, byte[]?> consumer, CancellationToken ct)
     {
@@ -99,12 +134,17 @@ public sealed class ScoreTopicConsumer(KafkaSettings kafka, ElasticsearchSetting
             var result = consumer.Consume(left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(settings.BulkMaxWaitMs));
             if (result is null) { if (batch.Count > 0) break; deadline = DateTime.UtcNow.AddMilliseconds(settings.BulkMaxWaitMs); continue; }
             var (key, value, where) = (result.Message.Key, result.Message.Value, result.TopicPartitionOffset);
-            try { batch.Add(new ConsumedRecord(ScoreRecords.Parse(key, value, where), where, key, value, null)); }
-            catch (InvalidDataException e) { batch.Add(new ConsumedRecord(null, where, key, value, e)); }
+            batch.Add(new ConsumedRecord(ScoreRecords.Read(key, value, where), where, key, value, result.Message.Headers));
         }
         return batch;
     }
 
-    /// <summary>One consumed record: its change, or the reason it cannot be read (then it is a dead letter).</summary>
-    private sealed record ConsumedRecord(ScoreChange? Change, TopicPartitionOffset Where, byte[]? Key, byte[]? Value, Exception? Error);
+    /// <summary>One consumed record as read (its change, or why it is not a valid score record) with its original bytes.</summary>
+    private sealed record ConsumedRecord(ScoreRecordRead Read, TopicPartitionOffset Where, byte[]? Key, byte[]? Value, Headers? Headers);
 }
+
+/// <summary>A record the sink could not write, with <see cref="SinkErrorSettings.ErrorsTolerance"/> `none`: the sink stops on it.</summary>
+public sealed class ErrorToleranceExceededException(string message) : Exception(message);
+
+/// <summary>The reason on a dead letter whose document Elasticsearch refused (its type names the kind in the `insights.error` header).</summary>
+public sealed class ElasticsearchRejectedException(string message) : Exception(message);

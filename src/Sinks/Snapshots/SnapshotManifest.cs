@@ -32,4 +32,20 @@ public sealed record SnapshotFile
     public required long EndOffset { get; init; }
     /// <summary>Commit time of the newest source change in the file (epoch ms), 0 when empty.</summary>
     public required long SourceTsMs { get; init; }
+    /// <summary>Records in the offset range that were not valid score records and were left out (their members keep their last valid update).</summary>
+    public long SkippedRecords { get; init; }
+}
+
+/// <summary>
+/// The marker of a snapshot being written, put before its first data file and again after each one (the heartbeat),
+/// deleted after its manifest. Retention never deletes the files of a snapshot whose marker beat within
+/// <see cref="SnapshotSettings.InProgressGraceSeconds"/>; a marker older than that belongs to a writer that died.
+/// </summary>
+public sealed record SnapshotInProgress
+{
+    public required string Id { get; init; }
+    public required long StartedAtMs { get; init; }
+    public required long HeartbeatAtMs { get; init; }
+    /// <summary>The machine and process writing it, for an operator wondering whose it is.</summary>
+    public string? Writer { get; init; }
 }

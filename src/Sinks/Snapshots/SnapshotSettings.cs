@@ -23,10 +23,19 @@ public sealed record SnapshotSettings
     /// <summary>Key prefix inside the folder or bucket.</summary>
     public string Prefix { get; init; } = "snapshots";
 
+    /// <summary>
+    /// How long after its last heartbeat (one per data file written) a snapshot in progress keeps its files safe
+    /// from retention. Past it the writer is taken for dead and its files are removed; a writer still alive then
+    /// finds its marker gone and fails instead of writing a manifest that could point at removed files. Must exceed
+    /// the time to read and write the largest partition.
+    /// </summary>
+    public int InProgressGraceSeconds { get; init; } = 1800;
+
     public string? Problem()
     {
         if (IntervalSeconds < 0) return $"{Section}:IntervalSeconds must be 0 (off) or positive, got {IntervalSeconds}";
         if (Keep < 1) return $"{Section}:Keep must be at least 1, got {Keep}";
+        if (InProgressGraceSeconds < 60) return $"{Section}:InProgressGraceSeconds must be at least 60, got {InProgressGraceSeconds}";
         if (Store is not ("local" or "s3")) return $"{Section}:Store has '{Store}', expected local or s3";
         if (Store == "local" && string.IsNullOrWhiteSpace(LocalPath)) return $"{Section}:LocalPath is required when {Section}:Store is local";
         if (string.IsNullOrWhiteSpace(Prefix) || Prefix.StartsWith('/') || Prefix.EndsWith('/'))

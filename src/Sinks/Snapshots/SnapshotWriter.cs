@@ -5,9 +5,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Insights.Sinks.Snapshots;
 
 /// <summary>
-/// Takes a snapshot: the data file of every partition first, the manifest last, then retention. Until the
-/// manifest is written the snapshot does not exist for readers, so a writer killed half-way leaves the
-/// previous snapshot current and its own data files unreferenced (retention removes them later).
+/// Takes a snapshot: an in-progress marker first, the data file of every partition (the marker's heartbeat renewed
+/// after each), the manifest, then the marker removed and retention run. Until the manifest is written the snapshot
+/// does not exist for readers, so a writer killed half-way leaves the previous snapshot current; while its marker is
+/// fresh no retention (this writer's or a concurrent one's) deletes its files, and once the marker is older than
+/// <see cref="SnapshotSettings.InProgressGraceSeconds"/> they are swept. A writer that fails on its own withdraws its
+/// marker at once, so the next retention sweeps its files.
 /// </summary>
 public sealed class SnapshotWriter(IScoreStateSource source, ISnapshotStore store, SnapshotSettings settings,
     TimeProvider? clock = null, ILogger<SnapshotWriter>? logger = null)
@@ -18,32 +21,75 @@ public sealed class SnapshotWriter(IScoreStateSource source, ISnapshotStore stor
 
     public async Task<SnapshotManifest> TakeAsync(CancellationToken ct)
     {
-        var id = SnapshotLayout.NewId(_clock.GetUtcNow());
-        var files = new List<SnapshotFile>();
-        foreach (var partition in await source.PartitionsAsync(ct))
+        var started = _clock.GetUtcNow();
+        var id = SnapshotLayout.NewId(started);
+        var marker = _layout.InProgressKey(id);
+        await BeatAsync(id, started, ct);
+        SnapshotManifest manifest;
+        try
         {
-            var state = await source.ReadAsync(partition, ct);
-            var content = SnapshotFormat.Encode(state.Members);
-            var key = _layout.DataKey(id, partition);
-            await store.PutAsync(key, content, ct);
-            files.Add(new SnapshotFile
+            var files = new List<SnapshotFile>();
+            foreach (var partition in await source.PartitionsAsync(ct))
             {
-                Partition = partition,
-                Key = key,
-                Sha256 = SnapshotFormat.Sha256Hex(content),
-                Bytes = content.Length,
-                Members = state.Members.Count,
-                StartOffset = state.StartOffset,
-                EndOffset = state.EndOffset,
-                SourceTsMs = state.Members.Count == 0 ? 0 : state.Members.Max(m => m.Source.TsMs),
-            });
+                var state = await source.ReadAsync(partition, ct);
+                var content = SnapshotFormat.Encode(state.Members);
+                var key = _layout.DataKey(id, partition);
+                await store.PutAsync(key, content, ct);
+                files.Add(new SnapshotFile
+                {
+                    Partition = partition,
+                    Key = key,
+                    Sha256 = SnapshotFormat.Sha256Hex(content),
+                    Bytes = content.Length,
+                    Members = state.Members.Count,
+                    StartOffset = state.StartOffset,
+                    EndOffset = state.EndOffset,
+                    SourceTsMs = state.Members.Count == 0 ? 0 : state.Members.Max(m => m.Source.TsMs),
+                    SkippedRecords = state.Skipped,
+                });
+                await EnsureMarkerAsync(id, ct);
+                await BeatAsync(id, started, ct);
+            }
+            await EnsureMarkerAsync(id, ct);
+            manifest = new SnapshotManifest { Id = id, CreatedAtMs = _clock.GetUtcNow().ToUnixTimeMilliseconds(), Topic = source.Topic, Files = files };
+            await store.PutAsync(_layout.ManifestKey(id), JsonSerializer.SerializeToUtf8Bytes(manifest, SinkJsonContext.Default.SnapshotManifest), ct);
         }
-        var manifest = new SnapshotManifest { Id = id, CreatedAtMs = _clock.GetUtcNow().ToUnixTimeMilliseconds(), Topic = source.Topic, Files = files };
-        await store.PutAsync(_layout.ManifestKey(id), JsonSerializer.SerializeToUtf8Bytes(manifest, SinkJsonContext.Default.SnapshotManifest), ct);
+        catch
+        {
+            // This snapshot will never get a manifest: withdraw the marker so the next retention sweeps its files
+            // now rather than after the grace period. Best effort: a store that fails here leaves that to the grace.
+            try { await store.DeleteAsync(marker, CancellationToken.None); }
+            catch (Exception e) { _logger.LogWarning("snapshot {Id}: could not remove its in-progress marker ({Reason})", id, e.Message); }
+            throw;
+        }
+        await store.DeleteAsync(marker, ct);
         Telemetry.SinkMetrics.SnapshotCompleted();
         _logger.LogInformation("snapshot {Id}: {Members} members in {Files} files, {Bytes} bytes, at {Location}",
-            id, manifest.Members, files.Count, files.Sum(f => f.Bytes), store.Location);
-        await new SnapshotRetention(store, _layout, settings.Keep, _logger).ApplyAsync(ct);
+            id, manifest.Members, manifest.Files.Count, manifest.Files.Sum(f => f.Bytes), store.Location);
+        if (manifest.Files.Sum(f => f.SkippedRecords) is > 0 and var skipped)
+            _logger.LogWarning("snapshot {Id}: left out {Skipped} records that are not valid score records (see the manifest's skipped_records per partition)", id, skipped);
+        await new SnapshotRetention(store, _layout, settings.Keep, TimeSpan.FromSeconds(settings.InProgressGraceSeconds), _clock, _logger).ApplyAsync(ct);
         return manifest;
     }
+
+    /// <summary>
+    /// A retention that took this writer for dead (no heartbeat within the grace period) removed its marker and may
+    /// have removed its files: renewing the marker or writing a manifest now could point at missing files, so give up.
+    /// </summary>
+    private async Task EnsureMarkerAsync(string id, CancellationToken ct)
+    {
+        if (await store.GetAsync(_layout.InProgressKey(id), ct) is null)
+            throw new InvalidOperationException($"snapshot {id}: its in-progress marker {_layout.InProgressKey(id)} is gone (no heartbeat within " +
+                $"{settings.InProgressGraceSeconds} s, so a retention took its writer for dead); not writing a manifest that could point at removed files");
+    }
+
+    /// <summary>Puts (or renews) this snapshot's in-progress marker with the current time as its heartbeat.</summary>
+    private Task BeatAsync(string id, DateTimeOffset started, CancellationToken ct) =>
+        store.PutAsync(_layout.InProgressKey(id), JsonSerializer.SerializeToUtf8Bytes(new SnapshotInProgress
+        {
+            Id = id,
+            StartedAtMs = started.ToUnixTimeMilliseconds(),
+            HeartbeatAtMs = _clock.GetUtcNow().ToUnixTimeMilliseconds(),
+            Writer = $"{Environment.MachineName}/{Environment.ProcessId}",
+        }, SinkJsonContext.Default.SnapshotInProgress), ct);
 }

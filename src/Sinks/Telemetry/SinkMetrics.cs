@@ -27,11 +27,25 @@ public static class SinkMetrics
     private static readonly Counter<long> Indexed = Meter.CreateCounter<long>("insights.sink.indexed",
         "{update}", "Score updates acknowledged by Elasticsearch.");
 
+    private static readonly Counter<long> DeadLetters = Meter.CreateCounter<long>("insights.sink.dead_letters",
+        "{record}", "Records of the scores topic the sink sent to insights.deadletter, by reason (unreadable: not a valid score record; rejected: Elasticsearch refused the document).");
+
+    private static readonly Counter<long> SkippedRecords = Meter.CreateCounter<long>("insights.sink.skipped_records",
+        "{record}", "Records of the scores topic a reader without a dead-letter topic skipped as not valid score records, by reader (api, snapshot).");
+
     static SinkMetrics() =>
         Meter.CreateObservableGauge("insights.sink.snapshot_age", SnapshotAge, "s",
             "Seconds since the last complete snapshot this sink took (absent until its first one).");
 
     public static void Retried() => Retries.Add(1);
+
+    /// <summary>Dead-letter reasons, the values of the `reason` label.</summary>
+    public const string Unreadable = "unreadable", Rejected = "rejected";
+
+    public static void DeadLettered(string reason) => DeadLetters.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>A record the API's view or a snapshot left out (<paramref name="reader"/>: `api` or `snapshot`).</summary>
+    public static void Skipped(string reader) => SkippedRecords.Add(1, new KeyValuePair<string, object?>("reader", reader));
 
     /// <summary>Changes acknowledged now: their latency from the source commit, and their count.</summary>
     public static void Acknowledged(IEnumerable<ScoreChange> changes)

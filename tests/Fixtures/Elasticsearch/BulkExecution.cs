@@ -26,11 +26,35 @@ internal static class BulkExecution
     {
         if (body.Length == 0) throw ElasticsearchError.ActionValidation("no requests added");
         if (body[^1] != '\n') throw ElasticsearchError.IllegalArgument("The bulk request must be terminated by a newline [\\n]");
-        var lines = body.Split('\n');
+        // Elasticsearch parses the whole body and validates every item (BulkRequest.validate) before it runs any:
+        // a malformed line or one invalid item (a negative external version...) fails the whole request with 400.
+        var requests = Parse(body, urlIndex);
+        if (requests.Count == 0) throw ElasticsearchError.ActionValidation("no requests added");
+        var problems = requests.SelectMany(Validate).ToList();
+        if (problems.Count > 0) throw ElasticsearchError.ActionValidation(problems);
+
         var requireAlias = parameters.Bool("require_alias", false);
         var items = new JsonArray();
         var touched = new HashSet<FakeIndex>();
         var errors = false;
+        foreach (var request in requests)
+        {
+            var (item, failed, index) = RunItem(cluster, request, requireAlias, itemFault);
+            items.Add(new JsonObject { [request.Action] = item });
+            errors |= failed;
+            if (index is not null) touched.Add(index);
+        }
+        if (parameters.Refresh()) foreach (var index in touched) index.Refresh();
+        return new JsonObject { ["errors"] = errors, ["took"] = 1, ["items"] = items };
+    }
+
+    /// <summary>One parsed item of a bulk body: its action, metadata, source line (none for delete) and index.</summary>
+    private sealed record BulkRequestItem(string Action, JsonObject Metadata, JsonObject? Source, string Index);
+
+    private static List<BulkRequestItem> Parse(string body, string? urlIndex)
+    {
+        var lines = body.Split('\n');
+        var requests = new List<BulkRequestItem>();
         for (var i = 0; i < lines.Length; i++)
         {
             if (string.IsNullOrWhiteSpace(lines[i])) continue;
@@ -44,23 +68,34 @@ internal static class BulkExecution
                     throw ElasticsearchError.IllegalArgument($"The bulk request is missing the source line after action line [{lineNumber}]");
                 source = ParseSource(lines[i], i + 1);
             }
-            var (item, failed, index) = RunItem(cluster, action, metadata, source, urlIndex, requireAlias, itemFault);
-            items.Add(new JsonObject { [action] = item });
-            errors |= failed;
-            if (index is not null) touched.Add(index);
+            requests.Add(new BulkRequestItem(action, metadata, source, metadata["_index"]?.GetValue<string>() ?? urlIndex ?? ""));
         }
-        if (items.Count == 0) throw ElasticsearchError.ActionValidation("no requests added");
-        if (parameters.Refresh()) foreach (var index in touched) index.Refresh();
-        return new JsonObject { ["errors"] = errors, ["took"] = 1, ["items"] = items };
+        return requests;
     }
 
-    private static (JsonObject Item, bool Failed, FakeIndex? Index) RunItem(FakeCluster cluster, string action, JsonObject metadata,
-        JsonObject? source, string? urlIndex, bool requireAlias, Func<BulkItem, int?>? itemFault)
+    /// <summary>What IndexRequest/DeleteRequest.validate() refuse, in Elasticsearch's words.</summary>
+    private static IEnumerable<string> Validate(BulkRequestItem request)
     {
-        var indexName = metadata["_index"]?.GetValue<string>() ?? urlIndex
-            ?? throw ElasticsearchError.ActionValidation("index is missing");
+        if (request.Index.Length == 0) yield return "index is missing";
+        if (request.Metadata["_id"] is null && request.Action is "update" or "delete") yield return "id is missing";
+        if (request.Action == "update") yield break; // its own rules run per item
+        var conditions = Conditions(request.Metadata);
+        if (conditions.IsExternal)
+        {
+            if (request.Action == "create") yield return "create operations only support internal versioning. use index instead";
+            // A missing version is Versions.MATCH_ANY (-3) to Elasticsearch, which no external version type accepts.
+            var version = conditions.Version ?? -3;
+            if (version < 0) yield return $"illegal version value [{version}] for version type [{conditions.VersionType.ToUpperInvariant()}]";
+        }
+        else if (conditions.Version is not null)
+            yield return "internal versioning can not be used for optimistic concurrency control. Please use `if_seq_no` and `if_primary_term` instead";
+    }
+
+    private static (JsonObject Item, bool Failed, FakeIndex? Index) RunItem(FakeCluster cluster, BulkRequestItem request,
+        bool requireAlias, Func<BulkItem, int?>? itemFault)
+    {
+        var (action, metadata, source, indexName) = request;
         var id = metadata["_id"]?.ToString();
-        if (id is null && action is "update" or "delete") throw ElasticsearchError.ActionValidation("id is missing");
         FakeIndex? index = null;
         try
         {

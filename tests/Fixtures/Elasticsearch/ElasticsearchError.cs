@@ -37,8 +37,12 @@ public sealed class ElasticsearchError(int status, string type, string reason, J
 
     public static ElasticsearchError IllegalArgument(string reason) => new(400, "illegal_argument_exception", reason);
 
-    public static ElasticsearchError ActionValidation(string reason) =>
-        new(400, "action_request_validation_exception", $"Validation Failed: 1: {reason};");
+    public static ElasticsearchError ActionValidation(string reason) => ActionValidation([reason]);
+
+    /// <summary>ActionRequestValidationException's message: every problem numbered, each ended by ';'.</summary>
+    public static ElasticsearchError ActionValidation(IReadOnlyList<string> reasons) =>
+        new(400, "action_request_validation_exception",
+            "Validation Failed: " + string.Concat(reasons.Select((reason, i) => $"{i + 1}: {reason};")));
 
     public static ElasticsearchError VersionConflict(string index, string id, string reason) => new(409,
         "version_conflict_engine_exception", $"[{id}]: version conflict, {reason}",

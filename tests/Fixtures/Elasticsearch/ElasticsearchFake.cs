@@ -6,10 +6,14 @@
 //   term, terms, range, exists and match_all score a constant 1 x boost; bool adds must/should scores;
 //   rank_feature computes ES's saturation/log/sigmoid/linear functions (default pivot: the geometric mean
 //   of the feature over the index). Full-text queries (match, query_string...) answer 400 "not supported".
-// - No real mappings: mappings are stored and returned, and their field types decide how values compare
-//   (numeric, date, boolean, keyword), but documents are not validated or coerced against them, there is no
-//   dynamic mapping output, no `nested` semantics (arrays of objects are flattened), no doc values limits
-//   (sorting on a text field works here and fails in ES).
+// - Mappings in part: their field types decide how values compare (numeric, date, boolean, keyword), and a
+//   written document is refused per item as ES refuses it (DocumentMapping: strict dynamic, numbers, booleans,
+//   keywords and their 32,766-byte term limit, rank features that must be positive normal floats, objects and
+//   `enabled: false`), but values are not coerced into what is stored, there is no dynamic mapping output, no
+//   `nested` semantics (arrays of objects are flattened), no doc values limits (sorting on a text field works
+//   here and fails in ES). Other field types take any value.
+// - Bulk bodies are parsed and validated whole before any item runs (BulkRequest.validate): a malformed line or
+//   an invalid item (a negative external version) fails the whole request with 400.
 // - No shards, replicas, routing or cluster: one copy of everything, in memory, lost on stop. Every request
 //   is atomic (one lock), so there are no races to provoke except the ones the fault injection makes.
 // - No periodic refresh (refresh_interval is effectively -1): documents become searchable after
@@ -44,6 +48,7 @@ public sealed class ElasticsearchFake : IAsyncDisposable
     private int _failNextStatus;
     private int _abortNextCount;
     private volatile Func<BulkItem, int?>? _bulkItemFault;
+    private long _delayTicks;
 
     private ElasticsearchFake(WebApplication app, FakeCluster cluster)
     {
@@ -57,6 +62,10 @@ public sealed class ElasticsearchFake : IAsyncDisposable
     /// <summary>Requests answered so far, injected failures included.</summary>
     public int RequestCount => _requestCount;
     private int _requestCount;
+
+    /// <summary>Requests being handled right now (a test that kills a client mid-request waits for one).</summary>
+    public int InFlightRequestCount => Volatile.Read(ref _inFlight);
+    private int _inFlight;
 
     /// <summary>Requests that arrived with a compressed body (Content-Encoding gzip or deflate).</summary>
     public int CompressedRequestCount => _compressedRequestCount;
@@ -111,12 +120,19 @@ public sealed class ElasticsearchFake : IAsyncDisposable
 
     public Func<BulkItem, int?>? BulkItemFault => _bulkItemFault;
 
+    /// <summary>
+    /// Every request waits <paramref name="delay"/> before it is handled (a slow or loaded cluster), so a client
+    /// spends most of its time inside a request; <see cref="TimeSpan.Zero"/> ends it.
+    /// </summary>
+    public void DelayEachRequest(TimeSpan delay) => Interlocked.Exchange(ref _delayTicks, delay.Ticks);
+
     /// <summary>Clears every injected fault.</summary>
     public void ClearFaults()
     {
         Volatile.Write(ref _failNextCount, 0);
         Volatile.Write(ref _abortNextCount, 0);
         _bulkItemFault = null;
+        Interlocked.Exchange(ref _delayTicks, 0);
     }
 
     private async Task HandleAsync(HttpContext context, RequestDelegate next)
@@ -125,6 +141,18 @@ public sealed class ElasticsearchFake : IAsyncDisposable
         LastAuthorization = context.Request.Headers.Authorization.Count > 0 ? context.Request.Headers.Authorization.ToString() : null;
         if (context.Request.Headers.ContentEncoding.ToString() is "gzip" or "deflate") Interlocked.Increment(ref _compressedRequestCount);
         context.Response.Headers[WireContract.ProductHeader] = "Elasticsearch";
+        Interlocked.Increment(ref _inFlight);
+        try
+        {
+            if (Interlocked.Read(ref _delayTicks) is > 0 and var delay) await Task.Delay(TimeSpan.FromTicks(delay), context.RequestAborted);
+            await HandleUndelayedAsync(context, next);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested) { } // the client went away
+        finally { Interlocked.Decrement(ref _inFlight); }
+    }
+
+    private async Task HandleUndelayedAsync(HttpContext context, RequestDelegate next)
+    {
         if (TryTake(ref _abortNextCount))
         {
             context.Abort();

@@ -108,6 +108,8 @@ internal sealed class FakeIndex
 
     public WriteOutcome Index(string id, JsonObject source, WriteConditions conditions, bool createOnly)
     {
+        // Elasticsearch parses the document against the mapping before it looks at versions.
+        DocumentMapping.Check(Mappings, id, source);
         var existing = _live.GetValueOrDefault(id);
         if (createOnly)
         {
@@ -135,6 +137,7 @@ internal sealed class FakeIndex
             if (inserted is null)
                 throw new ElasticsearchError(404, "document_missing_exception", $"[{id}]: document missing",
                     new JsonObject { ["index_uuid"] = Uuid, ["shard"] = "0", ["index"] = Name });
+            DocumentMapping.Check(Mappings, id, inserted);
             var version = NextVersion(id, null, WriteConditions.None);
             Store(new StoredDocument(id, (JsonObject)inserted.DeepClone(), version, _nextSeqNo++));
             return new("created", version, _nextSeqNo - 1, 201);
@@ -143,6 +146,7 @@ internal sealed class FakeIndex
         if (partial is not null) JsonMerge.Into(merged, partial);
         if (detectNoop && JsonNode.DeepEquals(merged, existing.Source))
             return new("noop", existing.Version, existing.SeqNo, 200);
+        DocumentMapping.Check(Mappings, id, merged);
         Store(new StoredDocument(id, merged, existing.Version + 1, _nextSeqNo++));
         return new("updated", existing.Version + 1, _nextSeqNo - 1, 200);
     }

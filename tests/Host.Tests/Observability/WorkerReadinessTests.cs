@@ -51,10 +51,10 @@ public sealed class WorkerReadinessTests(WorkerReadinessBroker broker) : IClassF
         Assert.True(working.Ready, "the ready file is missing while /readyz answers 200");
     }
 
-    private WorkerProcess Worker(string name, out string url)
+    private InsightsProcess Worker(string name, out string url)
     {
         url = $"http://127.0.0.1:{FreePort.Next()}";
-        return new WorkerProcess(name, new Dictionary<string, string>
+        return InsightsProcess.Worker(name, new Dictionary<string, string>
         {
             ["Kafka__BootstrapServers"] = broker.BootstrapServers,
             ["Processors__ModelPath"] = Path.Combine(RepositoryPaths.Root, "models", "propensity-ml100k.json"),

@@ -48,8 +48,8 @@ public sealed class CrashSafetyTests(CrashBroker broker) : IClassFixture<CrashBr
             ["Processors__NeighbourStaleness"] = "0", ["Processors__SessionTimeoutMs"] = "6000", ["Processors__CommitIntervalMs"] = "200",
             ["Processors__StateDir"] = Directory.CreateTempSubdirectory("insights-crash-state-").FullName,
         };
-        var survivor = new WorkerProcess("survivor", Settings());
-        var victim = new WorkerProcess("victim", Settings());
+        var survivor = InsightsProcess.Worker("survivor", Settings());
+        var victim = InsightsProcess.Worker("victim", Settings());
         try
         {
             await WaitAsync(() => survivor.Ready && victim.Ready, () => $"both workers to run\n{survivor.Output}\n{victim.Output}");
@@ -79,7 +79,7 @@ public sealed class CrashSafetyTests(CrashBroker broker) : IClassFixture<CrashBr
                     kills++;
                     victim.Kill();
                     victim.Dispose();
-                    victim = new WorkerProcess("victim", Settings());
+                    victim = InsightsProcess.Worker("victim", Settings());
                 }
             }
             producer.Flush(ct);

@@ -7,6 +7,7 @@ using Insights.Fixtures.Kafka;
 using Insights.Host.Bench;
 using Insights.Processors.Hosting;
 using Insights.Processors.Manifest;
+using Insights.Processors.Topology;
 using Insights.Propensity.Members;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -95,7 +96,10 @@ public sealed class MovieLens100kThroughTopologyTests(MovieLensBroker broker, IT
         var hitRate = Ranking.HitRate(ranks, 10);
         output.WriteLine($"ml-100k LLO through the topology: HR@10 {hitRate:F4}, NDCG@10 {Ranking.Ndcg(ranks, 10):F4} ({ranks.Count} members)");
         Assert.True(hitRate >= 0.185, $"HR@10 {hitRate:F4}");
-        await broker.AssertNoTrimmedPartitionsAsync();
+        // ml-100k is dense (about 105 movies per member), so each ticket rewrites about 200 pair cells of the movie
+        // tasks' store: about 17 million changelog records here, which a real broker compacts and the mock cannot keep.
+        // This test reads scores and profiles only; restores from that changelog are the crash and scale-out tests'.
+        await broker.AssertNoTrimmedPartitionsAsync(ProcessorTopics.ChangelogTopic(ApplicationId, ProcessorTopics.MovieStore));
     }
 
     private static (byte[] Key, byte[] Value) Movie(CinemaChanges changes, Dataset dataset, int id, string status, DateTime at)

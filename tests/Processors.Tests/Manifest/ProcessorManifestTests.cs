@@ -25,10 +25,12 @@ public sealed class ProcessorManifestTests
             .Select(t => t.EndsWith("-repartition", StringComparison.Ordinal) && !t.StartsWith(ApplicationId, StringComparison.Ordinal) ? $"{ApplicationId}-{t}" : t);
         var changelogs = nodes.OfType<IProcessorNodeDescription>().SelectMany(p => p.Stores).Distinct()
             .Select(store => ProcessorTopics.ChangelogTopic(ApplicationId, store));
-        // The one sink routes by record: these are every topic a Routed record names.
-        string[] routed = [TopicNames.Scores, TopicNames.DeadLetter, ProcessorTopics.Sessions, ProcessorTopics.Catalog, ProcessorTopics.MovieProfiles];
+        // Every output has its own sink node naming its topic.
+        var sinks = nodes.OfType<ISinkNodeDescription>().Select(s => s.Topic)
+            .Select(t => t.EndsWith("-repartition", StringComparison.Ordinal) && !t.StartsWith(ApplicationId, StringComparison.Ordinal) ? $"{ApplicationId}-{t}" : t);
+        Assert.Superset(ScoringTopology.OutputTopics.ToHashSet(), sinks.ToHashSet());
 
-        var used = sources.Concat(changelogs).Concat(routed).ToHashSet();
+        var used = sources.Concat(changelogs).Concat(sinks).ToHashSet();
 
         Assert.Contains("insights-processors-tickets-waiting-changelog", used);
         Assert.Contains("insights-processors-member-state-changelog", used);

@@ -55,8 +55,8 @@ public sealed partial class AudiencePageTests(PageTopics kafka) : IClassFixture<
         foreach (var update in boosted) current[update.MemberId] = update;
         current.Remove(favourite);
         var expected = TopOf(current.Values);
-        await TopicApi.EventuallyAsync(async () => FirstIds(await api.Http.GetFromJsonAsync<JsonElement>($"/movies/{Movie}/audience?top=20", Ct)).SequenceEqual(expected),
-            "the API's view taking in the new scores", Ct);
+        await Eventually.HoldsAsync(async () => FirstIds(await api.Http.GetFromJsonAsync<JsonElement>($"/movies/{Movie}/audience?top=20", Ct)).SequenceEqual(expected),
+            () => "the API's view taking in the new scores", Ct);
 
         var after = await browser.DumpDomAsync(page, Width, Height, VirtualTimeMs, Ct);
         var shot = await browser.ScreenshotAsync(page, Width, Height, VirtualTimeMs, Ct);

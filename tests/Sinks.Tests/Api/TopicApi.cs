@@ -44,17 +44,6 @@ public sealed class TopicApi : IAsyncDisposable
         return api;
     }
 
-    /// <summary>Polls until <paramref name="condition"/> holds (the view follows the topic asynchronously).</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, CancellationToken ct)
-    {
-        var waited = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (waited.Elapsed > TimeSpan.FromSeconds(15)) throw new TimeoutException($"{what} did not happen within 15 s");
-            await Task.Delay(50, ct);
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();

@@ -129,16 +129,56 @@ public sealed class ScoreIndexWriterTests(ElasticsearchServer server) : IClassFi
     }
 
     [Fact]
-    public async Task An_item_Elasticsearch_rejects_outright_fails_the_write_naming_the_member()
+    public async Task A_document_the_mapping_refuses_is_reported_rejected_and_every_other_change_is_written()
+    {
+        var index = await ScoreIndexUnderTest.CreateAsync(server);
+        // A gender code over Lucene's 32,766-byte term limit: a valid score record whose document no index takes.
+        var refused = ScoreUpdates.For(9, 1, gender: new string('F', 40_000));
+        var changes = Enumerable.Range(1, 10).Select(m => ScoreChange.Of(m == 9 ? refused : ScoreUpdates.For(m, 1))).ToList();
+
+        var report = await index.Writer.WriteAsync(changes, Ct);
+
+        var rejected = Assert.Single(report.Rejected);
+        Assert.Same(refused, rejected.Change.Update);
+        Assert.Equal(400, rejected.Status);
+        Assert.Contains("immense term", rejected.Error);
+        Assert.Equal(9, report.Indexed);
+        Assert.Equal(1, report.Requests); // a per-item refusal needs no second request
+        Assert.Equal(9, await index.LiveMembersAsync());
+    }
+
+    [Fact]
+    public async Task A_bulk_refused_whole_for_one_change_is_split_until_that_change_stands_alone_and_the_rest_is_written()
+    {
+        var index = await ScoreIndexUnderTest.CreateAsync(server);
+        // Request validation refuses a whole bulk for one negative external version.
+        var changes = Enumerable.Range(1, 40).Select(m => ScoreChange.Of(ScoreUpdates.For(m, m == 13 ? -1 : 1))).ToList();
+
+        var report = await index.Writer.WriteAsync(changes, Ct);
+
+        var rejected = Assert.Single(report.Rejected);
+        Assert.Equal(13, rejected.Change.MemberId);
+        Assert.Equal(400, rejected.Status);
+        Assert.Contains("action_request_validation_exception", rejected.Error);
+        Assert.Equal(39, report.Indexed);
+        // Refused: all 40, then 1-20, 11-20, 11-15, 13-15 and 13 alone (6); accepted: 21-40, 1-10, 16-20, 11-12, 14-15 (5).
+        Assert.Equal(11, report.Requests);
+        Assert.Equal(39, await index.LiveMembersAsync());
+    }
+
+    [Fact]
+    public async Task A_refusal_that_is_not_about_the_document_fails_the_write_naming_the_member()
     {
         var fake = server.RequireFake();
         var index = await ScoreIndexUnderTest.CreateAsync(server);
-        fake.FailBulkItems(item => item.Index == index.Settings.Alias && item.Id == "9" ? 400 : null);
+        // 403: the sink's key lost its privileges; every other document would be refused alike, so dead-lettering is wrong.
+        fake.FailBulkItems(item => item.Index == index.Settings.Alias && item.Id == "9" ? 403 : null);
         try
         {
             var error = await Assert.ThrowsAsync<ElasticsearchRequestException>(() =>
                 index.Writer.WriteAsync(Enumerable.Range(1, 10).Select(m => ScoreChange.Of(ScoreUpdates.For(m, 1))), Ct));
             Assert.Contains("member 9", error.Message);
+            Assert.Contains("403", error.Message);
         }
         finally { fake.FailBulkItems(null); }
     }

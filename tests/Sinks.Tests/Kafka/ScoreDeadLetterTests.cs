@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.Json.Nodes;
 using Confluent.Kafka;
 using Insights.Contracts.Topics;
 using Insights.Fixtures.Elasticsearch;
@@ -15,6 +16,14 @@ public sealed class ScoreDeadLetterTests(ScoreTopics kafka, ElasticsearchServer 
 
     private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
 
+    /// <summary>A valid update's JSON with one field replaced: what a buggy producer could write.</summary>
+    private static byte[] With(long member, string field, string json)
+    {
+        var value = (JsonObject)JsonNode.Parse(ScoreRecords.Value(ScoreUpdates.For(member, 1)))!;
+        value[field] = JsonNode.Parse(json);
+        return Utf8(value.ToJsonString());
+    }
+
     [Fact]
     public async Task Unreadable_records_go_to_the_dead_letter_topic_with_reason_and_origin_and_the_sink_commits_past_them()
     {
@@ -29,6 +38,11 @@ public sealed class ScoreDeadLetterTests(ScoreTopics kafka, ElasticsearchServer 
             (Utf8("71"), ScoreRecords.Value(ScoreUpdates.For(72, 1)), "key says member 71, value says member 72"),
             (Utf8("m-73"), ScoreRecords.Value(ScoreUpdates.For(73, 1)), "is not a member id"),
             ([0xff, 0xfe], ScoreRecords.Value(ScoreUpdates.For(74, 1)), "not UTF-8"),
+            // Well-formed JSON no consumer can use: each used to crash the writer (or be refused by Elasticsearch) on every restart.
+            (Utf8("75"), With(75, "scores", "null"), "scores is null"),
+            (Utf8("76"), With(76, "scores", """[{"movie_id":2,"score":0.4,"seen":false},{"movie_id":2,"score":0.3,"seen":false}]"""), "movie 2 is scored twice"),
+            (Utf8("77"), With(77, "scores", """[{"movie_id":2,"score":7.5,"seen":false}]"""), "movie 2 has score 7.5"),
+            (Utf8("78"), With(78, "version", "-4"), "version must be"),
         };
         // Bad records in the middle of good ones, so the sink must go on past them on their partitions.
         var records = good.Take(30).Select(u => ((byte[]?)Utf8(ScoreRecords.Key(u.MemberId)), (byte[]?)ScoreRecords.Value(u)))
@@ -57,21 +71,26 @@ public sealed class ScoreDeadLetterTests(ScoreTopics kafka, ElasticsearchServer 
         }
 
         Assert.Equal(good.Count, await index.LiveMembersAsync());
-        var letters = ReadDeadLetters(bad.Length);
+        var letters = DeadLetterTopic.Read(kafka, bad.Length);
         Assert.Equal(bad.Length, letters.Count);
         foreach (var (expected, origin) in bad.Zip(badOrigins))
         {
-            var letter = Assert.Single(letters, l => Header(l, DeadLetterHeaders.SourceOffset) == origin.Offset.Value.ToString()
-                                                     && Header(l, DeadLetterHeaders.SourcePartition) == origin.Partition.Value.ToString());
+            var letter = DeadLetterTopic.Of(letters, origin);
             Assert.Equal(expected.Key, letter.Message.Key);
             Assert.Equal(expected.Value, letter.Message.Value);
-            Assert.Contains(expected.Reason, Header(letter, DeadLetterHeaders.Error));
-            Assert.Equal(TopicNames.Scores, Header(letter, DeadLetterHeaders.SourceTopic));
-            Assert.Equal("sink", Header(letter, DeadLetterHeaders.Stage));
+            Assert.Contains(expected.Reason, DeadLetterTopic.Header(letter, DeadLetterHeaders.Error));
+            Assert.StartsWith(nameof(InvalidDataException), DeadLetterTopic.Header(letter, DeadLetterHeaders.Error));
+            Assert.Equal(TopicNames.Scores, DeadLetterTopic.Header(letter, DeadLetterHeaders.SourceTopic));
+            Assert.Equal("sink", DeadLetterTopic.Header(letter, DeadLetterHeaders.Stage));
         }
     }
+}
 
-    private List<ConsumeResult<byte[]?, byte[]?>> ReadDeadLetters(int expected)
+/// <summary>Reads `insights.deadletter` back (one partition) and picks letters by the record they came from.</summary>
+public static class DeadLetterTopic
+{
+    /// <summary>The letters on the topic, waiting for <paramref name="expected"/> of them and then a little longer for any extra.</summary>
+    public static List<ConsumeResult<byte[]?, byte[]?>> Read(ScoreTopics kafka, int expected)
     {
         using var reader = new ConsumerBuilder<byte[]?, byte[]?>(kafka.Settings.ApplyTo(new ConsumerConfig { GroupId = "dead-letter-reader", EnableAutoCommit = false }))
             .SetLogHandler((_, _) => { }).Build();
@@ -85,6 +104,11 @@ public sealed class ScoreDeadLetterTests(ScoreTopics kafka, ElasticsearchServer 
         return letters;
     }
 
-    private static string Header(ConsumeResult<byte[]?, byte[]?> letter, string name) =>
+    public static string Header(ConsumeResult<byte[]?, byte[]?> letter, string name) =>
         letter.Message.Headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : "";
+
+    /// <summary>The one letter sent for the record at <paramref name="origin"/>.</summary>
+    public static ConsumeResult<byte[]?, byte[]?> Of(IEnumerable<ConsumeResult<byte[]?, byte[]?>> letters, TopicPartitionOffset origin) =>
+        Assert.Single(letters, l => Header(l, DeadLetterHeaders.SourceOffset) == origin.Offset.Value.ToString()
+                                    && Header(l, DeadLetterHeaders.SourcePartition) == origin.Partition.Value.ToString());
 }

@@ -1,5 +1,8 @@
 using Insights.Contracts.Topics;
+using System.Text;
+using System.Text.Json.Nodes;
 using Insights.Sinks.Kafka;
+using Insights.Sinks.Snapshots;
 
 namespace Insights.Sinks.Tests.Kafka;
 
@@ -28,5 +31,35 @@ public sealed class ScoreTopicStateTests(ScoreTopics kafka) : IClassFixture<Scor
         Assert.All(ours, u => Assert.Equal(3, u.Version));
         Assert.All(read, p => Assert.Equal(p.Members.OrderBy(u => u.MemberId).Select(u => u.MemberId), p.Members.Select(u => u.MemberId)));
         Assert.Equal(TopicNames.Scores, state.Topic);
+    }
+}
+
+public sealed class ScoreTopicStateSkipTests(ScoreTopics kafka) : IClassFixture<ScoreTopics>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_snapshot_leaves_out_records_that_are_not_valid_score_records_counts_them_and_still_completes()
+    {
+        var good = Enumerable.Range(200_001, 20).Select(m => ScoreUpdates.For(m, 1)).ToList();
+        var nullScores = (JsonObject)JsonNode.Parse(ScoreRecords.Value(ScoreUpdates.For(200_001, 2)))!;
+        nullScores["scores"] = null;
+        await kafka.ProduceRawAsync(TopicNames.Scores, good
+            .Select(u => ((byte[]?)Encoding.UTF8.GetBytes(ScoreRecords.Key(u.MemberId)), (byte[]?)ScoreRecords.Value(u)))
+            .Append((Encoding.UTF8.GetBytes("200001"), Encoding.UTF8.GetBytes(nullScores.ToJsonString()))) // a newer version no reader can use
+            .Append((Encoding.UTF8.GetBytes("200021"), "{not json"u8.ToArray())));
+        var folder = Directory.CreateTempSubdirectory("insights-snapshot-skip-").FullName;
+        try
+        {
+            var store = new LocalFolderStore(folder);
+            var manifest = await new SnapshotWriter(new ScoreTopicState(kafka.Settings), store, new SnapshotSettings()).TakeAsync(Ct);
+
+            Assert.Equal(2, manifest.Files.Sum(f => f.SkippedRecords));
+            var catalog = new SnapshotCatalog(store, "snapshots");
+            var members = (await Task.WhenAll(manifest.Files.Select(f => catalog.ReadAsync(f, Ct)))).SelectMany(m => m).ToList();
+            Assert.Equal(good.Select(u => u.MemberId), members.Select(u => u.MemberId).Order());
+            Assert.Equal(1, members.Single(u => u.MemberId == 200_001).Version); // keeps its last valid update
+        }
+        finally { Directory.Delete(folder, recursive: true); }
     }
 }

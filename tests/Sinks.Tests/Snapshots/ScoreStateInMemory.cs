@@ -25,11 +25,58 @@ public sealed class ScoreStateInMemory(int partitions) : IScoreStateSource
     }
 }
 
-/// <summary>A clock that moves one second per reading, so snapshots taken in one test get distinct, ordered ids.</summary>
+/// <summary>
+/// A clock that moves one second per reading, so snapshots taken in one test get distinct, ordered ids, and that a
+/// test can move further by hand (past a grace period).
+/// </summary>
 public sealed class SteppingClock : TimeProvider
 {
-    private DateTimeOffset _now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
-    public override DateTimeOffset GetUtcNow() => _now = _now.AddSeconds(1);
+    private long _ticks = new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero).UtcTicks;
+    public override DateTimeOffset GetUtcNow() => new(Interlocked.Add(ref _ticks, TimeSpan.TicksPerSecond), TimeSpan.Zero);
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
+}
+
+/// <summary>A state source that holds every partition after the first until released, so a snapshot can be caught half-written.</summary>
+public sealed class GatedState(IScoreStateSource inner) : IScoreStateSource
+{
+    private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public string Topic => inner.Topic;
+    /// <summary>Completes when the writer asks for the second partition: its first data file is written.</summary>
+    public Task Reached => _reached.Task;
+    public void Release() => _open.TrySetResult();
+
+    public Task<IReadOnlyList<int>> PartitionsAsync(CancellationToken ct) => inner.PartitionsAsync(ct);
+
+    public async Task<PartitionState> ReadAsync(int partition, CancellationToken ct)
+    {
+        if (partition > 0)
+        {
+            _reached.TrySetResult();
+            await _open.Task.WaitAsync(ct);
+        }
+        return await inner.ReadAsync(partition, ct);
+    }
+}
+
+/// <summary>A store that works for a given number of data-file puts and then fails every call, as a killed writer's store would.</summary>
+public sealed class DyingStore(ISnapshotStore inner, int dataPutsBeforeDeath) : ISnapshotStore
+{
+    private int _dataPuts;
+    private bool Dead => _dataPuts >= dataPutsBeforeDeath;
+    public string Location => inner.Location;
+
+    public async Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken ct)
+    {
+        if (Dead) throw new IOException("the writer is dead");
+        await inner.PutAsync(key, content, ct);
+        if (key.Contains("/data/", StringComparison.Ordinal)) _dataPuts++;
+    }
+
+    public Task<byte[]?> GetAsync(string key, CancellationToken ct) => Dead ? throw new IOException("the writer is dead") : inner.GetAsync(key, ct);
+    public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken ct) => Dead ? throw new IOException("the writer is dead") : inner.ListAsync(prefix, ct);
+    public Task DeleteAsync(string key, CancellationToken ct) => Dead ? throw new IOException("the writer is dead") : inner.DeleteAsync(key, ct);
 }
 
 /// <summary>Passes every call to a real store, and cancels a token once a given number of data files were put.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Insights.Contracts.Topics;
 using Insights.Fixtures.Kafka;
+using Insights.Host.Bench;
 using Insights.Sinks.Kafka;
 using Insights.Sinks.Snapshots;
 using Insights.Sinks.Tests.Kafka;
@@ -20,7 +21,6 @@ public sealed class SnapshotKillTests(SixteenPartitionScores kafka) : IClassFixt
         var settings = new Contracts.Configuration.KafkaSettings { BootstrapServers = kafka.BootstrapServers };
         await new ScoreTopicsProducer(settings).ProduceAsync(Enumerable.Range(1, 3_200).Select(m => ScoreChange.Of(ScoreUpdates.For(m, 1, movies: 40))));
         var folder = Directory.CreateTempSubdirectory("insights-snapshot-kill-").FullName;
-        var emptyStack = Directory.CreateTempSubdirectory("insights-no-stack-").FullName;
         try
         {
             var store = new LocalFolderStore(folder);
@@ -33,22 +33,16 @@ public sealed class SnapshotKillTests(SixteenPartitionScores kafka) : IClassFixt
             for (var attempt = 1; attempt <= 3; attempt++)
             {
                 var before = (await store.ListAsync("snapshots/data/", Ct)).ToHashSet();
-                using var child = Process.Start(new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "insights.dll"), "snapshot", "take"])
+                using var child = InsightsProcess.Start("snapshot take", new Dictionary<string, string>
                 {
-                    UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
-                    Environment =
-                    {
-                        ["INSIGHTS_HOME"] = Fixtures.RepositoryPaths.Root, ["INSIGHTS_STACK_DIR"] = emptyStack,
-                        ["Kafka__BootstrapServers"] = kafka.BootstrapServers,
-                        ["Snapshots__Store"] = "local", ["Snapshots__LocalPath"] = folder, ["Snapshots__Prefix"] = "snapshots",
-                    },
-                })!;
+                    ["Kafka__BootstrapServers"] = kafka.BootstrapServers,
+                    ["Snapshots__Store"] = "local", ["Snapshots__LocalPath"] = folder, ["Snapshots__Prefix"] = "snapshots",
+                }, "snapshot", "take");
                 var clock = Stopwatch.StartNew();
                 while (!(await store.ListAsync("snapshots/data/", Ct)).Any(k => !before.Contains(k)) && !child.HasExited && clock.Elapsed < TimeSpan.FromSeconds(60))
                     await Task.Delay(5, Ct);
                 Assert.False(clock.Elapsed >= TimeSpan.FromSeconds(60), "the child wrote no data file within 60 s");
-                child.Kill(entireProcessTree: false); // SIGKILL: no cleanup, no finally blocks
-                await child.WaitForExitAsync(Ct);
+                child.Kill(); // SIGKILL: no cleanup, no finally blocks
 
                 var listed = await catalog.ListAsync(Ct);
                 if (listed.Count > attempt) continue; // finished before the kill: not the case under test
@@ -66,7 +60,6 @@ public sealed class SnapshotKillTests(SixteenPartitionScores kafka) : IClassFixt
         finally
         {
             Directory.Delete(folder, recursive: true);
-            Directory.Delete(emptyStack, recursive: true);
         }
     }
 }

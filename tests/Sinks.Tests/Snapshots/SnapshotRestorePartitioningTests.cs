@@ -19,7 +19,7 @@ public sealed class SnapshotRestorePartitioningTests(ScoreTopics kafka) : IClass
         var store = new LocalFolderStore(Directory.CreateTempSubdirectory("insights-restore-partitions-").FullName);
         var manifest = await new SnapshotWriter(state, store, new SnapshotSettings(), new SteppingClock()).TakeAsync(Ct);
 
-        await new SnapshotRestore(new SnapshotCatalog(store, "snapshots")).ToTopicAsync(manifest, kafka.Settings, TopicNames.Scores, Ct);
+        await new SnapshotRestore(new SnapshotCatalog(store, "snapshots")).ToTopicAsync(manifest, kafka.Settings, TopicNames.Scores, force: false, Ct);
 
         var topic = new ScoreTopicState(kafka.Settings);
         var restoredOn = (await Task.WhenAll((await topic.PartitionsAsync(Ct)).Select(p => topic.ReadAsync(p, Ct))))

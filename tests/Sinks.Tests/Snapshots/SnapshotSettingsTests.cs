@@ -17,6 +17,7 @@ public sealed class SnapshotSettingsTests
     public void Bad_values_are_reported_naming_their_keys()
     {
         Assert.StartsWith("Snapshots:Keep ", new SnapshotSettings { Keep = 0 }.Problem());
+        Assert.StartsWith("Snapshots:InProgressGraceSeconds ", new SnapshotSettings { InProgressGraceSeconds = 10 }.Problem());
         Assert.StartsWith("Snapshots:Store ", new SnapshotSettings { Store = "disk" }.Problem());
         Assert.StartsWith("Snapshots:IntervalSeconds ", new SnapshotSettings { IntervalSeconds = -1 }.Problem());
         Assert.StartsWith("Snapshots:Prefix ", new SnapshotSettings { Prefix = "/x" }.Problem());

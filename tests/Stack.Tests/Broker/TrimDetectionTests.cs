@@ -69,7 +69,7 @@ public sealed class TrimDetectionTests
 
         await ProduceAsync(broker.BootstrapServers, megabytes: 7);
 
-        var error = await Assert.ThrowsAsync<TrimmedPartitionsException>(broker.AssertNoTrimmedPartitionsAsync);
+        var error = await Assert.ThrowsAsync<TrimmedPartitionsException>(() => broker.AssertNoTrimmedPartitionsAsync());
         var partition = Assert.Single(error.Partitions);
         Assert.Equal((Topic, 0), (partition.Topic, partition.Partition));
         Assert.True(partition.Low > 0);

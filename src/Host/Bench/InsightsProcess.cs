@@ -3,34 +3,36 @@ using System.Diagnostics;
 namespace Insights.Host.Bench;
 
 /// <summary>
-/// One child process of this program (by default `insights worker`), configured through environment variables only,
-/// with a ready file it creates while its stream is RUNNING. Kill is SIGKILL: no shutdown hook, no commit, no store
-/// flush; Stop is SIGTERM: the stream finishes, commits and closes. The benches and the crash test
-/// (tests/Processors.Tests, which builds this program beside the tests) start their workers with it.
+/// One `insights` child process running a role or command (this program, started again: `worker`, `sink`,
+/// `snapshot take`, `bench ticket-count`...), configured through environment variables only, its output kept with the
+/// time each line was written. Kill is SIGKILL: no shutdown hook, no commit, no flush; Stop is SIGTERM: a worker's stream
+/// finishes, commits and closes. The one launcher for the benches and the tests that kill roles (tests/Processors.Tests
+/// and tests/Sinks.Tests build this program beside them).
 /// </summary>
-public sealed class WorkerProcess : IDisposable
+public sealed class InsightsProcess : IDisposable
 {
     private readonly Process process;
     private readonly List<(string Text, TimeSpan At)> lines = [];
-    private readonly string readyFile = Path.Combine(Path.GetTempPath(), $"insights-worker-ready-{Guid.NewGuid():N}");
+    private readonly string? readyFile;
     private readonly long startedAt;
     private bool disposed;
 
-    /// <param name="name">How messages name this process.</param>
-    /// <param name="settings">Environment variables (Section__Key) on top of a cleaned environment.</param>
-    /// <param name="command">The program's arguments: `worker` unless given.</param>
-    public WorkerProcess(string name, IReadOnlyDictionary<string, string> settings, IReadOnlyList<string>? command = null)
+    private InsightsProcess(string name, IReadOnlyDictionary<string, string> settings, string[] arguments)
     {
         Name = name;
-        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "insights.dll"), .. command ?? ["worker"]])
+        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "insights.dll"), .. arguments])
         {
             UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
         };
-        // Settings the developer's shell may carry, and the local stack's endpoints, must not leak into the worker.
+        // Settings the developer's shell may carry, and the local stack's endpoints, must not leak into the child.
         foreach (var key in info.Environment.Keys.Where(k => k.Contains("__") || k.StartsWith("INSIGHTS_")).ToList()) info.Environment.Remove(key);
         info.Environment["INSIGHTS_HOME"] = RepositoryRoot.Find();
         info.Environment["INSIGHTS_STACK_DIR"] = Directory.CreateTempSubdirectory("insights-no-stack-").FullName;
-        info.Environment["Processors__ReadyFile"] = readyFile;
+        if (arguments is ["worker", ..])
+        {
+            readyFile = Path.Combine(Path.GetTempPath(), $"insights-worker-ready-{Guid.NewGuid():N}");
+            info.Environment["Processors__ReadyFile"] = readyFile;
+        }
         foreach (var (key, value) in settings) info.Environment[key] = value;
         startedAt = Stopwatch.GetTimestamp();
         process = Process.Start(info)!;
@@ -40,9 +42,19 @@ public sealed class WorkerProcess : IDisposable
         process.BeginErrorReadLine();
     }
 
+    /// <summary>`insights` with <paramref name="arguments"/> (e.g. `sink`, or `snapshot take`).</summary>
+    public static InsightsProcess Start(string name, IReadOnlyDictionary<string, string> settings, params string[] arguments) =>
+        new(name, settings, arguments);
+
+    /// <summary>`insights worker`, which says it is ready through its ready file (<see cref="Ready"/>).</summary>
+    public static InsightsProcess Worker(string name, IReadOnlyDictionary<string, string> settings) => new(name, settings, ["worker"]);
+
     public string Name { get; }
-    public bool Ready => File.Exists(readyFile);
+
+    /// <summary>A worker is ready (its ready file exists); always false for other commands.</summary>
+    public bool Ready => readyFile is not null && File.Exists(readyFile);
     public bool HasExited => process.HasExited;
+    public int? ExitCode => process.HasExited ? process.ExitCode : null;
 
     /// <summary>Time since the process was started.</summary>
     public TimeSpan Age => Stopwatch.GetElapsedTime(startedAt);
@@ -50,16 +62,16 @@ public sealed class WorkerProcess : IDisposable
     /// <summary>CPU seconds (user + system, all threads) the process has used since it started; NaN once it is gone.</summary>
     public double CpuSeconds => LinuxProcess.CpuSeconds(process.Id);
 
-    /// <summary>Everything the worker wrote so far.</summary>
+    /// <summary>Everything the child wrote so far.</summary>
     public string Output { get { lock (lines) return string.Join('\n', lines.Select(l => l.Text)); } }
 
-    /// <summary>The last lines the worker wrote, for an error message.</summary>
+    /// <summary>The last lines the child wrote, for an error message.</summary>
     public string Tail(int count = 20)
     {
         lock (lines) return string.Join('\n', lines.TakeLast(count).Select(l => l.Text));
     }
 
-    /// <summary>When, after the start, the worker wrote the first line containing <paramref name="text"/>; null if it has not yet.</summary>
+    /// <summary>When, after the start, the child wrote the first line containing <paramref name="text"/>; null if it has not yet.</summary>
     public TimeSpan? WroteAt(string text)
     {
         lock (lines) return lines.FirstOrDefault(l => l.Text.Contains(text, StringComparison.Ordinal)) is ({ } _, var at) ? at : null;
@@ -80,7 +92,7 @@ public sealed class WorkerProcess : IDisposable
             LinuxProcess.Terminate(process.Id);
             if (!process.WaitForExit(limit)) Kill();
         }
-        try { File.Delete(readyFile); } catch (IOException) { }
+        DeleteReadyFile();
     }
 
     /// <summary>SIGKILL, as an OOM kill or a lost node does it.</summary>
@@ -89,7 +101,12 @@ public sealed class WorkerProcess : IDisposable
         if (disposed) return;
         if (!process.HasExited) process.Kill(entireProcessTree: true);
         process.WaitForExit(10_000);
-        try { File.Delete(readyFile); } catch (IOException) { }
+        DeleteReadyFile();
+    }
+
+    private void DeleteReadyFile()
+    {
+        if (readyFile is not null) try { File.Delete(readyFile); } catch (IOException) { }
     }
 
     public void Dispose()
