@@ -29,7 +29,10 @@ public sealed class MovieLens100kThroughTopologyTests(MovieLensBroker broker, IT
     public const int Partitions = 16;
     private static readonly DateTime CatalogAt = new(1997, 9, 1, 0, 0, 0, DateTimeKind.Utc);
 
-    [Fact]
+    // Explicit: minutes of work on two cores (99,057 dense tickets, about 17 million movie-store changelog records), too
+    // long beside the other projects in CI. Run it with
+    // `dotnet test --project tests/Processors.Tests -c Release -- --filter-class "*MovieLens100kThroughTopologyTests" --explicit on`.
+    [Fact(Explicit = true)]
     public async Task Leave_last_out_hit_rate_through_the_topology_stays_at_the_models_level()
     {
         var folder = Path.GetFullPath(Path.Combine(Fixtures.RepositoryPaths.SharedData, "ml-100k"));
