@@ -3,8 +3,10 @@ using System.Text;
 using Insights.Capture.Binlog;
 using Insights.Capture.Position;
 using Insights.Capture.Protocol;
+using Insights.Capture.Schema;
 using Insights.Capture.Sinks;
 using Insights.Contracts.Debezium;
+using MySqlConnector;
 
 namespace Insights.Capture;
 
@@ -17,6 +19,7 @@ public sealed class BinlogStreamer(CaptureOptions options, ChangeEventFactory ev
 {
     private readonly Dictionary<ulong, TableMapEvent> _tables = new();
     private readonly List<CapturedEvent> _transaction = new();
+    private CollationCharsets _charsets = new(new Dictionary<int, string>());
     private string _file = "";
     private (uint Domain, uint Server, ulong Sequence)? _gtid;
     private bool _standalone;
@@ -30,7 +33,8 @@ public sealed class BinlogStreamer(CaptureOptions options, ChangeEventFactory ev
     public async Task<bool> StreamAsync(GtidState from, bool checksummed, CancellationToken ct)
     {
         Sent = from.Copy();
-        var builder = new MySqlConnector.MySqlConnectionStringBuilder(options.ConnectionString);
+        var builder = new MySqlConnectionStringBuilder(options.ConnectionString);
+        _charsets = await LoadCharsetsAsync(ct);
         await using var connection = await ReplicationConnection.OpenAsync(builder.Server, (int)builder.Port, builder.UserID, builder.Password, ct);
         await connection.ExecuteAsync("SET @master_binlog_checksum = @@global.binlog_checksum", ct);
         await connection.ExecuteAsync("SET @mariadb_slave_capability = 4", ct);
@@ -48,12 +52,24 @@ public sealed class BinlogStreamer(CaptureOptions options, ChangeEventFactory ev
     /// </summary>
     public async Task ReadToEndAsync(string file, bool checksummed, CancellationToken ct)
     {
-        var builder = new MySqlConnector.MySqlConnectionStringBuilder(options.ConnectionString);
+        var builder = new MySqlConnectionStringBuilder(options.ConnectionString);
+        _charsets = await LoadCharsetsAsync(ct);
         await using var connection = await ReplicationConnection.OpenAsync(builder.Server, (int)builder.Port, builder.UserID, builder.Password, ct);
         await connection.ExecuteAsync("SET @master_binlog_checksum = @@global.binlog_checksum", ct);
         await connection.ExecuteAsync("SET @mariadb_slave_capability = 4", ct);
         await connection.StartDumpAsync(options.ServerId, file, 4, ct, nonBlocking: true);
         await ReadAsync(connection, checksummed, ct);
+    }
+
+    private async Task<CollationCharsets> LoadCharsetsAsync(CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = new MySqlConnection(options.ConnectionString);
+            await connection.OpenAsync(ct);
+            return await CollationCharsets.LoadAsync(connection, ct);
+        }
+        catch (MySqlException e) { throw new CaptureException($"cannot connect to MariaDB with the capture connection string: {e.Message}", e); }
     }
 
     private async Task<bool> ReadAsync(ReplicationConnection connection, bool checksummed, CancellationToken ct)
@@ -94,7 +110,7 @@ public sealed class BinlogStreamer(CaptureOptions options, ChangeEventFactory ev
                 var r = new PacketReader(body) { Offset = 8 };
                 var database = Encoding.UTF8.GetString(r.Bytes(r.U8())); r.Skip(1);
                 var table = Encoding.UTF8.GetString(r.Bytes(r.U8()));
-                if (options.Captures(database, table)) _tables[tableId] = TableMapEvent.Parse(body);
+                if (options.Captures(database, table)) _tables[tableId] = TableMapEvent.Parse(body, _charsets);
                 else _tables.Remove(tableId);
                 break;
             }
