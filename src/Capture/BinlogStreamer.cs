@@ -82,12 +82,14 @@ public sealed class BinlogStreamer(CaptureOptions options, ChangeEventFactory ev
         {
             var data = await connection.ReadEventAsync(ct);
             if (data is null) return false;
-            Handle(BinlogEvent.Parse(data, checksummed));
+            Apply(BinlogEvent.Parse(data, checksummed));
         }
         return true;
     }
 
-    private void Handle(BinlogEvent e)
+    /// <summary>Applies one binlog event: the stream's reader calls it for each event in order.</summary>
+    /// <exception cref="CaptureException">An event the capture does not know, which may hold row changes.</exception>
+    public void Apply(BinlogEvent e)
     {
         var body = e.Body.Span;
         switch (e.Type)
@@ -114,18 +116,26 @@ public sealed class BinlogStreamer(CaptureOptions options, ChangeEventFactory ev
                 else _tables.Remove(tableId);
                 break;
             }
-            case BinlogEventType.WriteRowsV1 or BinlogEventType.UpdateRowsV1 or BinlogEventType.DeleteRowsV1:
-                OnRows(e);
-                break;
             case BinlogEventType.Xid:
                 Commit(e);
                 break;
-            case BinlogEventType.Query:
+            case BinlogEventType.Query or BinlogEventType.QueryCompressed:
             {
-                var query = QueryText(body);
+                var query = QueryText(body, compressed: e.Type == BinlogEventType.QueryCompressed);
                 if (_standalone || query.Equals("COMMIT", StringComparison.OrdinalIgnoreCase)) Commit(e);
                 break;
             }
+            case BinlogEventType.Incident:
+                throw new CaptureException($"MariaDB recorded an incident at {_file}:{e.Position} (changes may be missing from the binlog " +
+                                           "after it, as a replica would stop here); take a new snapshot: `insights capture --snapshot`");
+            case var type when BinlogEventType.RowsKind(type) is not null:
+                OnRows(e);
+                break;
+            case var type when BinlogEventType.CarriesNoRowChanges(type):
+                break;
+            default:
+                throw new CaptureException($"binlog event type {e.Type} at {_file}:{e.Position} is not one the capture knows; it may hold " +
+                                           "row changes, so the capture stops rather than skip it (the checkpoint stays before it)");
         }
     }
 
@@ -134,10 +144,10 @@ public sealed class BinlogStreamer(CaptureOptions options, ChangeEventFactory ev
         var body = e.Body.Span;
         if (!_tables.TryGetValue(RowsEvent.ReadTableId(body), out var map)) return;
         var rows = RowsEvent.Parse(e.Type, body, map);
-        var op = e.Type switch
+        var op = rows.Kind switch
         {
-            BinlogEventType.WriteRowsV1 => ChangeOperation.Create,
-            BinlogEventType.UpdateRowsV1 => ChangeOperation.Update,
+            BinlogEventType.RowChange.Write => ChangeOperation.Create,
+            BinlogEventType.RowChange.Update => ChangeOperation.Update,
             _ => ChangeOperation.Delete,
         };
         var tsMs = (long)e.Timestamp * 1000;
@@ -164,7 +174,9 @@ public sealed class BinlogStreamer(CaptureOptions options, ChangeEventFactory ev
         _standalone = false;
     }
 
-    private static string QueryText(ReadOnlySpan<byte> body)
+    // QUERY: thread id, exec time, db length, error code, status variables, db name and NUL, then the statement,
+    // which a QUERY_COMPRESSED event holds as a compressed record.
+    private static string QueryText(ReadOnlySpan<byte> body, bool compressed)
     {
         var r = new PacketReader(body);
         r.Skip(4 + 4);
@@ -172,6 +184,8 @@ public sealed class BinlogStreamer(CaptureOptions options, ChangeEventFactory ev
         r.Skip(2);
         var statusLength = r.U16();
         r.Skip(statusLength + dbLength + 1);
-        return r.RestAsString();
+        return compressed
+            ? Encoding.UTF8.GetString(RowsEvent.Inflate([], r.Rest, "compressed query event"))
+            : r.RestAsString();
     }
 }

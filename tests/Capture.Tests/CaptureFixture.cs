@@ -6,7 +6,7 @@ namespace Insights.Capture.Tests;
 /// <summary>
 /// A MariaDB with a few rows already present (so the snapshot has work), and the capture running against
 /// it into a <see cref="RecordingSink"/> with the default settings: golden tests then change rows and read the events.
-/// Derived fixtures add tables and rows before the snapshot, or capture settings.
+/// Derived fixtures add tables and rows before the snapshot, server settings, or capture settings.
 /// </summary>
 public class CaptureFixture : IAsyncLifetime
 {
@@ -25,12 +25,13 @@ public class CaptureFixture : IAsyncLifetime
     public CaptureFixture() : this(null) { }
 
     /// <param name="messageKeys">Capture:MessageKeyColumns; null keeps the default.</param>
+    /// <param name="serverSettings">MariaDB settings beyond the CDC ones (name=value).</param>
     /// <param name="setup">Statements run before the snapshot, after the cinema rows (tables the test captures, their first rows).</param>
-    protected CaptureFixture(MessageKeyColumns? messageKeys, string setup = "")
+    protected CaptureFixture(MessageKeyColumns? messageKeys, IReadOnlyList<string>? serverSettings = null, string setup = "")
     {
         _messageKeys = messageKeys;
         _setup = setup;
-        Server = new MariaDbServer();
+        Server = new MariaDbServer { Settings = serverSettings ?? [] };
     }
 
     public MariaDbServer Server { get; }
