@@ -11,14 +11,15 @@ using MySqlConnector;
 namespace Insights.Capture;
 
 /// <summary>
-/// Reads the binlog from a GTID position and turns committed row changes of the captured tables into
-/// Debezium events, one transaction at a time: a transaction's events go to the sink at its commit (XID),
-/// so a crash never leaves half a transaction counted as done.
+/// Reads the binlog from a GTID position and turns row changes of the captured tables into Debezium events,
+/// sent as they are decoded (a transaction of millions of rows is never held whole); the transaction's end
+/// position goes to the <see cref="CommitTracker"/> at its commit (XID), so the checkpoint only ever names whole
+/// transactions and a restart replays a transaction cut short from its start.
 /// </summary>
 public sealed class BinlogStreamer(CaptureOptions options, ChangeEventFactory events, IChangeEventSink sink, CommitTracker tracker)
 {
     private readonly Dictionary<ulong, TableMapEvent> _tables = new();
-    private readonly List<CapturedEvent> _transaction = new();
+    private readonly List<CapturedEvent> _rowEvents = new(3);
     private CollationCharsets _charsets = new(new Dictionary<int, string>());
     private string _file = "";
     private (uint Domain, uint Server, ulong Sequence)? _gtid;
@@ -75,16 +76,22 @@ public sealed class BinlogStreamer(CaptureOptions options, ChangeEventFactory ev
     private async Task<bool> ReadAsync(ReplicationConnection connection, bool checksummed, CancellationToken ct)
     {
         _tables.Clear();
-        _transaction.Clear();
         _gtid = null;
-
-        while (!ct.IsCancellationRequested)
+        try
         {
-            var data = await connection.ReadEventAsync(ct);
-            if (data is null) return false;
-            Apply(BinlogEvent.Parse(data, checksummed));
+            while (!ct.IsCancellationRequested)
+            {
+                var data = await connection.ReadEventAsync(ct);
+                if (data is null) return false;
+                Apply(BinlogEvent.Parse(data, checksummed));
+            }
+            return true;
         }
-        return true;
+        finally
+        {
+            // A transaction cut off here is read again from its start on the next connection.
+            tracker.AbandonOpen();
+        }
     }
 
     /// <summary>Applies one binlog event: the stream's reader calls it for each event in order.</summary>
@@ -101,9 +108,10 @@ public sealed class BinlogStreamer(CaptureOptions options, ChangeEventFactory ev
             {
                 var sequence = BinaryPrimitives.ReadUInt64LittleEndian(body);
                 var domain = BinaryPrimitives.ReadUInt32LittleEndian(body[8..]);
+                // A GTID starts a transaction: one still open here never committed, and is not counted as done.
+                tracker.AbandonOpen();
                 _standalone = (body[12] & 1) != 0;
                 _gtid = (domain, e.ServerId, sequence);
-                _transaction.Clear();
                 break;
             }
             case BinlogEventType.TableMap:
@@ -160,7 +168,9 @@ public sealed class BinlogStreamer(CaptureOptions options, ChangeEventFactory ev
                 ServerId = e.ServerId, Gtid = _gtid is { } g ? $"{g.Domain}-{g.Server}-{g.Sequence}" : null,
                 File = _file, Pos = e.Position, Row = i,
             };
-            events.Add(_transaction, map.Definition, op, rows.Rows[i].Before, rows.Rows[i].After, source);
+            _rowEvents.Clear();
+            events.Add(_rowEvents, map.Definition, op, rows.Rows[i].Before, rows.Rows[i].After, source);
+            foreach (var change in _rowEvents) tracker.Send(change, sink);
             RowEvents++;
         }
     }
@@ -168,8 +178,7 @@ public sealed class BinlogStreamer(CaptureOptions options, ChangeEventFactory ev
     private void Commit(BinlogEvent e)
     {
         if (_gtid is { } g) Sent.Apply(g.Domain, g.Server, g.Sequence);
-        tracker.Commit(_transaction.ToArray(), new CaptureCheckpoint(Sent.ToString(), _file, e.NextPosition, DateTimeOffset.UtcNow), sink);
-        _transaction.Clear();
+        tracker.Commit(new CaptureCheckpoint(Sent.ToString(), _file, e.NextPosition, DateTimeOffset.UtcNow));
         _gtid = null;
         _standalone = false;
     }
