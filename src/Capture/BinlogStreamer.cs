@@ -30,20 +30,26 @@ public sealed class BinlogStreamer(CaptureOptions options, ChangeEventFactory ev
 
     public long RowEvents { get; private set; }
 
+    /// <summary>How many times a binlog dump was started (the runner measures its reconnect time from the last one lost).</summary>
+    public long Connections { get; private set; }
+
     /// <summary>Streams until cancelled or the server closes the stream (returns false then, so the caller may reconnect).</summary>
+    /// <exception cref="ReadDeadlineExceededException">MariaDB sent nothing for three heartbeat periods.</exception>
     public async Task<bool> StreamAsync(GtidState from, bool checksummed, CancellationToken ct)
     {
         Sent = from.Copy();
         var builder = new MySqlConnectionStringBuilder(options.ConnectionString);
         _charsets = await LoadCharsetsAsync(ct);
-        await using var connection = await ReplicationConnection.OpenAsync(builder.Server, (int)builder.Port, builder.UserID, builder.Password, ct);
+        await using var connection = await ReplicationConnection.OpenAsync(builder.Server, (int)builder.Port, builder.UserID, builder.Password, options.Heartbeat.ReadDeadline, ct);
         await connection.ExecuteAsync("SET @master_binlog_checksum = @@global.binlog_checksum", ct);
         await connection.ExecuteAsync("SET @mariadb_slave_capability = 4", ct);
         await connection.ExecuteAsync($"SET @slave_connect_state = '{from}'", ct);
         await connection.ExecuteAsync("SET @slave_gtid_strict_mode = 1", ct);
-        await connection.ExecuteAsync("SET @master_heartbeat_period = 5000000000", ct);
+        await connection.ExecuteAsync($"SET @master_heartbeat_period = {options.Heartbeat.Nanoseconds}", ct);
         await connection.RegisterReplicaAsync(options.ServerId, ct);
         await connection.StartDumpAsync(options.ServerId, "", 4, ct);
+        Connections++;
+        Telemetry.CaptureMetrics.Streaming = true;
         return await ReadAsync(connection, checksummed, ct);
     }
 
@@ -55,18 +61,22 @@ public sealed class BinlogStreamer(CaptureOptions options, ChangeEventFactory ev
     {
         var builder = new MySqlConnectionStringBuilder(options.ConnectionString);
         _charsets = await LoadCharsetsAsync(ct);
-        await using var connection = await ReplicationConnection.OpenAsync(builder.Server, (int)builder.Port, builder.UserID, builder.Password, ct);
+        await using var connection = await ReplicationConnection.OpenAsync(builder.Server, (int)builder.Port, builder.UserID, builder.Password, options.Heartbeat.ReadDeadline, ct);
         await connection.ExecuteAsync("SET @master_binlog_checksum = @@global.binlog_checksum", ct);
         await connection.ExecuteAsync("SET @mariadb_slave_capability = 4", ct);
         await connection.StartDumpAsync(options.ServerId, file, 4, ct, nonBlocking: true);
         await ReadAsync(connection, checksummed, ct);
     }
 
+    // Not pooled and bounded by the read deadline: after a network cut a pooled connection may be half-open, and
+    // waiting on it would stall the reconnect the deadline just started.
     private async Task<CollationCharsets> LoadCharsetsAsync(CancellationToken ct)
     {
+        var seconds = (uint)Math.Max(1, Math.Ceiling(options.Heartbeat.ReadDeadline.TotalSeconds));
+        var builder = new MySqlConnectionStringBuilder(options.ConnectionString) { Pooling = false, ConnectionTimeout = seconds, DefaultCommandTimeout = seconds };
         try
         {
-            await using var connection = new MySqlConnection(options.ConnectionString);
+            await using var connection = new MySqlConnection(builder.ConnectionString);
             await connection.OpenAsync(ct);
             return await CollationCharsets.LoadAsync(connection, ct);
         }

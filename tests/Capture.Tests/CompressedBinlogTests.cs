@@ -16,6 +16,7 @@ namespace Insights.Capture.Tests;
 public sealed class CompressedBinlogCaptureFixture() : CaptureFixture(messageKeys: null, serverSettings: ["log_bin_compress=ON", "log_bin_compress_min_len=10"]);
 
 /// <summary>Compressed row and query events are decoded like plain ones: nothing is skipped while the checkpoint moves on.</summary>
+[Collection(OneServerAtATime.Name)]
 public sealed class CompressedBinlogTests(CompressedBinlogCaptureFixture capture) : IClassFixture<CompressedBinlogCaptureFixture>
 {
     [Fact]

@@ -12,6 +12,7 @@ namespace Insights.Capture.Tests;
 /// A bulk UPDATE is one transaction of as many row changes as the table has rows: its events go to the sink as the
 /// binlog is read, not after its commit, so the capture's memory does not grow with the transaction.
 /// </summary>
+[Collection(OneServerAtATime.Name)]
 public sealed class LargeTransactionTests
 {
     private const int Rows = 200_000;

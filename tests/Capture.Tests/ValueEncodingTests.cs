@@ -56,6 +56,7 @@ internal static class SnapshotMarker
 /// A zero date has no Debezium encoding: Debezium writes null for a nullable column and the epoch for a NOT NULL one,
 /// whether the row was read by the snapshot's SELECT or from the binlog. The capture neither stops nor skips the row.
 /// </summary>
+[Collection(OneServerAtATime.Name)]
 public sealed class ZeroDateTests(ZeroDatesCaptureFixture capture) : IClassFixture<ZeroDatesCaptureFixture>
 {
     private const string ZeroDates = """
@@ -85,6 +86,7 @@ public sealed class ZeroDateTests(ZeroDatesCaptureFixture capture) : IClassFixtu
 /// Negative TIME, BIT, spatial, JSON and binary values in Debezium's encodings (binary.handling.mode=bytes, base64 in
 /// JSON), read by the snapshot and from the binlog.
 /// </summary>
+[Collection(OneServerAtATime.Name)]
 public sealed class UnusualTypeTests(OdditiesCaptureFixture capture) : IClassFixture<OdditiesCaptureFixture>
 {
     private const string LineString = """{"wkb":"AQIAAAACAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPA/AAAAAAAA8D8=","srid":4326}""";
@@ -125,6 +127,7 @@ public sealed class UnusualTypeTests(OdditiesCaptureFixture capture) : IClassFix
 }
 
 /// <summary>Debezium keys the events of a table without a primary key with null; the capture does too instead of stopping.</summary>
+[Collection(OneServerAtATime.Name)]
 public sealed class KeylessTableTests(KeylessCaptureFixture capture) : IClassFixture<KeylessCaptureFixture>
 {
     [Fact]
@@ -147,6 +150,7 @@ public sealed class KeylessTableTests(KeylessCaptureFixture capture) : IClassFix
 }
 
 /// <summary>Binlog bytes of a text column are decoded in the column's character set, named by the table map.</summary>
+[Collection(OneServerAtATime.Name)]
 public sealed class CharsetTests(CharsetsCaptureFixture capture) : IClassFixture<CharsetsCaptureFixture>
 {
     private static string Labels(int id) => $$"""
