@@ -19,14 +19,14 @@ public sealed class ZeroDatesCaptureFixture() : ExtraTableCaptureFixture("zero_d
     INSERT INTO zero_dates VALUES (1, '0000-00-00', '0000-00-00', '0000-00-00 00:00:00', '0000-00-00 00:00:00', '0000-00-00 00:00:00', '0000-00-00 00:00:00');
     """);
 
-/// <summary>TIME, BIT, spatial, JSON and binary columns.</summary>
+/// <summary>TIME, BIT, spatial, JSON and binary columns, and BIGINT UNSIGNED beyond long's range.</summary>
 public sealed class OdditiesCaptureFixture() : ExtraTableCaptureFixture("oddities", """
     CREATE TABLE oddities (
       id INT NOT NULL PRIMARY KEY,
       span TIME(2) NULL, flag BIT(1) NULL, mask BIT(10) NULL, shape GEOMETRY NULL, spot POINT NULL,
-      doc JSON NULL, data BLOB NULL, code BINARY(4) NULL, raw VARBINARY(8) NULL);
+      doc JSON NULL, data BLOB NULL, code BINARY(4) NULL, raw VARBINARY(8) NULL, big BIGINT UNSIGNED NULL);
     INSERT INTO oddities VALUES (1, '-01:02:03.45', b'1', b'1000000001', ST_GeomFromText('LINESTRING(0 0,1 1)', 4326), POINT(1.5, 2.25),
-      '{"a": [1, 2]}', 0x00FF10, 0x0102, 0x0001);
+      '{"a": [1, 2]}', 0x00FF10, 0x0102, 0x0001, 18446744073709551615);
     """);
 
 /// <summary>A table without a primary key.</summary>
@@ -94,7 +94,7 @@ public sealed class UnusualTypeTests(OdditiesCaptureFixture capture) : IClassFix
 
     private static string Oddities(int id) => $$"""
         {"id":{{id}},"span":-3723450000,"flag":true,"mask":"AQI=","shape":{{LineString}},"spot":{{Point}},
-         "doc":"{\"a\": [1, 2]}","data":"AP8Q","code":"AQIAAA==","raw":"AAE="}
+         "doc":"{\"a\": [1, 2]}","data":"AP8Q","code":"AQIAAA==","raw":"AAE=","big":-1}
         """;
 
     [Fact]
@@ -102,8 +102,8 @@ public sealed class UnusualTypeTests(OdditiesCaptureFixture capture) : IClassFix
     {
         await capture.ExecuteAsync("""
             INSERT INTO oddities VALUES (2, '-01:02:03.45', b'1', b'1000000001', ST_GeomFromText('LINESTRING(0 0,1 1)', 4326), POINT(1.5, 2.25),
-              '{"a": [1, 2]}', 0x00FF10, 0x0102, 0x0001);
-            INSERT INTO oddities VALUES (3, '-00:00:00.50', b'0', b'0000000000', NULL, NULL, NULL, '', X'', NULL);
+              '{"a": [1, 2]}', 0x00FF10, 0x0102, 0x0001, 18446744073709551615);
+            INSERT INTO oddities VALUES (3, '-00:00:00.50', b'0', b'0000000000', NULL, NULL, NULL, '', X'', NULL, NULL);
             INSERT INTO oddities (id, span) VALUES (4, '838:59:59.99'), (5, '-838:59:59.99'), (6, '-00:01:00');
             """);
         var snapshot = await EventsAsync(capture, "oddities", """{"id":1}""", 1);
@@ -112,14 +112,14 @@ public sealed class UnusualTypeTests(OdditiesCaptureFixture capture) : IClassFix
         EventAssert.Matches(Event("c", null, Oddities(2), Streamed("oddities")), streamed[0].Value);
         var zeros = await EventsAsync(capture, "oddities", """{"id":3}""", 1);
         EventAssert.Matches(Event("c", null, """
-            {"id":3,"span":-500000,"flag":false,"mask":"AAA=","shape":null,"spot":null,"doc":null,"data":"","code":"AAAAAA==","raw":null}
+            {"id":3,"span":-500000,"flag":false,"mask":"AAA=","shape":null,"spot":null,"doc":null,"data":"","code":"AAAAAA==","raw":null,"big":null}
             """, Streamed("oddities")), zeros[0].Value);
         long[] spans = [3_020_399_990_000, -3_020_399_990_000, -60_000_000];
         for (var id = 4; id <= 6; id++)
         {
             var time = await EventsAsync(capture, "oddities", $$"""{"id":{{id}}}""", 1);
             EventAssert.Matches(Event("c", null, $$"""
-                {"id":{{id}},"span":{{spans[id - 4]}},"flag":null,"mask":null,"shape":null,"spot":null,"doc":null,"data":null,"code":null,"raw":null}
+                {"id":{{id}},"span":{{spans[id - 4]}},"flag":null,"mask":null,"shape":null,"spot":null,"doc":null,"data":null,"code":null,"raw":null,"big":null}
                 """, Streamed("oddities", row: id - 4)), time[0].Value);
         }
     }

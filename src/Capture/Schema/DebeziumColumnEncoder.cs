@@ -21,6 +21,8 @@ public sealed class DebeziumColumnEncoder(DecimalHandling decimals = DecimalHand
         {
             return column.Type switch
             {
+                // BIGINT UNSIGNED above long's range wraps, as with Debezium's default bigint.unsigned.handling.mode=long.
+                ColumnType.BigInt when value is ulong unsigned => unchecked((long)unsigned),
                 ColumnType.TinyInt or ColumnType.SmallInt or ColumnType.MediumInt or ColumnType.Int or ColumnType.BigInt or ColumnType.Year
                     => Convert.ToInt64(value, CultureInfo.InvariantCulture),
                 ColumnType.Float or ColumnType.Double => Convert.ToDouble(value, CultureInfo.InvariantCulture),
