@@ -167,3 +167,15 @@ public sealed class CharsetTests(CharsetsCaptureFixture capture) : IClassFixture
         EventAssert.Matches(Event("c", null, Labels(2), Streamed("labels")), streamed[0].Value);
     }
 }
+
+/// <summary>A value the capture's .NET types cannot hold stops it with a message naming the column, not a stack trace.</summary>
+public sealed class UnencodableValueTests
+{
+    [Fact]
+    public void A_decimal_with_more_than_28_places_stops_the_capture_naming_the_column()
+    {
+        var column = new Schema.ColumnDefinition("ratio", Schema.ColumnType.Decimal, Precision: 65, Scale: 30);
+        var error = Assert.Throws<CaptureException>(() => new Schema.DebeziumColumnEncoder().Encode(column, 0.5m));
+        Assert.Contains("column ratio (Decimal)", error.Message);
+    }
+}

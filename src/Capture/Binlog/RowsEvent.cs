@@ -83,8 +83,12 @@ public sealed record RowsEvent(RowChange Kind, ulong TableId, IReadOnlyList<(obj
         for (var i = 0; i < count; i++)
         {
             if (!IsSet(present, i)) continue;
-            if (!IsSet(nulls, index++))
-                values[i] = ColumnValueDecoder.Read(ref r, map.BinlogTypes[i], map.Metadata[i], map.Definition.Columns[i]);
+            if (IsSet(nulls, index++)) continue;
+            try { values[i] = ColumnValueDecoder.Read(ref r, map.BinlogTypes[i], map.Metadata[i], map.Definition.Columns[i]); }
+            catch (Exception e) when (e is OverflowException or ArgumentException or FormatException)
+            {
+                throw new CaptureException($"{map.Database}.{map.Table}.{map.Definition.Columns[i].Name}: cannot decode its binlog value: {e.Message}", e);
+            }
         }
         return values;
     }

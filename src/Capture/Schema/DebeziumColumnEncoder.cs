@@ -40,9 +40,10 @@ public sealed class DebeziumColumnEncoder(DecimalHandling decimals = DecimalHand
                 _ => throw new NotSupportedException($"column type {column.Type}"),
             };
         }
-        catch (InvalidCastException e)
+        catch (Exception e) when (e is InvalidCastException or OverflowException or ArgumentException)
         {
-            throw new CaptureException($"column {column.Name} ({column.Type}): cannot encode a {value.GetType().Name}", e);
+            // The value itself may be personal data: the message names the column and the failure only.
+            throw new CaptureException($"column {column.Name} ({column.Type}): cannot encode a {value.GetType().Name}: {e.Message}", e);
         }
     }
 

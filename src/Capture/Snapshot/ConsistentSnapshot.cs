@@ -63,7 +63,14 @@ public sealed class ConsistentSnapshot(CaptureOptions options, ChangeEventFactor
             while (await reader.ReadAsync(ct))
             {
                 var values = new object?[table.Columns.Count];
-                for (var i = 0; i < values.Length; i++) values[i] = reader.IsDBNull(i) ? null : Normalize(reader.GetValue(i));
+                for (var i = 0; i < values.Length; i++)
+                {
+                    try { values[i] = reader.IsDBNull(i) ? null : Normalize(reader.GetValue(i)); }
+                    catch (OverflowException e)
+                    {
+                        throw new CaptureException($"{table.Database}.{table.Table}.{table.Columns[i].Name}: a value does not fit the capture's types: {e.Message}", e);
+                    }
+                }
                 inTable++;
                 emitted++;
                 var source = new SourceInfo
