@@ -86,7 +86,7 @@ public sealed class GoldenEventTests(CaptureFixture capture) : IClassFixture<Cap
         EventAssert.Matches(Event("u", Purchased, Refunded, Streamed("tickets")), events[1].Value);
         EventAssert.Matches(Event("d", Refunded, null, Streamed("tickets")), events[2].Value);
         Assert.Null(events[3].Value);
-        Assert.All(events, e => Assert.Equal(key, System.Text.Encoding.UTF8.GetString(e.Key)));
+        Assert.All(events, e => Assert.Equal(key, System.Text.Encoding.UTF8.GetString(e.Key!)));
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public sealed class StalledConnectionTests(StalledConnectionCaptureFixture captu
             $"the silence was noticed {(detectedAt - stalledAt).TotalSeconds:0.00} s after the stall\n{capture.Log}");
 
         // Reconnecting through the stalled network fails too; then the network comes back.
-        await Task.Delay(heartbeat * 2);
+        await Task.Delay(heartbeat * 2, TestContext.Current.CancellationToken);
         capture.Proxy.Resume();
 
         var received = new HashSet<int>();
