@@ -20,6 +20,8 @@ public sealed record CaptureOptions
     /// <summary>Take a new snapshot even if a checkpoint exists (after error 1236).</summary>
     public bool ForceSnapshot { get; init; }
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>The heartbeat period asked of MariaDB; three periods without a byte mark the connection dead.</summary>
+    public HeartbeatPeriod Heartbeat { get; init; } = HeartbeatPeriod.Default;
     /// <summary>How long to keep reconnecting when MariaDB goes away (a restart) before giving up.</summary>
     public TimeSpan ReconnectFor { get; init; } = TimeSpan.FromMinutes(2);
 

@@ -47,6 +47,8 @@ public sealed class CaptureRunner(CaptureOptions options, IChangeEventSink sink,
         var writing = writer.RunAsync(stopWriter.Token);
         var streamer = new BinlogStreamer(options, factory, sink, tracker);
         var from = GtidState.Parse(checkpoint.Gtid);
+        var deadline = DateTime.UtcNow + options.ReconnectFor;
+        var connectionsBeforeLoss = 0L;
         var reconnect = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
         {
             ShouldHandle = new PredicateBuilder().Handle<IOException>().Handle<System.Net.Sockets.SocketException>().Handle<CaptureException>(e => e.Message.StartsWith("cannot connect", StringComparison.Ordinal)),
@@ -56,14 +58,19 @@ public sealed class CaptureRunner(CaptureOptions options, IChangeEventSink sink,
             MaxRetryAttempts = int.MaxValue,
             OnRetry = args =>
             {
+                Telemetry.CaptureMetrics.Streaming = false;
+                // ReconnectFor counts from the loss of a working connection, not from the start of the run.
+                if (streamer.Connections != connectionsBeforeLoss)
+                {
+                    connectionsBeforeLoss = streamer.Connections;
+                    deadline = DateTime.UtcNow + options.ReconnectFor;
+                }
                 from = streamer.Sent.IsEmpty ? from : streamer.Sent;
                 log.WriteLine($"capture: binlog connection lost ({args.Outcome.Exception?.Message}); reconnecting from GTID '{from}'");
                 return ValueTask.CompletedTask;
             },
         }).Build();
         log.WriteLine($"capture: streaming from GTID '{from}'");
-        Telemetry.CaptureMetrics.Streaming = true;
-        var deadline = DateTime.UtcNow;
         try
         {
             while (!ct.IsCancellationRequested)

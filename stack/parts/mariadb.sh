@@ -43,6 +43,7 @@ collation-server=utf8mb4_unicode_ci
 innodb_buffer_pool_size=256M
 innodb_flush_log_at_trx_commit=2
 skip-name-resolve
+$INSIGHTS_MARIADB_SETTINGS
 CNF
   if [[ ! -d $dir/data/mysql ]]; then
     # A half-initialised data folder (install interrupted) would fail every later start: clear it first.

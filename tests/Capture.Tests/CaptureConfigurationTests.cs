@@ -42,6 +42,17 @@ public sealed class CaptureConfigurationTests
     }
 
     [Fact]
+    public void The_heartbeat_period_defaults_to_5_seconds_and_its_read_deadline_is_three_periods()
+    {
+        var (unset, _) = CaptureCommand.ReadOptions(With("Capture:TopicPrefix", "cdc"), forceSnapshot: false);
+        Assert.Equal(TimeSpan.FromSeconds(5), unset.Heartbeat.Period);
+        Assert.Equal(TimeSpan.FromSeconds(15), unset.Heartbeat.ReadDeadline);
+        var (set, _) = CaptureCommand.ReadOptions(With("Capture:HeartbeatPeriodSeconds", "0.5"), forceSnapshot: false);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), set.Heartbeat.Period);
+        Assert.Equal(500_000_000, set.Heartbeat.Nanoseconds);
+    }
+
+    [Fact]
     public void Message_key_columns_keep_the_order_given_per_table()
     {
         var (options, _) = CaptureCommand.ReadOptions(With("Capture:MessageKeyColumns", " cinema.tickets:session_id,member_id ; cinema.sessions:movie_id;"), forceSnapshot: false);
@@ -57,6 +68,10 @@ public sealed class CaptureConfigurationTests
     [InlineData("Capture:TopicPrefix", "cdc prefix")]
     [InlineData("Capture:ServerId", "0")]
     [InlineData("Capture:DecimalHandlingMode", "exact")]
+    [InlineData("Capture:HeartbeatPeriodSeconds", "0")]
+    [InlineData("Capture:HeartbeatPeriodSeconds", "-5")]
+    [InlineData("Capture:HeartbeatPeriodSeconds", "five")]
+    [InlineData("Capture:HeartbeatPeriodSeconds", "5000000")]
     [InlineData("Capture:MessageKeyColumns", "cinema.tickets")]
     [InlineData("Capture:MessageKeyColumns", "tickets:member_id")]
     [InlineData("Capture:MessageKeyColumns", "cinema.tickets:member_id,,session_id")]

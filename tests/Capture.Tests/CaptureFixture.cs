@@ -6,18 +6,38 @@ namespace Insights.Capture.Tests;
 /// <summary>
 /// A MariaDB with a few rows already present (so the snapshot has work), and the capture running against
 /// it into a <see cref="RecordingSink"/> with the default settings: golden tests then change rows and read the events.
+/// Derived fixtures add tables and rows before the snapshot, server settings, or capture settings.
 /// </summary>
 public class CaptureFixture : IAsyncLifetime
 {
+    private const string CinemaRows = """
+        INSERT INTO movies (movie_id, title, genres, release_date, certificate, runtime_minutes, status, updated_at)
+          VALUES (1, 'Toy Story (1995)', 'animation,children,comedy', '1995-01-01', 'U', 81, 'now_showing', '2024-01-02 03:04:05');
+        INSERT INTO sessions (session_id, movie_id, cinema_id, starts_at, format) VALUES (10, 1, 3, '2024-01-05 19:30:00', 'imax');
+        INSERT INTO members (member_id, name, email, postcode, birth_year, gender, occupation, joined_at, updated_at)
+          VALUES (100, 'Test Member', 'member100@example.invalid', 'AB1 2CD', 1980, 'F', 'writer', '2023-06-01 10:00:00', '2024-01-02 03:04:05.5');
+        """;
+
     // Null: the capture's default.
     private readonly MessageKeyColumns? _messageKeys;
+    private readonly string _setup;
 
-    public CaptureFixture() { }
+    public CaptureFixture() : this(null) { }
 
-    protected CaptureFixture(MessageKeyColumns messageKeys) => _messageKeys = messageKeys;
+    /// <param name="messageKeys">Capture:MessageKeyColumns; null keeps the default.</param>
+    /// <param name="serverSettings">MariaDB settings beyond the CDC ones (name=value).</param>
+    /// <param name="setup">Statements run before the snapshot, after the cinema rows (tables the test captures, their first rows).</param>
+    protected CaptureFixture(MessageKeyColumns? messageKeys, IReadOnlyList<string>? serverSettings = null, string setup = "")
+    {
+        _messageKeys = messageKeys;
+        _setup = setup;
+        Server = new MariaDbServer { Settings = serverSettings ?? [] };
+    }
 
-    public MariaDbServer Server { get; } = new();
+    public MariaDbServer Server { get; }
     public RecordingSink Sink { get; } = new();
+    /// <summary>What the capture printed, line by line with the time of each line.</summary>
+    public CaptureLog Log { get; } = new();
     public string CheckpointPath { get; } = Path.Combine(Directory.CreateTempSubdirectory("insights-capture-").FullName, "checkpoint.json");
     private readonly CancellationTokenSource _stop = new();
     private Task? _capture;
@@ -25,16 +45,11 @@ public class CaptureFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await Server.InitializeAsync();
-        await ExecuteAsync("""
-            INSERT INTO movies (movie_id, title, genres, release_date, certificate, runtime_minutes, status, updated_at)
-              VALUES (1, 'Toy Story (1995)', 'animation,children,comedy', '1995-01-01', 'U', 81, 'now_showing', '2024-01-02 03:04:05');
-            INSERT INTO sessions (session_id, movie_id, cinema_id, starts_at, format) VALUES (10, 1, 3, '2024-01-05 19:30:00', 'imax');
-            INSERT INTO members (member_id, name, email, postcode, birth_year, gender, occupation, joined_at, updated_at)
-              VALUES (100, 'Test Member', 'member100@example.invalid', 'AB1 2CD', 1980, 'F', 'writer', '2023-06-01 10:00:00', '2024-01-02 03:04:05.5');
-            """);
+        await ExecuteAsync(CinemaRows + _setup);
         var options = new CaptureOptions { ConnectionString = Server.CaptureConnectionString, CheckpointPath = CheckpointPath, ServerId = 9101 };
         if (_messageKeys is not null) options = options with { MessageKeyColumns = _messageKeys };
-        _capture = Task.Run(() => new CaptureRunner(options, Sink, TextWriter.Null).RunAsync(_stop.Token));
+        options = Configure(options);
+        _capture = Task.Run(() => new CaptureRunner(options, Sink, Log).RunAsync(_stop.Token));
         // Tests change rows only after the snapshot, or their changes would be read as op "r" instead of streamed.
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!File.Exists(CheckpointPath))
@@ -44,6 +59,9 @@ public class CaptureFixture : IAsyncLifetime
             await Task.Delay(20);
         }
     }
+
+    /// <summary>The capture's options, from the defaults this fixture set (server, checkpoint, server id, keys).</summary>
+    protected virtual CaptureOptions Configure(CaptureOptions options) => options;
 
     /// <summary>Runs statements as the application user, in UTC so TIMESTAMP literals mean what they say.</summary>
     public async Task ExecuteAsync(string sql)
@@ -60,7 +78,7 @@ public class CaptureFixture : IAsyncLifetime
         if (_capture is { IsFaulted: true }) throw new Xunit.Sdk.XunitException($"capture stopped: {_capture.Exception!.InnerException}");
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
         if (_capture is not null) try { await _capture; } catch (Exception) { }
@@ -71,3 +89,30 @@ public class CaptureFixture : IAsyncLifetime
 
 /// <summary>The same capture with <see cref="MessageKeyColumns.Setting"/> empty: every table keyed by its primary key.</summary>
 public sealed class PrimaryKeyCaptureFixture() : CaptureFixture(MessageKeyColumns.None);
+
+/// <summary>A thread-safe log writer that keeps each line with the time it was written.</summary>
+public sealed class CaptureLog : TextWriter
+{
+    private readonly List<(DateTime At, string Line)> _lines = new();
+    private readonly System.Text.StringBuilder _current = new();
+
+    public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
+
+    public IReadOnlyList<(DateTime At, string Line)> Lines { get { lock (_lines) return _lines.ToList(); } }
+
+    public override void Write(char value)
+    {
+        lock (_lines)
+        {
+            if (value == '\n') { _lines.Add((DateTime.UtcNow, _current.ToString().TrimEnd('\r'))); _current.Clear(); }
+            else _current.Append(value);
+        }
+    }
+
+    public override void WriteLine(string? value)
+    {
+        lock (_lines) _lines.Add((DateTime.UtcNow, value ?? ""));
+    }
+
+    public override string ToString() => string.Join('\n', Lines.Select(l => $"{l.At:HH:mm:ss.fff} {l.Line}"));
+}

@@ -18,13 +18,20 @@ public sealed class CommitTrackerTests
     private static CapturedEvent Change(int i) => new("cdc.cinema.tickets", [(byte)i], [1]);
     private static CaptureCheckpoint At(string gtid) => new(gtid, "binlog.000001", 100, DateTimeOffset.UnixEpoch);
 
+    // One transaction's events sent as they are decoded, then its commit.
+    private static void Transaction(CommitTracker tracker, IChangeEventSink sink, string gtid, params int[] events)
+    {
+        foreach (var e in events) tracker.Send(Change(e), sink);
+        tracker.Commit(At(gtid));
+    }
+
     [Fact]
     public void A_transaction_is_durable_only_after_all_its_events_and_all_earlier_transactions_are_acknowledged()
     {
         var sink = new HeldSink();
         var tracker = new CommitTracker(At("0-1-1"));
-        tracker.Commit([Change(1), Change(2)], At("0-1-2"), sink);
-        tracker.Commit([Change(3)], At("0-1-3"), sink);
+        Transaction(tracker, sink, "0-1-2", 1, 2);
+        Transaction(tracker, sink, "0-1-3", 3);
 
         sink.Pending[2](null); // the later transaction first
         Assert.Equal("0-1-1", tracker.Durable!.Gtid);
@@ -39,11 +46,41 @@ public sealed class CommitTrackerTests
     {
         var sink = new HeldSink();
         var tracker = new CommitTracker(null);
-        tracker.Commit([Change(1)], At("0-1-2"), sink);
-        tracker.Commit([], At("0-1-3"), sink);
+        Transaction(tracker, sink, "0-1-2", 1);
+        Transaction(tracker, sink, "0-1-3");
         Assert.Null(tracker.Durable);
         sink.Pending[0](null);
         Assert.Equal("0-1-3", tracker.Durable!.Gtid);
+    }
+
+    [Fact]
+    public void Events_acknowledged_before_their_commit_is_read_do_not_make_the_transaction_durable()
+    {
+        var sink = new HeldSink();
+        var tracker = new CommitTracker(At("0-1-1"));
+        tracker.Send(Change(1), sink);
+        tracker.Send(Change(2), sink);
+        sink.Pending[0](null);
+        sink.Pending[1](null);
+        Assert.Equal("0-1-1", tracker.Durable!.Gtid);
+        tracker.Commit(At("0-1-2"));
+        Assert.Equal("0-1-2", tracker.Durable!.Gtid);
+    }
+
+    [Fact]
+    public void A_transaction_cut_off_by_a_lost_connection_never_becomes_durable_and_does_not_hold_back_the_next()
+    {
+        var sink = new HeldSink();
+        var tracker = new CommitTracker(At("0-1-1"));
+        tracker.Send(Change(1), sink);
+        tracker.AbandonOpen();
+        // After reconnecting the same transaction is read again from its start.
+        Transaction(tracker, sink, "0-1-2", 1, 2);
+        sink.Pending[1](null);
+        sink.Pending[2](null);
+        Assert.Equal("0-1-1", tracker.Durable!.Gtid);
+        sink.Pending[0](null);
+        Assert.Equal("0-1-2", tracker.Durable!.Gtid);
     }
 
     [Fact]
@@ -51,7 +88,7 @@ public sealed class CommitTrackerTests
     {
         var sink = new HeldSink();
         var tracker = new CommitTracker(At("0-1-1"));
-        tracker.Commit([Change(1)], At("0-1-2"), sink);
+        Transaction(tracker, sink, "0-1-2", 1);
         sink.Pending[0](new InvalidOperationException("broker down"));
         Assert.Equal("0-1-1", tracker.Durable!.Gtid);
         var error = Assert.Throws<CaptureException>(tracker.ThrowIfFailed);

@@ -13,22 +13,22 @@ public sealed class GoldenEventTests(CaptureFixture capture) : IClassFixture<Cap
         "transaction":null,"op":"{{op}}","ts_ms":"{{Clock}}","ts_us":"~[0-9]{16}","ts_ns":"~[0-9]{19}"
         """;
 
-    private static string Streamed(string table, int row = 0) => $$"""
+    internal static string Streamed(string table, int row = 0) => $$"""
         {"version":"3.0.8.Final","connector":"mariadb","name":"cdc","ts_ms":"{{Clock}}","snapshot":"false","db":"cinema","sequence":null,
          "ts_us":"~[0-9]{16}","ts_ns":"~[0-9]{19}","table":"{{table}}","server_id":1,"gtid":"~0-1-[0-9]+","file":"~binlog\\.[0-9]{6}",
          "pos":"~[0-9]+","row":{{row}},"thread":null,"query":null}
         """;
 
-    private static string Snapshot(string table, string marker) => $$"""
+    internal static string Snapshot(string table, string marker) => $$"""
         {"version":"3.0.8.Final","connector":"mariadb","name":"cdc","ts_ms":"{{Clock}}","snapshot":"{{marker}}","db":"cinema","sequence":null,
          "ts_us":"~[0-9]{16}","ts_ns":"~[0-9]{19}","table":"{{table}}","server_id":0,"gtid":null,"file":"~binlog\\.[0-9]{6}",
          "pos":"~[0-9]+","row":0,"thread":null,"query":null}
         """;
 
-    private static string Event(string op, string? before, string? after, string source) =>
+    internal static string Event(string op, string? before, string? after, string source) =>
         "{\"before\":" + (before ?? "null") + ",\"after\":" + (after ?? "null") + ",\"source\":" + source + "," + Envelope(op) + "}";
 
-    private static async Task<IReadOnlyList<Capture.Sinks.CapturedEvent>> EventsAsync(CaptureFixture capture, string table, string key, int count)
+    internal static async Task<IReadOnlyList<Capture.Sinks.CapturedEvent>> EventsAsync(CaptureFixture capture, string table, string? key, int count)
     {
         capture.ThrowIfCaptureFailed();
         try { return await capture.Sink.WaitForAsync(CinemaTables.Topic(table), key, count); }
@@ -86,7 +86,7 @@ public sealed class GoldenEventTests(CaptureFixture capture) : IClassFixture<Cap
         EventAssert.Matches(Event("u", Purchased, Refunded, Streamed("tickets")), events[1].Value);
         EventAssert.Matches(Event("d", Refunded, null, Streamed("tickets")), events[2].Value);
         Assert.Null(events[3].Value);
-        Assert.All(events, e => Assert.Equal(key, System.Text.Encoding.UTF8.GetString(e.Key)));
+        Assert.All(events, e => Assert.Equal(key, System.Text.Encoding.UTF8.GetString(e.Key!)));
     }
 
     [Fact]

@@ -18,13 +18,16 @@ public sealed class RecordingSink : IChangeEventSink
 
     public Task FlushAsync(CancellationToken ct) => Task.CompletedTask;
 
-    /// <summary>Waits until <paramref name="count"/> events on this topic and key arrived, and returns them in order.</summary>
-    public async Task<IReadOnlyList<CapturedEvent>> WaitForAsync(string topic, string key, int count, TimeSpan? timeout = null)
+    /// <summary>
+    /// Waits until <paramref name="count"/> events on this topic and key (null: events without a key) arrived, and
+    /// returns them in order.
+    /// </summary>
+    public async Task<IReadOnlyList<CapturedEvent>> WaitForAsync(string topic, string? key, int count, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
         while (true)
         {
-            var matching = Events.Where(e => e.Topic == topic && Encoding.UTF8.GetString(e.Key) == key).ToList();
+            var matching = Events.Where(e => e.Topic == topic && (e.Key is null ? null : Encoding.UTF8.GetString(e.Key)) == key).ToList();
             if (matching.Count >= count) return matching;
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"{matching.Count} of {count} events for {topic} key {key} arrived; all topics seen: {string.Join(", ", Events.Select(e => e.Topic).Distinct())}");

@@ -9,7 +9,9 @@ namespace Insights.Capture.Binlog;
 /// <summary>
 /// Decodes one column value of a row image from MariaDB's binary row format into a .NET value:
 /// integers as long (unsigned as ulong), DECIMAL as decimal, DATETIME as DateTime, TIMESTAMP as
-/// DateTimeOffset (UTC), DATE as DateOnly, TIME as TimeSpan, ENUM and SET as their string values.
+/// DateTimeOffset (UTC), DATE as DateOnly, TIME as a signed TimeSpan, ENUM and SET as their string values,
+/// text in the column's character set, BIT as ulong, binary and spatial values as bytes, and a zero or
+/// invalid date as <see cref="UnrepresentableDate"/>.
 /// </summary>
 public static class ColumnValueDecoder
 {
@@ -28,23 +30,12 @@ public static class ColumnValueDecoder
             case ColumnType.Double: return BinaryPrimitives.ReadDoubleLittleEndian(r.Bytes(8));
             case ColumnType.Year: { var v = r.U8(); return v == 0 ? 0L : 1900L + v; }
             case ColumnType.Decimal: return ReadDecimal(ref r, meta >> 8, meta & 0xFF);
-            case ColumnType.VarChar:
-            {
-                var length = meta < 256 ? r.U8() : r.U16();
-                return Encoding.UTF8.GetString(r.Bytes(length));
-            }
-            case ColumnType.Char:
-            {
-                // CHAR's maximum byte length is split across the two metadata bytes.
-                var maxLength = (((meta >> 4) & 0x300) ^ 0x300) + (meta & 0xFF);
-                var length = maxLength > 255 ? r.U16() : r.U8();
-                return Encoding.UTF8.GetString(r.Bytes(length));
-            }
-            case ColumnType.Text:
-            {
-                var length = meta switch { 1 => r.U8(), 2 => r.U16(), 3 => (int)r.U24(), _ => (int)r.U32() };
-                return Encoding.UTF8.GetString(r.Bytes(length));
-            }
+            case ColumnType.VarChar: return Text(r.Bytes(meta < 256 ? r.U8() : r.U16()), column);
+            case ColumnType.VarBinary when binlogType is TypeVarChar or TypeVarString: return r.Bytes(meta < 256 ? r.U8() : r.U16()).ToArray();
+            case ColumnType.Char: return Text(r.Bytes(CharLength(ref r, meta)), column);
+            case ColumnType.Binary: return r.Bytes(CharLength(ref r, meta)).ToArray();
+            case ColumnType.Text: return Text(r.Bytes(BlobLength(ref r, meta)), column);
+            case ColumnType.VarBinary or ColumnType.Geometry or ColumnType.Point: return r.Bytes(BlobLength(ref r, meta)).ToArray();
             case ColumnType.Enum:
             {
                 var index = (meta & 0xFF) == 1 ? r.U8() : r.U16();
@@ -59,11 +50,16 @@ public static class ColumnValueDecoder
                 var members = column.Members!;
                 return string.Join(',', Enumerable.Range(0, members.Count).Where(i => (bits & (1UL << i)) != 0).Select(i => members[i]));
             }
+            case ColumnType.Bit:
+            {
+                // Metadata: bits beyond whole bytes in the low byte, whole bytes in the high byte; the value is big-endian.
+                var length = (meta >> 8) + ((meta & 0xFF) > 0 ? 1 : 0);
+                return (ulong)ReadBigEndian(r.Bytes(length));
+            }
             case ColumnType.Date:
             {
                 var v = r.U24();
-                var (year, month, day) = ((int)(v >> 9), (int)(v >> 5) & 15, (int)v & 31);
-                return year == 0 || month == 0 || day == 0 ? throw ZeroDate(column) : new DateOnly(year, month, day);
+                return DateOrUnrepresentable((int)(v >> 9), (int)(v >> 5) & 15, (int)v & 31);
             }
             case ColumnType.DateTime:
             {
@@ -72,32 +68,82 @@ public static class ColumnValueDecoder
                 var ymd = packed >> 17;
                 var ym = ymd >> 5;
                 var hms = packed & 0x1FFFF;
-                var (year, month, day) = ((int)(ym / 13), (int)(ym % 13), (int)(ymd & 31));
-                if (year == 0 || month == 0 || day == 0) throw ZeroDate(column);
-                return new DateTime(year, month, day, (int)(hms >> 12), (int)(hms >> 6) & 63, (int)hms & 63, DateTimeKind.Utc)
+                if (DateOrUnrepresentable((int)(ym / 13), (int)(ym % 13), (int)(ymd & 31)) is not DateOnly date) return UnrepresentableDate.Value;
+                return date.ToDateTime(new TimeOnly((int)(hms >> 12), (int)(hms >> 6) & 63, (int)hms & 63), DateTimeKind.Utc)
                     .AddTicks(micros * TimeSpan.TicksPerMicrosecond);
             }
             case ColumnType.Timestamp:
             {
                 var seconds = ReadBigEndian(r.Bytes(4));
                 var micros = ReadFraction(ref r, column.Precision);
+                // TIMESTAMP starts at 1970-01-01 00:00:01 UTC: second 0 is the zero date '0000-00-00 00:00:00'.
+                if (seconds == 0 && micros == 0) return UnrepresentableDate.Value;
                 return DateTimeOffset.FromUnixTimeSeconds(seconds).AddTicks(micros * TimeSpan.TicksPerMicrosecond);
             }
-            case ColumnType.Time:
-            {
-                var packed = ReadBigEndian(r.Bytes(3)) - 0x800000L;
-                var micros = ReadFraction(ref r, column.Precision);
-                if (packed < 0) throw new CaptureException($"column {column.Name}: negative TIME values are not supported by the capture");
-                var time = new TimeSpan((int)(packed >> 12) & 0x3FF, (int)(packed >> 6) & 63, (int)packed & 63);
-                return time + TimeSpan.FromTicks(micros * TimeSpan.TicksPerMicrosecond);
-            }
+            case ColumnType.Time: return ReadTime(ref r, column.Precision);
             default:
                 throw new CaptureException($"column {column.Name}: binlog type {binlogType} is not supported by the capture");
         }
     }
 
-    private static CaptureException ZeroDate(ColumnDefinition column) =>
-        new($"column {column.Name} holds a zero date, which has no Debezium encoding; use NULL or a real date");
+    private const byte TypeVarChar = 15, TypeVarString = 253;
+
+    private static string Text(ReadOnlySpan<byte> bytes, ColumnDefinition column) =>
+        (column.TextEncoding ?? Encoding.UTF8).GetString(bytes);
+
+    // CHAR's maximum byte length is split across the two metadata bytes.
+    private static int CharLength(ref PacketReader r, ushort meta)
+    {
+        var maxLength = (((meta >> 4) & 0x300) ^ 0x300) + (meta & 0xFF);
+        return maxLength > 255 ? r.U16() : r.U8();
+    }
+
+    private static int BlobLength(ref PacketReader r, ushort meta) =>
+        meta switch { 1 => r.U8(), 2 => r.U16(), 3 => (int)r.U24(), _ => checked((int)r.U32()) };
+
+    private static object DateOrUnrepresentable(int year, int month, int day) =>
+        year is >= 1 and <= 9999 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month)
+            ? new DateOnly(year, month, day)
+            : UnrepresentableDate.Value;
+
+    /// <summary>
+    /// TIME2: a 3-byte big-endian integer part (sign, 10 bits hours, 6 minutes, 6 seconds) offset by 0x800000, then
+    /// 0-3 fraction bytes. A negative time is stored as a whole (integer and fraction) in two's complement, so a
+    /// negative value with a fraction borrows one from the integer part.
+    /// </summary>
+    private static TimeSpan ReadTime(ref PacketReader r, int precision)
+    {
+        var integer = ReadBigEndian(r.Bytes(3)) - 0x800000L;
+        long fraction = 0;
+        switch (precision)
+        {
+            case 1 or 2:
+            {
+                fraction = r.U8();
+                if (integer < 0 && fraction != 0) { integer++; fraction -= 0x100; }
+                fraction *= 10000;
+                break;
+            }
+            case 3 or 4:
+            {
+                fraction = ReadBigEndian(r.Bytes(2));
+                if (integer < 0 && fraction != 0) { integer++; fraction -= 0x10000; }
+                fraction *= 100;
+                break;
+            }
+            case 5 or 6:
+            {
+                fraction = ReadBigEndian(r.Bytes(3));
+                if (integer < 0 && fraction != 0) { integer++; fraction -= 0x1000000; }
+                break;
+            }
+        }
+        var packed = (integer << 24) + fraction;
+        var magnitude = Math.Abs(packed);
+        var hms = magnitude >> 24;
+        var micros = ((hms >> 12 & 0x3FF) * 3600 + (hms >> 6 & 63) * 60 + (hms & 63)) * 1_000_000L + (magnitude & 0xFFFFFF);
+        return TimeSpan.FromTicks((packed < 0 ? -micros : micros) * TimeSpan.TicksPerMicrosecond);
+    }
 
     private static long ReadBigEndian(ReadOnlySpan<byte> bytes)
     {

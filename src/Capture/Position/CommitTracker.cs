@@ -3,20 +3,24 @@ using Insights.Capture.Sinks;
 namespace Insights.Capture.Position;
 
 /// <summary>
-/// Follows transactions from send to acknowledgement. A transaction's position becomes durable only when
-/// Kafka acknowledged each of its events and every transaction before it: that is the position a
+/// Follows transactions from send to acknowledgement. Events are sent as they are decoded, so a transaction of
+/// millions of rows is never held in memory; its end position is known only at its commit, and it becomes durable
+/// only when Kafka acknowledged each of its events and every transaction before it: that is the position a
 /// checkpoint may hold. A failed delivery is kept and rethrown to the reader.
 /// </summary>
 public sealed class CommitTracker
 {
-    private sealed class Pending(CaptureCheckpoint position, int events)
+    private sealed class Transaction
     {
-        public CaptureCheckpoint Position { get; } = position;
-        public int Remaining = events;
+        public CaptureCheckpoint? End;
+        // Cut off by a lost connection: it will be read (and sent) again from its start, and never becomes durable itself.
+        public bool Abandoned;
+        public long Unacknowledged;
     }
 
-    private readonly Queue<Pending> _pending = new();
+    private readonly Queue<Transaction> _transactions = new();
     private readonly Lock _lock = new();
+    private Transaction? _open;
     private Exception? _failure;
 
     /// <summary>The newest position whose events (and all before them) Kafka acknowledged.</summary>
@@ -26,33 +30,68 @@ public sealed class CommitTracker
 
     public CommitTracker(CaptureCheckpoint? start) => Durable = start;
 
-    /// <summary>Sends a committed transaction's events and records its end position.</summary>
-    public void Commit(IReadOnlyList<CapturedEvent> events, CaptureCheckpoint position, IChangeEventSink sink)
+    /// <summary>Sends one event of the transaction being read; it counts towards that transaction's acknowledgement.</summary>
+    public void Send(CapturedEvent change, IChangeEventSink sink)
     {
         ThrowIfFailed();
-        var pending = new Pending(position, events.Count);
-        lock (_lock) _pending.Enqueue(pending);
-        foreach (var change in events)
-            sink.Send(change, error => Acknowledge(pending, error));
-        if (events.Count == 0) lock (_lock) Advance();
+        var transaction = Open();
+        lock (_lock) transaction.Unacknowledged++;
+        sink.Send(change, error => Acknowledge(transaction, error));
     }
 
-    private void Acknowledge(Pending pending, Exception? error)
+    /// <summary>The transaction being read (possibly without captured events) committed at <paramref name="position"/>.</summary>
+    public void Commit(CaptureCheckpoint position)
+    {
+        ThrowIfFailed();
+        var transaction = Open();
+        _open = null;
+        lock (_lock)
+        {
+            transaction.End = position;
+            Advance();
+        }
+    }
+
+    /// <summary>
+    /// The transaction being read will not be finished (the connection was lost mid-transaction): the events already
+    /// sent stay in flight, and the transaction is read again from its start after reconnecting.
+    /// </summary>
+    public void AbandonOpen()
+    {
+        if (_open is not { } transaction) return;
+        _open = null;
+        lock (_lock)
+        {
+            transaction.Abandoned = true;
+            Advance();
+        }
+    }
+
+    private Transaction Open()
+    {
+        if (_open is not null) return _open;
+        var transaction = new Transaction();
+        lock (_lock) _transactions.Enqueue(transaction);
+        return _open = transaction;
+    }
+
+    private void Acknowledge(Transaction transaction, Exception? error)
     {
         lock (_lock)
         {
             if (error is not null) { _failure ??= error; return; }
-            pending.Remaining--;
+            transaction.Unacknowledged--;
             Advance();
         }
     }
 
     private void Advance()
     {
-        while (_pending.TryPeek(out var front) && front.Remaining == 0)
+        while (_transactions.TryPeek(out var front) && front.Unacknowledged == 0 && (front.End is not null || front.Abandoned))
         {
-            _pending.Dequeue();
-            Durable = front.Position;
+            _transactions.Dequeue();
+            if (front.End is null) continue;
+            Durable = front.End;
             Version++;
         }
     }

@@ -28,9 +28,10 @@ public sealed class ReplicationConnection : IAsyncDisposable
     public string ServerVersion { get; private set; } = "";
     public uint ConnectionId { get; private set; }
 
-    public static async Task<ReplicationConnection> OpenAsync(string host, int port, string user, string password, CancellationToken ct)
+    /// <summary>Connects and authenticates; every read on the connection (the handshake included) has <paramref name="readDeadline"/>.</summary>
+    public static async Task<ReplicationConnection> OpenAsync(string host, int port, string user, string password, TimeSpan readDeadline, CancellationToken ct)
     {
-        var connection = new ReplicationConnection(await PacketChannel.ConnectAsync(host, port, ct));
+        var connection = new ReplicationConnection(await PacketChannel.ConnectAsync(host, port, readDeadline, ct));
         try { await connection.AuthenticateAsync(user, password, ct); }
         catch { await connection.DisposeAsync(); throw; }
         return connection;

@@ -1,7 +1,10 @@
 namespace Insights.Capture.Sinks;
 
-/// <summary>One Kafka record the capture emits: a change event, or a tombstone (Value null) after a delete.</summary>
-public sealed record CapturedEvent(string Topic, byte[] Key, byte[]? Value);
+/// <summary>
+/// One Kafka record the capture emits: a change event, or a tombstone (Value null) after a delete. Key is null for
+/// a table without a primary key, as in Debezium.
+/// </summary>
+public sealed record CapturedEvent(string Topic, byte[]? Key, byte[]? Value);
 
 /// <summary>
 /// Where change events go. <paramref name="delivered"/> is called once per event, with null when the

@@ -9,14 +9,14 @@ namespace Insights.Capture.Sinks;
 /// </summary>
 public sealed class KafkaChangeEventSink : IChangeEventSink
 {
-    private readonly IProducer<byte[], byte[]?> _producer;
+    private readonly IProducer<byte[]?, byte[]?> _producer;
     // Until the start-up check has reached the cluster, its failure is reported once, as one line, by the check itself.
     private volatile bool _reached;
     private readonly KafkaErrorLog _errors = new();
 
     public KafkaChangeEventSink(KafkaSettings kafka)
     {
-        _producer = new ProducerBuilder<byte[], byte[]?>(ProducerConfig(kafka))
+        _producer = new ProducerBuilder<byte[]?, byte[]?>(ProducerConfig(kafka))
             .SetLogHandler((client, message) =>
             {
                 _errors.Record(client, message);
@@ -54,7 +54,7 @@ public sealed class KafkaChangeEventSink : IChangeEventSink
 
     public void Send(CapturedEvent change, Action<Exception?> delivered)
     {
-        var message = new Message<byte[], byte[]?> { Key = change.Key, Value = change.Value };
+        var message = new Message<byte[]?, byte[]?> { Key = change.Key, Value = change.Value };
         while (true)
         {
             try
@@ -66,7 +66,7 @@ public sealed class KafkaChangeEventSink : IChangeEventSink
                 });
                 return;
             }
-            catch (ProduceException<byte[], byte[]?> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+            catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
             {
                 // The local queue is full: let deliveries drain, then try again (back-pressure on the binlog reader).
                 _producer.Poll(TimeSpan.FromMilliseconds(50));

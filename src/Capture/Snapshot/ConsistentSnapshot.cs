@@ -15,7 +15,7 @@ public sealed class ConsistentSnapshot(CaptureOptions options, ChangeEventFactor
 {
     public async Task<(CaptureCheckpoint Position, long Rows)> RunAsync(CancellationToken ct)
     {
-        await using var connection = new MySqlConnection(options.ConnectionString);
+        await using var connection = new MySqlConnection(ReadAsStored(options.ConnectionString));
         await connection.OpenAsync(ct);
         await Execute(connection, "SET time_zone = '+00:00'", ct);
         await Execute(connection, "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ", ct);
@@ -63,7 +63,14 @@ public sealed class ConsistentSnapshot(CaptureOptions options, ChangeEventFactor
             while (await reader.ReadAsync(ct))
             {
                 var values = new object?[table.Columns.Count];
-                for (var i = 0; i < values.Length; i++) values[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                for (var i = 0; i < values.Length; i++)
+                {
+                    try { values[i] = reader.IsDBNull(i) ? null : Normalize(reader.GetValue(i)); }
+                    catch (OverflowException e)
+                    {
+                        throw new CaptureException($"{table.Database}.{table.Table}.{table.Columns[i].Name}: a value does not fit the capture's types: {e.Message}", e);
+                    }
+                }
                 inTable++;
                 emitted++;
                 var source = new SourceInfo
@@ -83,6 +90,25 @@ public sealed class ConsistentSnapshot(CaptureOptions options, ChangeEventFactor
         await sink.FlushAsync(ct);
         if (failure is not null) throw new CaptureException($"Kafka did not accept a snapshot event: {failure.Message}", failure);
         return (new CaptureCheckpoint(gtid, file, position, DateTimeOffset.UtcNow), emitted);
+    }
+
+    /// <summary>
+    /// The driver settings that read every stored value as the binlog carries it: dates the calendar lacks (zero and
+    /// partial-zero dates) as MySqlDateTime instead of an exception, CHAR(36) as text rather than a Guid, TINYINT(1)
+    /// as a number rather than a bool.
+    /// </summary>
+    private static string ReadAsStored(string connectionString) => new MySqlConnectionStringBuilder(connectionString)
+    {
+        AllowZeroDateTime = true, GuidFormat = MySqlGuidFormat.None, TreatTinyAsBoolean = false,
+    }.ConnectionString;
+
+    private static object Normalize(object value)
+    {
+        if (value is MySqlGeometry geometry) return geometry.Value;
+        if (value is not MySqlDateTime date) return value;
+        if (!date.IsValidDateTime) return UnrepresentableDate.Value;
+        try { return date.GetDateTime(); }
+        catch (ArgumentOutOfRangeException) { return UnrepresentableDate.Value; } // a day the month lacks (ALLOW_INVALID_DATES)
     }
 
     // Debezium marks the first and last record of the whole snapshot and of each table.

@@ -79,6 +79,7 @@ public static class ChangeEventWriter
                 case float f: writer.WriteNumberValue(f); break;
                 case bool b: writer.WriteBooleanValue(b); break;
                 case string text: writer.WriteStringValue(text); break;
+                case IReadOnlyList<ColumnValue> fields: WriteRow(writer, fields); break;
                 default: throw new ArgumentException($"column {column.Name}: {column.Value.GetType().Name} is not a Debezium JSON value");
             }
         }

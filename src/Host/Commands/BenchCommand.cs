@@ -167,7 +167,7 @@ public static class BenchCommand
         public void Send(CapturedEvent change, Action<Exception?> delivered)
         {
             Events++;
-            Bytes += change.Key.Length + (change.Value?.Length ?? 0);
+            Bytes += (change.Key?.Length ?? 0) + (change.Value?.Length ?? 0);
             delivered(null);
         }
         public Task FlushAsync(CancellationToken ct) => Task.CompletedTask;

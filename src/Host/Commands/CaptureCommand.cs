@@ -14,7 +14,7 @@ namespace Insights.Host.Commands;
 /// `insights capture`: the built-in MariaDB binlog CDC, writing Debezium-identical events to Kafka.
 /// Settings come from the usual configuration sources (InsightsConfiguration) and --set Key=Value:
 /// MariaDb:CaptureConnectionString, the Kafka section (bootstrap servers, SASL/TLS), Capture:CheckpointPath, Capture:TopicPrefix,
-/// Capture:ServerId, Capture:DecimalHandlingMode, Capture:MessageKeyColumns.
+/// Capture:ServerId, Capture:DecimalHandlingMode, Capture:MessageKeyColumns, Capture:HeartbeatPeriodSeconds.
 /// </summary>
 public static class CaptureCommand
 {
@@ -86,6 +86,9 @@ public static class CaptureCommand
         MessageKeyColumns messageKeys;
         try { messageKeys = MessageKeyColumns.Parse(config[MessageKeyColumns.Setting] ?? MessageKeyColumns.Default); }
         catch (FormatException e) { throw new CommandLineError($"configuration key {MessageKeyColumns.Setting}: {e.Message}"); }
+        HeartbeatPeriod heartbeat;
+        try { heartbeat = HeartbeatPeriod.Parse(config[HeartbeatPeriod.Setting]); }
+        catch (FormatException e) { throw new CommandLineError($"configuration key {HeartbeatPeriod.Setting}: {e.Message}"); }
         return (new CaptureOptions
         {
             ConnectionString = connection,
@@ -94,6 +97,7 @@ public static class CaptureCommand
             ServerId = serverId,
             Decimals = decimals,
             MessageKeyColumns = messageKeys,
+            Heartbeat = heartbeat,
             ForceSnapshot = forceSnapshot,
         }, kafka);
     }

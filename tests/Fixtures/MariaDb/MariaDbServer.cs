@@ -16,6 +16,9 @@ public sealed class MariaDbServer : IAsyncLifetime
     private StackPart? _local;
     private IContainer? _container;
 
+    /// <summary>Server settings added to the CDC ones, name=value as in my.cnf (e.g. log_bin_compress=ON).</summary>
+    public IReadOnlyList<string> Settings { get; init; } = [];
+
     public string ConnectionString { get; private set; } = "";
     public string CaptureConnectionString { get; private set; } = "";
     /// <summary>Full privileges, for tests that create schemas, purge binlogs or shut the server down.</summary>
@@ -36,7 +39,10 @@ public sealed class MariaDbServer : IAsyncLifetime
         for (var attempt = 1; ; attempt++)
         {
             Port = FreePort.Next();
-            _local = new StackPart("mariadb", dir, new Dictionary<string, string> { ["INSIGHTS_MARIADB_PORT"] = Port.ToString() });
+            _local = new StackPart("mariadb", dir, new Dictionary<string, string>
+            {
+                ["INSIGHTS_MARIADB_PORT"] = Port.ToString(), ["INSIGHTS_MARIADB_SETTINGS"] = string.Join('\n', Settings),
+            });
             try { await _local.UpAsync(); break; }
             catch (InvalidOperationException) when (attempt < 2) { await _local.DownAsync(); }
         }
@@ -54,8 +60,8 @@ public sealed class MariaDbServer : IAsyncLifetime
             .WithEnvironment("MARIADB_ROOT_PASSWORD", "test-only-root")
             .WithEnvironment("MARIADB_DATABASE", "cinema")
             .WithPortBinding(3306, true)
-            .WithCommand("--server-id=1", "--log-bin=binlog", "--binlog-format=ROW", "--binlog-row-image=FULL",
-                "--binlog-row-metadata=FULL", "--gtid-strict-mode=ON")
+            .WithCommand(["--server-id=1", "--log-bin=binlog", "--binlog-format=ROW", "--binlog-row-image=FULL",
+                "--binlog-row-metadata=FULL", "--gtid-strict-mode=ON", .. Settings.Select(s => "--" + s)])
             .WithWaitStrategy(Wait.ForUnixContainer().UntilMessageIsLogged("ready for connections", o => o.WithTimeout(TimeSpan.FromMinutes(2))))
             .Build();
         await _container.StartAsync();
