@@ -13,7 +13,7 @@ public sealed class InsightsProcess : IDisposable
 {
     private readonly Process process;
     private readonly List<(string Text, TimeSpan At)> lines = [];
-    private readonly string? readyFile;
+    private readonly string readyFile;
     private readonly long startedAt;
     private bool disposed;
 
@@ -28,11 +28,9 @@ public sealed class InsightsProcess : IDisposable
         foreach (var key in info.Environment.Keys.Where(k => k.Contains("__") || k.StartsWith("INSIGHTS_")).ToList()) info.Environment.Remove(key);
         info.Environment["INSIGHTS_HOME"] = RepositoryRoot.Find();
         info.Environment["INSIGHTS_STACK_DIR"] = Directory.CreateTempSubdirectory("insights-no-stack-").FullName;
-        if (arguments is ["worker", ..])
-        {
-            readyFile = Path.Combine(Path.GetTempPath(), $"insights-worker-ready-{Guid.NewGuid():N}");
-            info.Environment["Processors__ReadyFile"] = readyFile;
-        }
+        // Streamiz applications (a worker, the benches' count baseline) create it while they are ready; other commands ignore it.
+        readyFile = Path.Combine(Path.GetTempPath(), $"insights-ready-{Guid.NewGuid():N}");
+        info.Environment["Processors__ReadyFile"] = readyFile;
         foreach (var (key, value) in settings) info.Environment[key] = value;
         startedAt = Stopwatch.GetTimestamp();
         process = Process.Start(info)!;
@@ -51,8 +49,8 @@ public sealed class InsightsProcess : IDisposable
 
     public string Name { get; }
 
-    /// <summary>A worker is ready (its ready file exists); always false for other commands.</summary>
-    public bool Ready => readyFile is not null && File.Exists(readyFile);
+    /// <summary>A worker (or the count baseline) is ready: its ready file exists. Always false for other commands.</summary>
+    public bool Ready => File.Exists(readyFile);
     public bool HasExited => process.HasExited;
     public int? ExitCode => process.HasExited ? process.ExitCode : null;
 
@@ -106,7 +104,7 @@ public sealed class InsightsProcess : IDisposable
 
     private void DeleteReadyFile()
     {
-        if (readyFile is not null) try { File.Delete(readyFile); } catch (IOException) { }
+        try { File.Delete(readyFile); } catch (IOException) { }
     }
 
     public void Dispose()
