@@ -36,7 +36,7 @@ public sealed class ScoringStream : IDisposable
         }.Validated();
         Movies = new SharedMovieState(model.Settings, Options.GenreNames);
         var config = Configure(settings, kafka, loggers);
-        assignments = new AssignmentWatch(config);
+        assignments = new AssignmentWatch(config, settings.ConsumerDebug);
         stream = new KafkaStream(ScoringTopology.Build(Options, Movies), config, assignments);
         threads = new StreamThreadProbe(stream);
         pollStallLimit = TimeSpan.FromMilliseconds(settings.PollStallMs);
@@ -68,6 +68,7 @@ public sealed class ScoringStream : IDisposable
         // Streamiz resets the commit interval (and, exactly once, forbids touching idempotence) when the guarantee is
         // set, so these come after it.
         config.CommitIntervalMs = settings.CommitInterval;
+        config.MaxPollIntervalMs = settings.MaxPollIntervalMs;
         // At least once, a producer retry after a lost acknowledgement must not write a record twice: the changelog,
         // repartition and collective records are replayed by offset, and a duplicate would be applied as new.
         if (!settings.IsExactlyOnce) config.EnableIdempotence = true;
@@ -108,10 +109,15 @@ public sealed class ScoringStream : IDisposable
     public ProcessorOptions Options { get; }
     public SharedMovieState Movies { get; }
     public KafkaStream.State State => state;
-    public bool Failed => state == KafkaStream.State.ERROR;
+    /// <summary>The stream failed, or a stream thread cannot resume after a revocation Streamiz could not finish.</summary>
+    public bool Failed => state == KafkaStream.State.ERROR || assignments.RevocationFailure is not null;
+
+    /// <summary>Offset commits refused while tasks were revoked, and dropped (<see cref="RevocationSafeConsumer"/>).</summary>
+    public int RefusedRevocationCommits => assignments.RefusedRevocationCommits;
 
     /// <summary>What this instance observes of its stream now: the input of the readiness decision.</summary>
-    public StreamFacts Observe() => new(state.ToString(), threads.Read(), assignments.AssignedPartitions, DateTimeOffset.UtcNow);
+    public StreamFacts Observe() =>
+        new(assignments.RevocationFailure is null ? state.ToString() : "ERROR", threads.Read(), assignments.AssignedPartitions, DateTimeOffset.UtcNow);
 
     /// <summary>Null while the worker does its work, else why not (see <see cref="StreamReadiness"/>).</summary>
     public NotReady? NotReadyReason => StreamReadiness.Decide(Observe(), pollStallLimit);

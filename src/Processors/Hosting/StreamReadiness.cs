@@ -30,8 +30,8 @@ public enum NotReadyKind { Starting, Rebalancing, WaitingForAssignment, Idle, Re
 /// Whether a worker does its work, decided from observed facts only (so it can be specified without a broker).
 /// Streamiz's own state is RUNNING in cases where nothing is processed: while tasks restore from their changelogs
 /// (a thread is RUNNING again before its restoration ends), after a failed commit dropped every task of a thread
-/// (the group coordinator answered "Group rebalance in progress"; the thread stays RUNNING and rejoins, for up to
-/// max.poll.interval.ms), and when the group assigned this instance nothing. So a worker is ready when the stream is
+/// (the group coordinator answered "Group rebalance in progress"; the thread stays RUNNING and rejoins), and when the
+/// group assigned this instance nothing. So a worker is ready when the stream is
 /// RUNNING, no thread is between a revocation and an assignment, it holds at least one task, every task is RUNNING,
 /// and every thread holding tasks has polled Kafka within the stall limit.
 /// </summary>

@@ -80,10 +80,30 @@ public sealed record WorkerSettings
     /// </summary>
     public int PollStallMs { get; init; } = 10_000;
 
+    /// <summary>
+    /// librdkafka max.poll.interval.ms of the stream threads' main consumers (Streamiz's default is 300000). A member
+    /// that has not polled for this long leaves the group, so its partitions move to the others; on Kafka it is also
+    /// the rebalance timeout, how long a rebalance waits for every member to rejoin. A Streamiz 1.8.2 thread does not
+    /// poll while it restores its tasks' stores, so a restore longer than this makes the worker leave the group and
+    /// rejoin when it is done: raise it for state that takes longer to restore.
+    /// </summary>
+    public int MaxPollIntervalMs { get; init; } = 60_000;
+
+    /// <summary>
+    /// librdkafka debug contexts (comma-separated, e.g. `cgrp` for the group protocol) of the stream threads' main
+    /// consumers, logged at Debug under the category Streamiz.Kafka.Net.Kafka.KafkaLoggerAdapter (raise it with
+    /// Logging:LogLevel:Streamiz.Kafka.Net.Kafka.KafkaLoggerAdapter=Debug). Unset: none.
+    /// </summary>
+    public string? ConsumerDebug { get; init; }
+
     /// <summary>Created while the worker is ready (see <see cref="ScoringStream.NotReadyReason"/>) and removed otherwise: a readiness probe is `test -f` on it.</summary>
     public string? ReadyFile { get; init; }
 
     private static readonly string[] CompressionTypes = ["none", "gzip", "snappy", "lz4", "zstd"];
+
+    /// <summary>librdkafka's debug contexts (CONFIGURATION.md, `debug`).</summary>
+    private static readonly string[] DebugContexts = ["generic", "broker", "topic", "metadata", "feature", "queue", "msg", "protocol", "cgrp",
+        "security", "fetch", "interceptor", "plugin", "consumer", "admin", "eos", "mock", "assignor", "conf", "telemetry", "all"];
 
     /// <summary>Names the first unusable setting as `Processors:Key`, or null.</summary>
     public string? Problem()
@@ -106,6 +126,12 @@ public sealed record WorkerSettings
         // 0 would spin the stream thread; more than a few seconds delays every flush and shutdown by as much.
         if (PollMs is < 1 or > 10_000) return $"{Section}:PollMs must be 1..10000, got {PollMs}";
         if (PollStallMs < 1000) return $"{Section}:PollStallMs must be at least 1000, got {PollStallMs}";
+        if (MaxPollIntervalMs is < 10_000 or > 86_400_000) return $"{Section}:MaxPollIntervalMs must be 10000..86400000, got {MaxPollIntervalMs}";
+        // librdkafka refuses a max.poll.interval.ms below session.timeout.ms.
+        if (MaxPollIntervalMs < SessionTimeoutMs)
+            return $"{Section}:MaxPollIntervalMs ({MaxPollIntervalMs}) must not be below {Section}:SessionTimeoutMs ({SessionTimeoutMs})";
+        if (ConsumerDebug is { Length: > 0 } debug && debug.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(c => !DebugContexts.Contains(c)) is { } unknown)
+            return $"{Section}:ConsumerDebug names '{unknown}', which is not a librdkafka debug context ({string.Join(", ", DebugContexts)})";
         if (!CompressionTypes.Contains(CompressionType, StringComparer.OrdinalIgnoreCase))
             return $"{Section}:CompressionType must be none, gzip, snappy, lz4 or zstd, got '{CompressionType}'";
         return null;

@@ -35,6 +35,8 @@ public sealed class WorkerSettingsTests
         Assert.Equal(WorkerSettings.AtLeastOnce, settings.Guarantee);
         Assert.Equal(1000, settings.CommitInterval);
         Assert.Equal(10_000, settings.PollStallMs);
+        Assert.Equal(60_000, settings.MaxPollIntervalMs);
+        Assert.Null(settings.ConsumerDebug);
     }
 
     [Fact]
@@ -52,6 +54,8 @@ public sealed class WorkerSettingsTests
     [InlineData("CommitIntervalMs", "0", "Processors:CommitIntervalMs must be positive, got 0")]
     [InlineData("Guarantee", "exactly_twice", "Processors:Guarantee must be at_least_once or exactly_once, got 'exactly_twice'")]
     [InlineData("PollStallMs", "500", "Processors:PollStallMs must be at least 1000, got 500")]
+    [InlineData("MaxPollIntervalMs", "5000", "Processors:MaxPollIntervalMs must be 10000..86400000, got 5000")]
+    [InlineData("ConsumerDebug", "cgrp,groups", "Processors:ConsumerDebug names 'groups', which is not a librdkafka debug context (generic, broker, topic, metadata, feature, queue, msg, protocol, cgrp, security, fetch, interceptor, plugin, consumer, admin, eos, mock, assignor, conf, telemetry, all)")]
     public void An_unusable_value_is_a_problem_naming_the_key(string key, string value, string problem)
     {
         Assert.Equal(problem, Bound((key, value)).Problem());
@@ -80,5 +84,20 @@ public sealed class WorkerSettingsTests
         Assert.Equal(IsolationLevel.ReadCommitted, config.ToConsumerConfig("c").IsolationLevel);
         Assert.True(config.ToProducerConfig("p").EnableIdempotence);
         Assert.Equal(10, config.ToGlobalConsumerConfig("g").FetchWaitMaxMs);
+    }
+
+    [Fact]
+    public void Max_poll_interval_may_not_be_below_the_session_timeout()
+    {
+        Assert.Equal("Processors:MaxPollIntervalMs (20000) must not be below Processors:SessionTimeoutMs (30000)",
+            Bound(("MaxPollIntervalMs", "20000"), ("SessionTimeoutMs", "30000")).Problem());
+        Assert.Null(Bound(("MaxPollIntervalMs", "30000"), ("SessionTimeoutMs", "30000"), ("ConsumerDebug", "cgrp, consumer")).Problem());
+    }
+
+    [Fact]
+    public void Max_poll_interval_reaches_the_stream_threads_consumers()
+    {
+        Assert.Equal(60_000, ScoringStream.Configure(Bound(), Kafka, NullLoggerFactory.Instance).ToConsumerConfig("c").MaxPollIntervalMs);
+        Assert.Equal(120_000, ScoringStream.Configure(Bound(("MaxPollIntervalMs", "120000")), Kafka, NullLoggerFactory.Instance).ToConsumerConfig("c").MaxPollIntervalMs);
     }
 }
