@@ -73,6 +73,11 @@ public static class BenchCommand
             DefaultValueFactory = _ => [1, 2, 4], AllowMultipleArgumentsPerToken = true,
         };
         var zipf = new Option<double>("--zipf-exponent") { Description = "With --broker: movie popularity falls as 1 / rank^exponent.", DefaultValueFactory = _ => 1.0 };
+        var streamThreads = new Option<int>("--stream-threads")
+        {
+            Description = "With --broker: stream threads of every worker and of the count baseline (Processors:NumStreamThreads).", DefaultValueFactory = _ => 1,
+        };
+        AtLeast(streamThreads, 1);
         var json = new Option<bool>("--json") { Description = "With --broker: print one JSON object with every figure and its per-run values instead of the table." };
         var compression = new Option<string>("--compression")
         {
@@ -84,9 +89,9 @@ public static class BenchCommand
         var processors = new Command("processors", "Ticket events/s through the scoring topology and new-movie rescore time vs the pure model; with --broker, " +
             "worker processes on the mock broker vs a bare Streamiz count: drain rate, CPU per event and scale-out, latency, restore.")
         {
-            processorsRuns, model, tickets, members, movies, broker, warmup, latencyTickets, rate, partitions, workers, zipf, json, compression,
+            processorsRuns, model, tickets, members, movies, broker, warmup, latencyTickets, rate, partitions, workers, zipf, streamThreads, json, compression,
         };
-        var brokerOnly = new Option[] { warmup, latencyTickets, rate, partitions, workers, zipf, json };
+        var brokerOnly = new Option[] { warmup, latencyTickets, rate, partitions, workers, zipf, streamThreads, json };
         workers.Validators.Add(result =>
         {
             var counts = result.GetValueOrDefault<int[]>() ?? [];
@@ -120,7 +125,7 @@ public static class BenchCommand
                 var onBroker = new ProcessorsBrokerBench.Settings(modelPath, parse.GetValue(processorsRuns) ?? 3, parse.GetValue(members) ?? 100_000,
                     parse.GetValue(movies) ?? 1_000, parse.GetValue(zipf), parse.GetValue(warmup), parse.GetValue(tickets) ?? 200_000,
                     parse.GetValue(latencyTickets), parse.GetValue(rate), parse.GetValue(partitions), parse.GetValue(workers)!.Order().ToArray(),
-                    parse.GetValue(compression)!, parse.GetValue(json));
+                    parse.GetValue(compression)!, parse.GetValue(json), parse.GetValue(streamThreads));
                 await new ProcessorsBrokerBench(onBroker, Console.Out, Console.Error).ExecuteAsync(ct);
                 return 0;
             }

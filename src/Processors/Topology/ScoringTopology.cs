@@ -119,7 +119,10 @@ public static class ScoringTopology
         var all = routed.Aggregate((a, b) => a.Merge(b))
             .Transform(TransformerBuilder.New<string, Routed, byte[], Routed>().Transformer<HeaderStamp>().Build());
         foreach (var topic in OutputTopics)
-            all.Filter((_, v, _) => v.Topic == topic).To(topic, bytes, new RoutedSerDes());
+        {
+            var sink = new OutputTopic<byte[], Routed>(topic);
+            all.Filter((_, v, _) => v.Topic == topic).To(sink, bytes, new RoutedSerDes(), sink, partitioner: null, sink.SinkName);
+        }
         return builder.Build();
     }
 
