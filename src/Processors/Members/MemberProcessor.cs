@@ -90,7 +90,9 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // One event that cannot be applied costs a dead letter, never the partition: a throw here would
-            // stop the stream thread, and the restarted task would meet the same event again.
+            // stop the stream thread, and the restarted task would meet the same event again. The record the event was
+            // applied to may be half changed: the next event reads the stored one.
+            saved.Remove(key);
             Forward(DeadLetter.For(e, "apply", change.Origin, Encoding.UTF8.GetBytes(key), MemberEventCodec.Encode(change)));
         }
         return null!;

@@ -107,10 +107,9 @@ public static class ScoringTopology
             .Repartition(Repartitioned<string, byte[]>.As(ProcessorTopics.CollectiveDeltasRepartition)
                 .WithKeySerdes(strings).WithValueSerdes(bytes).WithNumberOfPartitions(options.Partitions)
                 .WithStreamPartitioner((_, key, _, _, partitions) => new Confluent.Kafka.Partition(int.Parse(key, CultureInfo.InvariantCulture) % partitions)));
-        var movieStore = Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(ProcessorTopics.MovieStore), strings, bytes)
-            .WithLoggingEnabled(new Dictionary<string, string> { ["cleanup.policy"] = "compact" })
-            // Hot pairs change in every batch: the cache folds them into one changelog record per commit.
-            .WithCachingEnabled(CacheSize.OfMb(16));
+        // Rows live in the movie tasks' memory; their changed cells are written once per commit, before it.
+        var movieStore = FlushHookedStore.Builder(ProcessorTopics.MovieStore)
+            .WithLoggingEnabled(new Dictionary<string, string> { ["cleanup.policy"] = "compact" });
         routed.Add(deltas.Transform(TransformerBuilder.New<string, byte[], string, Routed>()
             .Transformer<MovieProcessor>(options, movies, ProcessorTopics.MovieStore)
             .StateStore(movieStore).Build(), "movie-processor"));
