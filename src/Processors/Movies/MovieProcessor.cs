@@ -70,14 +70,22 @@ public sealed class MovieProcessor : ITransformer<string, byte[], string, Routed
     {
         processing = true; // Streamiz processes records only for a task whose stores are restored
         Load();
-        CollectiveBatch batch;
-        try { batch = CollectiveBatch.Decode(record.Value); }
-        catch (FormatException e)
+        try { Apply(CollectiveBatch.Decode(record.Value)); }
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // A batch that cannot be read or applied costs a dead letter, never the partition: a throw would stop the
+            // stream thread, and the restarted task would meet the same batch again. The updates before the failing one
+            // stay applied (their cells are marked for the next write).
             var origin = new EventOrigin(record.TopicPartitionOffset?.Topic ?? "", record.TopicPartitionOffset?.Partition.Value ?? -1, record.TopicPartitionOffset?.Offset.Value ?? -1);
             context.Forward(TopicNamesOf.DeadLetter, DeadLetter.For(e, "movie", origin, Encoding.UTF8.GetBytes(record.Key ?? ""), record.Value));
-            return null!;
         }
+        // A store without the flush hook gets every batch's changes at once.
+        if (store is not FlushHookedStore) Persist();
+        return null!;
+    }
+
+    private void Apply(CollectiveBatch batch)
+    {
         var last = watermarks.TryGetValue(batch.SourcePartition, out var w) ? w : (-1L, -1);
         foreach (var update in batch.Updates)
         {
@@ -87,15 +95,12 @@ public sealed class MovieProcessor : ITransformer<string, byte[], string, Routed
                 movies.CountDuplicateSkipped();
                 continue;
             }
-            last = identity;
             rows.Apply(update.AsModelUpdate());
             MarkDirty(update);
+            last = identity;
+            watermarks[batch.SourcePartition] = last;
+            dirtyWatermarks.Add(batch.SourcePartition);
         }
-        watermarks[batch.SourcePartition] = last;
-        dirtyWatermarks.Add(batch.SourcePartition);
-        // A store without the flush hook gets every batch's changes at once.
-        if (store is not FlushHookedStore) Persist();
-        return null!;
     }
 
     /// <summary>The cells an update changed in owned rows: what <see cref="CollectiveState.Apply"/> touches.</summary>
