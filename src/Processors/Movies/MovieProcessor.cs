@@ -36,6 +36,8 @@ public sealed class MovieProcessor : ITransformer<string, byte[], string, Routed
     private long countsVersionSeen = -1;
     private bool loaded;
     private bool processing;
+    private bool appliedSincePublish;
+    private bool unsettled;
 
     // Streamiz's TransformerBuilder builds a throw-away instance with this constructor, then one per task.
     public MovieProcessor()
@@ -70,6 +72,7 @@ public sealed class MovieProcessor : ITransformer<string, byte[], string, Routed
     {
         processing = true; // Streamiz processes records only for a task whose stores are restored
         Load();
+        appliedSincePublish = unsettled = true;
         try { Apply(CollectiveBatch.Decode(record.Value)); }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -169,9 +172,12 @@ public sealed class MovieProcessor : ITransformer<string, byte[], string, Routed
         if (!processing && options.Restoration is { } restoration && !restoration.IsRestored(storeName, context.Id.Partition)) return;
         Load();
         var countsVersion = movies.CountsVersion;
+        var idle = !appliedSincePublish;
+        appliedSincePublish = false;
         if (countsVersion != countsVersionSeen)
         {
             countsVersionSeen = countsVersion;
+            unsettled = true;
             tableCounts = movies.Counts();
             // Exact lists (staleness 0) follow every change of the counts they are normalised by.
             if (options.NeighbourStaleness == 0)
@@ -179,6 +185,14 @@ public sealed class MovieProcessor : ITransformer<string, byte[], string, Routed
                 rows.InvalidateNeighbours();
                 foreach (var movie in rows.MovieIds()) unpublished.Add(movie);
             }
+        }
+        if (idle && unsettled)
+        {
+            // No batch since the last publish: the lists the staleness let lag are rebuilt once, so a quiet stream
+            // publishes what staleness 0 would (the approximation lasts only while rows keep changing).
+            unsettled = false;
+            rows.InvalidateNeighbours();
+            foreach (var movie in rows.MovieIds()) unpublished.Add(movie);
         }
         if (unpublished.Count == 0) return;
         foreach (var movie in unpublished.Order().ToList())
