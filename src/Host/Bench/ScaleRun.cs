@@ -18,7 +18,7 @@ namespace Insights.Host.Bench;
 internal sealed class ScaleRun(ScaleRun.Settings settings, TextWriter output)
 {
     public sealed record Settings(string ModelPath, int Rate, int Seconds, int Members, int Movies, int Partitions, string Compression,
-        int SessionTimeoutMs, int? MaxPollIntervalMs, int? CommitIntervalMs, string? WorkerDebug, string LogFolder, TimeSpan Deadline)
+        int SessionTimeoutMs, int? MaxPollIntervalMs, int? CommitIntervalMs, string? WorkerDebug, string? LogFolder, TimeSpan Deadline)
     {
         /// <summary>The workers' settings this run passes on (the rest are the workers' defaults), to validate them as the workers will.</summary>
         public Processors.Hosting.WorkerSettings Workers()
@@ -81,7 +81,8 @@ internal sealed class ScaleRun(ScaleRun.Settings settings, TextWriter output)
         producer.Flush(ct);
 
         var modelPath = Path.GetFullPath(settings.ModelPath);
-        Directory.CreateDirectory(settings.LogFolder);
+        // A new temp folder unless one is given: created only now, so a run refused by validation leaves nothing behind.
+        var logFolder = settings.LogFolder is { } folder ? Directory.CreateDirectory(folder).FullName : Directory.CreateTempSubdirectory("insights-scale-logs-").FullName;
         var workers = new Dictionary<string, InsightsProcess>();
         InsightsProcess Start(string name)
         {
@@ -229,10 +230,10 @@ internal sealed class ScaleRun(ScaleRun.Settings settings, TextWriter output)
             {
                 // The survivors stop gracefully, so their logs end with the shutdown; then every log is kept for reading.
                 if (!worker.HasExited) worker.Stop(TimeSpan.FromSeconds(30));
-                await File.WriteAllTextAsync(Path.Combine(settings.LogFolder, $"{worker.Name}.log"), worker.Output, CancellationToken.None);
+                await File.WriteAllTextAsync(Path.Combine(logFolder, $"{worker.Name}.log"), worker.Output, CancellationToken.None);
                 worker.Dispose();
             }
-            output.WriteLine($"scale: worker logs in {settings.LogFolder}");
+            output.WriteLine($"scale: worker logs in {logFolder}");
         }
     }
 

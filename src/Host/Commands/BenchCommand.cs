@@ -177,7 +177,7 @@ public static class BenchCommand
             var settings = new ScaleRun.Settings(parse.GetValue(model)!.FullName, parse.GetValue(scaleRate), parse.GetValue(scaleSeconds),
                 parse.GetValue(soakMembers), parse.GetValue(soakMovies), parse.GetValue(scalePartitions), parse.GetValue(compression)!,
                 parse.GetValue(sessionTimeout), parse.GetValue(maxPoll), parse.GetValue(commitInterval), parse.GetValue(workerDebug),
-                parse.GetValue(logs)?.FullName ?? Directory.CreateTempSubdirectory("insights-scale-logs-").FullName, TimeSpan.FromSeconds(parse.GetValue(deadline)));
+                parse.GetValue(logs)?.FullName, TimeSpan.FromSeconds(parse.GetValue(deadline)));
             if (!File.Exists(settings.ModelPath)) throw new CommandLineError($"--model {settings.ModelPath} does not exist (train one with `insights train`)");
             if (settings.Rate < 1 || settings.Seconds < 10) throw new CommandLineError("--rate must be at least 1 and --seconds at least 10");
             if (settings.Members < 1 || settings.Movies < 1) throw new CommandLineError("--members and --movies must be at least 1");
