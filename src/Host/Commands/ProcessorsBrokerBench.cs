@@ -131,7 +131,8 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         var pending = new PendingScores();
         using var scores = new ScoreWatch(broker.BootstrapServers, settings.Partitions, pending.Arrived, keepLatest: false);
         using var producer = Producer(broker);
-        // Every worker joins before any record flows: the mock broker fences a member that joins a group already at work.
+        // Every worker joins before any record flows: a member joining a busy group on the mock broker makes the busy
+        // members drop their tasks and rejoin (the mock refuses commits while its group joins), a pause the drain would include.
         var workers = Enumerable.Range(1, count).Select(w => Start($"worker {w}", broker, applicationId)).ToList();
         try
         {
