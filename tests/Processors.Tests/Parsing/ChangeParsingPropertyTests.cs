@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json.Nodes;
 using FsCheck;
 using FsCheck.Fluent;
 using Insights.Contracts.Debezium;
@@ -140,7 +139,7 @@ public sealed class ChangeParsingPropertyTests
     [InlineData("tickets", "after.member_id", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", "not JSON")]
     public void A_hostile_field_is_dead_lettered_naming_why(string table, string path, string json, string reason)
     {
-        var value = Encoding.UTF8.GetBytes(Replace(Envelope(table), path, json));
+        var value = Encoding.UTF8.GetBytes(EnvelopeEdits.Replace(Envelope(table), path, json));
         var read = Readers.Single(r => r.Table == table).Read(value);
 
         Assert.Equal(Outcome.DeadLetter, read.Outcome);
@@ -151,7 +150,7 @@ public sealed class ChangeParsingPropertyTests
                  + "unchecked, so 9223372036854775807 ms wraps to 1969-12-31T23:59:59.999Z and the ticket is applied at that time")]
     public void An_epoch_time_past_the_range_of_dates_is_dead_lettered_not_wrapped_around()
     {
-        var value = Encoding.UTF8.GetBytes(Replace(Envelope("tickets"), "after.purchased_at", "9223372036854775807"));
+        var value = Encoding.UTF8.GetBytes(EnvelopeEdits.Replace(Envelope("tickets"), "after.purchased_at", "9223372036854775807"));
 
         Assert.Equal(Outcome.DeadLetter, Readers.Single(r => r.Table == "tickets").Read(value).Outcome);
     }
@@ -210,56 +209,12 @@ public sealed class ChangeParsingPropertyTests
     /// <summary>A valid envelope with one to three fields (anywhere in the tree) replaced by hostile JSON or removed, now and then wrapped as schemas.enable=true.</summary>
     private static Gen<string> HostileEnvelopes() =>
         from envelope in ValidEnvelopes()
-        let paths = Paths(JsonNode.Parse(envelope)!, "").ToArray()
+        let paths = EnvelopeEdits.Paths(envelope).ToArray()
         from count in Gen.Choose(1, 3)
         from edits in Gen.Zip(Gen.Elements(paths), Gen.Frequency((4, Gen.Elements(HostileJson)), (1, Gen.Constant<string?>(null)))).ListOf(count)
         from wrapped in Gen.Frequency((6, Gen.Constant(false)), (1, Gen.Constant(true)))
-        select Wrap(Edit(envelope, edits), wrapped);
+        select Wrap(EnvelopeEdits.Edit(envelope, edits), wrapped);
 
     private static string Wrap(string envelope, bool wrapped) => wrapped ? $"{{\"schema\":{{\"type\":\"struct\"}},\"payload\":{envelope}}}" : envelope;
 
-    private static IEnumerable<string> Paths(JsonNode node, string prefix)
-    {
-        if (node is not JsonObject obj) yield break;
-        foreach (var (name, child) in obj)
-        {
-            var path = prefix.Length == 0 ? name : $"{prefix}.{name}";
-            yield return path;
-            if (child is not null) foreach (var inner in Paths(child, path)) yield return inner;
-        }
-    }
-
-    private static string Replace(string envelope, string path, string json) => Edit(envelope, [(path, json)]);
-
-    /// <summary>
-    /// The envelope with each field at a path set to raw JSON text, or removed when the text is null. Raw text goes in
-    /// through a placeholder, since a JsonNode cannot hold what the parser would refuse (deep nesting, 1e400).
-    /// </summary>
-    private static string Edit(string envelope, IEnumerable<(string Path, string? Json)> edits)
-    {
-        var root = JsonNode.Parse(envelope)!;
-        var raw = new List<string>();
-        foreach (var (path, json) in edits)
-        {
-            var (parent, name) = Parent(root, path);
-            if (parent is null) continue; // under a field an earlier edit replaced or removed
-            if (json is null) parent.Remove(name);
-            else
-            {
-                parent[name] = $"@@hostile-{raw.Count}@@";
-                raw.Add(json);
-            }
-        }
-        var text = root.ToJsonString();
-        for (var i = 0; i < raw.Count; i++) text = text.Replace($"\"@@hostile-{i}@@\"", raw[i], StringComparison.Ordinal);
-        return text;
-    }
-
-    private static (JsonObject? Parent, string Name) Parent(JsonNode root, string path)
-    {
-        var names = path.Split('.');
-        var node = root;
-        foreach (var name in names[..^1]) node = (node as JsonObject)?[name];
-        return (node as JsonObject, names[^1]);
-    }
 }
