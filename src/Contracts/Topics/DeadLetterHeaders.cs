@@ -17,6 +17,9 @@ public static class DeadLetterHeaders
     public const string SourcePartition = "insights.source.partition";
     public const string SourceOffset = "insights.source.offset";
 
+    /// <summary>Only on a dead letter that could not hold the record whole: what was cut, e.g. "value 999950 bytes, first 997820 kept".</summary>
+    public const string Truncated = "insights.truncated";
+
     public static Headers For(Exception error, string stage, string topic, int partition, long offset) => new()
     {
         { Error, Encoding.UTF8.GetBytes($"{error.GetType().Name}: {error.Message}") },

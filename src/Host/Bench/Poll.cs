@@ -3,10 +3,10 @@ using System.Diagnostics;
 namespace Insights.Host.Bench;
 
 /// <summary>
-/// The benches' one way to wait for something they cannot be told about (a file, offsets on a broker, scores on a
+/// The benches' and the process tests' one way to wait for something they cannot be told about (a file, offsets on a broker, scores on a
 /// topic): look again every <c>interval</c> until it holds or the limit passes.
 /// </summary>
-internal static class Poll
+public static class Poll
 {
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromMilliseconds(50);
 
@@ -26,4 +26,4 @@ internal static class Poll
 }
 
 /// <summary>A wait that ran out of time; the message names what was awaited.</summary>
-internal sealed class WaitTimedOut(string message) : Exception(message);
+public sealed class WaitTimedOut(string message) : Exception(message);

@@ -1,4 +1,5 @@
 using Insights.Contracts.Configuration;
+using Insights.Processors.DeadLetters;
 using Insights.Processors.Movies;
 using Insights.Processors.Topology;
 using Insights.Propensity.Scoring;
@@ -18,6 +19,7 @@ public sealed class ScoringStream : IDisposable
     private readonly KafkaStream stream;
     private readonly AssignmentWatch assignments;
     private readonly StreamThreadProbe threads;
+    private readonly StreamErrorDeadLetters deadLetters;
     private readonly TimeSpan pollStallLimit;
     private volatile KafkaStream.State state = KafkaStream.State.CREATED;
 
@@ -36,6 +38,9 @@ public sealed class ScoringStream : IDisposable
         }.Validated();
         Movies = new SharedMovieState(model.Settings, Options.GenreNames);
         var config = Configure(settings, kafka, loggers);
+        // A record Streamiz cannot read from an internal topic, or cannot write, costs a dead letter, not the stream.
+        deadLetters = new StreamErrorDeadLetters(kafka, loggers.CreateLogger("insights.worker.dead-letters"));
+        deadLetters.Attach(config);
         assignments = new AssignmentWatch(config, settings.ConsumerDebug);
         stream = new KafkaStream(ScoringTopology.Build(Options, Movies), config, assignments);
         threads = new StreamThreadProbe(stream);
@@ -134,7 +139,9 @@ public sealed class ScoringStream : IDisposable
     /// <summary>Stops the stream threads: in-flight records finish, offsets are committed, stores are closed.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref disposed, 1) == 0) stream.Dispose();
+        if (Interlocked.Exchange(ref disposed, 1) != 0) return;
+        stream.Dispose();
+        deadLetters.Dispose();
     }
 
     private int disposed;
