@@ -19,6 +19,7 @@ namespace Insights.Host.Commands;
 /// <item>`processors`: the topology in the TopologyTestDriver against the pure model (<see cref="ProcessorsBench"/>); with --broker, worker
 ///   processes on the mock broker against a bare Streamiz count (<see cref="ProcessorsBrokerBench"/>).</item>
 /// <item>`soak`: two workers, one killed during a load; the final scores must equal the replay (<see cref="SoakRun"/>).</item>
+/// <item>`chaos`: capture, a worker and the sink killed and MariaDB restarted under load; the final scores must equal the replay (<see cref="ChaosCommand"/>).</item>
 /// <item>`ticket-count` (hidden): the broker bench's baseline process (<see cref="TicketCountBaseline"/>).</item>
 /// </list>
 /// </summary>
@@ -156,7 +157,7 @@ public static class BenchCommand
             if (settings.Deadline < TimeSpan.FromSeconds(10)) throw new CommandLineError("--deadline-seconds must be at least 10");
             return await new SoakRun(settings, Console.Out).ExecuteAsync(ct) ? 0 : 1;
         });
-        return new Command("bench", "Throughput measurements with a baseline in the same run.") { capture, processors, soak, TicketCountBaseline.Command() };
+        return new Command("bench", "Throughput measurements with a baseline in the same run.") { capture, processors, soak, ChaosCommand.Create(), TicketCountBaseline.Command() };
     }
 
     private static void AtLeast<T>(Option<T> option, int minimum) =>
