@@ -123,6 +123,14 @@ public sealed class ChaosRoles : IDisposable
             // Exact neighbour lists: the final scores are compared with the replay (within 1e-5).
             ["Processors__NeighbourStaleness"] = "0", ["Processors__SessionTimeoutMs"] = "6000",
             ["Processors__CommitIntervalMs"] = "1000", ["Processors__CompressionType"] = "zstd",
+            // Streamiz 1.8.2 does not poll while it restores, and a worker back from a kill restores ml-100k's dense movie
+            // changelog from a broker that never compacts it: 72 s after three minutes of sales, past the 60 s default, after
+            // which the group drops the thread and the worker fails (docs/operations.md, chaos run). Ten minutes here.
+            ["Processors__MaxPollIntervalMs"] = "600000",
+            // The mock broker never compacts and keeps 5 MiB per partition: with exact neighbour lists nearly every movie's
+            // profile (about 1 KB) changes every second under this load, which filled and trimmed every partition of
+            // insights.movie.profiles within the first run. Published every 10 s instead; the settle step waits them out.
+            ["Processors__ProfileIntervalMs"] = "10000",
             ["Processors__StateDir"] = state,
         };
     }
@@ -147,9 +155,6 @@ public sealed class ChaosRoles : IDisposable
         return settings;
     }
 
-    public void Dispose()
-    {
-        // Reverse start order: sink, capture, workers.
-        foreach (var role in new[] { sink, capture, victim, survivor }.Where(r => r.Starts > 0)) role.Dispose();
-    }
+    /// <summary>Stops every role with SIGTERM at once (SIGKILL after 15 s); their output goes to the log folder.</summary>
+    public void Dispose() => Task.WaitAll(All.Where(r => r.Starts > 0).Select(r => Task.Run(r.Dispose)).ToArray());
 }
