@@ -21,6 +21,7 @@ namespace Insights.Host.Commands;
 /// <item>`soak`: two workers, one killed during a load; the final scores must equal the replay (<see cref="SoakRun"/>).</item>
 /// <item>`scale`: workers join and leave a busy group; no partition may idle beyond the session timeout plus 10 s, and the
 ///   final scores must equal the replay (<see cref="ScaleRun"/>).</item>
+/// <item>`chaos`: capture, a worker and the sink killed and MariaDB restarted under load; the final scores must equal the replay (<see cref="ChaosCommand"/>).</item>
 /// <item>`ticket-count` (hidden): the broker bench's baseline process (<see cref="TicketCountBaseline"/>).</item>
 /// </list>
 /// </summary>
@@ -192,7 +193,7 @@ public static class BenchCommand
             if (settings.Workers().Problem() is { } problem) throw new CommandLineError($"the workers would refuse their settings: {problem}");
             return await new ScaleRun(settings, Console.Out).ExecuteAsync(ct) ? 0 : 1;
         });
-        return new Command("bench", "Throughput measurements with a baseline in the same run.") { capture, processors, soak, scale, TicketCountBaseline.Command() };
+        return new Command("bench", "Throughput measurements with a baseline in the same run.") { capture, processors, soak, scale, ChaosCommand.Create(), TicketCountBaseline.Command() };
     }
 
     private static void AtLeast<T>(Option<T> option, int minimum) =>
