@@ -143,9 +143,10 @@ public sealed class StreamErrorDeadLetters : IDisposable
 
     /// <summary>
     /// The key and value as they fit in one record beside the headers: whole when they do, else the value's start (and,
-    /// for a key over half the room, the key's), with a note of what was cut. The original stays on its source topic.
+    /// for a key over half the room, the key's), with a note of what was cut. A source record's whole value stays on its
+    /// source topic; of a record the stream made and could not write, the cut dead letter is all that is left.
     /// </summary>
-    public static (byte[]? Key, byte[]? Value, string? Truncation) Fit(byte[]? key, byte[]? value, Headers headers)
+    private static (byte[]? Key, byte[]? Value, string? Truncation) Fit(byte[]? key, byte[]? value, Headers headers)
     {
         var room = Math.Max(0, MessageMaxBytes - FramingBytes - Size(headers));
         var keyLength = key?.Length ?? 0;
