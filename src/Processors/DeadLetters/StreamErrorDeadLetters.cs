@@ -16,6 +16,7 @@ namespace Insights.Processors.DeadLetters;
 /// own, and CONTINUE is answered only once the broker acknowledged it: when it cannot be written either, or the error
 /// is about the cluster rather than the record, the answer is FAIL and the stream stops, so nothing is dropped unseen.
 /// A dead letter that would itself be too large keeps the start of its value (see <see cref="DeadLetterHeaders.Truncated"/>).
+/// Exactly once, the dead letter is written outside the stream's transaction: a replay after an abort writes it again.
 /// Processing errors have no handler here: Streamiz's InnerExceptionHandler answering CONTINUE re-subscribes and meets
 /// the same record again, so the topology catches them where they happen (SourceReader, the member and movie processors).
 /// </summary>
