@@ -81,16 +81,22 @@ public sealed class InsightsProcess : IDisposable
         lock (lines) lines.Add((line, Age));
     }
 
-    /// <summary>SIGTERM, as an orchestrator stops a pod; SIGKILL if the process is still there after <paramref name="limit"/>.</summary>
-    public void Stop(TimeSpan limit)
+    /// <summary>
+    /// SIGTERM, as an orchestrator stops a pod; SIGKILL if the process is still there after <paramref name="limit"/>
+    /// (as the kubelet does after the grace period). True when it exited on its own.
+    /// </summary>
+    public bool Stop(TimeSpan limit)
     {
-        if (disposed) return;
+        if (disposed) return true;
+        var exited = true;
         if (!process.HasExited)
         {
             LinuxProcess.Terminate(process.Id);
-            if (!process.WaitForExit(limit)) Kill();
+            exited = process.WaitForExit(limit);
+            if (!exited) Kill();
         }
         DeleteReadyFile();
+        return exited;
     }
 
     /// <summary>SIGKILL, as an OOM kill or a lost node does it.</summary>

@@ -1,20 +1,17 @@
 using System.Diagnostics;
 using Confluent.Kafka;
-using Insights.Evaluation.Training;
 using Insights.Host.Commands;
 using Insights.Processors.Manifest;
-using Insights.Processors.Topology;
-using Insights.Propensity.Scoring;
 
 namespace Insights.Host.Bench;
 
 /// <summary>
-/// `insights bench soak`: issue 5's scale-out soak on the local mock broker. Per run: a fresh broker with 4
-/// partitions, two `insights worker` processes under one application id, a ticket load at a fixed rate during
-/// which one worker is killed with SIGKILL (and restarted on an empty state folder, so it restores from the
+/// `insights bench soak`: crash safety of a scaled-out group at soak size on the local mock broker. Per run: a fresh
+/// broker with 4 partitions, two `insights worker` processes under one application id, a ticket load at a fixed rate
+/// during which one worker is killed with SIGKILL (and restarted on an empty state folder, so it restores from the
 /// changelogs) the given number of times. After the load every member's final scores must equal the evaluation's
-/// replay of the same attendances (the crash test's check, at 100,000 tickets), every ticket must be in the
-/// movie's published count equal to its tickets, and no partition may have been trimmed by the broker.
+/// replay of the same attendances (<see cref="ReplayCheck"/>, the crash test's check at 100,000 tickets), every movie's
+/// published count must equal its tickets, and no partition may have been trimmed by the broker.
 /// </summary>
 internal sealed class SoakRun(SoakRun.Settings settings, TextWriter output)
 {
@@ -27,7 +24,7 @@ internal sealed class SoakRun(SoakRun.Settings settings, TextWriter output)
         var model = Processors.Hosting.ScoringStream.LoadModel(settings.ModelPath);
         var cinema = new ProcessorsBenchCinema(settings.Movies, settings.Members, settings.Tickets);
         var tickets = Enumerable.Range(0, settings.Tickets).Select(cinema.Ticket).ToList();
-        var expected = ExpectedScores(cinema, model);
+        var expected = ReplayCheck.ExpectedScores(cinema, model);
         var passed = true;
         for (var run = 0; run < settings.Kills.Count; run++)
         {
@@ -38,7 +35,7 @@ internal sealed class SoakRun(SoakRun.Settings settings, TextWriter output)
             {
                 verdict = "PASS: " + await RunAsync(label, settings.Kills[run], cinema, tickets, expected, ct);
             }
-            catch (SoakFailure failure)
+            catch (Exception failure) when (failure is BenchFailure or WaitTimedOut)
             {
                 passed = false;
                 verdict = "FAIL: " + failure.Message;
@@ -64,7 +61,7 @@ internal sealed class SoakRun(SoakRun.Settings settings, TextWriter output)
             CompressionType = Enum.Parse<CompressionType>(settings.Compression, ignoreCase: true),
         }).Build();
         var options = new Processors.ProcessorOptions { Model = Processors.Hosting.ScoringStream.LoadModel(modelPath) };
-        foreach (var change in cinema.ReferenceEvents()) Produce(producer, change, partitions);
+        foreach (var change in cinema.ReferenceEvents()) change.ProduceTo(producer, partitions);
         producer.Flush(ct);
 
         Dictionary<string, string> Worker() => new()
@@ -92,7 +89,7 @@ internal sealed class SoakRun(SoakRun.Settings settings, TextWriter output)
             for (var i = 0; i < tickets.Count; i++)
             {
                 // Tickets are keyed by member: a member's tickets go to one partition and keep their order (docs/processors.md, Order).
-                var partition = Produce(producer, tickets[i], partitions);
+                var partition = tickets[i].ProduceTo(producer, partitions);
                 bytes[partition] += tickets[i].Key.Length + tickets[i].Value.Length;
                 if (i % 100 == 99)
                 {
@@ -104,7 +101,7 @@ internal sealed class SoakRun(SoakRun.Settings settings, TextWriter output)
                     killed++;
                     victim.Kill();
                     victim.Dispose();
-                    if (survivor.HasExited) throw new SoakFailure($"the surviving worker exited\n{survivor.Tail()}");
+                    if (survivor.HasExited) throw new BenchFailure($"the surviving worker exited\n{survivor.Tail()}");
                     victim = InsightsProcess.Worker("victim", Worker());
                     output.WriteLine($"{label}: kill -9 {killed}/{kills} at ticket {i + 1:N0}; the victim restarts on an empty state folder");
                 }
@@ -133,34 +130,15 @@ internal sealed class SoakRun(SoakRun.Settings settings, TextWriter output)
             var drained = clock.Elapsed.TotalSeconds;
             output.WriteLine($"{label}: every ticket committed and the repartition topics drained {drained - loadSeconds:0.0} s after the load");
 
-            // Scores flushed during the load saw the collective state of their moment: a catalog change rescores every
-            // member against the settled state. Each worker's global stores catch up on their own threads, so touch
-            // again until the scores equal the replay or the deadline passes.
-            var settle = Stopwatch.StartNew();
-            List<string> differences;
-            double largest;
-            for (var touch = 1; ; touch++)
-            {
-                var at = ProcessorsBenchCinema.Start.AddDays(400 + touch);
-                Produce(producer, cinema.Movie(1, cinema.Movies[0].Genres, "now_showing", at), partitions);
-                producer.Flush(ct);
-                // A member whose rescored content equals what it sent last sends nothing: wait for content, not versions.
-                await WaitAsync(() => Task.FromResult(scores.Latest.Count == expected.Count && Differences(expected, scores).Members.Count == 0 || settle.Elapsed > TimeSpan.FromSeconds(30)),
-                    () => $"every member rescored after catalog change {touch} ({scores.Latest.Count} of {expected.Count} members have scores)", ct);
-                (differences, largest) = Differences(expected, scores);
-                if (differences.Count == 0) break;
-                if (settle.Elapsed > TimeSpan.FromSeconds(90))
-                    throw new SoakFailure($"{differences.Count} of {expected.Count} members' scores differ from the replay, e.g. {string.Join("; ", differences.Take(3))}");
-                await Task.Delay(2000, ct);
-            }
+            var (largest, settled) = await ReplayCheck.SettleAsync(producer, partitions, cinema, expected, scores, settings.Deadline, ct);
             // The trim check comes first: a trimmed topic would otherwise fail below as wrong counts.
             var (intact, report) = await broker.CheckAsync();
-            if (!intact) throw new SoakFailure($"the broker trimmed partitions (records lost):\n{report}");
-            var wrongCounts = CountDifferences(cinema, progress.ProfileCounts());
+            if (!intact) throw new BenchFailure($"the broker trimmed partitions (records lost):\n{report}");
+            var wrongCounts = ReplayCheck.CountDifferences(cinema, progress.ProfileCounts());
             if (wrongCounts.Count > 0)
-                throw new SoakFailure($"{wrongCounts.Count} movies' attendance counts differ from the tickets sold, e.g. {string.Join("; ", wrongCounts.Take(3))}");
-            return $"{tickets.Count:N0} tickets, {killed} kill(s), {expected.Count} members' scores equal the replay (largest difference {largest:0.0e0}, tolerance {Tolerance:0e0}) " +
-                $"{settle.Elapsed.TotalSeconds:0.0} s after the drain; every movie's count equals its tickets; no partition trimmed";
+                throw new BenchFailure($"{wrongCounts.Count} movies' attendance counts differ from the tickets sold, e.g. {string.Join("; ", wrongCounts.Take(3))}");
+            return $"{tickets.Count:N0} tickets, {killed} kill(s), {expected.Count} members' scores equal the replay (largest difference {largest:0.0e0}, tolerance {ReplayCheck.Tolerance:0e0}) " +
+                $"{settled.TotalSeconds:0.0} s after the drain; every movie's count equals its tickets; no partition trimmed";
         }
         finally
         {
@@ -169,71 +147,6 @@ internal sealed class SoakRun(SoakRun.Settings settings, TextWriter output)
         }
     }
 
-    /// <summary>Movies whose published count is not the number of tickets sold for them (a ticket lost or counted twice).</summary>
-    private static List<string> CountDifferences(ProcessorsBenchCinema cinema, Dictionary<int, float> counts)
-    {
-        var sold = cinema.Attendances.GroupBy(a => a.MovieId).ToDictionary(g => g.Key, g => g.Count());
-        return sold.Where(s => counts.GetValueOrDefault(s.Key) != s.Value)
-            .Select(s => $"movie {s.Key}: {counts.GetValueOrDefault(s.Key)} counted, {s.Value} sold").ToList();
-    }
-
-    /// <summary>Produces the change to its topic and partition; returns the partition.</summary>
-    private static int Produce(IProducer<byte[], byte[]> producer, CinemaEvent change, int partitions)
-    {
-        var partition = change.Partition(partitions);
-        producer.Produce(new TopicPartition(change.Topic(), partition), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value });
-        return partition;
-    }
-
-    /// <summary>Each member's scores from the evaluation's replay: (movie, probability, seen), by movie.</summary>
-    private static Dictionary<string, List<(int MovieId, double Score, bool Seen)>> ExpectedScores(ProcessorsBenchCinema cinema, PropensityModel model)
-    {
-        var dataset = cinema.Dataset();
-        var replay = new StreamingReplay(dataset, model.Settings);
-        replay.ApplyAll(cinema.Attendances);
-        var scorer = new PropensityScorer(model, dataset.Catalog);
-        var candidates = cinema.Candidates.Order().ToArray();
-        var expected = new Dictionary<string, List<(int, double, bool)>>();
-        foreach (var memberId in cinema.Attendances.Select(a => a.MemberId).Distinct())
-        {
-            var member = replay.MemberOf(memberId);
-            var scores = new CandidateScore[candidates.Length];
-            scorer.Score(member, candidates, replay.Collective, member.LastAt ?? 0, scores);
-            expected[memberId.ToString()] = scores.Select(s => (s.MovieId, Math.Round((double)s.Probability, 6), s.AlreadySeen)).OrderBy(s => s.Item1).ToList();
-        }
-        return expected;
-    }
-
-    /// <summary>
-    /// Members whose scores differ from the replay by more than <see cref="Tolerance"/> (or in movies or seen flags), and
-    /// the largest difference seen. The workers apply other members' collective updates in an interleaving of the
-    /// partitions, so sums agree up to float rounding: a comparison of rounded digits fails at rounding boundaries.
-    /// </summary>
-    private static (List<string> Members, double Largest) Differences(Dictionary<string, List<(int MovieId, double Score, bool Seen)>> expected, ScoreWatch scores)
-    {
-        var differences = new List<string>();
-        var largest = 0.0;
-        foreach (var (memberId, want) in expected)
-        {
-            if (!scores.Latest.TryGetValue(memberId, out var update)) { differences.Add($"member {memberId}: no scores"); continue; }
-            var got = update.Scores.OrderBy(s => s.MovieId).ToList();
-            var pairs = want.Zip(got).ToList();
-            largest = Math.Max(largest, pairs.Select(p => Math.Abs(p.First.Score - p.Second.Score)).DefaultIfEmpty().Max());
-            var wrong = pairs.Where(p => p.First.MovieId != p.Second.MovieId || p.First.Seen != p.Second.Seen
-                || Math.Abs(p.First.Score - p.Second.Score) > Tolerance).ToList();
-            if (want.Count != got.Count || wrong.Count > 0)
-                differences.Add($"member {memberId}: " + string.Join(", ", wrong.Take(2).Select(p => $"movie {p.First.MovieId} {p.First.Score:0.000000}/{p.First.Seen} vs {p.Second.Score:0.000000}/{p.Second.Seen}")));
-        }
-        return (differences, largest);
-    }
-
-    private const double Tolerance = 1e-5;
-
-    private async Task WaitAsync(Func<Task<bool>> condition, Func<string> what, CancellationToken ct)
-    {
-        try { await Poll.UntilAsync(condition, what, settings.Deadline, ct, TimeSpan.FromMilliseconds(250)); }
-        catch (WaitTimedOut timedOut) { throw new SoakFailure(timedOut.Message); }
-    }
-
-    private sealed class SoakFailure(string message) : Exception(message);
+    private Task WaitAsync(Func<Task<bool>> condition, Func<string> what, CancellationToken ct) =>
+        Poll.UntilAsync(condition, what, settings.Deadline, ct, TimeSpan.FromMilliseconds(250));
 }

@@ -19,6 +19,9 @@ namespace Insights.Host.Commands;
 /// <item>`processors`: the topology in the TopologyTestDriver against the pure model (<see cref="ProcessorsBench"/>); with --broker, worker
 ///   processes on the mock broker against a bare Streamiz count (<see cref="ProcessorsBrokerBench"/>).</item>
 /// <item>`soak`: two workers, one killed during a load; the final scores must equal the replay (<see cref="SoakRun"/>).</item>
+/// <item>`scale`: workers join and leave a busy group; no partition may idle beyond the session timeout plus 10 s, and the
+///   final scores must equal the replay (<see cref="ScaleRun"/>).</item>
+/// <item>`chaos`: capture, a worker and the sink killed and MariaDB restarted under load; the final scores must equal the replay (<see cref="ChaosCommand"/>).</item>
 /// <item>`ticket-count` (hidden): the broker bench's baseline process (<see cref="TicketCountBaseline"/>).</item>
 /// </list>
 /// </summary>
@@ -73,6 +76,11 @@ public static class BenchCommand
             DefaultValueFactory = _ => [1, 2, 4], AllowMultipleArgumentsPerToken = true,
         };
         var zipf = new Option<double>("--zipf-exponent") { Description = "With --broker: movie popularity falls as 1 / rank^exponent.", DefaultValueFactory = _ => 1.0 };
+        var streamThreads = new Option<int>("--stream-threads")
+        {
+            Description = "With --broker: stream threads of every worker and of the count baseline (Processors:NumStreamThreads).", DefaultValueFactory = _ => 1,
+        };
+        AtLeast(streamThreads, 1);
         var json = new Option<bool>("--json") { Description = "With --broker: print one JSON object with every figure and its per-run values instead of the table." };
         var compression = new Option<string>("--compression")
         {
@@ -84,9 +92,9 @@ public static class BenchCommand
         var processors = new Command("processors", "Ticket events/s through the scoring topology and new-movie rescore time vs the pure model; with --broker, " +
             "worker processes on the mock broker vs a bare Streamiz count: drain rate, CPU per event and scale-out, latency, restore.")
         {
-            processorsRuns, model, tickets, members, movies, broker, warmup, latencyTickets, rate, partitions, workers, zipf, json, compression,
+            processorsRuns, model, tickets, members, movies, broker, warmup, latencyTickets, rate, partitions, workers, zipf, streamThreads, json, compression,
         };
-        var brokerOnly = new Option[] { warmup, latencyTickets, rate, partitions, workers, zipf, json };
+        var brokerOnly = new Option[] { warmup, latencyTickets, rate, partitions, workers, zipf, streamThreads, json };
         workers.Validators.Add(result =>
         {
             var counts = result.GetValueOrDefault<int[]>() ?? [];
@@ -120,7 +128,7 @@ public static class BenchCommand
                 var onBroker = new ProcessorsBrokerBench.Settings(modelPath, parse.GetValue(processorsRuns) ?? 3, parse.GetValue(members) ?? 100_000,
                     parse.GetValue(movies) ?? 1_000, parse.GetValue(zipf), parse.GetValue(warmup), parse.GetValue(tickets) ?? 200_000,
                     parse.GetValue(latencyTickets), parse.GetValue(rate), parse.GetValue(partitions), parse.GetValue(workers)!.Order().ToArray(),
-                    parse.GetValue(compression)!, parse.GetValue(json));
+                    parse.GetValue(compression)!, parse.GetValue(json), parse.GetValue(streamThreads));
                 await new ProcessorsBrokerBench(onBroker, Console.Out, Console.Error).ExecuteAsync(ct);
                 return 0;
             }
@@ -136,7 +144,7 @@ public static class BenchCommand
             DefaultValueFactory = _ => [1, 3], AllowMultipleArgumentsPerToken = true,
         };
         var deadline = new Option<int>("--deadline-seconds") { Description = "Longest wait for the workers at each step.", DefaultValueFactory = _ => 600 };
-        var soak = new Command("soak", "Issue 5's scale-out soak: two worker processes on the mock broker (4 partitions), one killed with SIGKILL during a ticket load; final scores must equal the replay.")
+        var soak = new Command("soak", "Crash safety at soak size: two worker processes on the mock broker (4 partitions), one killed with SIGKILL during a ticket load; final scores must equal the replay.")
         {
             model, soakTickets, soakMembers, soakMovies, soakRate, kills, compression, deadline,
         };
@@ -151,7 +159,41 @@ public static class BenchCommand
             if (settings.Deadline < TimeSpan.FromSeconds(10)) throw new CommandLineError("--deadline-seconds must be at least 10");
             return await new SoakRun(settings, Console.Out).ExecuteAsync(ct) ? 0 : 1;
         });
-        return new Command("bench", "Throughput measurements with a baseline in the same run.") { capture, processors, soak, TicketCountBaseline.Command() };
+        var scaleRate = new Option<int>("--rate") { Description = "Tickets per second of the load.", DefaultValueFactory = _ => 500 };
+        var scaleSeconds = new Option<int>("--seconds") { Description = "Length of the load in seconds (tickets = rate x seconds).", DefaultValueFactory = _ => 150 };
+        var scalePartitions = new Option<int>("--partitions") { Description = "Partitions of every topic but the catalog.", DefaultValueFactory = _ => 8 };
+        var sessionTimeout = new Option<int>("--session-timeout-ms")
+        {
+            Description = "The workers' Processors:SessionTimeoutMs; a partition may be idle for this plus 10 s.", DefaultValueFactory = _ => 6_000,
+        };
+        var maxPoll = new Option<int?>("--max-poll-interval-ms") { Description = "The workers' Processors:MaxPollIntervalMs (default: the worker's default)." };
+        var commitInterval = new Option<int?>("--commit-interval-ms") { Description = "The workers' Processors:CommitIntervalMs (default: the worker's default)." };
+        var workerDebug = new Option<string?>("--worker-debug")
+        {
+            Description = "librdkafka debug contexts of the workers' main consumers (Processors:ConsumerDebug, e.g. cgrp), written to the worker logs.",
+        };
+        var logs = new Option<DirectoryInfo?>("--logs") { Description = "Folder for the workers' logs (default: a new temp folder)." };
+        var scale = new Command("scale", "Workers join and leave a busy group on the mock broker (1 -> 2 -> 3 -> 2 -> 1 during a ticket load); " +
+            "fails when a partition's committed offset stood still with lag longer than the session timeout + 10 s, or the final scores differ from the replay.")
+        {
+            model, scaleRate, scaleSeconds, soakMembers, soakMovies, scalePartitions, compression, sessionTimeout, maxPoll, commitInterval, workerDebug, logs, deadline,
+        };
+        scale.SetAction(async (parse, ct) =>
+        {
+            var settings = new ScaleRun.Settings(parse.GetValue(model)!.FullName, parse.GetValue(scaleRate), parse.GetValue(scaleSeconds),
+                parse.GetValue(soakMembers), parse.GetValue(soakMovies), parse.GetValue(scalePartitions), parse.GetValue(compression)!,
+                parse.GetValue(sessionTimeout), parse.GetValue(maxPoll), parse.GetValue(commitInterval), parse.GetValue(workerDebug),
+                parse.GetValue(logs)?.FullName, TimeSpan.FromSeconds(parse.GetValue(deadline)));
+            if (!File.Exists(settings.ModelPath)) throw new CommandLineError($"--model {settings.ModelPath} does not exist (train one with `insights train`)");
+            if (settings.Rate < 1 || settings.Seconds < 10) throw new CommandLineError("--rate must be at least 1 and --seconds at least 10");
+            if (settings.Members < 1 || settings.Movies < 1) throw new CommandLineError("--members and --movies must be at least 1");
+            if (settings.Partitions is < 3 or > 64) throw new CommandLineError("--partitions must be 3..64 (three workers share them)");
+            if (settings.Deadline < TimeSpan.FromSeconds(10)) throw new CommandLineError("--deadline-seconds must be at least 10");
+            // The workers validate their settings when they start: refuse here, before a broker starts, what they would refuse.
+            if (settings.Workers().Problem() is { } problem) throw new CommandLineError($"the workers would refuse their settings: {problem}");
+            return await new ScaleRun(settings, Console.Out).ExecuteAsync(ct) ? 0 : 1;
+        });
+        return new Command("bench", "Throughput measurements with a baseline in the same run.") { capture, processors, soak, scale, ChaosCommand.Create(), TicketCountBaseline.Command() };
     }
 
     private static void AtLeast<T>(Option<T> option, int minimum) =>

@@ -34,6 +34,12 @@ public static class CaptureCommand
             var runner = new CaptureRunner(options.Capture, sink, Console.Out);
             try { await runner.RunAsync(ct); }
             catch (CaptureException e) { throw new CommandLineError($"capture: {e.Message} (MariaDB at {MariaDbAddress(options.Capture.ConnectionString)})"); }
+            catch (InvalidDataException e)
+            {
+                // A damaged event (CRC32, compressed record): the checkpoint does not move past it, so every restart stops here.
+                throw new CommandLineError($"capture: unreadable binlog event: {e.Message}; every restart stops at it. Inspect the binlog with " +
+                    "mariadb-binlog; if the file is damaged, take a new snapshot with `insights capture --snapshot`");
+            }
             return 0;
         });
         return command;

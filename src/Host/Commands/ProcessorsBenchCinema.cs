@@ -228,4 +228,12 @@ internal sealed record CinemaEvent(string Table, int KeyId, byte[] Key, byte[] V
     public int Partition(int partitions) => Table == CinemaTables.Movies ? 0 : KeyId % partitions;
 
     public string Topic(string prefix = CinemaTables.DefaultTopicPrefix) => CinemaTables.Topic(Table, prefix);
+
+    /// <summary>Produces the event to its topic and <see cref="Partition"/>; returns the partition.</summary>
+    public int ProduceTo(Confluent.Kafka.IProducer<byte[], byte[]> producer, int partitions)
+    {
+        var partition = Partition(partitions);
+        producer.Produce(new Confluent.Kafka.TopicPartition(Topic(), partition), new Confluent.Kafka.Message<byte[], byte[]> { Key = Key, Value = Value });
+        return partition;
+    }
 }

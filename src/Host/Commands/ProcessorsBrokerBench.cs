@@ -25,7 +25,7 @@ namespace Insights.Host.Commands;
 internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings settings, TextWriter output, TextWriter progress)
 {
     public sealed record Settings(string ModelPath, int Runs, int Members, int Movies, double ZipfExponent, int WarmupTickets, int Tickets,
-        int LatencyTickets, int Rate, int Partitions, IReadOnlyList<int> Workers, string Compression, bool Json);
+        int LatencyTickets, int Rate, int Partitions, IReadOnlyList<int> Workers, string Compression, bool Json, int StreamThreads = 1);
 
     /// <summary>How long any one step may take before the run fails, naming the step.</summary>
     private static readonly TimeSpan StepLimit = TimeSpan.FromMinutes(15);
@@ -92,7 +92,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         return new Workload(settings.Members, settings.Movies, cinema.Candidates.Length, settings.ZipfExponent,
             cinema.Attendances.Skip(settings.WarmupTickets).Take(settings.Tickets).Select(a => a.MemberId).Distinct().Count(),
             (double)sold / cinema.Attendances.Count, settings.WarmupTickets, settings.Tickets, settings.LatencyTickets, settings.Rate,
-            settings.Partitions, settings.Compression, settings.Runs, settings.Workers, bytes.Max() / 1048576.0, 0);
+            settings.Partitions, settings.Compression, settings.StreamThreads, settings.Runs, settings.Workers, bytes.Max() / 1048576.0, 0);
     }
 
     /// <summary>The count baseline: started empty, warm-up, then the measured load until the application committed all of it.</summary>
@@ -131,7 +131,8 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         var pending = new PendingScores();
         using var scores = new ScoreWatch(broker.BootstrapServers, settings.Partitions, pending.Arrived, keepLatest: false);
         using var producer = Producer(broker);
-        // Every worker joins before any record flows: the mock broker fences a member that joins a group already at work.
+        // Every worker joins before any record flows: a member joining a busy group on the mock broker makes the busy
+        // members drop their tasks and rejoin (the mock refuses commits while its group joins), a pause the drain would include.
         var workers = Enumerable.Range(1, count).Select(w => Start($"worker {w}", broker, applicationId)).ToList();
         try
         {
@@ -289,6 +290,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
             ["Processors__ModelPath"] = Path.GetFullPath(settings.ModelPath), ["Processors__ApplicationId"] = applicationId,
             ["Processors__Partitions"] = settings.Partitions.ToString(CultureInfo.InvariantCulture), ["Processors__SessionTimeoutMs"] = "6000",
             ["Processors__CompressionType"] = settings.Compression,
+            ["Processors__NumStreamThreads"] = settings.StreamThreads.ToString(CultureInfo.InvariantCulture),
             ["Processors__StateDir"] = stateFolder,
         }, [.. command ?? ["worker"]]);
         running.Add(process);
@@ -412,7 +414,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         string Runs(string key) => settings.Runs == 1 ? "" : $" ({string.Join(" / ", byKey[key].Runs.Select(v => Format(v, byKey[key].Unit)))})";
         output.WriteLine($"workload: {settings.Tickets:N0} tickets measured after a {settings.WarmupTickets:N0}-ticket warm-up; {settings.Members:N0} members " +
             $"({workload.MembersInMeasuredLoad:N0} buy in the measured load), {settings.Movies:N0} movies (popularity Zipf, exponent {settings.ZipfExponent:0.0#}; " +
-            $"{workload.Candidates} now showing or coming soon are every score's candidates); {settings.Partitions} partitions, {settings.Compression}; " +
+            $"{workload.Candidates} now showing or coming soon are every score's candidates); {settings.Partitions} partitions, {settings.Compression}, {settings.StreamThreads} stream thread(s) per process; " +
             $"each configuration on a fresh mock broker; medians of {settings.Runs} run(s){(settings.Runs == 1 ? "" : ", per-run values in brackets")}");
         output.WriteLine("drain: from the first produce call of the load until the application committed every ticket and its repartition topics, " +
             "and (workers) every member's newest score reflects the member's last ticket; seen at the commit interval's resolution (1 s) polled every 50 ms; " +
@@ -459,7 +461,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
     }
 
     private sealed record Workload(int Members, int Movies, int Candidates, double ZipfExponent, int MembersInMeasuredLoad, double TopMovieShare,
-        int WarmupTickets, int Tickets, int LatencyTickets, int LatencyRate, int Partitions, string Compression, int Runs, IReadOnlyList<int> WorkerCounts,
+        int WarmupTickets, int Tickets, int LatencyTickets, int LatencyRate, int Partitions, string Compression, int StreamThreads, int Runs, IReadOnlyList<int> WorkerCounts,
         double TicketsUncompressedMibLargestPartition, int PartitionsTrimmed);
 
     private sealed record Figure(string Key, string Label, string Unit, double Median, double[] Runs, string SameProcess);

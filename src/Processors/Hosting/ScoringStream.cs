@@ -37,6 +37,11 @@ public sealed class ScoringStream : IDisposable
             NeighbourStaleness = settings.NeighbourStaleness, Restoration = new StoreRestoration(),
         }.Validated();
         Movies = new SharedMovieState(model.Settings, Options.GenreNames);
+        (stateDir, applicationId) = (settings.StateDir, settings.ApplicationId);
+        if (CleanStopMarker.PrepareForStart(stateDir, applicationId))
+            loggers.CreateLogger("insights.worker").LogWarning("worker: the state folder {Folder} was left by a worker that did not stop cleanly; " +
+                "emptied it, so every task restores from its changelog (local stores may hold effects that never reached Kafka)",
+                CleanStopMarker.ApplicationFolder(stateDir, applicationId));
         var config = Configure(settings, kafka, loggers);
         // A record Streamiz cannot read from an internal topic, or cannot write, costs a dead letter, not the stream.
         deadLetters = new StreamErrorDeadLetters(kafka, loggers.CreateLogger("insights.worker.dead-letters"));
@@ -136,13 +141,21 @@ public sealed class ScoringStream : IDisposable
     /// </summary>
     public Task StartAsync(CancellationToken cancellation) => stream.StartAsync(CancellationToken.None).WaitAsync(cancellation);
 
-    /// <summary>Stops the stream threads: in-flight records finish, offsets are committed, stores are closed.</summary>
+    /// <summary>
+    /// Stops the stream threads: in-flight records finish, offsets are committed, stores are closed. A stream that
+    /// stopped cleanly marks its state folder so the next start resumes on it (<see cref="CleanStopMarker"/>).
+    /// </summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref disposed, 1) != 0) return;
         stream.Dispose();
         deadLetters.Dispose();
+        if ((state == KafkaStream.State.NOT_RUNNING || state == KafkaStream.State.CREATED) && assignments.RevocationFailure is null)
+            CleanStopMarker.MarkCleanStop(stateDir, applicationId);
     }
+
+    private readonly string stateDir;
+    private readonly string applicationId;
 
     private int disposed;
 }

@@ -30,6 +30,8 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
     private readonly string storeName;
     private readonly string deltasTopic;
     private readonly HashSet<string> dirty = [];
+    // The records saved since the last flush, decoded: the flush scores them without reading and decoding them again.
+    private readonly Dictionary<string, MemberRecord> saved = new(StringComparer.Ordinal);
     private readonly Queue<string> rescoreQueue = new();
     private readonly Queue<string> freshnessQueue = new();
     private int freshnessPerFlush = 1;
@@ -88,7 +90,9 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // One event that cannot be applied costs a dead letter, never the partition: a throw here would
-            // stop the stream thread, and the restarted task would meet the same event again.
+            // stop the stream thread, and the restarted task would meet the same event again. The record the event was
+            // applied to may be half changed: the next event reads the stored one.
+            saved.Remove(key);
             Forward(DeadLetter.For(e, "apply", change.Origin, Encoding.UTF8.GetBytes(key), MemberEventCodec.Encode(change)));
         }
         return null!;
@@ -187,7 +191,7 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         for (var n = 0; n < options.RescoreBatch && rescoreQueue.TryDequeue(out var key); n++) dirty.Add(key);
         var refresh = NextFreshnessRound(wallClockMs);
         foreach (var key in refresh) dirty.Add(key);
-        if (dirty.Count == 0) return;
+        if (dirty.Count == 0) { saved.Clear(); return; }
         var batches = new Dictionary<int, List<CoAttendanceUpdate>>();
         foreach (var key in dirty.Order(StringComparer.Ordinal).ToList())
         {
@@ -199,6 +203,7 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
                 Forward(DeadLetter.For(e, "score", new EventOrigin(storeName, context.Id.Partition, -1), Encoding.UTF8.GetBytes(key), store.Get(key)));
             }
         }
+        saved.Clear();
         foreach (var (partition, updates) in batches.OrderBy(b => b.Key))
         {
             // Identity order: the movie owner skips anything not newer than the newest identity it applied from this partition.
@@ -315,14 +320,23 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
             ModelVersion = options.Model.ModelVersion,
             Source = record.Source,
             ComputedAtMs = computedAtMs,
-            Scores = scores.OrderByDescending(s => s.Probability).ThenBy(s => s.MovieId)
-                .Select(s => new MovieScore(s.MovieId, Math.Round(s.Probability, 6), s.AlreadySeen)).ToList(),
+            Scores = Ranked(scores),
             Demographics = record.Demographics,
         };
         return update;
     }
 
-    private MemberRecord? Load(string key) => store.Get(key) is { } bytes ? MemberRecord.Decode(bytes) : null;
+    /// <summary>Most probable first, ties by movie id.</summary>
+    private static List<MovieScore> Ranked(CandidateScore[] scores)
+    {
+        Array.Sort(scores, static (a, b) => b.Probability != a.Probability ? b.Probability.CompareTo(a.Probability) : a.MovieId.CompareTo(b.MovieId));
+        var ranked = new List<MovieScore>(scores.Length);
+        foreach (var s in scores) ranked.Add(new MovieScore(s.MovieId, Math.Round(s.Probability, 6), s.AlreadySeen));
+        return ranked;
+    }
+
+    private MemberRecord? Load(string key) =>
+        saved.TryGetValue(key, out var record) ? record : store.Get(key) is { } bytes ? MemberRecord.Decode(bytes) : null;
 
     private MemberRecord New(int memberId) => new(new MemberState(memberId, options.GenreNames.Count)) { ModelVersion = options.Model.ModelVersion };
 
@@ -341,10 +355,11 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
     private void Save(string key, MemberRecord record)
     {
         store.Put(key, record.Encode());
+        saved[key] = record;
         dirty.Add(key);
     }
 
     private void Forward(Routed routed) => context.Forward(routed.Topic, routed);
 
-    public void Close() { }
+    public void Close() => saved.Clear();
 }

@@ -12,7 +12,8 @@ namespace Insights.Processors.Movies;
 /// <summary>
 /// The movie side of the topology, one instance per task (a partition of movie ids, <see cref="CollectiveBatch.PartitionOf"/>).
 /// Applies the member tasks' <see cref="CollectiveBatch"/>es to the rows of the movies it owns (the model's
-/// <see cref="CollectiveState"/>, restricted to them), keeps those rows in its store cell by cell so a restart restores
+/// <see cref="CollectiveState"/>, restricted to them), keeps those rows in its store cell by cell (the changed cells once per
+/// commit, just before it) so a restart restores
 /// them without replaying history, and on a wall-clock punctuation (ProfileInterval) publishes each owned movie whose
 /// <see cref="MovieProfile"/> changed to the movie profiles topic, which every worker reads as a global table.
 /// Neighbour lists are normalised by other movies' counts as that table last showed them.
@@ -24,6 +25,7 @@ public sealed class MovieProcessor : ITransformer<string, byte[], string, Routed
     private readonly string storeName;
     private readonly Dictionary<int, (long EventOffset, int Index)> watermarks = [];
     private readonly HashSet<int> dirtyHeaders = [];
+    private readonly HashSet<int> dirtyWatermarks = [];
     private readonly HashSet<(char Kind, int Movie, int Other)> dirtyCells = [];
     private readonly HashSet<int> unpublished = [];
     private readonly Dictionary<int, byte[]> published = [];
@@ -34,6 +36,8 @@ public sealed class MovieProcessor : ITransformer<string, byte[], string, Routed
     private long countsVersionSeen = -1;
     private bool loaded;
     private bool processing;
+    private bool appliedSincePublish;
+    private bool unsettled;
 
     // Streamiz's TransformerBuilder builds a throw-away instance with this constructor, then one per task.
     public MovieProcessor()
@@ -55,6 +59,7 @@ public sealed class MovieProcessor : ITransformer<string, byte[], string, Routed
         if (options is null) throw new InvalidOperationException("a movie processor needs its options: build it through ScoringTopology");
         context = processorContext;
         store = (IKeyValueStore<string, byte[]>)context.GetStateStore(storeName);
+        if (store is FlushHookedStore hooked) hooked.BeforeFlush = Persist;
         var partition = context.Id.Partition;
         rows = new CollectiveState(options.Model.Settings, options.NeighbourStaleness, options.TimelineRetentionDays,
             owns: movie => CollectiveBatch.PartitionOf(movie, options.Partitions) == partition,
@@ -67,14 +72,23 @@ public sealed class MovieProcessor : ITransformer<string, byte[], string, Routed
     {
         processing = true; // Streamiz processes records only for a task whose stores are restored
         Load();
-        CollectiveBatch batch;
-        try { batch = CollectiveBatch.Decode(record.Value); }
-        catch (FormatException e)
+        appliedSincePublish = unsettled = true;
+        try { Apply(CollectiveBatch.Decode(record.Value)); }
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // A batch that cannot be read or applied costs a dead letter, never the partition: a throw would stop the
+            // stream thread, and the restarted task would meet the same batch again. The updates before the failing one
+            // stay applied (their cells are marked for the next write).
             var origin = new EventOrigin(record.TopicPartitionOffset?.Topic ?? "", record.TopicPartitionOffset?.Partition.Value ?? -1, record.TopicPartitionOffset?.Offset.Value ?? -1);
             context.Forward(TopicNamesOf.DeadLetter, DeadLetter.For(e, "movie", origin, Encoding.UTF8.GetBytes(record.Key ?? ""), record.Value));
-            return null!;
         }
+        // A store without the flush hook gets every batch's changes at once.
+        if (store is not FlushHookedStore) Persist();
+        return null!;
+    }
+
+    private void Apply(CollectiveBatch batch)
+    {
         var last = watermarks.TryGetValue(batch.SourcePartition, out var w) ? w : (-1L, -1);
         foreach (var update in batch.Updates)
         {
@@ -84,13 +98,12 @@ public sealed class MovieProcessor : ITransformer<string, byte[], string, Routed
                 movies.CountDuplicateSkipped();
                 continue;
             }
-            last = identity;
             rows.Apply(update.AsModelUpdate());
             MarkDirty(update);
+            last = identity;
+            watermarks[batch.SourcePartition] = last;
+            dirtyWatermarks.Add(batch.SourcePartition);
         }
-        watermarks[batch.SourcePartition] = last;
-        Persist(batch.SourcePartition);
-        return null!;
     }
 
     /// <summary>The cells an update changed in owned rows: what <see cref="CollectiveState.Apply"/> touches.</summary>
@@ -128,23 +141,30 @@ public sealed class MovieProcessor : ITransformer<string, byte[], string, Routed
         if (rows.NeighboursStale(movie)) unpublished.Add(movie);
     }
 
-    // Everything a batch changed goes to the store before Process returns, so a commit never covers a batch whose
-    // effect is only in memory.
-    private void Persist(int sourcePartition)
+    // What the batches since the last commit changed goes to the store right before the commit (the store's flush hook),
+    // in one write batch: a member with a long history changes hundreds of cells per ticket, the same cells change in
+    // many batches, and RocksDB's cost is per write, not per cell (a null value deletes the cell). The watermarks go
+    // with the cells, so after a crash the replayed batches are exactly those whose changes the store lacks.
+    private void Persist()
     {
-        foreach (var movie in dirtyHeaders) store.Put(HeaderKey(movie), MovieRowCodec.EncodeHeader(rows.Row(movie)!));
+        if (dirtyHeaders.Count == 0 && dirtyCells.Count == 0 && dirtyWatermarks.Count == 0) return;
+        var writes = new List<KeyValuePair<string, byte[]>>(dirtyHeaders.Count + dirtyCells.Count + 1);
+        foreach (var movie in dirtyHeaders) writes.Add(KeyValuePair.Create(HeaderKey(movie), MovieRowCodec.EncodeHeader(rows.Row(movie)!)));
         foreach (var (kind, movie, other) in dirtyCells)
         {
             var row = rows.Row(movie)!;
             var map = kind == 'c' ? row.CoAttendance : row.Follow;
-            var key = CellKey(kind, movie, other);
-            if (map.TryGetValue(other, out var value)) store.Put(key, BitConverter.GetBytes(value));
-            else store.Delete(key);
+            writes.Add(KeyValuePair.Create(CellKey(kind, movie, other), map.TryGetValue(other, out var value) ? BitConverter.GetBytes(value) : null!));
         }
-        var (offset, index) = watermarks[sourcePartition];
-        store.Put(WatermarkKey(sourcePartition), MovieRowCodec.EncodeWatermark(offset, index));
+        foreach (var partition in dirtyWatermarks)
+        {
+            var (offset, index) = watermarks[partition];
+            writes.Add(KeyValuePair.Create(WatermarkKey(partition), MovieRowCodec.EncodeWatermark(offset, index)));
+        }
+        store.PutAll(writes);
         dirtyHeaders.Clear();
         dirtyCells.Clear();
+        dirtyWatermarks.Clear();
     }
 
     private void Publish(long wallClockMs)
@@ -152,9 +172,12 @@ public sealed class MovieProcessor : ITransformer<string, byte[], string, Routed
         if (!processing && options.Restoration is { } restoration && !restoration.IsRestored(storeName, context.Id.Partition)) return;
         Load();
         var countsVersion = movies.CountsVersion;
+        var idle = !appliedSincePublish;
+        appliedSincePublish = false;
         if (countsVersion != countsVersionSeen)
         {
             countsVersionSeen = countsVersion;
+            unsettled = true;
             tableCounts = movies.Counts();
             // Exact lists (staleness 0) follow every change of the counts they are normalised by.
             if (options.NeighbourStaleness == 0)
@@ -162,6 +185,14 @@ public sealed class MovieProcessor : ITransformer<string, byte[], string, Routed
                 rows.InvalidateNeighbours();
                 foreach (var movie in rows.MovieIds()) unpublished.Add(movie);
             }
+        }
+        if (idle && unsettled)
+        {
+            // No batch since the last publish: the lists the staleness let lag are rebuilt once, so a quiet stream
+            // publishes what staleness 0 would (the approximation lasts only while rows keep changing).
+            unsettled = false;
+            rows.InvalidateNeighbours();
+            foreach (var movie in rows.MovieIds()) unpublished.Add(movie);
         }
         if (unpublished.Count == 0) return;
         foreach (var movie in unpublished.Order().ToList())

@@ -107,10 +107,9 @@ public static class ScoringTopology
             .Repartition(Repartitioned<string, byte[]>.As(ProcessorTopics.CollectiveDeltasRepartition)
                 .WithKeySerdes(strings).WithValueSerdes(bytes).WithNumberOfPartitions(options.Partitions)
                 .WithStreamPartitioner((_, key, _, _, partitions) => new Confluent.Kafka.Partition(int.Parse(key, CultureInfo.InvariantCulture) % partitions)));
-        var movieStore = Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(ProcessorTopics.MovieStore), strings, bytes)
-            .WithLoggingEnabled(new Dictionary<string, string> { ["cleanup.policy"] = "compact" })
-            // Hot pairs change in every batch: the cache folds them into one changelog record per commit.
-            .WithCachingEnabled(CacheSize.OfMb(16));
+        // Rows live in the movie tasks' memory; their changed cells are written once per commit, before it.
+        var movieStore = FlushHookedStore.Builder(ProcessorTopics.MovieStore)
+            .WithLoggingEnabled(new Dictionary<string, string> { ["cleanup.policy"] = "compact" });
         routed.Add(deltas.Transform(TransformerBuilder.New<string, byte[], string, Routed>()
             .Transformer<MovieProcessor>(options, movies, ProcessorTopics.MovieStore)
             .StateStore(movieStore).Build(), "movie-processor"));
@@ -119,7 +118,10 @@ public static class ScoringTopology
         var all = routed.Aggregate((a, b) => a.Merge(b))
             .Transform(TransformerBuilder.New<string, Routed, byte[], Routed>().Transformer<HeaderStamp>().Build());
         foreach (var topic in OutputTopics)
-            all.Filter((_, v, _) => v.Topic == topic).To(topic, bytes, new RoutedSerDes());
+        {
+            var sink = new OutputTopic<byte[], Routed>(topic);
+            all.Filter((_, v, _) => v.Topic == topic).To(sink, bytes, new RoutedSerDes(), sink, partitioner: null, sink.SinkName);
+        }
         return builder.Build();
     }
 

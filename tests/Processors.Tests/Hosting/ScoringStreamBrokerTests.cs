@@ -85,7 +85,7 @@ public sealed class ScoringStreamBrokerTests(ProcessorBroker broker) : IClassFix
             var waited = System.Diagnostics.Stopwatch.StartNew();
             while (waited.Elapsed < TimeSpan.FromSeconds(5))
             {
-                if (scores.Latest.Count == SyntheticCinema.Members.Length && Matches(expected, scores)) return;
+                if (scores.Latest.Count == expected.Count && Matches(expected, scores)) return;
                 await Task.Delay(100);
             }
             if (clock.Elapsed > TimeSpan.FromSeconds(120)) Assert.Fail($"after {touch + 1} catalog changes in {clock.Elapsed.TotalSeconds:0} s, some member's scores still differ from the replay");
@@ -118,10 +118,13 @@ public sealed class ScoringStreamBrokerTests(ProcessorBroker broker) : IClassFix
 
     internal static Task WaitAsync(Func<bool> condition, string what, TimeSpan? limit = null) => WaitAsync(condition, () => what, limit);
 
-    internal static async Task WaitAsync(Func<bool> condition, Func<string> what, TimeSpan? limit = null)
+    internal static Task WaitAsync(Func<bool> condition, Func<string> what, TimeSpan? limit = null) =>
+        WaitAsync(() => Task.FromResult(condition()), what, limit);
+
+    internal static async Task WaitAsync(Func<Task<bool>> condition, Func<string> what, TimeSpan? limit = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
+        while (!await condition())
         {
             // Generous by default: CI runs every test project at once on two cores; the condition ends the wait.
             if (clock.Elapsed > (limit ?? TimeSpan.FromSeconds(120))) Assert.Fail($"timed out waiting for {what()}");

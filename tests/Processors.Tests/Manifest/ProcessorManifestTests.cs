@@ -26,7 +26,7 @@ public sealed class ProcessorManifestTests
         var changelogs = nodes.OfType<IProcessorNodeDescription>().SelectMany(p => p.Stores).Distinct()
             .Select(store => ProcessorTopics.ChangelogTopic(ApplicationId, store));
         // Every output has its own sink node naming its topic.
-        var sinks = nodes.OfType<ISinkNodeDescription>().Select(s => s.Topic)
+        var sinks = nodes.OfType<ISinkNodeDescription>().Select(s => OutputTopic.TopicOf(s.Name, s.Topic) ?? $"(sink {s.Name} names no topic)")
             .Select(t => t.EndsWith("-repartition", StringComparison.Ordinal) && !t.StartsWith(ApplicationId, StringComparison.Ordinal) ? $"{ApplicationId}-{t}" : t);
         Assert.Superset(ScoringTopology.OutputTopics.ToHashSet(), sinks.ToHashSet());
 

@@ -60,8 +60,9 @@ public sealed class DemoRun(DemoOptions options, DemoLayout layout, InsightsProg
 
         var apiPort = LoopbackPort.Next();
         var pageUrl = DemoRoles.PageUrl(apiPort);
-        // The workers join their group before any data flows: with the mock broker, a member that joins
-        // while the other is already processing gets fenced and may never be given partitions again.
+        // The workers join their group before any data flows: with the mock broker, a member that joins while
+        // the other is already processing makes the busy one drop its tasks and rejoin (the mock refuses commits
+        // while its group joins), a pause of several seconds the demo has no reason to show.
         var roles = DemoRoles.For(layout, Path.GetFullPath(options.ModelPath), apiPort);
         foreach (var role in roles.Where(DemoRoles.IsWorker)) Start(role);
         await WaitForWorkersAsync(stopping);

@@ -2,8 +2,11 @@ using System.Diagnostics;
 
 namespace Insights.Host.Demo.Live;
 
-/// <summary>Runs stack/up and stack/down for some parts, their output appended to the demo's stack.log.</summary>
-public sealed class StackControl(DemoLayout layout)
+/// <summary>
+/// Runs stack/up and stack/down for some parts, their output appended to the layout's stack.log. The scripts take the
+/// stack folder and ports from the environment: <paramref name="environment"/> adds to it (a private stack of its own).
+/// </summary>
+public sealed class StackControl(DemoLayout layout, IReadOnlyDictionary<string, string>? environment = null)
 {
     private string Log => Path.Combine(layout.Logs, "stack.log");
 
@@ -20,6 +23,7 @@ public sealed class StackControl(DemoLayout layout)
             RedirectStandardError = true,
             WorkingDirectory = layout.Repository,
         };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var errors = process.StandardError.ReadToEndAsync(CancellationToken.None);
