@@ -16,6 +16,7 @@ namespace Insights.Processors.DeadLetters;
 /// own, and CONTINUE is answered only once the broker acknowledged it: when it cannot be written either, or the error
 /// is about the cluster rather than the record, the answer is FAIL and the stream stops, so nothing is dropped unseen.
 /// A dead letter that would itself be too large keeps the start of its value (see <see cref="DeadLetterHeaders.Truncated"/>).
+/// Exactly once, the dead letter is written outside the stream's transaction: a replay after an abort writes it again.
 /// Processing errors have no handler here: Streamiz's InnerExceptionHandler answering CONTINUE re-subscribes and meets
 /// the same record again, so the topology catches them where they happen (SourceReader, the member and movie processors).
 /// </summary>
@@ -143,9 +144,10 @@ public sealed class StreamErrorDeadLetters : IDisposable
 
     /// <summary>
     /// The key and value as they fit in one record beside the headers: whole when they do, else the value's start (and,
-    /// for a key over half the room, the key's), with a note of what was cut. The original stays on its source topic.
+    /// for a key over half the room, the key's), with a note of what was cut. A source record's whole value stays on its
+    /// source topic; of a record the stream made and could not write, the cut dead letter is all that is left.
     /// </summary>
-    public static (byte[]? Key, byte[]? Value, string? Truncation) Fit(byte[]? key, byte[]? value, Headers headers)
+    private static (byte[]? Key, byte[]? Value, string? Truncation) Fit(byte[]? key, byte[]? value, Headers headers)
     {
         var room = Math.Max(0, MessageMaxBytes - FramingBytes - Size(headers));
         var keyLength = key?.Length ?? 0;

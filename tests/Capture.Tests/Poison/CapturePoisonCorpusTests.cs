@@ -92,7 +92,8 @@ public sealed class CapturePoisonCorpusTests(CapturePoisonRun run) : IClassFixtu
                   SELECT {first} + seq, 'Bulk', CONCAT('bulk', {first} + seq, '@example.invalid'), '2024-01-01' FROM seq_0_to_4999;
                 COMMIT;
                 """);
-            f.Case.Expect("an event for every row", () => Enumerable.Range(first, 5_000).All(m => f.Run.Events("members", "member_id", m).Count == 1));
+            f.Case.Expect("an event for every row", () => f.Run.EventCounts("members", "member_id") is var counts
+                && Enumerable.Range(first, 5_000).All(m => counts.GetValueOrDefault(m) == 1));
             await f.WitnessAsync();
         }),
         new("a row over Kafka's message limit (2 MB)", "the capture keeps streaming past it", async f =>

@@ -107,6 +107,16 @@ public sealed class CapturePoisonRun : IAsyncLifetime
         Parsed(table).Where(e => (e.After ?? e.Before)?[idColumn] is JsonValue column && column.GetValueKind() == JsonValueKind.Number
                                  && column.GetValue<long>() == id).ToList();
 
+    /// <summary>How many events on a table's topic carry each value of <paramref name="idColumn"/>.</summary>
+    internal Dictionary<long, int> EventCounts(string table, string idColumn)
+    {
+        var counts = new Dictionary<long, int>();
+        foreach (var (_, before, after) in Parsed(table))
+            if ((after ?? before)?[idColumn] is JsonValue column && column.GetValueKind() == JsonValueKind.Number)
+                counts[column.GetValue<long>()] = counts.GetValueOrDefault(column.GetValue<long>()) + 1;
+        return counts;
+    }
+
     private readonly Dictionary<string, List<(string Op, JsonObject? Before, JsonObject? After)>> parsed = [];
 
     /// <summary>Every change event read so far from a table's topic, parsed once.</summary>

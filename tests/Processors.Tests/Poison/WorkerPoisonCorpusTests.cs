@@ -13,7 +13,7 @@ using static Insights.Processors.Tests.Poison.CaseFeed;
 namespace Insights.Processors.Tests.Poison;
 
 /// <summary>One hostile input of the worker corpus: what it is, what must come of it, and how it is sent.</summary>
-public sealed record WorkerPoison(string Name, string Expected, Func<CaseFeed, Task> Send, bool HoldsItsPartition = false)
+public sealed record WorkerPoison(string Name, string Expected, Func<CaseFeed, Task> Send, bool HoldsItsPartition = false, bool RunsAlone = false)
 {
     public override string ToString() => Name;
 }
@@ -144,15 +144,15 @@ public sealed class WorkerPoisonCorpusTests(WorkerPoisonRun run) : IClassFixture
                 "refers to session 777777, which is unknown");
             await f.TicketWitnessAsync();
         }, HoldsItsPartition: true),
-        new("a huge member: 3,000 tickets in one burst", "every ticket applied and counted once, the member scored", async f =>
+        new("a huge member: 2,000 tickets in one burst", "every ticket applied and counted once, the member scored", async f =>
         {
             var member = f.NewMember();
-            var tickets = Enumerable.Range(0, 3_000).Select(i => f.Changes.Ticket(f.NewTicket(), member, 13 + i % 2, At.AddMinutes(i)));
+            var tickets = Enumerable.Range(0, 2_000).Select(i => f.Changes.Ticket(f.NewTicket(), member, 13 + i % 2, At.AddMinutes(i)));
             await f.Run.SendManyAsync(Cdc(Tickets), f.Partition, tickets.Select(t => ((byte[]?)t.Key, (byte[]?)t.Value)).ToList());
-            f.Expect($"member {member} to hold movies 13 and 14, each counted 1,500 times", () => f.Run.Score(member) is { } s && Seen(s, 13) && Seen(s, 14)
-                && f.Run.ProfileCounts() is var c && c.GetValueOrDefault(13) == 1_500 && c.GetValueOrDefault(14) == 1_500);
+            f.Expect($"member {member} to hold movies 13 and 14, each counted 1,000 times", () => f.Run.Score(member) is { } s && Seen(s, 13) && Seen(s, 14)
+                && f.Run.ProfileCounts() is var c && c.GetValueOrDefault(13) == 1_000 && c.GetValueOrDefault(14) == 1_000);
             await f.TicketWitnessAsync();
-        }),
+        }, RunsAlone: true),
 
         // Internal topics written by something other than the topology.
         new("bytes that are no member event on the member repartition topic", "dead letter (deserialize); the next member event is applied", async f =>

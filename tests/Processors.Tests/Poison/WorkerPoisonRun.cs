@@ -89,17 +89,28 @@ public sealed class WorkerPoisonRun : IAsyncLifetime
         await Poll.UntilAsync(async () => (await warmUp.Case.OutstandingAsync()).Count == 0 || worker.HasExited, () => $"a first ticket scored\n{worker.Tail()}",
             TimeSpan.FromSeconds(120), ct);
 
-        var cases = WorkerPoisonCorpusTests.Corpus;
+        var cases = WorkerPoisonCorpusTests.Corpus.Select((c, i) => (Poison: c, Index: i)).ToList();
         // The one case that holds its partition for the session wait goes first, so its wait overlaps the others'.
-        foreach (var (poison, index) in cases.Select((c, i) => (c, i)).OrderBy(c => c.c.HoldsItsPartition ? 0 : 1))
+        await RunAsync(cases.Where(c => !c.Poison.RunsAlone).OrderBy(c => c.Poison.HoldsItsPartition ? 0 : 1).ToList());
+        // A case that keeps the whole worker busy runs after the others settled, so only its own witness waits for it.
+        foreach (var alone in cases.Where(c => c.Poison.RunsAlone)) await RunAsync([alone]);
+        Exit = worker.HasExited ? $"the worker exited with code {worker.ExitCode}:\n{worker.Tail(40)}" : null;
+    }
+
+    private async Task RunAsync(IReadOnlyList<(WorkerPoison Poison, int Index)> cases)
+    {
+        foreach (var (poison, index) in cases)
         {
             var feed = feeds[poison.Name] = new CaseFeed(this, poison.Name, poison.HoldsItsPartition ? WaitingPartition : index % WaitingPartition);
-            await poison.Send(feed);
+            if (!worker.HasExited) await poison.Send(feed);
         }
-        producer.Flush(ct);
-        try { await Poll.UntilAsync(async () => worker.HasExited || await SettledAsync(), () => "every case settled", Deadline, ct, TimeSpan.FromMilliseconds(250)); }
+        producer.Flush(TestContext.Current.CancellationToken);
+        try
+        {
+            await Poll.UntilAsync(async () => worker.HasExited || await SettledAsync(), () => "every case settled", Deadline,
+                TestContext.Current.CancellationToken, TimeSpan.FromMilliseconds(250));
+        }
         catch (WaitTimedOut) { } // a case that never settles fails its own row, naming what is missing
-        Exit = worker.HasExited ? $"the worker exited with code {worker.ExitCode}:\n{worker.Tail(40)}" : null;
     }
 
     /// <summary>Every case settled; each is looked at every time, so each witness is timed when it is first seen.</summary>
@@ -136,17 +147,23 @@ public sealed class WorkerPoisonRun : IAsyncLifetime
         (await producer.ProduceAsync(new TopicPartition(topic, partition), new Message<byte[]?, byte[]?> { Key = record.Key, Value = record.Value },
             TestContext.Current.CancellationToken)).TopicPartitionOffset;
 
-    /// <summary>Each movie's attendance count as its newest published profile states it.</summary>
+    private readonly Dictionary<int, float> profileCounts = [];
+    private int profilesRead;
+
+    /// <summary>Each movie's attendance count as its newest published profile states it (profiles are decoded once, as they arrive).</summary>
     public Dictionary<int, float> ProfileCounts()
     {
-        var counts = new Dictionary<int, float>();
-        foreach (var record in Profiles.Records)
-            if (record.Message.Value is { } value)
-            {
-                var profile = MovieProfileCodec.Decode(value);
-                counts[profile.MovieId] = profile.Count;
-            }
-        return counts;
+        lock (profileCounts)
+        {
+            var records = Profiles.Records;
+            for (; profilesRead < records.Count; profilesRead++)
+                if (records[profilesRead].Message.Value is { } value)
+                {
+                    var profile = MovieProfileCodec.Decode(value);
+                    profileCounts[profile.MovieId] = profile.Count;
+                }
+            return new Dictionary<int, float>(profileCounts);
+        }
     }
 
     /// <summary>Fails naming every partition whose oldest records the broker dropped before they could be read.</summary>
