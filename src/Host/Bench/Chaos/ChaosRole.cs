@@ -53,7 +53,7 @@ public sealed class ChaosRole(string name, string logFolder, Func<int, InsightsP
     public void Dispose()
     {
         if (process is null) return;
-        process.Stop(TimeSpan.FromSeconds(15));
-        Retire("stopped at the end of the run");
+        process.Kill();
+        Retire("ended at the end of the run");
     }
 }

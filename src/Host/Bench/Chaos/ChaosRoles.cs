@@ -127,10 +127,8 @@ public sealed class ChaosRoles : IDisposable
             // changelog from a broker that never compacts it: 72 s after three minutes of sales, past the 60 s default, after
             // which the group drops the thread and the worker fails (docs/operations.md, chaos run). Ten minutes here.
             ["Processors__MaxPollIntervalMs"] = "600000",
-            // The mock broker never compacts and keeps 5 MiB per partition: with exact neighbour lists nearly every movie's
-            // profile (about 1 KB) changes every second under this load, which filled and trimmed every partition of
-            // insights.movie.profiles within the first run. Published every 10 s instead; the settle step waits them out.
-            ["Processors__ProfileIntervalMs"] = "10000",
+            // The mock keeps 5 MiB per partition and never compacts the profiles (see ChaosSettings.ProfileIntervalMs).
+            ["Processors__ProfileIntervalMs"] = settings.ProfileIntervalMs.ToString(CultureInfo.InvariantCulture),
             ["Processors__StateDir"] = state,
         };
     }
@@ -155,6 +153,6 @@ public sealed class ChaosRoles : IDisposable
         return settings;
     }
 
-    /// <summary>Stops every role with SIGTERM at once (SIGKILL after 15 s); their output goes to the log folder.</summary>
+    /// <summary>Ends every role at once with SIGKILL (the verdict is in; nothing they do now counts); their output goes to the log folder.</summary>
     public void Dispose() => Task.WaitAll(All.Where(r => r.Starts > 0).Select(r => Task.Run(r.Dispose)).ToArray());
 }

@@ -48,6 +48,11 @@ public sealed class ChaosRun(ChaosSettings settings, TextWriter output)
             {
                 outcome = new ChaosOutcome(false, null, failure.Message);
             }
+            catch (Exception e) when (e is not OperationCanceledException && e is not CommandLineError)
+            {
+                // A broker or database call that failed outright ends this run with its reason; the next run starts afresh.
+                outcome = new ChaosOutcome(false, null, $"{e.GetType().Name}: {e.Message}");
+            }
             outcomes.Add(outcome);
             output.WriteLine($"{label}: {outcome.Verdict()} ({clock.Elapsed.TotalSeconds:0} s)");
         }

@@ -8,6 +8,11 @@ namespace Insights.Host.Bench.Chaos;
 /// <param name="KillsPerRole">SIGKILLs of the capture, of one worker and of the sink, each.</param>
 /// <param name="Seed">Draws the moments of the faults; run i uses Seed + i - 1.</param>
 /// <param name="ElasticsearchUrl">With one, the sink also writes to Elasticsearch there and its documents are compared.</param>
+/// <param name="ProfileIntervalMs">
+/// How often the workers publish changed movie profiles. The mock broker never compacts and keeps 5 MiB per partition:
+/// with exact neighbour lists nearly every movie's profile (about 1 KB) changes every second under a long load, which
+/// filled and trimmed every partition of insights.movie.profiles in a 5-minute run at the workers' default of 1 s.
+/// </param>
 /// <param name="WorkerRestart">Which state folder the killed worker comes back on (<see cref="ChaosRoles"/>).</param>
 /// <param name="LiveFraction">
 /// The part of the dataset's tickets left for the live load; the rest is seeded before the roles start. A small seed
@@ -27,7 +32,8 @@ public sealed record ChaosSettings(
     int SnapshotIntervalSeconds = 15,
     double LiveFraction = 0.9,
     TimeSpan? Deadline = null,
-    WorkerRestart WorkerRestart = WorkerRestart.Alternate)
+    WorkerRestart WorkerRestart = WorkerRestart.Alternate,
+    int ProfileIntervalMs = 10_000)
 {
     /// <summary>The longest wait for any one step after the load (catch-up, drain, settle, snapshot).</summary>
     public TimeSpan StepDeadline => Deadline ?? TimeSpan.FromMinutes(5);
