@@ -20,8 +20,8 @@ public sealed record ProcessorOptions
     /// <summary>How often each task scores its dirty members: one score update per member per interval at most.</summary>
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>How long a ticket waits for its session to reach the sessions global store before it is dead-lettered.</summary>
-    public TimeSpan SessionWait { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>How long a ticket waits for its session to reach the sessions global store before it is dead-lettered (see WorkerSettings.SessionWaitMs).</summary>
+    public TimeSpan SessionWait { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Members rescored per flush after a catalog change, so live events keep flowing during a rescore.</summary>
     public int RescoreBatch { get; init; } = 500;

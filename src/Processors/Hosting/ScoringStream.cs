@@ -28,14 +28,7 @@ public sealed class ScoringStream : IDisposable
 
     public ScoringStream(WorkerSettings settings, PropensityModel model, KafkaSettings kafka, ILoggerFactory loggers)
     {
-        Options = new ProcessorOptions
-        {
-            ApplicationId = settings.ApplicationId, TopicPrefix = settings.TopicPrefix, Partitions = settings.Partitions,
-            Model = model, FlushInterval = TimeSpan.FromMilliseconds(settings.FlushIntervalMs), RescoreBatch = settings.RescoreBatch,
-            FreshnessInterval = TimeSpan.FromMilliseconds(settings.FreshnessIntervalMs),
-            ProfileInterval = TimeSpan.FromMilliseconds(settings.ProfileIntervalMs),
-            NeighbourStaleness = settings.NeighbourStaleness, Restoration = new StoreRestoration(),
-        }.Validated();
+        Options = OptionsFor(settings, model);
         Movies = new SharedMovieState(model.Settings, Options.GenreNames);
         (stateDir, applicationId) = (settings.StateDir, settings.ApplicationId);
         if (CleanStopMarker.PrepareForStart(stateDir, applicationId))
@@ -53,6 +46,18 @@ public sealed class ScoringStream : IDisposable
         stream.StateChanged += (_, now) => state = now;
         stream.OnRestoreEndEvent += (partition, store, _) => Options.Restoration!.Ended(store, partition.Partition.Value);
     }
+
+    /// <summary>The topology's options from the worker's settings.</summary>
+    public static ProcessorOptions OptionsFor(WorkerSettings settings, PropensityModel model) =>
+        new ProcessorOptions
+        {
+            ApplicationId = settings.ApplicationId, TopicPrefix = settings.TopicPrefix, Partitions = settings.Partitions,
+            Model = model, FlushInterval = TimeSpan.FromMilliseconds(settings.FlushIntervalMs), RescoreBatch = settings.RescoreBatch,
+            SessionWait = TimeSpan.FromMilliseconds(settings.SessionWaitMs),
+            FreshnessInterval = TimeSpan.FromMilliseconds(settings.FreshnessIntervalMs),
+            ProfileInterval = TimeSpan.FromMilliseconds(settings.ProfileIntervalMs),
+            NeighbourStaleness = settings.NeighbourStaleness, Restoration = new StoreRestoration(),
+        }.Validated();
 
     /// <summary>The Streamiz configuration of a worker: delivery guarantee, commit and latency settings, connection.</summary>
     public static StreamConfig<ByteArraySerDes, ByteArraySerDes> Configure(WorkerSettings settings, KafkaSettings kafka, ILoggerFactory loggers)

@@ -20,6 +20,14 @@ public sealed record WorkerSettings
     public int RescoreBatch { get; init; } = 500;
 
     /// <summary>
+    /// How long a ticket waits for its session (and the session's movie) to reach this worker before it is
+    /// dead-lettered. Sessions are usually there first, but they reach the workers through the sessions stage and the
+    /// global thread, which can each be restoring or rebalancing for minutes after a worker dies: a short wait turns a
+    /// recovery into lost tickets. While a ticket waits, its member's later tickets wait behind it. Default 10 minutes.
+    /// </summary>
+    public long SessionWaitMs { get; init; } = 10L * 60 * 1000;
+
+    /// <summary>
     /// How often each movie task publishes the profiles of its movies that changed. Other members' attendances reach a
     /// member's scores this much later at most; a hot movie's profile is rewritten once per interval, which is what the
     /// profiles topic grows by between compactions.
@@ -113,6 +121,7 @@ public sealed record WorkerSettings
         if (!File.Exists(ModelPath)) return $"{Section}:ModelPath names {ModelPath}, which does not exist";
         if (Partitions is < 1 or > 1000) return $"{Section}:Partitions must be 1..1000, got {Partitions}";
         if (FlushIntervalMs < 1) return $"{Section}:FlushIntervalMs must be positive, got {FlushIntervalMs}";
+        if (SessionWaitMs < 0) return $"{Section}:SessionWaitMs must not be negative, got {SessionWaitMs}";
         if (RescoreBatch < 1) return $"{Section}:RescoreBatch must be positive, got {RescoreBatch}";
         if (ProfileIntervalMs < 1) return $"{Section}:ProfileIntervalMs must be positive, got {ProfileIntervalMs}";
         if (FreshnessIntervalMs < 1000) return $"{Section}:FreshnessIntervalMs must be at least 1000, got {FreshnessIntervalMs}";

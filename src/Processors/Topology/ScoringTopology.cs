@@ -44,18 +44,19 @@ public static class ScoringTopology
         var builder = new StreamBuilder();
         var bytes = new ByteArraySerDes();
         var strings = new StringSerDes();
-        var routed = new List<IKStream<string, Routed>>();
 
         // 1. Reference data: sessions and movies, reduced to small compacted topics.
         var sessions = Read<RoutedValue>(builder, options.SessionsTopic, (value, _) =>
             ChangeParsing.Session(value) is { } s ? (Id(s.SessionId), new RoutedValue(s.MovieId is { } m ? Encoding.UTF8.GetBytes(Id(m)) : null)) : null);
-        routed.Add(Failures(sessions));
-        routed.Add(Values(sessions).Map((k, v, _) => KeyValuePair.Create(k, new Routed(ProcessorTopics.Sessions, Encoding.UTF8.GetBytes(k), v.Bytes))));
+        Emit("sessions", Failures(sessions).Merge(Values(sessions)
+            .Map((k, v, _) => KeyValuePair.Create(k, new Routed(ProcessorTopics.Sessions, Encoding.UTF8.GetBytes(k), v.Bytes)))),
+            ProcessorTopics.Sessions, TopicNames.DeadLetter);
 
         var catalog = Read<RoutedValue>(builder, options.MoviesTopic, (value, _) =>
             ChangeParsing.Movie(value, options.GenreNames) is { } entry ? (Id(entry.Movie.Id), new RoutedValue(entry.Encode())) : null);
-        routed.Add(Failures(catalog));
-        routed.Add(Values(catalog).Map((k, v, _) => KeyValuePair.Create(k, new Routed(ProcessorTopics.Catalog, Encoding.UTF8.GetBytes(k), v.Bytes))));
+        Emit("catalog", Failures(catalog).Merge(Values(catalog)
+            .Map((k, v, _) => KeyValuePair.Create(k, new Routed(ProcessorTopics.Catalog, Encoding.UTF8.GetBytes(k), v.Bytes)))),
+            ProcessorTopics.Catalog, TopicNames.DeadLetter);
 
         // 2. Global state on every worker: session -> movie, the catalog, the collective state.
         builder.AddGlobalStore(GlobalStore(SessionsStore), ProcessorTopics.Sessions,
@@ -73,18 +74,16 @@ public static class ScoringTopology
         // One ticket event can be two changes: a transfer or exchange retracts the before image and applies the after.
         var tickets = Read<MemberEvent[]>(builder, options.TicketsTopic, (value, origin) =>
             ChangeParsing.Tickets(value) is { Count: > 0 } changes ? (Id(changes[0].SessionId), changes.Select(t => new MemberEvent(t, null, origin)).ToArray()) : null);
-        routed.Add(Failures(tickets));
         var ticketChanges = Values(tickets).FlatMap((_, v, _) => v.Select(e => KeyValuePair.Create(Id(e.Ticket!.SessionId), e)));
         var waitingStore = Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(ProcessorTopics.WaitingTicketsStore), strings, bytes)
             .WithLoggingEnabled(new Dictionary<string, string> { ["cleanup.policy"] = "compact" });
         var resolved = ticketChanges.Transform(TransformerBuilder.New<string, MemberEvent, string, Parsed<MemberEvent>>()
             .Transformer<SessionResolver>(options, movies, ProcessorTopics.WaitingTicketsStore).StateStore(waitingStore).Build(), "session-resolver");
-        routed.Add(Failures(resolved));
         var ticketEvents = Values(resolved).SelectKey((_, v, _) => Id(v.MemberId));
 
         var members = Read<MemberEvent>(builder, options.MembersTopic, (value, origin) =>
             ChangeParsing.Member(value) is { } m ? (Id(m.MemberId), new MemberEvent(null, m, origin)) : null);
-        routed.Add(Failures(members));
+        Emit("events", Failures(tickets).Merge(Failures(resolved)).Merge(Failures(members)), TopicNames.DeadLetter);
 
         var memberEvents = ticketEvents.Merge(Values(members))
             .Repartition(Repartitioned<string, MemberEvent>.As(ProcessorTopics.MemberEventsRepartition)
@@ -99,7 +98,7 @@ public static class ScoringTopology
         var memberOutputs = memberEvents.Transform(TransformerBuilder.New<string, MemberEvent, string, Routed>()
             .Transformer<MemberProcessor>(options, movies, ProcessorTopics.MemberStore, ProcessorTopics.CollectiveDeltasRepartition)
             .StateStore(memberStore).Build(), "member-processor");
-        routed.Add(memberOutputs.Filter((_, v, _) => v.Topic != ProcessorTopics.CollectiveDeltasRepartition));
+        Emit("members", memberOutputs.Filter((_, v, _) => v.Topic != ProcessorTopics.CollectiveDeltasRepartition), TopicNames.Scores, TopicNames.DeadLetter);
 
         // 5. Collective state partitioned by movie: each batch goes to the movie partition its key names.
         var deltas = memberOutputs.Filter((_, v, _) => v.Topic == ProcessorTopics.CollectiveDeltasRepartition)
@@ -110,19 +109,26 @@ public static class ScoringTopology
         // Rows live in the movie tasks' memory; their changed cells are written once per commit, before it.
         var movieStore = FlushHookedStore.Builder(ProcessorTopics.MovieStore)
             .WithLoggingEnabled(new Dictionary<string, string> { ["cleanup.policy"] = "compact" });
-        routed.Add(deltas.Transform(TransformerBuilder.New<string, byte[], string, Routed>()
+        Emit("movies", deltas.Transform(TransformerBuilder.New<string, byte[], string, Routed>()
             .Transformer<MovieProcessor>(options, movies, ProcessorTopics.MovieStore)
-            .StateStore(movieStore).Build(), "movie-processor"));
-
-        // 6. Every output leaves through its own sink: reference topics, movie profiles, scores, dead letters.
-        var all = routed.Aggregate((a, b) => a.Merge(b))
-            .Transform(TransformerBuilder.New<string, Routed, byte[], Routed>().Transformer<HeaderStamp>().Build());
-        foreach (var topic in OutputTopics)
-        {
-            var sink = new OutputTopic<byte[], Routed>(topic);
-            all.Filter((_, v, _) => v.Topic == topic).To(sink, bytes, new RoutedSerDes(), sink, partitioner: null, sink.SinkName);
-        }
+            .StateStore(movieStore).Build(), "movie-processor"), ProcessorTopics.MovieProfiles, TopicNames.DeadLetter);
         return builder.Build();
+    }
+
+    /// <summary>
+    /// A stage's outputs leave through their own sinks, one per topic. Stages are never merged into one stream: a merge
+    /// would join their sub-topologies into one task per partition, and a task runs only once all its stores are
+    /// restored, so the stateless reference stages would stall behind a movie task's restore (tickets waiting for a
+    /// session the stalled stage has not passed on yet).
+    /// </summary>
+    private static void Emit(string stage, IKStream<string, Routed> outputs, params string[] topics)
+    {
+        var stamped = outputs.Transform(TransformerBuilder.New<string, Routed, byte[], Routed>().Transformer<HeaderStamp>().Build(), $"stamp-{stage}");
+        foreach (var topic in topics)
+        {
+            var sink = new OutputTopic<byte[], Routed>(topic, stage);
+            stamped.Filter((_, v, _) => v.Topic == topic).To(sink, new ByteArraySerDes(), new RoutedSerDes(), sink, partitioner: null, sink.SinkName);
+        }
     }
 
     private static IKStream<string, Parsed<T>> Read<T>(StreamBuilder builder, string topic, Func<byte[]?, EventOrigin, (string, T)?> read)

@@ -40,6 +40,14 @@ public sealed class WorkerSettingsTests
     }
 
     [Fact]
+    public void A_ticket_waits_ten_minutes_for_its_session_unless_told_otherwise()
+    {
+        // Long enough to outlast a worker's restore and rebalance: a session late by that is a recovery, not bad data.
+        Assert.Equal(TimeSpan.FromMinutes(10), ScoringStream.OptionsFor(Bound(), TestModel.Create()).SessionWait);
+        Assert.Equal(TimeSpan.FromSeconds(30), ScoringStream.OptionsFor(Bound(("SessionWaitMs", "30000")), TestModel.Create()).SessionWait);
+    }
+
+    [Fact]
     public void Exactly_once_commits_every_100_ms_unless_told_otherwise()
     {
         Assert.Equal(100, Bound(("Guarantee", "exactly_once")).CommitInterval);
@@ -53,6 +61,7 @@ public sealed class WorkerSettingsTests
     [InlineData("PollMs", "60000", "Processors:PollMs must be 1..10000, got 60000")]
     [InlineData("CommitIntervalMs", "0", "Processors:CommitIntervalMs must be positive, got 0")]
     [InlineData("Guarantee", "exactly_twice", "Processors:Guarantee must be at_least_once or exactly_once, got 'exactly_twice'")]
+    [InlineData("SessionWaitMs", "-1", "Processors:SessionWaitMs must not be negative, got -1")]
     [InlineData("PollStallMs", "500", "Processors:PollStallMs must be at least 1000, got 500")]
     [InlineData("MaxPollIntervalMs", "5000", "Processors:MaxPollIntervalMs must be 10000..86400000, got 5000")]
     [InlineData("ConsumerDebug", "cgrp,groups", "Processors:ConsumerDebug names 'groups', which is not a librdkafka debug context (generic, broker, topic, metadata, feature, queue, msg, protocol, cgrp, security, fetch, interceptor, plugin, consumer, admin, eos, mock, assignor, conf, telemetry, all)")]

@@ -139,7 +139,7 @@ public sealed class WorkerPoisonCorpusTests(WorkerPoisonRun run) : IClassFixture
         }),
         new("a ticket for a session that never arrives", "dead letter (session-join) after the session wait; the partition waits that long, by design", async f =>
         {
-            f.Case.MayHoldItsPartitionFor(new ProcessorOptions { Model = TestModel.Create() }.SessionWait + TimeSpan.FromSeconds(10));
+            f.Case.MayHoldItsPartitionFor(WorkerPoisonRun.SessionWait + TimeSpan.FromSeconds(10));
             await f.DeadLetterAsync(Cdc(Tickets), f.Partition, Key, f.Changes.Ticket(f.NewTicket(), f.NewMember(), 777_777, At).Value, "session-join",
                 "refers to session 777777, which is unknown");
             await f.TicketWitnessAsync();

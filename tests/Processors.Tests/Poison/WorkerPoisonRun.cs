@@ -22,6 +22,9 @@ public sealed class WorkerPoisonBroker() : KafkaBroker(ProcessorManifest.For(Wor
 public sealed class WorkerPoisonRun : IAsyncLifetime
 {
     public const string ApplicationId = "insights-processors-poison";
+
+    /// <summary>The worker's session wait: short, so the case of a session that never arrives ends within the run.</summary>
+    public static readonly TimeSpan SessionWait = TimeSpan.FromSeconds(30);
     public const int Partitions = 4;
 
     /// <summary>Tickets partition kept for the one case that holds its partition on purpose (a ticket waiting for its session).</summary>
@@ -79,7 +82,8 @@ public sealed class WorkerPoisonRun : IAsyncLifetime
             ["Processors__ModelPath"] = modelPath, ["Processors__ApplicationId"] = ApplicationId,
             ["Processors__Partitions"] = Partitions.ToString(CultureInfo.InvariantCulture), ["Processors__FlushIntervalMs"] = "200",
             ["Processors__ProfileIntervalMs"] = "300", ["Processors__NeighbourStaleness"] = "0", ["Processors__SessionTimeoutMs"] = "6000",
-            ["Processors__CommitIntervalMs"] = "200", ["Processors__StateDir"] = Directory.CreateTempSubdirectory("insights-poison-state-").FullName,
+            ["Processors__CommitIntervalMs"] = "200", ["Processors__SessionWaitMs"] = ((long)SessionWait.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
+            ["Processors__StateDir"] = Directory.CreateTempSubdirectory("insights-poison-state-").FullName,
         });
         await Poll.UntilAsync(() => worker.Ready || worker.HasExited, () => $"the worker to be ready\n{worker.Tail()}", TimeSpan.FromSeconds(120), ct);
         // One ticket through every stage first, so the cases' witnesses measure the records before them, not the start-up.

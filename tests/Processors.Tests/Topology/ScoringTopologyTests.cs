@@ -1,6 +1,9 @@
 using Insights.Contracts.Topics;
 using Insights.Contracts.Debezium;
 using Insights.Processors.DeadLetters;
+using Insights.Processors.Movies;
+using Insights.Processors.Topology;
+using Streamiz.Kafka.Net.Stream;
 
 namespace Insights.Processors.Tests.Topology;
 
@@ -19,6 +22,25 @@ public sealed class ScoringTopologyTests
         harness.Pipe(harness.Sessions, changes.Session(20, 2));
         harness.WaitUntil(h => h.Movies.Catalog.Count == 2, "the catalog global store");
         return (harness, changes);
+    }
+
+    [Fact]
+    public void Each_stage_runs_in_tasks_of_its_own_so_a_restoring_store_stalls_only_its_stage()
+    {
+        // Streamiz runs a task only once all of its stores are restored: a stage that shared a task with the movie store
+        // would wait for its restore (tickets would wait that long for the sessions passed on by the reference stage).
+        var options = new ProcessorOptions { Model = TestModel.Create(), Partitions = 4 };
+        var description = ScoringTopology.Build(options, new SharedMovieState(options.Model.Settings, options.GenreNames)).Describe();
+        var stages = description.SubTopologies.Select(s => (
+            Sources: s.Nodes.OfType<ISourceNodeDescription>().SelectMany(n => n.Topics).Select(t => t.Replace("-repartition", "")).Order().ToList(),
+            Stores: s.Nodes.OfType<IProcessorNodeDescription>().SelectMany(n => n.Stores).Distinct().Order().ToList())).ToList();
+
+        Assert.Equal(5, stages.Count);
+        Assert.Contains(stages, s => s.Sources.SequenceEqual(["cdc.cinema.sessions"]) && s.Stores.Count == 0);
+        Assert.Contains(stages, s => s.Sources.SequenceEqual(["cdc.cinema.movies"]) && s.Stores.Count == 0);
+        Assert.Contains(stages, s => s.Sources.SequenceEqual(["cdc.cinema.members", "cdc.cinema.tickets"]) && s.Stores.SequenceEqual([ProcessorTopics.WaitingTicketsStore]));
+        Assert.Contains(stages, s => s.Sources.SequenceEqual([ProcessorTopics.MemberEventsRepartition]) && s.Stores.SequenceEqual([ProcessorTopics.MemberStore]));
+        Assert.Contains(stages, s => s.Sources.SequenceEqual([ProcessorTopics.CollectiveDeltasRepartition]) && s.Stores.SequenceEqual([ProcessorTopics.MovieStore]));
     }
 
     [Fact]

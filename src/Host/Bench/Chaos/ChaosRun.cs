@@ -115,7 +115,14 @@ public sealed class ChaosRun(ChaosSettings settings, TextWriter output)
             var comparisons = new List<ScoreComparison> { topic };
 
             var counts = await CountsAsync(committed, broker.BootstrapServers, partitions, ct);
-            if (counts is not null) failures.Add(counts);
+            if (counts is not null)
+            {
+                failures.Add(counts);
+                Say(CollectiveAudit.Report(committed.Attendances, broker.BootstrapServers, applicationId, partitions));
+            }
+            var deadLetters = DeadLetterCount.Read(broker.BootstrapServers);
+            if (deadLetters.Count > 0)
+                failures.Add($"dead letters (no bad input was sent): {string.Join("; ", deadLetters.Select(d => $"{d.Count} at {d.Stage}, e.g. {d.FirstError}"))}");
 
             var ends = progress.Ends(TopicNames.Scores);
             var snapshot = await FinalScores.SnapshotAsync(stack.S3.CreateStore(), ChaosRoles.SnapshotPrefix, ends,
