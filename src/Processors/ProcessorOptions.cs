@@ -44,6 +44,12 @@ public sealed record ProcessorOptions
     /// </summary>
     public Topology.StoreRestoration? Restoration { get; init; }
 
+    /// <summary>
+    /// Where a global store's updater sends a record it cannot apply (the global thread has no producer of its own);
+    /// null where none is wired (the TopologyTestDriver): the record is then only counted.
+    /// </summary>
+    public DeadLetters.StreamErrorDeadLetters? GlobalDeadLetters { get; init; }
+
     public string TicketsTopic => CinemaTables.Topic(CinemaTables.Tickets, TopicPrefix);
     public string SessionsTopic => CinemaTables.Topic(CinemaTables.Sessions, TopicPrefix);
     public string MoviesTopic => CinemaTables.Topic(CinemaTables.Movies, TopicPrefix);

@@ -1,5 +1,8 @@
+using System.Globalization;
+using System.Text;
 using Confluent.Kafka;
 using Insights.Contracts.Configuration;
+using Insights.Contracts.Topics;
 
 namespace Insights.Capture.Sinks;
 
@@ -52,16 +55,24 @@ public sealed class KafkaChangeEventSink : IChangeEventSink
         MessageTimeoutMs = 120_000,
     });
 
-    public void Send(CapturedEvent change, Action<Exception?> delivered)
+    /// <summary>The stage of a change event the topic refused for its size (`insights.stage` of its dead letter).</summary>
+    public const string DeadLetterStage = "capture";
+
+    public void Send(CapturedEvent change, Action<Exception?> delivered) =>
+        Produce(change.Topic, new Message<byte[]?, byte[]?> { Key = change.Key, Value = change.Value }, delivered,
+            tooLarge: refusal => SendDeadLetter(change, refusal, delivered));
+
+    /// <param name="tooLarge">What to do instead when the record is over the producer's or the broker's size limit; null: report it as a failure.</param>
+    private void Produce(string topic, Message<byte[]?, byte[]?> message, Action<Exception?> delivered, Action<Error>? tooLarge)
     {
-        var message = new Message<byte[]?, byte[]?> { Key = change.Key, Value = change.Value };
         while (true)
         {
             try
             {
-                _producer.Produce(change.Topic, message, report =>
+                _producer.Produce(topic, message, report =>
                 {
-                    if (!report.Error.IsError) Telemetry.CaptureMetrics.Delivered(change.Topic);
+                    if (report.Error.IsError && tooLarge is not null && IsTooLarge(report.Error.Code)) { tooLarge(report.Error); return; }
+                    if (!report.Error.IsError) Telemetry.CaptureMetrics.Delivered(topic);
                     delivered(report.Error.IsError ? new KafkaException(report.Error) : null);
                 });
                 return;
@@ -71,7 +82,31 @@ public sealed class KafkaChangeEventSink : IChangeEventSink
                 // The local queue is full: let deliveries drain, then try again (back-pressure on the binlog reader).
                 _producer.Poll(TimeSpan.FromMilliseconds(50));
             }
+            catch (ProduceException<byte[]?, byte[]?> e) when (tooLarge is not null && IsTooLarge(e.Error.Code))
+            {
+                tooLarge(e.Error);
+                return;
+            }
         }
+    }
+
+    private static bool IsTooLarge(ErrorCode code) => code is ErrorCode.MsgSizeTooLarge or ErrorCode.RecordListTooLarge;
+
+    /// <summary>
+    /// A row too large for its topic would stop the capture for good (the checkpoint stays before it, and a restart meets
+    /// it again): its event goes to the dead-letter topic instead, cut to fit, and counts as delivered once that is
+    /// acknowledged, so the capture goes on. Debezium fails the connector on such a record; the row stays in MariaDB.
+    /// </summary>
+    private void SendDeadLetter(CapturedEvent change, Error refusal, Action<Exception?> delivered)
+    {
+        var size = (change.Key?.Length ?? 0) + (change.Value?.Length ?? 0);
+        var error = new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+            $"the change event is {size} bytes, more than {change.Topic} accepts ({refusal.Reason})"));
+        var headers = DeadLetterHeaders.For(error, DeadLetterStage, change.Topic, -1, -1);
+        var (key, value, truncation) = DeadLetterFit.Fit(change.Key, change.Value, headers);
+        if (truncation is not null) headers.Add(DeadLetterHeaders.Truncated, Encoding.UTF8.GetBytes(truncation));
+        Console.Error.WriteLine($"capture: {error.Message}; sent to {TopicNames.DeadLetter}{(truncation is null ? "" : $" ({truncation})")}");
+        Produce(TopicNames.DeadLetter, new Message<byte[]?, byte[]?> { Key = key, Value = value, Headers = headers }, delivered, tooLarge: null);
     }
 
     public Task FlushAsync(CancellationToken ct) => Task.Run(() =>

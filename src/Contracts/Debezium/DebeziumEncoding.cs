@@ -22,9 +22,16 @@ public static class DebeziumEncoding
     /// <summary>The encoding a DATETIME column of this fractional precision gets.</summary>
     public static long DateTimeOf(System.DateTime value, int precision) => precision <= 3 ? DateTimeMillis(value) : DateTimeMicros(value);
 
-    public static System.DateTime DateTimeFromMillis(long millis) => Epoch.AddTicks(millis * TimeSpan.TicksPerMillisecond);
+    /// <summary>Throws FormatException past the range of dates (an unchecked multiply would wrap to a date near the epoch).</summary>
+    public static System.DateTime DateTimeFromMillis(long millis) => AfterEpoch(millis, TimeSpan.TicksPerMillisecond, "ms");
 
-    public static System.DateTime DateTimeFromMicros(long micros) => Epoch.AddTicks(micros * TimeSpan.TicksPerMicrosecond);
+    /// <summary>Throws FormatException past the range of dates.</summary>
+    public static System.DateTime DateTimeFromMicros(long micros) => AfterEpoch(micros, TimeSpan.TicksPerMicrosecond, "us");
+
+    private static System.DateTime AfterEpoch(long value, long ticksPerUnit, string unit) =>
+        value >= (System.DateTime.MinValue.Ticks - Epoch.Ticks) / ticksPerUnit && value <= (System.DateTime.MaxValue.Ticks - Epoch.Ticks) / ticksPerUnit
+            ? Epoch.AddTicks(value * ticksPerUnit)
+            : throw new FormatException($"{value} {unit} since the epoch is past the range of dates");
 
     /// <summary>DATE: io.debezium.time.Date, days since the epoch.</summary>
     public static int Date(DateOnly value) => value.DayNumber - DateOnly.FromDateTime(Epoch).DayNumber;
@@ -34,7 +41,11 @@ public static class DebeziumEncoding
     /// <summary>TIME: io.debezium.time.MicroTime, microseconds (may be negative or above a day, as MySQL TIME is).</summary>
     public static long Time(TimeSpan value) => value.Ticks / TimeSpan.TicksPerMicrosecond;
 
-    public static TimeSpan TimeFromMicros(long micros) => TimeSpan.FromTicks(micros * TimeSpan.TicksPerMicrosecond);
+    /// <summary>Throws FormatException past the range of TimeSpan.</summary>
+    public static TimeSpan TimeFromMicros(long micros) =>
+        micros is >= long.MinValue / TimeSpan.TicksPerMicrosecond and <= long.MaxValue / TimeSpan.TicksPerMicrosecond
+            ? TimeSpan.FromTicks(micros * TimeSpan.TicksPerMicrosecond)
+            : throw new FormatException($"{micros} us is past the range of times");
 
     /// <summary>
     /// TIMESTAMP: io.debezium.time.ZonedTimestamp, ISO-8601 in UTC ending in Z with the fraction only as long

@@ -50,10 +50,10 @@ public readonly struct RowReader(JsonElement row, DecimalHandling decimals = Dec
         String(name).Split(',', StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>DATETIME(0-3): epoch milliseconds.</summary>
-    public DateTime DateTimeMillis(string name) => DebeziumEncoding.DateTimeFromMillis(Int64(name));
+    public DateTime DateTimeMillis(string name) => Named(name, Int64(name), DebeziumEncoding.DateTimeFromMillis);
 
     /// <summary>DATETIME(4-6): epoch microseconds.</summary>
-    public DateTime DateTimeMicros(string name) => DebeziumEncoding.DateTimeFromMicros(Int64(name));
+    public DateTime DateTimeMicros(string name) => Named(name, Int64(name), DebeziumEncoding.DateTimeFromMicros);
 
     /// <summary>TIMESTAMP: ISO-8601 UTC string.</summary>
     public DateTimeOffset Timestamp(string name)
@@ -71,7 +71,14 @@ public readonly struct RowReader(JsonElement row, DecimalHandling decimals = Dec
     }
 
     /// <summary>TIME: microseconds.</summary>
-    public TimeSpan Time(string name) => DebeziumEncoding.TimeFromMicros(Int64(name));
+    public TimeSpan Time(string name) => Named(name, Int64(name), DebeziumEncoding.TimeFromMicros);
+
+    /// <summary>A value whose decoding failed names its column (errors of reading the column itself already do).</summary>
+    private static T Named<T>(string name, long value, Func<long, T> decode)
+    {
+        try { return decode(value); }
+        catch (FormatException e) { throw new FormatException($"column '{name}': {e.Message}", e); }
+    }
 
     /// <summary>DECIMAL(p, scale) in whichever decimal.handling.mode this reader was built for.</summary>
     public decimal Decimal(string name, int scale)

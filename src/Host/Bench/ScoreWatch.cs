@@ -50,7 +50,11 @@ public sealed class ScoreWatch : IDisposable
                     if (keepLatest)
                     {
                         var update = JsonSerializer.Deserialize(record.Message.Value, ContractsJsonContext.Default.ScoreUpdate)!;
-                        Latest[Encoding.UTF8.GetString(record.Message.Key)] = update;
+                        var key = Encoding.UTF8.GetString(record.Message.Key);
+                        if (Latest.TryGetValue(key, out var previous) && (update.Version < previous.Version
+                                || update.Version == previous.Version && !update.Scores.SequenceEqual(previous.Scores)))
+                            VersionRegressions.Enqueue($"member {key}: version {update.Version} at offset {record.Offset.Value} after {previous.Version}");
+                        Latest[key] = update;
                         (memberId, position) = (update.MemberId, update.Source.Pos);
                     }
                     else (memberId, position) = Head(record.Message.Value);
@@ -60,6 +64,12 @@ public sealed class ScoreWatch : IDisposable
     }
 
     public ConcurrentDictionary<string, ScoreUpdate> Latest { get; } = new();
+
+    /// <summary>
+    /// Updates whose version is below the member's previous one, or equal with other scores (with keepLatest): the sinks
+    /// keep a member's highest version (Elasticsearch's external versions, the snapshot), so such an update never reaches them.
+    /// </summary>
+    public ConcurrentQueue<string> VersionRegressions { get; } = new();
     public long Updates => Interlocked.Read(ref updates);
 
     /// <summary>The member id and source position of a score update's JSON, skipping the scores.</summary>

@@ -26,10 +26,7 @@ public sealed class StreamErrorDeadLetters : IDisposable
     public const string ProduceStage = "produce";
 
     /// <summary>librdkafka's default message.max.bytes, which the stream's producer and this one both keep.</summary>
-    public const int MessageMaxBytes = 1_000_000;
-
-    // Record batch, record and header framing a dead letter adds to its key, value and header bytes.
-    private const int FramingBytes = 1_024;
+    public const int MessageMaxBytes = DeadLetterFit.MessageMaxBytes;
 
     // The failed record's own headers travel with its dead letter up to this size; beyond it they are left out.
     private const int OriginalHeadersMaxBytes = 64 * 1024;
@@ -103,6 +100,14 @@ public sealed class StreamErrorDeadLetters : IDisposable
             ? ProductionExceptionHandlerResponse.CONTINUE : ProductionExceptionHandlerResponse.FAIL;
     }
 
+    /// <summary>
+    /// A record a global store's updater could not apply (stage `global-...`): the global thread has no handler and no
+    /// producer, and a throw there would stop every stream thread of the worker, again at every restart. False when the
+    /// dead letter could not be written either: the updater then skips the record, counted and logged.
+    /// </summary>
+    public bool GlobalRecordFailed(Exception error, string stage, string topic, int partition, long offset, byte[]? key, byte[]? value, Headers? headers) =>
+        Send(error, stage, new Origin(topic, partition, offset), key, value, headers);
+
     private readonly record struct Origin(string Topic, int Partition, long Offset);
 
     private static Origin? OriginNamedBy(Headers? headers)
@@ -120,10 +125,10 @@ public sealed class StreamErrorDeadLetters : IDisposable
     {
         // The original headers first, ours after: a reader taking the last value of a header name gets ours.
         var headers = new Headers();
-        if (Size(original) <= OriginalHeadersMaxBytes)
+        if (DeadLetterFit.Size(original) <= OriginalHeadersMaxBytes)
             foreach (var header in original ?? []) headers.Add(header.Key, header.GetValueBytes());
         foreach (var header in DeadLetterHeaders.For(error, stage, origin.Topic, origin.Partition, origin.Offset)) headers.Add(header.Key, header.GetValueBytes());
-        var (fittedKey, fittedValue, truncation) = Fit(key, value, headers);
+        var (fittedKey, fittedValue, truncation) = DeadLetterFit.Fit(key, value, headers);
         if (truncation is not null) headers.Add(DeadLetterHeaders.Truncated, Encoding.UTF8.GetBytes(truncation));
         try
         {
@@ -141,27 +146,6 @@ public sealed class StreamErrorDeadLetters : IDisposable
             stage, origin.Topic, origin.Partition, origin.Offset, error.Message, TopicNames.DeadLetter, truncation is null ? "" : $" ({truncation})");
         return true;
     }
-
-    /// <summary>
-    /// The key and value as they fit in one record beside the headers: whole when they do, else the value's start (and,
-    /// for a key over half the room, the key's), with a note of what was cut. A source record's whole value stays on its
-    /// source topic; of a record the stream made and could not write, the cut dead letter is all that is left.
-    /// </summary>
-    private static (byte[]? Key, byte[]? Value, string? Truncation) Fit(byte[]? key, byte[]? value, Headers headers)
-    {
-        var room = Math.Max(0, MessageMaxBytes - FramingBytes - Size(headers));
-        var keyLength = key?.Length ?? 0;
-        var valueLength = value?.Length ?? 0;
-        if (keyLength + valueLength <= room) return (key, value, null);
-        var keptKey = Math.Min(keyLength, room / 2);
-        var keptValue = Math.Min(valueLength, room - keptKey);
-        var cuts = new List<string>();
-        if (keptKey < keyLength) cuts.Add($"key {keyLength} bytes, first {keptKey} kept");
-        if (keptValue < valueLength) cuts.Add($"value {valueLength} bytes, first {keptValue} kept");
-        return (key?[..keptKey], value?[..keptValue], string.Join("; ", cuts));
-    }
-
-    private static int Size(Headers? headers) => headers?.Sum(h => Encoding.UTF8.GetByteCount(h.Key) + (h.GetValueBytes()?.Length ?? 0)) ?? 0;
 
     public void Dispose()
     {

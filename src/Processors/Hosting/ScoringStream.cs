@@ -28,7 +28,10 @@ public sealed class ScoringStream : IDisposable
 
     public ScoringStream(WorkerSettings settings, PropensityModel model, KafkaSettings kafka, ILoggerFactory loggers)
     {
-        Options = OptionsFor(settings, model);
+        // A record Streamiz cannot read from an internal topic, or cannot write, costs a dead letter, not the stream;
+        // so does one a global store's updater cannot apply.
+        deadLetters = new StreamErrorDeadLetters(kafka, loggers.CreateLogger("insights.worker.dead-letters"));
+        Options = OptionsFor(settings, model) with { GlobalDeadLetters = deadLetters };
         Movies = new SharedMovieState(model.Settings, Options.GenreNames);
         (stateDir, applicationId) = (settings.StateDir, settings.ApplicationId);
         if (CleanStopMarker.PrepareForStart(stateDir, applicationId))
@@ -36,8 +39,6 @@ public sealed class ScoringStream : IDisposable
                 "emptied it, so every task restores from its changelog (local stores may hold effects that never reached Kafka)",
                 CleanStopMarker.ApplicationFolder(stateDir, applicationId));
         var config = Configure(settings, kafka, loggers);
-        // A record Streamiz cannot read from an internal topic, or cannot write, costs a dead letter, not the stream.
-        deadLetters = new StreamErrorDeadLetters(kafka, loggers.CreateLogger("insights.worker.dead-letters"));
         deadLetters.Attach(config);
         assignments = new AssignmentWatch(config, settings.ConsumerDebug);
         stream = new KafkaStream(ScoringTopology.Build(Options, Movies), config, assignments);

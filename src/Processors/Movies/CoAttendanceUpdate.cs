@@ -1,3 +1,4 @@
+using Insights.Processors.Parsing;
 using Insights.Processors.Events;
 using Insights.Propensity.Collective;
 using Insights.Propensity.Members;
@@ -55,7 +56,7 @@ public sealed record CoAttendanceUpdate(int MovieId, long AtSeconds, int Sign, b
         if (version is not (Version or VersionWithoutIdentity))
             throw new FormatException($"co-attendance update version {version} is not supported (this build reads {VersionWithoutIdentity} and {Version})");
         var (member, offset, index) = version == Version ? (r.Read7BitEncodedInt(), r.Read7BitEncodedInt64() - 1, r.Read7BitEncodedInt()) : (0, -1L, 0);
-        var movie = r.Read7BitEncodedInt();
+        var movie = Movie(r.Read7BitEncodedInt());
         var at = r.Read7BitEncodedInt64();
         var sign = (int)r.ReadSByte();
         if (sign is not (1 or -1)) throw new FormatException($"co-attendance update sign {sign} is not +1 or -1");
@@ -74,7 +75,11 @@ public sealed record CoAttendanceUpdate(int MovieId, long AtSeconds, int Sign, b
         var count = r.Read7BitEncodedInt();
         if (count < 0 || count > r.BaseStream.Length) throw new FormatException($"co-attendance update claims {count} movies");
         var movies = new int[count];
-        for (var i = 0; i < count; i++) movies[i] = r.Read7BitEncodedInt();
+        for (var i = 0; i < count; i++) movies[i] = Movie(r.Read7BitEncodedInt());
         return movies;
     }
+
+    // Ids index arrays in every worker's collective state: one out of range would grow them to its size.
+    private static int Movie(int id) =>
+        id is >= 1 and <= ChangeParsing.MaxMovieId ? id : throw new FormatException($"co-attendance update names movie {id}, out of range 1..{ChangeParsing.MaxMovieId}");
 }

@@ -60,14 +60,14 @@ public static class ScoringTopology
 
         // 2. Global state on every worker: session -> movie, the catalog, the collective state.
         builder.AddGlobalStore(GlobalStore(SessionsStore), ProcessorTopics.Sessions,
-            Global("sessions", r => movies.ApplySession(int.Parse(r.Key, CultureInfo.InvariantCulture),
+            Global(options, "sessions", r => movies.ApplySession(int.Parse(r.Key, CultureInfo.InvariantCulture),
                 r.Value is null ? null : int.Parse(Encoding.UTF8.GetString(r.Value), CultureInfo.InvariantCulture))),
             strings, bytes, null!, "sessions-updater");
         builder.AddGlobalStore(GlobalStore(CatalogStore), ProcessorTopics.Catalog,
-            Global("catalog", r => { if (r.Value is not null) movies.Apply(CatalogEntry.Decode(r.Value)); }),
+            Global(options, "catalog", r => { if (r.Value is not null) movies.Apply(CatalogEntry.Decode(r.Value)); }),
             strings, bytes, null!, "catalog-updater");
         builder.AddGlobalStore(GlobalStore(ProfilesStore), ProcessorTopics.MovieProfiles,
-            Global("profiles", r => { if (r.Value is not null) movies.Apply(MovieProfileCodec.Decode(r.Value)); }),
+            Global(options, "profiles", r => { if (r.Value is not null) movies.Apply(MovieProfileCodec.Decode(r.Value)); }),
             strings, bytes, null!, "profiles-updater");
 
         // 3. Tickets resolved to movies and members, re-keyed by member.
@@ -144,15 +144,23 @@ public static class ScoringTopology
         parsed.Filter((_, v, _) => !v.Failed).MapValues((v, _) => v.Value!);
 
     /// <summary>
-    /// A global store's updater. The global thread has no dead-letter path and no handler: a throw would stop it, and
-    /// with it every stream thread of the worker, again at every restart (the topics are replayed whole). A record that
-    /// cannot be applied is counted as a dead letter of stage "global-{what}" and skipped.
+    /// A global store's updater. The global thread has no handler: a throw would stop it, and with it every stream
+    /// thread of the worker, again at every restart (the topics are replayed whole). A record that cannot be applied
+    /// goes to the dead-letter topic with stage "global-{what}" through the worker's own dead-letter producer, and is
+    /// skipped. Every worker reads the whole topic, so every worker writes that dead letter.
     /// </summary>
-    private static Streamiz.Kafka.Net.Processors.Public.ProcessorSupplier<string, byte[]> Global(string what, Action<Record<string, byte[]>> apply) =>
+    private static Streamiz.Kafka.Net.Processors.Public.ProcessorSupplier<string, byte[]> Global(ProcessorOptions options, string what, Action<Record<string, byte[]>> apply) =>
         ProcessorBuilder.New<string, byte[]>().Processor(r =>
         {
             try { apply(r); }
-            catch (Exception e) when (e is not OutOfMemoryException) { Telemetry.ProcessorMetrics.DeadLettered($"global-{what}", e); }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                var stage = $"global-{what}";
+                var at = r.TopicPartitionOffset;
+                if (options.GlobalDeadLetters?.GlobalRecordFailed(e, stage, at?.Topic ?? "", at?.Partition.Value ?? -1, at?.Offset.Value ?? -1,
+                        r.Key is null ? null : Encoding.UTF8.GetBytes(r.Key), r.Value, r.Headers) != true)
+                    Telemetry.ProcessorMetrics.DeadLettered(stage, e);
+            }
         }).Build();
 
     private static IStoreBuilder<IKeyValueStore<string, byte[]>> GlobalStore(string name) =>

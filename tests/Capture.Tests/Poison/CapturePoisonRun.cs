@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Insights.Capture.Sinks;
 using Insights.Contracts.Cinema;
+using Insights.Contracts.Topics;
 using Insights.Fixtures.Kafka;
 using Insights.Fixtures.MariaDb;
 using Insights.Fixtures.Poison;
@@ -42,6 +44,9 @@ public sealed class CapturePoisonRun : IAsyncLifetime
 
     public TimeSpan Elapsed => clock.Elapsed;
 
+    /// <summary>Everything the capture wrote to the dead-letter topic.</summary>
+    internal RecordedTopic DeadLetters { get; private set; } = null!;
+
     public async ValueTask InitializeAsync()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -49,6 +54,7 @@ public sealed class CapturePoisonRun : IAsyncLifetime
         await ExecuteAsync(OddColumns);
         foreach (var table in CinemaTables.All)
             topics[table] = new RecordedTopic(kafka.BootstrapServers, CinemaTables.Topic(table), CdcTopics.Partitions);
+        DeadLetters = new RecordedTopic(kafka.BootstrapServers, TopicNames.DeadLetter, 1);
         var folder = Directory.CreateTempSubdirectory("insights-capture-poison-").FullName;
         capture = InsightsProcess.Start("poisoned capture", new Dictionary<string, string>
         {
@@ -146,6 +152,7 @@ public sealed class CapturePoisonRun : IAsyncLifetime
     {
         capture?.Dispose();
         foreach (var topic in topics.Values) topic.Dispose();
+        DeadLetters?.Dispose();
         await kafka.DisposeAsync();
         await server.DisposeAsync();
     }
@@ -175,6 +182,15 @@ public sealed class CaptureCaseFeed(CapturePoisonRun run, string name)
         await ExecuteAsync($"INSERT INTO members (member_id, name, email, joined_at) VALUES ({member}, 'Witness', 'w{member}@example.invalid', '2024-01-01 00:00:00');");
         Case.ExpectWitness("the binlog", $"member {member}'s insert captured", sentAt, () => run.Events(CinemaTables.Members, "member_id", member).Count > 0);
     }
+
+    /// <summary>Expects a dead letter of the capture naming the table's topic, with <paramref name="reason"/> in its error.</summary>
+    public void ExpectDeadLetter(string table, string reason) =>
+        Case.Expect($"a dead letter (stage {KafkaChangeEventSink.DeadLetterStage}) for {CinemaTables.Topic(table)} saying '{reason}'",
+            () => run.DeadLetters.Records.Any(r => Header(r, DeadLetterHeaders.Stage) == KafkaChangeEventSink.DeadLetterStage
+                && Header(r, DeadLetterHeaders.SourceTopic) == CinemaTables.Topic(table) && (Header(r, DeadLetterHeaders.Error) ?? "").Contains(reason, StringComparison.Ordinal)));
+
+    private static string? Header(Confluent.Kafka.ConsumeResult<byte[]?, byte[]?> record, string name) =>
+        record.Message.Headers?.TryGetLastBytes(name, out var bytes) == true ? System.Text.Encoding.UTF8.GetString(bytes) : null;
 
     private static string Shortened(string json) => json.Length > 60 ? json[..60] + "..." : json;
 }

@@ -133,7 +133,7 @@ public sealed class ChangeParsingPropertyTests
     [InlineData("sessions", "after.movie_id", "2000000000", "movie id 2000000000 is out of range")]
     [InlineData("sessions", "after.session_id", "-5", "session id -5 is out of range")]
     [InlineData("tickets", "after.status", "\"stolen\"", "unknown status 'stolen'")]
-    [InlineData("tickets", "after.purchased_at", "922337203685477", "ArgumentOutOfRangeException")]
+    [InlineData("tickets", "after.purchased_at", "922337203685477", "column 'purchased_at': 922337203685477 ms since the epoch is past the range of dates")]
     [InlineData("tickets", "after.price", "12.5", "column 'price'")]
     [InlineData("tickets", "after.updated_at", "\"2024-13-45T99:99:99Z\"", "column 'updated_at'")]
     [InlineData("tickets", "after.member_id", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", "not JSON")]
@@ -146,13 +146,15 @@ public sealed class ChangeParsingPropertyTests
         Assert.Contains(reason, Header(read.Letter!, DeadLetterHeaders.Error));
     }
 
-    [Fact(Skip = "bug in src/Contracts/Debezium/DebeziumEncoding.cs: DateTimeFromMillis (and FromMicros, TimeFromMicros) multiply "
-                 + "unchecked, so 9223372036854775807 ms wraps to 1969-12-31T23:59:59.999Z and the ticket is applied at that time")]
+    [Fact]
     public void An_epoch_time_past_the_range_of_dates_is_dead_lettered_not_wrapped_around()
     {
         var value = Encoding.UTF8.GetBytes(EnvelopeEdits.Replace(Envelope("tickets"), "after.purchased_at", "9223372036854775807"));
 
-        Assert.Equal(Outcome.DeadLetter, Readers.Single(r => r.Table == "tickets").Read(value).Outcome);
+        var read = Readers.Single(r => r.Table == "tickets").Read(value);
+
+        Assert.Equal(Outcome.DeadLetter, read.Outcome);
+        Assert.Contains("column 'purchased_at': 9223372036854775807 ms since the epoch is past the range of dates", Header(read.Letter!, DeadLetterHeaders.Error));
     }
 
     [Fact]

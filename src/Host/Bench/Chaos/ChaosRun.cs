@@ -120,6 +120,9 @@ public sealed class ChaosRun(ChaosSettings settings, TextWriter output)
                 failures.Add(counts);
                 Say(CollectiveAudit.Report(committed.Attendances, broker.BootstrapServers, applicationId, partitions));
             }
+            if (!scores.VersionRegressions.IsEmpty)
+                failures.Add($"{scores.VersionRegressions.Count} score updates on the topic do not raise their member's version (the sinks keep the highest): " +
+                    string.Join("; ", scores.VersionRegressions.Take(3)));
             var deadLetters = DeadLetterCount.Read(broker.BootstrapServers);
             if (deadLetters.Count > 0)
                 failures.Add($"dead letters (no bad input was sent): {string.Join("; ", deadLetters.Select(d => $"{d.Count} at {d.Stage}, e.g. {d.FirstError}"))}");
