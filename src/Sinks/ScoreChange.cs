@@ -32,7 +32,8 @@ public sealed record ScoreChange(long MemberId, ScoreUpdate? Update, long Delete
             highest[change.MemberId] = Math.Max(seen, change.Update?.Version ?? change.DeletedAfterVersion);
             if (!latest.TryGetValue(change.MemberId, out var held)) { order.Add(change.MemberId); latest[change.MemberId] = change; }
             else if (change.IsDelete) latest[change.MemberId] = change with { DeletedAfterVersion = Math.Max(seen, change.DeletedAfterVersion) };
-            else if (held.Update is not { } kept || kept.Version < change.Update!.Version) latest[change.MemberId] = change;
+            // Of equal versions the later wins (a replay re-emits a version with newer content), as in the index and the snapshot.
+            else if (held.Update is not { } kept || kept.Version <= change.Update!.Version) latest[change.MemberId] = change;
         }
         return order.Select(id => latest[id]).ToList();
     }

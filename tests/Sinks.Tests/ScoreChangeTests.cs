@@ -18,6 +18,16 @@ public sealed class ScoreChangeTests
     }
 
     [Fact]
+    public void Of_equal_versions_the_later_change_is_kept()
+    {
+        var rescored = ScoreUpdates.For(1, 5, movies: 4);
+
+        var collapsed = ScoreChange.Collapse([ScoreChange.Of(ScoreUpdates.For(1, 5)), ScoreChange.Of(rescored), ScoreChange.Of(ScoreUpdates.For(1, 4))]);
+
+        Assert.Same(rescored, collapsed.Single().Update);
+    }
+
+    [Fact]
     public void A_collapsed_tombstone_remembers_the_highest_version_it_deleted()
     {
         var collapsed = ScoreChange.Collapse([

@@ -51,8 +51,7 @@ public sealed class ScoreWatch : IDisposable
                     {
                         var update = JsonSerializer.Deserialize(record.Message.Value, ContractsJsonContext.Default.ScoreUpdate)!;
                         var key = Encoding.UTF8.GetString(record.Message.Key);
-                        if (Latest.TryGetValue(key, out var previous) && (update.Version < previous.Version
-                                || update.Version == previous.Version && !update.Scores.SequenceEqual(previous.Scores)))
+                        if (Latest.TryGetValue(key, out var previous) && update.Version < previous.Version)
                             VersionRegressions.Enqueue($"member {key}: version {update.Version} at offset {record.Offset.Value} after {previous.Version}");
                         Latest[key] = update;
                         (memberId, position) = (update.MemberId, update.Source.Pos);
@@ -66,8 +65,8 @@ public sealed class ScoreWatch : IDisposable
     public ConcurrentDictionary<string, ScoreUpdate> Latest { get; } = new();
 
     /// <summary>
-    /// Updates whose version is below the member's previous one, or equal with other scores (with keepLatest): the sinks
-    /// keep a member's highest version (Elasticsearch's external versions, the snapshot), so such an update never reaches them.
+    /// Updates whose version is below the member's previous one (with keepLatest): the sinks keep a member's highest version
+    /// (Elasticsearch's external versions, the snapshot; of equal versions the later), so such an update never reaches them.
     /// </summary>
     public ConcurrentQueue<string> VersionRegressions { get; } = new();
     public long Updates => Interlocked.Read(ref updates);

@@ -20,7 +20,8 @@ public sealed class TopicAudienceView : IAudienceSource
     public void Apply(ScoreChange change)
     {
         if (change.Update is not { } update) { _members.TryRemove(change.MemberId, out _); return; }
-        if (_members.TryGetValue(update.MemberId, out var held) && held.Version >= update.Version) return;
+        // Of equal versions the later wins: a worker replaying a member's events re-emits a version with newer content.
+        if (_members.TryGetValue(update.MemberId, out var held) && held.Version > update.Version) return;
         _members[update.MemberId] = update;
     }
 

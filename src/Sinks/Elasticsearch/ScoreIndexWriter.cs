@@ -152,7 +152,9 @@ public sealed class ScoreIndexWriter
             {
                 Id = change.MemberId.ToString(CultureInfo.InvariantCulture),
                 Version = change.Update?.Version ?? markerVersion,
-                VersionType = VersionType.External,
+                // Greater or equal: a worker that replays a member's events after a crash re-emits the versions it had
+                // emitted, scored against the movie profiles of now, so of two equal versions the later is the newer.
+                VersionType = VersionType.ExternalGte,
             });
         report.Requests++;
         var response = await _client.BulkAsync(request, ct);

@@ -70,7 +70,8 @@ public sealed class ScoreTopicState(KafkaSettings kafka, string topic = TopicNam
                     _logger.LogWarning("snapshot: skipped a score record: {Problem}", read.Problem);
                 }
                 else if (change.Update is not { } update) latest[change.MemberId] = null;
-                else if (!latest.TryGetValue(change.MemberId, out var held) || held is null || held.Version < update.Version)
+                // Of equal versions the later wins: a worker replaying a member's events re-emits a version with newer content.
+                else if (!latest.TryGetValue(change.MemberId, out var held) || held is null || held.Version <= update.Version)
                     latest[change.MemberId] = update;
                 if (result.Offset.Value >= marks.High.Value - 1) break;
             }

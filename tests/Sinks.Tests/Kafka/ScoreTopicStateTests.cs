@@ -26,11 +26,24 @@ public sealed class ScoreTopicStateTests(ScoreTopics kafka) : IClassFixture<Scor
 
         Assert.Equal([0, 1, 2, 3], partitions);
         Assert.Equal(kafka.HighWatermarks(), read.Select(p => p.EndOffset));
-        var ours = read.SelectMany(p => p.Members).Where(u => u.MemberId > 100_000).ToList();
+        var ours = read.SelectMany(p => p.Members).Where(u => members.Contains(u.MemberId)).ToList();
         Assert.Equal(members.Skip(5), ours.Select(u => u.MemberId).Order());
         Assert.All(ours, u => Assert.Equal(3, u.Version));
         Assert.All(read, p => Assert.Equal(p.Members.OrderBy(u => u.MemberId).Select(u => u.MemberId), p.Members.Select(u => u.MemberId)));
         Assert.Equal(TopicNames.Scores, state.Topic);
+    }
+
+    [Fact]
+    public async Task Of_two_updates_with_the_same_version_the_later_is_read()
+    {
+        // A worker replaying a member's events after a crash re-emits a version it had emitted, scored with newer profiles.
+        var rescored = ScoreUpdates.For(100_101, 4, movies: 5);
+        await kafka.ProduceAsync([ScoreChange.Of(ScoreUpdates.For(100_101, 4)), ScoreChange.Of(rescored), ScoreChange.Of(ScoreUpdates.For(100_101, 3))]);
+        var state = new ScoreTopicState(kafka.Settings);
+
+        var read = await Task.WhenAll((await state.PartitionsAsync(Ct)).Select(p => state.ReadAsync(p, Ct)));
+
+        Assert.Equal(rescored.Scores, read.SelectMany(p => p.Members).Single(u => u.MemberId == 100_101).Scores);
     }
 }
 
