@@ -55,25 +55,13 @@ public sealed class ApplicationProgress(string bootstrap, string applicationId, 
 
     public static Dictionary<int, float> ProfileCounts(string bootstrap, int partitions)
     {
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
-        {
-            BootstrapServers = bootstrap, GroupId = $"insights-bench-profiles-{Guid.NewGuid():N}", EnableAutoCommit = false,
-        }).Build();
         var counts = new Dictionary<int, float>();
-        for (var p = 0; p < partitions; p++)
+        // The local broker does not compact: the last profile of a movie is its current one.
+        TopicHistory.Read(bootstrap, ProcessorTopics.MovieProfiles, partitions, (_, record) =>
         {
-            var partition = new TopicPartition(ProcessorTopics.MovieProfiles, p);
-            var end = consumer.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(10)).High.Value;
-            if (end == 0) continue;
-            consumer.Assign(new TopicPartitionOffset(partition, Offset.Beginning));
-            while (consumer.Consume(TimeSpan.FromSeconds(10)) is { } record)
-            {
-                // The local broker does not compact: the last profile of a movie is its current one.
-                var profile = MovieProfileCodec.Decode(record.Message.Value);
-                counts[profile.MovieId] = profile.Count;
-                if (record.Offset.Value >= end - 1) break;
-            }
-        }
+            var profile = MovieProfileCodec.Decode(record.Message.Value);
+            counts[profile.MovieId] = profile.Count;
+        });
         return counts;
     }
 

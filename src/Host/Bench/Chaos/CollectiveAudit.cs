@@ -1,4 +1,3 @@
-using Confluent.Kafka;
 using Insights.Evaluation.Data;
 using Insights.Processors.Movies;
 using Insights.Processors.Topology;
@@ -23,43 +22,32 @@ internal static class CollectiveAudit
         var seen = new HashSet<(int Source, long Offset, int Index)>();
         long batches = 0, updates = 0, resent = 0, skippedNew = 0;
         var topic = ProcessorTopics.RepartitionTopic(applicationId, ProcessorTopics.CollectiveDeltasRepartition);
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
+        // Per movie partition, the newest identity applied from each source partition, as the movie task keeps it.
+        var watermarks = new Dictionary<(int Partition, int Source), (long, int)>();
+        TopicHistory.Read(bootstrap, topic, partitions, (p, record) =>
         {
-            BootstrapServers = bootstrap, GroupId = $"insights-bench-audit-{Guid.NewGuid():N}", EnableAutoCommit = false,
-        }).Build();
-        for (var p = 0; p < partitions; p++)
-        {
-            var partition = new TopicPartition(topic, p);
-            var end = consumer.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(10)).High.Value;
-            if (end == 0) continue;
-            var watermarks = new Dictionary<int, (long, int)>();
-            consumer.Assign(new TopicPartitionOffset(partition, Offset.Beginning));
-            while (consumer.Consume(TimeSpan.FromSeconds(10)) is { } record)
+            batches++;
+            var batch = CollectiveBatch.Decode(record.Message.Value);
+            var last = watermarks.GetValueOrDefault((p, batch.SourcePartition), (-1L, -1));
+            foreach (var u in batch.Updates)
             {
-                batches++;
-                var batch = CollectiveBatch.Decode(record.Message.Value);
-                var last = watermarks.GetValueOrDefault(batch.SourcePartition, (-1L, -1));
-                foreach (var u in batch.Updates)
+                if (CollectiveBatch.PartitionOf(u.MovieId, partitions) != p) continue;
+                updates++;
+                var key = (u.MemberId, u.MovieId);
+                var identity = (u.EventOffset, u.Index);
+                var isNew = seen.Add((batch.SourcePartition, u.EventOffset, u.Index));
+                if (isNew) distinct[key] = distinct.GetValueOrDefault(key) + u.Sign;
+                else resent++;
+                if (identity.CompareTo(last) <= 0)
                 {
-                    if (CollectiveBatch.PartitionOf(u.MovieId, partitions) != p) continue;
-                    updates++;
-                    var key = (u.MemberId, u.MovieId);
-                    var identity = (u.EventOffset, u.Index);
-                    var isNew = seen.Add((batch.SourcePartition, u.EventOffset, u.Index));
-                    if (isNew) distinct[key] = distinct.GetValueOrDefault(key) + u.Sign;
-                    else resent++;
-                    if (identity.CompareTo(last) <= 0)
-                    {
-                        if (isNew) skippedNew++;
-                        continue;
-                    }
-                    applied[key] = applied.GetValueOrDefault(key) + u.Sign;
-                    last = identity;
+                    if (isNew) skippedNew++;
+                    continue;
                 }
-                watermarks[batch.SourcePartition] = last;
-                if (record.Offset.Value >= end - 1) break;
+                applied[key] = applied.GetValueOrDefault(key) + u.Sign;
+                last = identity;
             }
-        }
+            watermarks[(p, batch.SourcePartition)] = last;
+        });
         static (int Short, int Over, List<string> Examples) Compare(Dictionary<(int, int), int> expected, Dictionary<(int, int), int> actual)
         {
             int shortBy = 0, overBy = 0;

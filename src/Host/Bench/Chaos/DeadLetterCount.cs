@@ -13,25 +13,13 @@ internal static class DeadLetterCount
     public static IReadOnlyList<(string Stage, int Count, string FirstError)> Read(string bootstrap)
     {
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
-        {
-            BootstrapServers = bootstrap, GroupId = $"insights-bench-dead-letters-{Guid.NewGuid():N}", EnableAutoCommit = false,
-        }).Build();
-        var stages = new Dictionary<string, (int Count, string FirstError)>();
         var partitions = admin.GetMetadata(TopicNames.DeadLetter, TimeSpan.FromSeconds(10)).Topics[0].Partitions.Count;
-        for (var p = 0; p < partitions; p++)
+        var stages = new Dictionary<string, (int Count, string FirstError)>();
+        TopicHistory.Read(bootstrap, TopicNames.DeadLetter, partitions, (_, record) =>
         {
-            var partition = new TopicPartition(TopicNames.DeadLetter, p);
-            var end = consumer.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(10)).High.Value;
-            if (end == 0) continue;
-            consumer.Assign(new TopicPartitionOffset(partition, Offset.Beginning));
-            while (consumer.Consume(TimeSpan.FromSeconds(10)) is { } record)
-            {
-                var stage = Header(record, DeadLetterHeaders.Stage) ?? "(no stage)";
-                stages[stage] = stages.TryGetValue(stage, out var seen) ? (seen.Count + 1, seen.FirstError) : (1, Header(record, DeadLetterHeaders.Error) ?? "");
-                if (record.Offset.Value >= end - 1) break;
-            }
-        }
+            var stage = Header(record, DeadLetterHeaders.Stage) ?? "(no stage)";
+            stages[stage] = stages.TryGetValue(stage, out var seen) ? (seen.Count + 1, seen.FirstError) : (1, Header(record, DeadLetterHeaders.Error) ?? "");
+        });
         return [.. stages.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => (s.Key, s.Value.Count, s.Value.FirstError))];
     }
 
