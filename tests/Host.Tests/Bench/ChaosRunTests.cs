@@ -11,7 +11,7 @@ namespace Insights.Host.Tests.Bench;
 /// once; the final scores on the topic, in the sink's S3 snapshot and in the Elasticsearch fake must equal the replay of
 /// what MariaDB committed, and every movie's published count its committed tickets.
 /// </summary>
-[Collection(AloneUnderLoad.Name)]
+[Collection(AloneUnderLoad.Name), Trait(AloneUnderLoad.Trait, AloneUnderLoad.Value)]
 public sealed class ChaosRunTests
 {
     [Fact]

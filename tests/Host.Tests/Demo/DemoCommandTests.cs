@@ -9,6 +9,7 @@ namespace Insights.Host.Tests.Demo;
 /// the live phase, the ordered stop). The licensed dataset is read in place; without it, the built broker or
 /// chromium (for the page) the tests skip.
 /// </summary>
+[Collection(AloneUnderLoad.Name), Trait(AloneUnderLoad.Trait, AloneUnderLoad.Value)]
 public sealed class DemoCommandTests : IDisposable
 {
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromMinutes(3);
