@@ -30,6 +30,13 @@ public sealed record ModelSettings
     /// <summary>The long popularity window (days); short against long is momentum.</summary>
     public int LongWindowDays { get; init; } = 30;
 
+    /// <summary>
+    /// The most attendances a member holds; beyond it the oldest is forgotten (<see cref="Members.MemberState.ForgetBeyondLimit"/>).
+    /// A shared or guest account can gather a hundred thousand tickets, and a member's state, the records it is stored in
+    /// and every collective update it sends grow with its history; no person sees this many movies.
+    /// </summary>
+    public int MaxAttendances { get; init; } = 2_000;
+
     public static ModelSettings Default { get; } = new();
 
     /// <summary>Throws with the setting's name when a value cannot work.</summary>
@@ -43,6 +50,8 @@ public sealed record ModelSettings
         Require(FollowGapDecay > 0, nameof(FollowGapDecay));
         Require(ShortWindowDays > 0, nameof(ShortWindowDays));
         Require(LongWindowDays > ShortWindowDays, nameof(LongWindowDays));
+        // Each collective update lists the member's other movies: 10,000 keeps one under about 50 KB.
+        Require(MaxAttendances is >= 10 and <= 10_000, nameof(MaxAttendances));
         return this;
     }
 

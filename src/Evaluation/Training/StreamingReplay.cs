@@ -36,6 +36,7 @@ public sealed class StreamingReplay(Dataset dataset, ModelSettings settings, dou
         var genres = Dataset.Catalog.Find(attendance.MovieId)?.Genres ?? 0;
         var change = member.Apply(new TicketEvent(nextTicket++, attendance.MemberId, attendance.MovieId, attendance.AtSeconds), genres, Settings);
         Collective.Apply(CoAttendance.From(member, change));
+        Collective.Apply(CoAttendance.From(member, member.ForgetBeyondLimit(Settings)));
     }
 
     public void ApplyAll(IReadOnlyList<Attendance> attendances, Action<double>? progress = null)

@@ -105,6 +105,9 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
             movies.GenresOf(ticket.MovieId), options.Model.Settings);
         if (applied.Kind == AttendanceChangeKind.None) return; // a replay, or a refund of a ticket not held
         Publish(record, applied);
+        // A shared or guest account's history stops growing at the model's limit: the oldest attendance goes.
+        while (record.State.ForgetBeyondLimit(options.Model.Settings) is { Kind: AttendanceChangeKind.Retracted } forgotten)
+            Publish(record, forgotten);
         record.ChangeSequence++;
         // A member's tickets can be applied out of source order (ticket-keyed CDC): the score reflects the newest.
         record.Source = SourcePosition.Newest(record.Source, ticket.Source);
@@ -118,8 +121,8 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         {
             if (stored is null || stored.Deleted) return;
             // The record stays, marked deleted, until the flush has sent its retractions; then it goes.
-            RetractAll(stored);
             stored.Deleted = true;
+            stored.DeletedAt = eventOffset;
             stored.ChangeSequence++;
             Save(key, stored);
             return;
@@ -131,11 +134,16 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         if (!created && !changed) return;
         if (cellChanged)
         {
-            // The collective audience mix counts each attendance in the member's cell: move them all.
-            var tickets = RetractAll(record);
-            record.State.AudienceCell = member.AudienceCell;
-            foreach (var (ticketId, movieId, at) in tickets)
-                Publish(record, record.State.Apply(new TicketEvent(ticketId, member.MemberId, movieId, at), movies.GenresOf(movieId), options.Model.Settings));
+            // The collective audience mix counts each attendance in the member's cell: move each one, as a retraction from
+            // the old cell and an addition to the new one that list no other movies, so the pairs stay as they are and
+            // the move costs two small updates per attendance, not a retraction and re-addition of the whole history.
+            var state = record.State;
+            for (var i = 0; i < state.Count; i++)
+            {
+                record.Outbox.Add(CellMove(member.MemberId, state.Movies[i], state.Times[i], -1, state.AudienceCell, eventOffset, published++));
+                record.Outbox.Add(CellMove(member.MemberId, state.Movies[i], state.Times[i], +1, member.AudienceCell, eventOffset, published++));
+            }
+            state.AudienceCell = member.AudienceCell;
         }
         record.Demographics = member.Demographics;
         // Only a change counts: a member row without demographics then yields the same version whether it arrives
@@ -145,18 +153,24 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         Save(key, record);
     }
 
-    /// <summary>Refunds every attendance, newest first, publishing the exact retractions; returns them oldest first.</summary>
-    private List<(long Ticket, int Movie, long At)> RetractAll(MemberRecord record)
+    private static CoAttendanceUpdate CellMove(int member, int movie, long at, int sign, byte cell, long offset, int index) =>
+        new(movie, at, sign, cell, [], []) { MemberId = member, EventOffset = offset, Index = index };
+
+    /// <summary>
+    /// The retractions of a deleted member's attendances, newest first, each with the deleting event's offset and its
+    /// position as identity (the same on every replay); the state is emptied.
+    /// </summary>
+    private IEnumerable<CoAttendanceUpdate> Retractions(MemberRecord record)
     {
         var state = record.State;
-        var held = new List<(long, int, long)>();
-        for (var i = 0; i < state.Count; i++) held.Add((state.Tickets[i], state.Movies[i], state.Times[i]));
-        for (var i = held.Count - 1; i >= 0; i--)
+        var index = 0;
+        while (state.Count > 0)
         {
-            var (ticketId, movieId, at) = held[i];
-            Publish(record, state.Apply(new TicketEvent(ticketId, state.MemberId, movieId, at, IsRefund: true), movies.GenresOf(movieId), options.Model.Settings));
+            var i = state.Count - 1;
+            var (ticketId, movieId, at) = (state.Tickets[i], state.Movies[i], state.Times[i]);
+            var change = state.Apply(new TicketEvent(ticketId, state.MemberId, movieId, at, IsRefund: true), movies.GenresOf(movieId), options.Model.Settings);
+            if (CoAttendanceUpdate.From(state, change, record.DeletedAt, index++) is { } update) yield return update;
         }
-        return held;
     }
 
     /// <summary>
@@ -180,7 +194,7 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
             // all in this flush, or the movie owners would take them for replays of what they already applied.
             walkedOutboxes = true;
             foreach (var entry in store.All())
-                if (MemberRecord.Decode(entry.Value).Outbox.Count > 0) dirty.Add(entry.Key);
+                if (MemberRecord.Decode(entry.Value) is { } pending && (pending.Outbox.Count > 0 || pending.Deleted)) dirty.Add(entry.Key);
         }
         if (movies.CatalogChangedAtMs != catalogSeenAtMs)
         {
@@ -208,8 +222,8 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         {
             // Identity order: the movie owner skips anything not newer than the newest identity it applied from this partition.
             updates.Sort(static (a, b) => (a.EventOffset, a.Index).CompareTo((b.EventOffset, b.Index)));
-            var batch = new CollectiveBatch(context.Id.Partition, updates);
-            Forward(new Routed(deltasTopic, Encoding.UTF8.GetBytes(partition.ToString(CultureInfo.InvariantCulture)), batch.Encode()));
+            foreach (var batch in CollectiveBatch.Split(context.Id.Partition, updates))
+                Forward(new Routed(deltasTopic, Encoding.UTF8.GetBytes(partition.ToString(CultureInfo.InvariantCulture)), batch.Encode()));
         }
     }
 
@@ -243,6 +257,7 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         record.Outbox.Clear();
         if (record.Deleted)
         {
+            foreach (var retraction in Retractions(record)) AddToBatches(batches, retraction);
             store.Delete(key);
             Forward(new Routed(TopicNames.Scores, Encoding.UTF8.GetBytes(key), null));
             return;
@@ -346,6 +361,8 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         if (stored is { Deleted: false }) return stored;
         var record = New(memberId);
         if (stored is null) return record;
+        // Deleted and created again before a flush: the old attendances' retractions go out before the new ones.
+        stored.Outbox.AddRange(Retractions(stored));
         record.Outbox.AddRange(stored.Outbox);
         record.ChangeSequence = stored.ChangeSequence;
         record.EmittedVersion = stored.EmittedVersion;

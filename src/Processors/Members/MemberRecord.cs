@@ -11,11 +11,14 @@ namespace Insights.Processors.Members;
 /// last took it over (ModelVersion); EmittedVersion is the version of the last score update sent, so a
 /// restarted task knows which members still owe one. Outbox holds the member's attendance changes not yet sent to the
 /// movie owners: written with the state they came from (one key, one changelog record), so a change is either in both
-/// or, after a crash, replayed into both; the flush sends and clears it.
+/// or, after a crash, replayed into both; the flush sends and clears it. A deleted member keeps its state until the
+/// flush: the flush sends the retractions of its attendances, computed from the state, instead of an outbox of them
+/// (each retraction lists the member's other movies, so the whole set grows with the square of the history).
 /// </summary>
 public sealed class MemberRecord(MemberState state)
 {
-    private const byte Version = 3;
+    private const byte Version = 4;
+    private const byte VersionWithoutDeletedAt = 3;
     private const byte VersionWithoutOutbox = 2;
     private const byte VersionWithoutModel = 1;
     internal const int CatalogBits = 33;
@@ -39,8 +42,14 @@ public sealed class MemberRecord(MemberState state)
     /// <summary>Attendance changes waiting to be sent to the movie owners, oldest first.</summary>
     public List<Movies.CoAttendanceUpdate> Outbox { get; } = [];
 
-    /// <summary>The member row was deleted: the record stays until its retractions (in the outbox) are sent.</summary>
+    /// <summary>The member row was deleted: the record stays until the flush has sent its retractions.</summary>
     public bool Deleted { get; set; }
+
+    /// <summary>
+    /// Offset of the deleting event on the member repartition topic: the identity of the retractions the flush computes
+    /// from the state (a record written before this field had its retractions in the outbox and an empty state).
+    /// </summary>
+    public long DeletedAt { get; set; } = -1;
 
     /// <summary>
     /// The score version for this state under a catalog as of catalogChangedAtMs. Layout of the 63 bits:
@@ -89,12 +98,13 @@ public sealed class MemberRecord(MemberState state)
             w.Write7BitEncodedInt(bytes.Length);
             w.Write(bytes);
         }
+        w.Write7BitEncodedInt64(DeletedAt + 1);
     });
 
     public static MemberRecord Decode(byte[] bytes) => BinaryFields.Decode(bytes, "member record", r =>
     {
         var version = r.ReadByte();
-        if (version is not (Version or VersionWithoutOutbox or VersionWithoutModel))
+        if (version is not (Version or VersionWithoutDeletedAt or VersionWithoutOutbox or VersionWithoutModel))
             throw new FormatException($"member record version {version} is not supported (this build reads {VersionWithoutModel} to {Version})");
         var sequence = r.Read7BitEncodedInt64();
         // A version-1 record does not say which model scored it: ModelVersion null makes the next flush roll it.
@@ -106,13 +116,14 @@ public sealed class MemberRecord(MemberState state)
         var length = r.Read7BitEncodedInt();
         var state = MemberStateCodec.Decode(r.ReadBytes(length));
         var record = new MemberRecord(state) { ChangeSequence = sequence, ModelRolls = rolls, ModelVersion = model, EmittedVersion = emitted, Source = source, Demographics = demographics };
-        if (version < Version) return record;
+        if (version < VersionWithoutDeletedAt) return record;
         record.Deleted = r.ReadBoolean();
         record.EmittedDigest = r.ReadUInt64();
         record.Refreshes = r.Read7BitEncodedInt64();
         var pending = r.Read7BitEncodedInt();
         if (pending < 0 || pending > bytes.Length) throw new FormatException($"member record claims {pending} pending updates");
         for (var i = 0; i < pending; i++) record.Outbox.Add(Movies.CoAttendanceUpdate.Decode(r.ReadBytes(r.Read7BitEncodedInt())));
+        if (version >= Version) record.DeletedAt = r.Read7BitEncodedInt64() - 1;
         return record;
     });
 }

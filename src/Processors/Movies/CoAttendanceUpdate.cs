@@ -34,6 +34,9 @@ public sealed record CoAttendanceUpdate(int MovieId, long AtSeconds, int Sign, b
             };
     }
 
+    /// <summary>An upper bound of the bytes <see cref="Encode"/> writes, with its length prefix in a batch: every integer at its widest.</summary>
+    public int MaxEncodedBytes => 64 + 5 * (Before.Length + After.Length);
+
     public CoAttendance AsModelUpdate() => new(MovieId, AtSeconds, Sign, AudienceCell, Before, After);
 
     public byte[] Encode() => BinaryFields.Encode(w =>

@@ -12,6 +12,34 @@ public sealed record CollectiveBatch(int SourcePartition, IReadOnlyList<CoAttend
 {
     private const byte Version = 1;
 
+    /// <summary>
+    /// The most a batch record encodes to: well under the 1,000,000-byte message limit of librdkafka and Kafka's
+    /// defaults. A deleted member's retractions can carry a few megabytes to one partition; they go as several batches.
+    /// </summary>
+    public const int MaxBytes = 512 * 1024;
+
+    /// <summary>
+    /// The updates for one movie partition as batches of at most <see cref="MaxBytes"/> each, in the given (identity) order:
+    /// sent in sequence to the same partition, the owner applies them in that order.
+    /// </summary>
+    public static IEnumerable<CollectiveBatch> Split(int sourcePartition, IReadOnlyList<CoAttendanceUpdate> updates)
+    {
+        var batch = new List<CoAttendanceUpdate>();
+        var size = 16;
+        foreach (var update in updates)
+        {
+            var bound = update.MaxEncodedBytes;
+            if (batch.Count > 0 && size + bound > MaxBytes)
+            {
+                yield return new CollectiveBatch(sourcePartition, batch);
+                (batch, size) = ([], 16);
+            }
+            batch.Add(update);
+            size += bound;
+        }
+        if (batch.Count > 0) yield return new CollectiveBatch(sourcePartition, batch);
+    }
+
     /// <summary>The movie partition that owns a movie: a plain modulo, so owners and senders agree without a hash.</summary>
     public static int PartitionOf(int movieId, int partitions) => (int)((uint)movieId % (uint)partitions);
 

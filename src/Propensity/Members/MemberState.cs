@@ -80,6 +80,22 @@ public sealed class MemberState
         return new AttendanceChange(AttendanceChangeKind.Added, ticket.MovieId, ticket.AtSeconds, position);
     }
 
+    /// <summary>
+    /// Forgets the oldest attendance when the member holds more than <see cref="ModelSettings.MaxAttendances"/> (call it after
+    /// each <see cref="Apply"/>, and until it returns None after a model with a lower limit takes over). The forgotten
+    /// attendance is retracted like a refund (the returned change, at position 0, feeds the collective update that
+    /// withdraws its pairs), except that the genre affinity keeps it: by then it has decayed behind thousands of newer
+    /// ones. A later refund of its ticket finds nothing to refund.
+    /// </summary>
+    public AttendanceChange ForgetBeyondLimit(ModelSettings settings)
+    {
+        if (Count <= settings.MaxAttendances) return AttendanceChange.None;
+        var movie = movies[0];
+        var at = times[0];
+        RemoveAt(0);
+        return new AttendanceChange(AttendanceChangeKind.Retracted, movie, at, 0);
+    }
+
     /// <summary>Affinity of genre g at time t: the stored vector decayed from <see cref="GenreAffinityAt"/>.</summary>
     public void GenreAffinityAtTime(long atSeconds, double decayDays, Span<float> destination)
     {

@@ -64,8 +64,9 @@ public sealed class MemberRecordTests
     {
         var record = Record(3, "m-1");
         var change = record.State.Apply(new TicketEvent(100, 7, 42, 1_767_225_600), 1, Propensity.ModelSettings.Default);
-        record.Outbox.Add(Movies.CoAttendanceUpdate.From(record.State, change, eventOffset: 12, index: 0)!);
+        record.Outbox.Add(Insights.Processors.Movies.CoAttendanceUpdate.From(record.State, change, eventOffset: 12, index: 0)!);
         record.Deleted = true;
+        record.DeletedAt = 57;
         record.EmittedDigest = 0xfeedbeef;
 
         var read = MemberRecord.Decode(record.Encode());
@@ -73,6 +74,7 @@ public sealed class MemberRecordTests
         var update = Assert.Single(read.Outbox);
         Assert.Equal((42, 1, 12L, 0), (update.MovieId, update.Sign, update.EventOffset, update.Index));
         Assert.True(read.Deleted);
+        Assert.Equal(57, read.DeletedAt);
         Assert.Equal(0xfeedbeefUL, read.EmittedDigest);
     }
 

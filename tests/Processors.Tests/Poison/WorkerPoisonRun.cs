@@ -33,6 +33,12 @@ public sealed class WorkerPoisonRun : IAsyncLifetime
     /// <summary>Movies 1..16 are showing, each with session id = movie id; witnesses buy movies 1..4, cases own 5..16.</summary>
     public const int Movies = 16;
 
+    /// <summary>
+    /// The model's attendance limit in this run, lower than the default 2,000: a member past it costs two updates listing
+    /// the whole history per ticket, and the mock broker keeps only 5 MiB per partition.
+    /// </summary>
+    public const int AttendanceLimit = 500;
+
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
     private readonly WorkerPoisonBroker broker = new();
     private readonly Dictionary<string, CaseFeed> feeds = [];
@@ -75,7 +81,8 @@ public sealed class WorkerPoisonRun : IAsyncLifetime
             await SendAsync(CdcTopic("sessions"), movie % Partitions, Changes.Session(movie, movie));
         }
         var modelPath = Path.Combine(Path.GetTempPath(), $"insights-model-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(modelPath, TestModel.Create().ToJson(), ct);
+        var model = TestModel.Create();
+        await File.WriteAllTextAsync(modelPath, (model with { Settings = model.Settings with { MaxAttendances = AttendanceLimit } }).ToJson(), ct);
         worker = InsightsProcess.Worker("poisoned worker", new Dictionary<string, string>
         {
             ["Kafka__BootstrapServers"] = BootstrapServers,

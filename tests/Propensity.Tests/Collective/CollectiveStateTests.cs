@@ -105,4 +105,36 @@ public class CollectiveStateTests
         Assert.True(movie > overall, "every viewer of movie 1 is in the cell, so its share is above the overall share");
         Assert.True(movie < 1, "two viewers are not proof that everyone in the audience is in the cell");
     }
+
+    [Fact]
+    public void A_member_over_the_attendance_limit_counts_only_its_newest_attendances()
+    {
+        var settings = Settings with { MaxAttendances = 10 };
+        var history = Enumerable.Range(0, 25).Select(i => 1 + (i * 5 + i / 3) % 6).ToArray();
+        var capped = new CollectiveState(settings);
+        var member = new MemberState(1, 3, Cell);
+        for (var i = 0; i < history.Length; i++)
+        {
+            capped.Apply(CoAttendance.From(member, member.Apply(new TicketEvent(i + 1, 1, history[i], Start + i * Day), GenreAction, settings)));
+            capped.Apply(CoAttendance.From(member, member.ForgetBeyondLimit(settings)));
+        }
+        // What a member holding only the newest ten would have contributed.
+        var newest = new CollectiveState(settings);
+        var fresh = new MemberState(1, 3, Cell);
+        for (var i = history.Length - 10; i < history.Length; i++)
+            newest.Apply(CoAttendance.From(fresh, fresh.Apply(new TicketEvent(i + 1, 1, history[i], Start + i * Day), GenreAction, settings)));
+
+        for (var movie = 1; movie <= 6; movie++)
+        {
+            var (a, b) = (capped.Find(movie), newest.Find(movie));
+            Assert.Equal(b?.Count ?? 0, a?.Count ?? 0);
+            Assert.Equal(Cells(b?.CoAttendance), Cells(a?.CoAttendance));
+            Assert.Equal(Cells(b?.Follow), Cells(a?.Follow));
+            Assert.Equal(b?.AudienceCounts() ?? new float[AudienceCell.Count], a?.AudienceCounts() ?? new float[AudienceCell.Count]);
+        }
+    }
+
+    // Rounded, so an add and a retract of the same follow weight compare equal to never having added it.
+    private static List<(int, double)> Cells(Dictionary<int, float>? row) =>
+        row is null ? [] : row.Where(c => Math.Abs(c.Value) > 1e-5).Select(c => (c.Key, Math.Round(c.Value, 5))).OrderBy(c => c.Key).ToList();
 }

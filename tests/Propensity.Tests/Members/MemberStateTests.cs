@@ -113,4 +113,55 @@ public class MemberStateTests
         var error = Assert.Throws<ArgumentException>(() => member.Apply(new TicketEvent(1, 8, 1, Start), GenreAction, Settings));
         Assert.Contains("member 8", error.Message);
     }
+
+    [Fact]
+    public void A_member_holds_at_most_MaxAttendances_and_forgets_the_oldest_first()
+    {
+        var settings = Settings with { MaxAttendances = 10 };
+        var member = Member();
+        var forgotten = new List<AttendanceChange>();
+        for (var i = 0; i < 14; i++)
+        {
+            member.Apply(new TicketEvent(100 + i, 7, 1 + i % 5, Start + i * Day), GenreAction, settings);
+            if (member.ForgetBeyondLimit(settings) is { Kind: AttendanceChangeKind.Retracted } change) forgotten.Add(change);
+        }
+
+        Assert.Equal(10, member.Count);
+        Assert.Equal(Enumerable.Range(4, 10).Select(i => 100L + i), member.Tickets.ToArray());
+        Assert.Equal(Enumerable.Range(0, 4).Select(i => (1 + i % 5, Start + i * Day, 0)), forgotten.Select(c => (c.MovieId, c.AtSeconds, c.Position)));
+        Assert.Equal(AttendanceChangeKind.None, member.ForgetBeyondLimit(settings).Kind);
+    }
+
+    [Fact]
+    public void A_refund_of_a_forgotten_ticket_changes_nothing()
+    {
+        var settings = Settings with { MaxAttendances = 10 };
+        var member = Member();
+        for (var i = 0; i < 11; i++)
+        {
+            member.Apply(new TicketEvent(100 + i, 7, 1, Start + i * Day), GenreAction, settings);
+            member.ForgetBeyondLimit(settings);
+        }
+        var before = MemberStateCodec.Encode(member);
+
+        var change = member.Apply(new TicketEvent(100, 7, 1, Start, IsRefund: true), GenreAction, settings);
+
+        Assert.Equal(AttendanceChangeKind.None, change.Kind);
+        Assert.Equal(before, MemberStateCodec.Encode(member));
+    }
+
+    [Fact]
+    public void A_lower_limit_forgets_one_attendance_per_call_until_the_member_fits()
+    {
+        var member = Member();
+        for (var i = 0; i < 30; i++) Sale(member, 100 + i, 1 + i % 5, Start + i * Day);
+        var lower = Settings with { MaxAttendances = 12 };
+
+        var calls = 0;
+        while (member.ForgetBeyondLimit(lower).Kind == AttendanceChangeKind.Retracted) calls++;
+
+        Assert.Equal(18, calls);
+        Assert.Equal(12, member.Count);
+        Assert.Equal(Start + 18 * Day, member.FirstAt);
+    }
 }
