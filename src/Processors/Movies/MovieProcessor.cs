@@ -34,6 +34,7 @@ public sealed class MovieProcessor : ITransformer<string, byte[], string, Routed
     private CollectiveState rows = null!;
     private float[] tableCounts = [];
     private long countsVersionSeen = -1;
+    private long commitSequence;
     private bool loaded;
     private bool processing;
     private bool appliedSincePublish;
@@ -144,7 +145,8 @@ public sealed class MovieProcessor : ITransformer<string, byte[], string, Routed
     // What the batches since the last commit changed goes to the store right before the commit (the store's flush hook),
     // in one write batch: a member with a long history changes hundreds of cells per ticket, the same cells change in
     // many batches, and RocksDB's cost is per write, not per cell (a null value deletes the cell). The watermarks go
-    // with the cells, so after a crash the replayed batches are exactly those whose changes the store lacks.
+    // with the cells, behind a redo copy of the whole commit (MovieStoreCommit), so after a crash, even one in the middle
+    // of the commit's changelog writes, the replayed batches are exactly those whose changes the store lacks.
     private void Persist()
     {
         if (dirtyHeaders.Count == 0 && dirtyCells.Count == 0 && dirtyWatermarks.Count == 0) return;
@@ -161,7 +163,7 @@ public sealed class MovieProcessor : ITransformer<string, byte[], string, Routed
             var (offset, index) = watermarks[partition];
             writes.Add(KeyValuePair.Create(WatermarkKey(partition), MovieRowCodec.EncodeWatermark(offset, index)));
         }
-        store.PutAll(writes);
+        store.PutAll(MovieStoreCommit.Writes(++commitSequence, writes!).Select(w => KeyValuePair.Create(w.Key, w.Value!)));
         dirtyHeaders.Clear();
         dirtyCells.Clear();
         dirtyWatermarks.Clear();
@@ -217,7 +219,9 @@ public sealed class MovieProcessor : ITransformer<string, byte[], string, Routed
         var headers = new Dictionary<int, byte[]>();
         var co = new Dictionary<int, List<KeyValuePair<int, float>>>();
         var follow = new Dictionary<int, List<KeyValuePair<int, float>>>();
-        foreach (var entry in store.All())
+        var (entries, sequence) = MovieStoreCommit.Recovered(store.All(), store.Get);
+        commitSequence = sequence;
+        foreach (var entry in entries)
         {
             var parts = entry.Key.Split(':');
             switch (parts[0])
