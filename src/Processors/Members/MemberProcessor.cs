@@ -32,6 +32,11 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
     private readonly HashSet<string> dirty = [];
     // The records saved since the last flush, decoded: the flush scores them without reading and decoding them again.
     private readonly Dictionary<string, MemberRecord> saved = new(StringComparer.Ordinal);
+    // Outbox changes forwarded since the last commit (per member: how many of the outbox's first changes, the record as
+    // it was then, whether a deleted member's retractions went too), and those forwarded before it, which the commit's
+    // producer flush delivered: only those are cleared from the stored outbox, at the next flush.
+    private Dictionary<string, Sent> sentSinceCommit = new(StringComparer.Ordinal);
+    private Dictionary<string, Sent> deliveredAtCommit = new(StringComparer.Ordinal);
     private readonly Queue<string> rescoreQueue = new();
     private readonly Queue<string> freshnessQueue = new();
     private int freshnessPerFlush = 1;
@@ -70,6 +75,7 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         if (options is null) throw new InvalidOperationException("a member processor needs its options: build it through ScoringTopology");
         context = processorContext;
         store = (IKeyValueStore<string, byte[]>)context.GetStateStore(storeName);
+        if (store is FlushHookedStore hooked) hooked.BeforeFlush = Committing;
         options.Restoration?.Begin(storeName, context.Id.Partition);
         processing = false;
         context.Schedule(options.FlushInterval, PunctuationType.PROCESSING_TIME, Flush);
@@ -205,6 +211,7 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         for (var n = 0; n < options.RescoreBatch && rescoreQueue.TryDequeue(out var key); n++) dirty.Add(key);
         var refresh = NextFreshnessRound(wallClockMs);
         foreach (var key in refresh) dirty.Add(key);
+        ClearDelivered();
         if (dirty.Count == 0) { saved.Clear(); return; }
         var batches = new Dictionary<int, List<CoAttendanceUpdate>>();
         foreach (var key in dirty.Order(StringComparer.Ordinal).ToList())
@@ -226,6 +233,46 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
                 Forward(new Routed(deltasTopic, Encoding.UTF8.GetBytes(partition.ToString(CultureInfo.InvariantCulture)), batch.Encode()));
         }
     }
+
+    /// <summary>
+    /// Runs in every commit of this task, when Streamiz flushes its stores, right before it flushes the producer (which
+    /// delivers every batch forwarded so far or fails the task) and commits the input offsets. Streamiz commits a task only
+    /// once it processed a record since the last commit: an idle task keeps sent changes in its stored outboxes (a restart
+    /// sends them again, to be skipped by identity).
+    /// </summary>
+    private void Committing()
+    {
+        foreach (var (key, sent) in sentSinceCommit)
+            deliveredAtCommit[key] = deliveredAtCommit.TryGetValue(key, out var earlier) ? sent with { Changes = Math.Max(sent.Changes, earlier.Changes) } : sent;
+        sentSinceCommit = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Removes the changes the last commit delivered from the members' stored outboxes, and the records of deleted members
+    /// whose retractions it delivered. Clearing an outbox in the record written with the send would let a kill deliver that
+    /// record without the batch (records of different partitions are not ordered): the changes would be lost, where a
+    /// change sent twice is only skipped by its identity.
+    /// </summary>
+    private void ClearDelivered()
+    {
+        if (deliveredAtCommit.Count == 0) return;
+        foreach (var (key, sent) in deliveredAtCommit)
+        {
+            var record = saved.TryGetValue(key, out var newer) ? newer : sent.Record;
+            if (sent.Retracted && record.Deleted)
+            {
+                store.Delete(key);
+                saved.Remove(key);
+                continue;
+            }
+            record.Outbox.RemoveRange(0, Math.Min(sent.Changes, record.Outbox.Count));
+            store.Put(key, record.Encode());
+        }
+        deliveredAtCommit.Clear();
+    }
+
+    /// <summary>What a flush forwarded of a member's record: its first <c>Changes</c> outbox changes, and for a deleted member its retractions.</summary>
+    private sealed record Sent(MemberRecord Record, int Changes, bool Retracted);
 
     /// <summary>
     /// The members due for a freshness rescore in this flush: the store's keys are taken once per FreshnessInterval and
@@ -252,16 +299,20 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
     private void FlushMember(string key, Dictionary<int, List<CoAttendanceUpdate>> batches, long wallClockMs, bool refresh)
     {
         if (Load(key) is not { } record) return;
-        var sent = record.Outbox.Count > 0;
-        foreach (var update in record.Outbox) AddToBatches(batches, update);
-        record.Outbox.Clear();
+        // Changes forwarded in an earlier flush of this commit interval are not sent again.
+        var inFlight = sentSinceCommit.GetValueOrDefault(key);
+        var sent = record.Outbox.Count > (inFlight?.Changes ?? 0);
+        for (var i = inFlight?.Changes ?? 0; i < record.Outbox.Count; i++) AddToBatches(batches, record.Outbox[i]);
         if (record.Deleted)
         {
-            foreach (var retraction in Retractions(record)) AddToBatches(batches, retraction);
-            store.Delete(key);
+            if (inFlight is { Retracted: true }) return;
+            // From a copy: the record keeps its state until the retractions are delivered, so a replay computes them again.
+            foreach (var retraction in Retractions(MemberRecord.Decode(record.Encode()))) AddToBatches(batches, retraction);
+            sentSinceCommit[key] = new Sent(record, record.Outbox.Count, Retracted: true);
             Forward(new Routed(TopicNames.Scores, Encoding.UTF8.GetBytes(key), null));
             return;
         }
+        if (sent) sentSinceCommit[key] = new Sent(record, record.Outbox.Count, Retracted: false);
         // A member last scored by another model owes new scores even when nothing else changed.
         record.RollTo(options.Model.ModelVersion);
         var version = record.ScoreVersion(catalogSeenAtMs);
@@ -378,5 +429,10 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
 
     private void Forward(Routed routed) => context.Forward(routed.Topic, routed);
 
-    public void Close() => saved.Clear();
+    public void Close()
+    {
+        saved.Clear();
+        sentSinceCommit.Clear();
+        deliveredAtCommit.Clear();
+    }
 }

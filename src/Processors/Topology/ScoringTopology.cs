@@ -90,7 +90,8 @@ public static class ScoringTopology
                 .WithKeySerdes(strings).WithValueSerdes(new MemberEventSerDes()).WithNumberOfPartitions(options.Partitions));
 
         // 4. Member state, collective updates, scores.
-        var memberStore = Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(ProcessorTopics.MemberStore), strings, bytes)
+        // Flush-hooked: the processor learns of each commit, after which the batches it forwarded are delivered.
+        var memberStore = FlushHookedStore.Builder(ProcessorTopics.MemberStore)
             .WithLoggingEnabled(new Dictionary<string, string> { ["cleanup.policy"] = "compact" })
             // The cache folds a member's many writes between commits into one changelog record: the mock
             // broker keeps 5 MiB per partition, and a member's state is rewritten on every ticket.
