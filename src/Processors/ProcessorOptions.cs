@@ -23,6 +23,14 @@ public sealed record ProcessorOptions
     /// <summary>How long a ticket waits for its session to reach the sessions global store before it is dead-lettered (see WorkerSettings.SessionWaitMs).</summary>
     public TimeSpan SessionWait { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Sessions whose showtime is more than this before the sessions' clock leave every worker's memory, and a ticket
+    /// bought before that horizon whose session is not held is dead-lettered at once (see WorkerSettings.SessionRetentionDays).
+    /// </summary>
+    public TimeSpan SessionRetention { get; init; } = TimeSpan.FromDays(DefaultSessionRetentionDays);
+
+    public const int DefaultSessionRetentionDays = 400;
+
     /// <summary>Members rescored per flush after a catalog change, so live events keep flowing during a rescore.</summary>
     public int RescoreBatch { get; init; } = 500;
 
@@ -62,6 +70,7 @@ public sealed record ProcessorOptions
         if (Partitions is < 1 or > 1000) throw new ArgumentException($"processor option Partitions must be 1..1000, got {Partitions}");
         if (FlushInterval <= TimeSpan.Zero) throw new ArgumentException("processor option FlushInterval must be positive");
         if (SessionWait < TimeSpan.Zero) throw new ArgumentException("processor option SessionWait must not be negative");
+        if (SessionRetention < TimeSpan.FromDays(1)) throw new ArgumentException($"processor option SessionRetention must be at least one day, got {SessionRetention}");
         if (RescoreBatch < 1) throw new ArgumentException("processor option RescoreBatch must be at least 1");
         if (ProfileInterval <= TimeSpan.Zero) throw new ArgumentException("processor option ProfileInterval must be positive");
         if (FreshnessInterval < FlushInterval) throw new ArgumentException("processor option FreshnessInterval must not be shorter than FlushInterval");

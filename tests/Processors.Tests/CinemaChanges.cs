@@ -36,15 +36,20 @@ public sealed class CinemaChanges
         return Change("tickets", [new("ticket_id", ticketId)], ChangeOperation.Update, Row(to.Member, to.Session), purchasedAt, Row(from.Member, from.Session));
     }
 
-    public (byte[] Key, byte[] Value) Session(int sessionId, int movieId, ChangeOperation op = ChangeOperation.Create)
+    public static readonly DateTime SessionStart = new(2026, 1, 1, 20, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>A session change committed at its showtime (<see cref="SessionStart"/> unless given).</summary>
+    public (byte[] Key, byte[] Value) Session(int sessionId, int movieId, ChangeOperation op = ChangeOperation.Create, DateTime? startsAt = null) =>
+        Session(sessionId, movieId, startsAt ?? SessionStart, startsAt ?? SessionStart, op);
+
+    public (byte[] Key, byte[] Value) Session(int sessionId, int movieId, DateTime startsAt, DateTime changedAt, ChangeOperation op = ChangeOperation.Create)
     {
-        var startsAt = new DateTime(2026, 1, 1, 20, 0, 0, DateTimeKind.Utc);
         ColumnValue[] row =
         [
             new("session_id", (long)sessionId), new("movie_id", (long)movieId), new("cinema_id", 1L),
             new("starts_at", DebeziumEncoding.DateTimeMillis(startsAt)), new("format", "2d"),
         ];
-        return Change("sessions", [new("session_id", (long)sessionId)], op, row, startsAt);
+        return Change("sessions", [new("session_id", (long)sessionId)], op, row, changedAt);
     }
 
     public (byte[] Key, byte[] Value) Movie(int movieId, string genres, string status, DateTime changedAt, ChangeOperation op = ChangeOperation.Create) =>

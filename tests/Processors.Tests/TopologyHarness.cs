@@ -29,7 +29,7 @@ public sealed class TopologyHarness : IDisposable
     public TopologyHarness(ProcessorOptions? options = null)
     {
         Options = options ?? new ProcessorOptions { Model = TestModel.Create(), Partitions = 1, FlushInterval = TimeSpan.FromMilliseconds(100), NeighbourStaleness = 0, SessionWait = TimeSpan.FromSeconds(1) };
-        Movies = new SharedMovieState(Options.Model.Settings, Options.GenreNames);
+        Movies = new SharedMovieState(Options.Model.Settings, Options.GenreNames, Options.SessionRetention);
         var config = new StreamConfig<ByteArraySerDes, ByteArraySerDes>
         {
             ApplicationId = $"{Options.ApplicationId}-{Guid.NewGuid():N}",

@@ -60,7 +60,7 @@ internal static class ProcessorsBench
     private static async Task<(double Load, double Rescore)> TopologyAsync(ProcessorsBenchCinema cinema, PropensityModel model, CancellationToken ct)
     {
         var options = new ProcessorOptions { Model = model, Partitions = 1 }.Validated();
-        var movies = new SharedMovieState(model.Settings, options.GenreNames);
+        var movies = new SharedMovieState(model.Settings, options.GenreNames, options.SessionRetention);
         var stateDir = Directory.CreateTempSubdirectory("insights-bench-processors-").FullName;
         try
         {

@@ -32,7 +32,7 @@ public sealed class ScoringStream : IDisposable
         // so does one a global store's updater cannot apply.
         deadLetters = new StreamErrorDeadLetters(kafka, loggers.CreateLogger("insights.worker.dead-letters"));
         Options = OptionsFor(settings, model) with { GlobalDeadLetters = deadLetters };
-        Movies = new SharedMovieState(model.Settings, Options.GenreNames);
+        Movies = new SharedMovieState(model.Settings, Options.GenreNames, Options.SessionRetention);
         (stateDir, applicationId) = (settings.StateDir, settings.ApplicationId);
         if (CleanStopMarker.PrepareForStart(stateDir, applicationId))
             loggers.CreateLogger("insights.worker").LogWarning("worker: the state folder {Folder} was left by a worker that did not stop cleanly; " +
@@ -54,7 +54,7 @@ public sealed class ScoringStream : IDisposable
         {
             ApplicationId = settings.ApplicationId, TopicPrefix = settings.TopicPrefix, Partitions = settings.Partitions,
             Model = model, FlushInterval = TimeSpan.FromMilliseconds(settings.FlushIntervalMs), RescoreBatch = settings.RescoreBatch,
-            SessionWait = TimeSpan.FromMilliseconds(settings.SessionWaitMs),
+            SessionWait = TimeSpan.FromMilliseconds(settings.SessionWaitMs), SessionRetention = TimeSpan.FromDays(settings.SessionRetentionDays),
             FreshnessInterval = TimeSpan.FromMilliseconds(settings.FreshnessIntervalMs),
             ProfileInterval = TimeSpan.FromMilliseconds(settings.ProfileIntervalMs),
             NeighbourStaleness = settings.NeighbourStaleness, Restoration = new StoreRestoration(),

@@ -28,6 +28,15 @@ public sealed record WorkerSettings
     public long SessionWaitMs { get; init; } = 10L * 60 * 1000;
 
     /// <summary>
+    /// Days a session is held after its showtime, counted on the sessions' own clock (the newest showtime applied, never
+    /// later than that change's commit): a chain adds thousands of sessions a day, and each costs every worker about
+    /// 80 bytes while held. A ticket change for a session no longer held whose purchase is older than that horizon (a
+    /// late refund of an old ticket) is dead-lettered at once, stage session-expired. Raise it for a rebuild that
+    /// replays older tickets than this. Default 400, 1..36500.
+    /// </summary>
+    public int SessionRetentionDays { get; init; } = ProcessorOptions.DefaultSessionRetentionDays;
+
+    /// <summary>
     /// How often each movie task publishes the profiles of its movies that changed. Other members' attendances reach a
     /// member's scores this much later at most; a hot movie's profile is rewritten once per interval, which is what the
     /// profiles topic grows by between compactions.
@@ -122,6 +131,7 @@ public sealed record WorkerSettings
         if (Partitions is < 1 or > 1000) return $"{Section}:Partitions must be 1..1000, got {Partitions}";
         if (FlushIntervalMs < 1) return $"{Section}:FlushIntervalMs must be positive, got {FlushIntervalMs}";
         if (SessionWaitMs < 0) return $"{Section}:SessionWaitMs must not be negative, got {SessionWaitMs}";
+        if (SessionRetentionDays is < 1 or > 36_500) return $"{Section}:SessionRetentionDays must be 1..36500, got {SessionRetentionDays}";
         if (RescoreBatch < 1) return $"{Section}:RescoreBatch must be positive, got {RescoreBatch}";
         if (ProfileIntervalMs < 1) return $"{Section}:ProfileIntervalMs must be positive, got {ProfileIntervalMs}";
         if (FreshnessIntervalMs < 1000) return $"{Section}:FreshnessIntervalMs must be at least 1000, got {FreshnessIntervalMs}";

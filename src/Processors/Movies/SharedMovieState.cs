@@ -7,26 +7,29 @@ using Insights.Propensity.Scoring;
 namespace Insights.Processors.Movies;
 
 /// <summary>
-/// The movie-keyed state one worker process shares between its stream tasks: the catalog and the movie profiles
-/// (the collective signals each movie's owner publishes), both fed by global stores (every worker reads every
-/// partition of their topics). The model's classes are single-threaded, so the global thread's writes and the
+/// The movie-keyed state one worker process shares between its stream tasks: the sessions' movies, the catalog and the
+/// movie profiles (the collective signals each movie's owner publishes), all fed by global stores (every worker reads
+/// every partition of their topics). The model's classes are single-threaded, so the global thread's writes and the
 /// tasks' reads take one lock; a profile is replaced whole, so the lock is held briefly.
 /// </summary>
 public sealed class SharedMovieState
 {
     private readonly object gate = new();
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, int> sessionMovies = new();
     private readonly MovieTable profiles;
     private int[] candidates = [];
     private bool candidatesStale = true;
 
-    public SharedMovieState(ModelSettings settings, IReadOnlyList<string> genreNames)
+    public SharedMovieState(ModelSettings settings, IReadOnlyList<string> genreNames, TimeSpan sessionRetention)
     {
         Catalog = new MovieCatalog(genreNames);
         profiles = new MovieTable(settings);
+        Sessions = new SessionMovies(sessionRetention);
     }
 
     public MovieCatalog Catalog { get; }
+
+    /// <summary>Session -> movie for the sessions within the retention (it has its own synchronisation).</summary>
+    public SessionMovies Sessions { get; }
 
     /// <summary>Newest source change time (ms) of any catalog entry: rises with every catalog change, replays included.</summary>
     public long CatalogChangedAtMs { get; private set; }
@@ -82,15 +85,6 @@ public sealed class SharedMovieState
     }
 
     private int profileIdLimit;
-
-    /// <summary>Records a session's movie, or forgets the session when movieId is null (deleted).</summary>
-    public void ApplySession(int sessionId, int? movieId)
-    {
-        if (movieId is { } movie) sessionMovies[sessionId] = movie;
-        else sessionMovies.TryRemove(sessionId, out _);
-    }
-
-    public int? MovieOfSession(int sessionId) => sessionMovies.TryGetValue(sessionId, out var movie) ? movie : null;
 
     public void Apply(CatalogEntry entry)
     {

@@ -51,14 +51,16 @@ public static class ChangeParsing
         if (id < 1 || id > max) throw new FormatException($"{what} id {id} is out of range 1..{max}");
     }
 
-    /// <summary>A session's movie, or (id, null) when the session was deleted.</summary>
-    public static (int SessionId, int? MovieId)? Session(byte[]? value)
+    /// <summary>A session's movie and showtime, or (id, null) when the session was deleted.</summary>
+    public static (int SessionId, SessionEntry? Entry)? Session(byte[]? value)
     {
         if (Envelope(value) is not { } change) return null;
         var row = SessionRow.Read(change.Row);
         RequireId("session", row.SessionId, int.MaxValue);
         RequireId("movie", row.MovieId, MaxMovieId);
-        return (row.SessionId, change.Op == ChangeOperation.Delete ? null : row.MovieId);
+        if (change.Op == ChangeOperation.Delete) return (row.SessionId, null);
+        var startsAt = new DateTimeOffset(DateTime.SpecifyKind(row.StartsAt, DateTimeKind.Utc)).ToUnixTimeMilliseconds();
+        return (row.SessionId, new SessionEntry(row.MovieId, startsAt, change.Source.TsMs > 0 ? change.Source.TsMs : change.TsMs));
     }
 
     /// <summary>A catalog entry; a deleted movie stays in the catalog as archived, so it is never a candidate again.</summary>

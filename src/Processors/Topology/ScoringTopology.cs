@@ -17,7 +17,7 @@ namespace Insights.Processors.Topology;
 /// <summary>
 /// The whole stream, top to bottom:
 /// <list type="number">
-/// <item>sessions and movies CDC -> parsed -> compacted reference topics (session -> movie, catalog);</item>
+/// <item>sessions and movies CDC -> parsed -> compacted reference topics (session -> movie and showtime, catalog);</item>
 /// <item>sessions, the catalog and the movie profiles -> global stores feeding this worker's <see cref="SharedMovieState"/>;</item>
 /// <item>tickets CDC -> parsed -> session resolved to its movie (sessions global store; a ticket may wait for its session) -> re-keyed by member;
 ///   members CDC -> parsed -> keyed by member; both -> one repartition topic (partitioned by member);</item>
@@ -47,7 +47,7 @@ public static class ScoringTopology
 
         // 1. Reference data: sessions and movies, reduced to small compacted topics.
         var sessions = Read<RoutedValue>(builder, options.SessionsTopic, (value, _) =>
-            ChangeParsing.Session(value) is { } s ? (Id(s.SessionId), new RoutedValue(s.MovieId is { } m ? Encoding.UTF8.GetBytes(Id(m)) : null)) : null);
+            ChangeParsing.Session(value) is { } s ? (Id(s.SessionId), new RoutedValue(s.Entry?.Encode())) : null);
         Emit("sessions", Failures(sessions).Merge(Values(sessions)
             .Map((k, v, _) => KeyValuePair.Create(k, new Routed(ProcessorTopics.Sessions, Encoding.UTF8.GetBytes(k), v.Bytes)))),
             ProcessorTopics.Sessions, TopicNames.DeadLetter);
@@ -60,8 +60,8 @@ public static class ScoringTopology
 
         // 2. Global state on every worker: session -> movie, the catalog, the collective state.
         builder.AddGlobalStore(GlobalStore(SessionsStore), ProcessorTopics.Sessions,
-            Global(options, "sessions", r => movies.ApplySession(int.Parse(r.Key, CultureInfo.InvariantCulture),
-                r.Value is null ? null : int.Parse(Encoding.UTF8.GetString(r.Value), CultureInfo.InvariantCulture))),
+            Global(options, "sessions", r => movies.Sessions.Apply(int.Parse(r.Key, CultureInfo.InvariantCulture),
+                r.Value is null ? null : SessionEntry.Decode(r.Value))),
             strings, bytes, null!, "sessions-updater");
         builder.AddGlobalStore(GlobalStore(CatalogStore), ProcessorTopics.Catalog,
             Global(options, "catalog", r => { if (r.Value is not null) movies.Apply(CatalogEntry.Decode(r.Value)); }),

@@ -15,7 +15,9 @@ namespace Insights.Processors.Topology;
 /// does not lose it) and is retried on each punctuation; after <see cref="ProcessorOptions.SessionWait"/> it
 /// becomes a dead letter. While any ticket waits, new tickets queue behind it (keys are arrival sequence
 /// numbers, so the store iterates in arrival order): a member's tickets keep their order, which the
-/// collective "follows" counts depend on.
+/// collective "follows" counts depend on. A ticket bought before the sessions' retention horizon whose session is not
+/// held does not wait: its session was dropped with the old showtimes (or never existed), so it is dead-lettered at
+/// once (stage session-expired) instead of holding its member's later tickets for the whole wait.
 /// </summary>
 public sealed class SessionResolver : ITransformer<string, MemberEvent, string, Parsed<MemberEvent>>
 {
@@ -61,8 +63,8 @@ public sealed class SessionResolver : ITransformer<string, MemberEvent, string, 
         // Records are processed only once the task's stores are restored, so the store holds every waiting ticket here.
         processing = true;
         LoadQueue();
-        if (waitingCount == 0 && Resolve(record.Value) is { } resolved)
-            return Record<string, Parsed<MemberEvent>>.Create(record.Key, resolved);
+        if (waitingCount == 0 && (Resolve(record.Value) ?? Expired(record.Value)) is { } outcome)
+            return Record<string, Parsed<MemberEvent>>.Create(outcome.Failed ? "" : record.Key, outcome);
         waiting.Put(nextSequence!.Value.ToString("D19", CultureInfo.InvariantCulture), Waiting.Encode(context.WallClockTime, record.Value));
         nextSequence++;
         waitingCount++;
@@ -92,6 +94,8 @@ public sealed class SessionResolver : ITransformer<string, MemberEvent, string, 
             if (blocked.Contains(change.MemberId)) continue;
             if (Resolve(change) is { } resolved)
                 context.Forward(Id(change.Ticket!.SessionId), resolved);
+            else if (Expired(change) is { } expired)
+                context.Forward("", expired);
             else if (wallClockMs - since >= options.SessionWait.TotalMilliseconds)
                 context.Forward("", new Parsed<MemberEvent>(null, DeadLetter.For(
                     new InvalidOperationException($"ticket {change.Ticket!.TicketId} refers to session {change.Ticket.SessionId}, which is unknown (or its movie is not in the catalog) after {options.SessionWait.TotalSeconds:0.#} s"),
@@ -110,10 +114,25 @@ public sealed class SessionResolver : ITransformer<string, MemberEvent, string, 
     {
         var ticket = change.Ticket!;
         // The movie must be in the catalog too: the member's genre affinity is updated with its genres.
-        return movies.MovieOfSession(ticket.SessionId) is { } movie && movies.KnowsMovie(movie)
+        return movies.Sessions.MovieOf(ticket.SessionId) is { } movie && movies.KnowsMovie(movie)
             ? new Parsed<MemberEvent>(change with { Ticket = ticket with { MovieId = movie } }, null)
             : null;
     }
+
+    /// <summary>A dead letter when the ticket's session is not held and the ticket is older than the retention horizon.</summary>
+    private Parsed<MemberEvent>? Expired(MemberEvent change)
+    {
+        var ticket = change.Ticket!;
+        var horizonMs = movies.Sessions.HorizonMs;
+        if (movies.Sessions.MovieOf(ticket.SessionId) is not null || ticket.AtSeconds * 1000 >= horizonMs) return null;
+        var error = new InvalidOperationException($"ticket {ticket.TicketId} refers to session {ticket.SessionId}, which is not held: the ticket was bought at " +
+            $"{Utc(ticket.AtSeconds * 1000)}, before the session retention horizon {Utc(horizonMs)} ({movies.Sessions.Retention.TotalDays:0} days " +
+            "before the newest session time, Processors:SessionRetentionDays), so its session was dropped as past or never existed");
+        return new Parsed<MemberEvent>(null, DeadLetter.For(error, "session-expired", change.Origin,
+            Encoding.UTF8.GetBytes(Id(ticket.TicketId)), MemberEventCodec.Encode(change)));
+    }
+
+    private static string Utc(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 

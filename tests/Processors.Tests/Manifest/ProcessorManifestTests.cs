@@ -17,7 +17,7 @@ public sealed class ProcessorManifestTests
     public void Every_topic_the_topology_reads_writes_or_keeps_is_in_the_manifest()
     {
         var options = new ProcessorOptions { Model = TestModel.Create(), Partitions = 16 };
-        var description = ScoringTopology.Build(options, new SharedMovieState(options.Model.Settings, options.GenreNames)).Describe();
+        var description = ScoringTopology.Build(options, new SharedMovieState(options.Model.Settings, options.GenreNames, options.SessionRetention)).Describe();
         var nodes = description.SubTopologies.SelectMany(s => s.Nodes).ToList();
         // Streamiz names internal topics without the application id in a description; at run time they carry it.
         var sources = nodes.OfType<ISourceNodeDescription>().SelectMany(s => s.Topics)

@@ -34,7 +34,7 @@ public sealed class ChangeParsingPropertyTests
         ("tickets", value => Read<MemberEvent[]>(value, (v, origin) =>
             ChangeParsing.Tickets(v) is { Count: > 0 } changes ? ("t", changes.Select(t => new MemberEvent(t, null, origin)).ToArray()) : ((string, MemberEvent[])?)null,
             events => events.All(e => e.Ticket is { MemberId: >= 1, SessionId: >= 1 }))),
-        ("sessions", value => Read<SessionValue>(value, (v, _) => ChangeParsing.Session(v) is { } s ? ("s", new SessionValue(s.SessionId, s.MovieId)) : ((string, SessionValue)?)null,
+        ("sessions", value => Read<SessionValue>(value, (v, _) => ChangeParsing.Session(v) is { } s ? ("s", new SessionValue(s.SessionId, s.Entry?.MovieId)) : ((string, SessionValue)?)null,
             s => s.SessionId >= 1 && s.MovieId is null or (>= 1 and <= ChangeParsing.MaxMovieId))),
         ("movies", value => Read<CatalogEntry>(value, (v, _) => ChangeParsing.Movie(v, CinemaGenres.All) is { } entry ? ("m", entry) : ((string, CatalogEntry)?)null,
             entry => entry.Movie.Id is >= 1 and <= ChangeParsing.MaxMovieId && CatalogEntry.Decode(entry.Encode()).Movie == entry.Movie)),

@@ -30,7 +30,7 @@ public sealed class ScoringTopologyTests
         // Streamiz runs a task only once all of its stores are restored: a stage that shared a task with the movie store
         // would wait for its restore (tickets would wait that long for the sessions passed on by the reference stage).
         var options = new ProcessorOptions { Model = TestModel.Create(), Partitions = 4 };
-        var description = ScoringTopology.Build(options, new SharedMovieState(options.Model.Settings, options.GenreNames)).Describe();
+        var description = ScoringTopology.Build(options, new SharedMovieState(options.Model.Settings, options.GenreNames, options.SessionRetention)).Describe();
         var stages = description.SubTopologies.Select(s => (
             Sources: s.Nodes.OfType<ISourceNodeDescription>().SelectMany(n => n.Topics).Select(t => t.Replace("-repartition", "")).Order().ToList(),
             Stores: s.Nodes.OfType<IProcessorNodeDescription>().SelectMany(n => n.Stores).Distinct().Order().ToList())).ToList();
