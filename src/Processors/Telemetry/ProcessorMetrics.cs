@@ -17,7 +17,7 @@ public static class ProcessorMetrics
         "{event}", "CDC records read by the worker, by source topic (rate() gives events per second).");
 
     private static readonly Counter<long> DeadLetters = Meter.CreateCounter<long>("insights.worker.dead_letters",
-        "{record}", "Records sent to the dead-letter topic, by stage (parse, session-join, apply, score, movie; global-* are counted, not sent) and error type.");
+        "{record}", "Records sent to the dead-letter topic, by stage (parse, session-join, session-expired, apply, score, movie; global-* are counted, not sent) and error type.");
 
     private static readonly Histogram<double> ScoreLatency = Meter.CreateHistogram("insights.worker.score_latency",
         "s", "From the source commit (change event ts_ms) to the score update emitted for it (not catalog-driven rescores).",

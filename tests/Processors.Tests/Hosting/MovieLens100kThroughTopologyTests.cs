@@ -53,7 +53,10 @@ public sealed class MovieLens100kThroughTopologyTests(MovieLensBroker broker, IT
 
         // Archived during the load, so flushes score no candidates; made current at the end, which rescores everyone.
         foreach (var id in movies) Produce("movies", 0, Movie(changes, dataset, id, "archived", CatalogAt));
-        foreach (var id in movies) Produce("sessions", 0, changes.Session(id, id));
+        // One session per movie, shown when the history ends: a cinema's showtimes are near its tickets, so every ticket is
+        // within the session retention of the sessions' clock even when it overtakes its session on the way in.
+        var lastShow = DateTimeOffset.FromUnixTimeSeconds(split.Train.Max(a => a.AtSeconds)).UtcDateTime;
+        foreach (var id in movies) Produce("sessions", 0, changes.Session(id, id, startsAt: lastShow));
         foreach (var member in split.Histories.Keys.Order())
         {
             var (gender, birthYear) = Demographics(dataset.AudienceCellOf(member));

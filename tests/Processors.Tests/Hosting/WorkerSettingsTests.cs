@@ -48,6 +48,13 @@ public sealed class WorkerSettingsTests
     }
 
     [Fact]
+    public void Sessions_are_held_400_days_after_their_showtime_unless_told_otherwise()
+    {
+        Assert.Equal(TimeSpan.FromDays(400), ScoringStream.OptionsFor(Bound(), TestModel.Create()).SessionRetention);
+        Assert.Equal(TimeSpan.FromDays(30), ScoringStream.OptionsFor(Bound(("SessionRetentionDays", "30")), TestModel.Create()).SessionRetention);
+    }
+
+    [Fact]
     public void Exactly_once_commits_every_100_ms_unless_told_otherwise()
     {
         Assert.Equal(100, Bound(("Guarantee", "exactly_once")).CommitInterval);
@@ -62,6 +69,8 @@ public sealed class WorkerSettingsTests
     [InlineData("CommitIntervalMs", "0", "Processors:CommitIntervalMs must be positive, got 0")]
     [InlineData("Guarantee", "exactly_twice", "Processors:Guarantee must be at_least_once or exactly_once, got 'exactly_twice'")]
     [InlineData("SessionWaitMs", "-1", "Processors:SessionWaitMs must not be negative, got -1")]
+    [InlineData("SessionRetentionDays", "0", "Processors:SessionRetentionDays must be 1..36500, got 0")]
+    [InlineData("SessionRetentionDays", "36501", "Processors:SessionRetentionDays must be 1..36500, got 36501")]
     [InlineData("PollStallMs", "500", "Processors:PollStallMs must be at least 1000, got 500")]
     [InlineData("MaxPollIntervalMs", "5000", "Processors:MaxPollIntervalMs must be 10000..86400000, got 5000")]
     [InlineData("ConsumerDebug", "cgrp,groups", "Processors:ConsumerDebug names 'groups', which is not a librdkafka debug context (generic, broker, topic, metadata, feature, queue, msg, protocol, cgrp, security, fetch, interceptor, plugin, consumer, admin, eos, mock, assignor, conf, telemetry, all)")]

@@ -35,6 +35,8 @@ public static class DemoRoles
                 ["Processors__StateDir"] = Path.Combine(layout.State, $"worker-{i}"),
                 // Short, so a worker that stops hands its partitions over quickly.
                 ["Processors__SessionTimeoutMs"] = "6000",
+                // The demo loads a dataset's whole history in minutes (decades for MovieLens' larger sets): every session is kept.
+                ["Processors__SessionRetentionDays"] = "36500",
                 ["Processors__ReadyFile"] = ReadyFile(layout, i),
             }));
         roles.Add(Role("sink", ["sink"], new()
