@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Insights.Contracts.Commands;
 using Insights.Contracts.Debezium;
 using Insights.Contracts.Scores;
 using Insights.Contracts.Topics;
@@ -11,4 +12,5 @@ namespace Insights.Contracts;
 [JsonSerializable(typeof(TopicManifest))]
 [JsonSerializable(typeof(SourceInfo))]
 [JsonSerializable(typeof(ScoreUpdate))]
+[JsonSerializable(typeof(RescoreCommand))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -41,6 +41,7 @@ public sealed class TopologyHarness : IDisposable
         Sessions = driver.CreateInputTopic<byte[], byte[]>(Options.SessionsTopic);
         MoviesTopic = driver.CreateInputTopic<byte[], byte[]>(Options.MoviesTopic);
         Members = driver.CreateInputTopic<byte[], byte[]>(Options.MembersTopic);
+        Commands = driver.CreateInputTopic<byte[], byte[]>(TopicNames.ProcessorCommands);
         scoresTopic = driver.CreateOutputTopic<byte[], byte[]>(TopicNames.Scores, TimeSpan.FromMilliseconds(200), new ByteArraySerDes(), new ByteArraySerDes());
         deadLetterTopic = driver.CreateOutputTopic<byte[], byte[]>(TopicNames.DeadLetter, TimeSpan.FromMilliseconds(200), new ByteArraySerDes(), new ByteArraySerDes());
     }
@@ -51,6 +52,9 @@ public sealed class TopologyHarness : IDisposable
     public TestInputTopic<byte[], byte[]> Sessions { get; }
     public TestInputTopic<byte[], byte[]> MoviesTopic { get; }
     public TestInputTopic<byte[], byte[]> Members { get; }
+
+    /// <summary>The operators' commands topic (a global store on every worker).</summary>
+    public TestInputTopic<byte[], byte[]> Commands { get; }
 
     /// <summary>Every record read from the scores topic so far, in order: (member key, update or null for a tombstone).</summary>
     public List<(string Key, ScoreUpdate? Update)> Scores { get; } = [];

@@ -8,4 +8,10 @@ public static class TopicNames
 
     /// <summary>Events that failed to parse or apply, with headers naming the error, source topic, partition and offset.</summary>
     public const string DeadLetter = "insights.deadletter";
+
+    /// <summary>
+    /// Compacted, one partition: requests to every worker (<see cref="Commands.RescoreCommand"/>), read whole by each as a
+    /// global table. Written by operators' tools (snapshot restore), never by the workers.
+    /// </summary>
+    public const string ProcessorCommands = "insights.processors.commands";
 }

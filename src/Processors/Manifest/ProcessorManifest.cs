@@ -47,6 +47,8 @@ public static class ProcessorManifest
             new TopicSpec(ProcessorTopics.Catalog, 1, CleanupPolicy.Compact),
             // The newest collective signals per movie, published by the movie tasks.
             new TopicSpec(ProcessorTopics.MovieProfiles, n, CleanupPolicy.Compact),
+            // Operators' requests to every worker (a rescore after a snapshot restore): a few records, the newest per kind.
+            new TopicSpec(TopicNames.ProcessorCommands, 1, CleanupPolicy.Compact),
             // Internal topics Streamiz names after the application id.
             new TopicSpec(ProcessorTopics.RepartitionTopic(applicationId), n, CleanupPolicy.Delete, Repartition),
             new TopicSpec(ProcessorTopics.RepartitionTopic(applicationId, ProcessorTopics.CollectiveDeltasRepartition), n, CleanupPolicy.Delete, Repartition),

@@ -21,7 +21,8 @@ namespace Insights.Processors.Members;
 /// in the member's outbox (<see cref="MemberRecord.Outbox"/>), and on a wall-clock punctuation sends the dirty
 /// members' changes to the movie partitions they touch, one <see cref="CollectiveBatch"/> per partition, and scores
 /// them, so a burst of a member's tickets costs one score update. After a catalog change it walks the local store
-/// in batches (rate-limited rescoring) so every member gets scores for new candidate movies.
+/// in batches (rate-limited rescoring) so every member gets scores for new candidate movies, and after a rescore
+/// command (<see cref="RescoreWalk"/>) it sends every member's scores again, changed or not.
 /// </summary>
 public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, Routed>
 {
@@ -42,6 +43,10 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
     private int freshnessPerFlush = 1;
     private long freshnessWalkStartedMs = long.MinValue / 2;
     private readonly PropensityScorer scorer;
+    private readonly RescoreRequests rescores;
+    private RescoreWalk rescoreWalk = null!;
+    // The members a rescore command asked for in this flush: sent even when nothing changed.
+    private HashSet<string> commanded = [];
     private ProcessorContext<string, Routed> context = null!;
     private IKeyValueStore<string, byte[]> store = null!;
     private long catalogSeenAtMs = -1;
@@ -59,10 +64,12 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         storeName = "";
         deltasTopic = "";
         scorer = null!;
+        rescores = null!;
     }
 
-    public MemberProcessor(ProcessorOptions options, SharedMovieState movies, string storeName, string deltasTopic)
+    public MemberProcessor(ProcessorOptions options, SharedMovieState movies, string storeName, string deltasTopic, RescoreRequests rescores)
     {
+        this.rescores = rescores;
         this.options = options;
         this.movies = movies;
         this.storeName = storeName;
@@ -78,6 +85,7 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         if (store is FlushHookedStore hooked) hooked.BeforeFlush = Committing;
         options.Restoration?.Begin(storeName, context.Id.Partition);
         processing = false;
+        rescoreWalk = new RescoreWalk(rescores, options.RescoreBatch);
         context.Schedule(options.FlushInterval, PunctuationType.PROCESSING_TIME, Flush);
     }
 
@@ -199,18 +207,20 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
             // Outboxes restored from the changelog hold changes older than anything processed since: they go first,
             // all in this flush, or the movie owners would take them for replays of what they already applied.
             walkedOutboxes = true;
-            foreach (var entry in store.All())
+            foreach (var entry in RescoreWalk.Members(store))
                 if (MemberRecord.Decode(entry.Value) is { } pending && (pending.Outbox.Count > 0 || pending.Deleted)) dirty.Add(entry.Key);
         }
         if (movies.CatalogChangedAtMs != catalogSeenAtMs)
         {
             catalogSeenAtMs = movies.CatalogChangedAtMs;
             rescoreQueue.Clear();
-            foreach (var entry in store.All()) rescoreQueue.Enqueue(entry.Key);
+            foreach (var entry in RescoreWalk.Members(store)) rescoreQueue.Enqueue(entry.Key);
         }
         for (var n = 0; n < options.RescoreBatch && rescoreQueue.TryDequeue(out var key); n++) dirty.Add(key);
         var refresh = NextFreshnessRound(wallClockMs);
         foreach (var key in refresh) dirty.Add(key);
+        commanded = rescoreWalk.NextRound(store);
+        foreach (var key in commanded) dirty.Add(key);
         ClearDelivered();
         if (dirty.Count == 0) { saved.Clear(); return; }
         var batches = new Dictionary<int, List<CoAttendanceUpdate>>();
@@ -283,7 +293,7 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         if (freshnessQueue.Count == 0 && wallClockMs - freshnessWalkStartedMs >= options.FreshnessInterval.TotalMilliseconds)
         {
             freshnessWalkStartedMs = wallClockMs;
-            foreach (var entry in store.All()) freshnessQueue.Enqueue(entry.Key);
+            foreach (var entry in RescoreWalk.Members(store)) freshnessQueue.Enqueue(entry.Key);
             var flushes = Math.Max(1, options.FreshnessInterval / options.FlushInterval);
             freshnessPerFlush = (int)Math.Max(1, Math.Ceiling(freshnessQueue.Count / flushes));
         }
@@ -316,7 +326,8 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         // A member last scored by another model owes new scores even when nothing else changed.
         record.RollTo(options.Model.ModelVersion);
         var version = record.ScoreVersion(catalogSeenAtMs);
-        if (record.EmittedVersion != version || refresh)
+        var resend = commanded.Contains(key);
+        if (record.EmittedVersion != version || refresh || resend)
         {
             var update = Score(record, version, wallClockMs);
             // Nothing a subscriber sees changed (a catalog change that left this member's candidates and scores as
@@ -329,7 +340,8 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
                 version = record.ScoreVersion(catalogSeenAtMs);
                 update = update with { Version = version };
             }
-            if (digest != record.EmittedDigest)
+            // A rescore command sends the update even when it equals the last one sent: the sinks may hold an older one now.
+            if (digest != record.EmittedDigest || resend)
             {
                 Forward(new Routed(TopicNames.Scores, Encoding.UTF8.GetBytes(key), JsonSerializer.SerializeToUtf8Bytes(update, ContractsJsonContext.Default.ScoreUpdate)));
                 // Latency is of scores answering a member's own event; catalog-driven rescores keep the member's old source time.

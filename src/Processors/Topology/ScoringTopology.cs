@@ -18,7 +18,8 @@ namespace Insights.Processors.Topology;
 /// The whole stream, top to bottom:
 /// <list type="number">
 /// <item>sessions and movies CDC -> parsed -> compacted reference topics (session -> movie and showtime, catalog);</item>
-/// <item>sessions, the catalog and the movie profiles -> global stores feeding this worker's <see cref="SharedMovieState"/>;</item>
+/// <item>sessions, the catalog and the movie profiles -> global stores feeding this worker's <see cref="SharedMovieState"/>;
+///   operators' commands -> a global store feeding <see cref="RescoreRequests"/>;</item>
 /// <item>tickets CDC -> parsed -> session resolved to its movie (sessions global store; a ticket may wait for its session) -> re-keyed by member;
 ///   members CDC -> parsed -> keyed by member; both -> one repartition topic (partitioned by member);</item>
 /// <item>member events -> <see cref="MemberProcessor"/> (member store, RocksDB + changelog) -> score updates keyed by member
@@ -33,6 +34,7 @@ public static class ScoringTopology
     public const string SessionsStore = "sessions-global";
     public const string CatalogStore = "catalog-global";
     public const string ProfilesStore = "movie-profiles-global";
+    public const string CommandsStore = "processor-commands-global";
 
     /// <summary>The topics the topology writes records to (besides its internal repartition topics and changelogs).</summary>
     public static readonly IReadOnlyList<string> OutputTopics =
@@ -69,6 +71,10 @@ public static class ScoringTopology
         builder.AddGlobalStore(GlobalStore(ProfilesStore), ProcessorTopics.MovieProfiles,
             Global(options, "profiles", r => { if (r.Value is not null) movies.Apply(MovieProfileCodec.Decode(r.Value)); }),
             strings, bytes, null!, "profiles-updater");
+        var rescores = new RescoreRequests();
+        builder.AddGlobalStore(GlobalStore(CommandsStore), TopicNames.ProcessorCommands,
+            Global(options, "commands", r => rescores.Apply(r.Key, r.Value)),
+            strings, bytes, null!, "commands-updater");
 
         // 3. Tickets resolved to movies and members, re-keyed by member.
         // One ticket event can be two changes: a transfer or exchange retracts the before image and applies the after.
@@ -97,7 +103,7 @@ public static class ScoringTopology
             // broker keeps 5 MiB per partition, and a member's state is rewritten on every ticket.
             .WithCachingEnabled(CacheSize.OfMb(16));
         var memberOutputs = memberEvents.Transform(TransformerBuilder.New<string, MemberEvent, string, Routed>()
-            .Transformer<MemberProcessor>(options, movies, ProcessorTopics.MemberStore, ProcessorTopics.CollectiveDeltasRepartition)
+            .Transformer<MemberProcessor>(options, movies, ProcessorTopics.MemberStore, ProcessorTopics.CollectiveDeltasRepartition, rescores)
             .StateStore(memberStore).Build(), "member-processor");
         Emit("members", memberOutputs.Filter((_, v, _) => v.Topic != ProcessorTopics.CollectiveDeltasRepartition), TopicNames.Scores, TopicNames.DeadLetter);
 

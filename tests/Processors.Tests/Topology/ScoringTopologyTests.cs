@@ -1,3 +1,4 @@
+using Insights.Contracts.Commands;
 using Insights.Contracts.Topics;
 using Insights.Contracts.Debezium;
 using Insights.Processors.DeadLetters;
@@ -251,4 +252,75 @@ public sealed class ScoringTopologyTests
 
         harness.WaitUntil(h => h.Latest().Values.All(u => u.Scores.Any(s => s.MovieId == 3)), "scores for movie 3 for every member");
     }
+
+    [Fact]
+    public void A_rescore_command_sends_every_members_scores_again_once_though_nothing_changed()
+    {
+        var (harness, changes) = Cinema();
+        using var owned = harness;
+        foreach (var member in new[] { 7, 8, 9 }) harness.Pipe(harness.Tickets, changes.Ticket(member * 10, member, 10, Day));
+        harness.WaitUntil(h => h.Latest().Count == 3, "three members' scores");
+        // The first scores saw the movie profiles before these tickets were counted: a catalog change rescores everyone
+        // against the settled profiles, so after it nothing a member would be sent differs from what was sent.
+        harness.Settle(TimeSpan.FromSeconds(2));
+        harness.Pipe(harness.MoviesTopic, changes.Movie(3, "drama", "coming_soon", Day));
+        harness.WaitUntil(h => h.Latest().Values.All(u => u.Scores.Any(s => s.MovieId == 3)), "every member scored for movie 3");
+        harness.Settle(TimeSpan.FromSeconds(1));
+        var before = harness.Latest();
+        var sentBefore = Sent(harness);
+        var restore = RescoreCommand.New("snapshot s1 restored to topic");
+
+        harness.Pipe(harness.Commands, Command(restore));
+
+        harness.WaitUntil(h => Sent(h).All(pair => pair.Value == sentBefore[pair.Key] + 1), "every member's scores sent once more");
+        // Nothing changed: the same version and content, which the sinks take over the restored, older update.
+        Assert.All(harness.Latest(), pair =>
+        {
+            Assert.Equal(before[pair.Key].Version, pair.Value.Version);
+            Assert.Equal(before[pair.Key].Scores, pair.Value.Scores);
+        });
+
+        // The same command read again (the global topic is replayed whole at every worker start): already handled.
+        harness.Pipe(harness.Commands, Command(restore));
+        harness.Settle(TimeSpan.FromSeconds(2));
+        Assert.All(Sent(harness), pair => Assert.Equal(sentBefore[pair.Key] + 1, pair.Value));
+
+        // A new command is handled again.
+        harness.Pipe(harness.Commands, Command(RescoreCommand.New("snapshot s2 restored to elasticsearch")));
+        harness.WaitUntil(h => Sent(h).All(pair => pair.Value == sentBefore[pair.Key] + 2), "every member's scores sent once more for the new command");
+        Assert.Empty(harness.DeadLetters);
+    }
+
+    [Fact]
+    public void A_rescore_command_walks_the_members_a_batch_per_flush()
+    {
+        var options = new ProcessorOptions
+        {
+            Model = TestModel.Create(), Partitions = 1, FlushInterval = TimeSpan.FromMilliseconds(300), NeighbourStaleness = 0,
+            SessionWait = TimeSpan.FromSeconds(1), RescoreBatch = 1,
+        };
+        using var harness = new TopologyHarness(options);
+        var changes = new CinemaChanges();
+        harness.Pipe(harness.MoviesTopic, changes.Movie(1, "action,thriller", "now_showing", Day.AddDays(-30)));
+        harness.Pipe(harness.Sessions, changes.Session(10, 1));
+        harness.WaitUntil(h => h.Movies.Catalog.Count == 1, "the catalog global store");
+        foreach (var member in new[] { 7, 8, 9 }) harness.Pipe(harness.Tickets, changes.Ticket(member * 10, member, 10, Day));
+        harness.WaitUntil(h => h.Latest().Count == 3, "three members' scores");
+        harness.Settle(TimeSpan.FromSeconds(1));
+        var sentBefore = harness.Scores.Count;
+
+        harness.Pipe(harness.Commands, Command(RescoreCommand.New("snapshot s1 restored to topic")));
+
+        harness.WaitUntil(h => h.Scores.Count == sentBefore + 3, "every member's scores sent once more");
+        var resent = harness.Scores.Skip(sentBefore).Select(s => s.Key).ToList();
+        Assert.Equal(["7", "8", "9"], resent);
+        // One member per flush: the re-sent updates are computed a flush interval apart.
+        var computedAt = harness.Scores.Skip(sentBefore).Select(s => s.Update!.ComputedAtMs).ToList();
+        Assert.All(computedAt.Zip(computedAt.Skip(1)), pair => Assert.True(pair.Second - pair.First >= 200, $"computed at {string.Join(", ", computedAt)}"));
+    }
+
+    private static Dictionary<string, int> Sent(TopologyHarness harness) =>
+        harness.Scores.GroupBy(s => s.Key).ToDictionary(g => g.Key, g => g.Count());
+
+    private static (byte[] Key, byte[] Value) Command(RescoreCommand command) => (System.Text.Encoding.UTF8.GetBytes(RescoreCommand.Key), command.Encode());
 }
