@@ -6,7 +6,7 @@ namespace Insights.Host.Bench;
 /// Reads every record of a topic's partitions from their start to their end offset at the time of the read, in offset
 /// order per partition, under a group of its own that commits nothing (the local broker neither compacts nor purges).
 /// </summary>
-internal static class TopicHistory
+public static class TopicHistory
 {
     public static void Read(string bootstrap, string topic, int partitions, Action<int, ConsumeResult<byte[], byte[]>> record)
     {

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Confluent.Kafka;
+using Insights.Contracts.Commands;
 using Insights.Contracts.Topics;
 using Insights.Host.Configuration;
 using Insights.Sinks.Elasticsearch;
@@ -41,11 +43,18 @@ public static class SnapshotCommand
         {
             Description = "With --to topic: restore even into a topic that already holds records (by default a non-empty topic is refused).",
         };
-        var restore = new Command("restore", "Rebuild the Elasticsearch index or the scores topic from a snapshot (checksums verified).") { to, id, force };
+        var noRescore = new Option<bool>("--no-rescore")
+        {
+            Description = "Do not ask the workers to re-send every member's current scores after the restore (by default a rescore command " +
+                          $"goes to {TopicNames.ProcessorCommands}, honoured by workers now running or when they next start).",
+        };
+        var restore = new Command("restore", "Rebuild the Elasticsearch index or the scores topic from a snapshot (checksums verified), " +
+                                             "then ask the workers to re-send every member's current scores.") { to, id, force, noRescore };
         restore.SetAction(async (parse, ct) =>
         {
             var target = parse.GetValue(to)!;
-            var (settings, catalog) = Open(needKafka: target == "topic");
+            var rescore = !parse.GetValue(noRescore);
+            var (settings, catalog) = Open(needKafka: target == "topic" || rescore);
             SnapshotManifest manifest;
             try { manifest = await catalog.GetAsync(parse.GetValue(id), ct); }
             catch (SnapshotNotFoundException e) { throw new CommandLineError(e.Message); }
@@ -63,6 +72,21 @@ public static class SnapshotCommand
                 catch (RestoreTargetNotEmptyException e) { throw new CommandLineError($"snapshot restore: {e.Message}"); }
             }
             Console.WriteLine($"snapshot {manifest.Id}: restored {members} members to {target}");
+            if (!rescore)
+            {
+                Console.WriteLine($"snapshot {manifest.Id}: the workers were not asked to rescore (--no-rescore); members keep the restored scores until their next change");
+                return 0;
+            }
+            // The snapshot may be older than the workers' state, and a worker sends a member's scores only when they change.
+            var command = RescoreCommand.New($"snapshot {manifest.Id} restored to {target}");
+            try { await RescoreCommandProducer.SendAsync(settings.Kafka, command, ct); }
+            catch (ProduceException<string, byte[]> e)
+            {
+                throw new CommandLineError($"snapshot restore: the snapshot is restored, but the rescore command could not be written to " +
+                                           $"{TopicNames.ProcessorCommands}: {e.Error.Reason} (create the topic with `insights topics create`, then restore again)");
+            }
+            Console.WriteLine($"snapshot {manifest.Id}: asked the workers to re-send every member's current scores " +
+                              $"(rescore command {command.Id} on {TopicNames.ProcessorCommands})");
             return 0;
         });
 

@@ -194,6 +194,13 @@ public sealed class WorkerPoisonCorpusTests(WorkerPoisonRun run) : IClassFixture
             await f.DeadLetterAsync(ProcessorTopics.Catalog, 0, Utf8("5"), [0xde, 0xad], "global-catalog", "FormatException: catalog entry");
             await f.MovieWitnessAsync();
         }),
+        new("a record that is no rescore command on the commands topic (a global store)", "dead letter (global-commands); the global thread goes on", async f =>
+        {
+            await f.DeadLetterAsync(TopicNames.ProcessorCommands, 0, Utf8("rescore"), Utf8("{not json"), "global-commands", "FormatException: value is not a RescoreCommand");
+            await f.DeadLetterAsync(TopicNames.ProcessorCommands, 0, Utf8("reboot"), Utf8("{}"), "global-commands", "FormatException: command key 'reboot' is unknown");
+            // The commands' global store shares its thread with the catalog's: a movie after them is applied.
+            await f.MovieWitnessAsync();
+        }),
     ];
 
     public static TheoryData<string> Cases => new(Corpus.Select(c => c.Name));
