@@ -1,0 +1,110 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Confluent.Kafka;
+using Insights.Contracts.Commands;
+using Insights.Contracts.Configuration;
+using Insights.Contracts.Topics;
+using Insights.Fixtures.Kafka;
+using Insights.Host.Bench;
+using Insights.Processors.Hosting;
+using Insights.Processors.Manifest;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Insights.Processors.Tests.Hosting;
+
+public sealed class RescoreCommandBroker() : KafkaBroker(ProcessorManifest.For(RescoreCommandBrokerTests.ApplicationId, "cdc", 4));
+
+/// <summary>
+/// A rescore command across worker restarts, each new worker on an empty state folder (its member store comes back from
+/// the changelog, the command from the commands topic, read whole again): a command a worker handled is not handled again
+/// by the next one, and a command written while no worker ran is handled by the next one to start.
+/// </summary>
+/// <remarks>The TopologyTestDriver cannot show this: its in-memory cluster and state folder end with the driver.</remarks>
+public sealed class RescoreCommandBrokerTests(RescoreCommandBroker broker) : IClassFixture<RescoreCommandBroker>
+{
+    public const string ApplicationId = "insights-processors-rescore";
+
+    [Fact]
+    public async Task A_command_is_handled_once_across_restarts_and_one_written_while_no_worker_ran_is_handled_at_the_next_start()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var attendances = SyntheticCinema.Attendances(60);
+        var changes = new CinemaChanges();
+        var kafka = new KafkaSettings { BootstrapServers = broker.BootstrapServers };
+        var modelPath = Path.Combine(Path.GetTempPath(), $"insights-model-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(modelPath, TestModel.Create().ToJson(), ct);
+        var sent = new ConcurrentDictionary<long, int>();
+        using var scores = new ScoreWatch(broker.BootstrapServers, partitions: 4, arrived: a => sent.AddOrUpdate(a.MemberId, 1, (_, n) => n + 1));
+        using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, Acks = Acks.All }).Build();
+        foreach (var (table, change) in SyntheticCinema.Changes(changes, attendances))
+            await producer.ProduceAsync(new TopicPartition($"cdc.cinema.{table}", 0), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value }, ct);
+        var members = SyntheticCinema.Members.Select(m => (long)m.Member).ToList();
+
+        Dictionary<long, int> afterFirst;
+        using (var first = new ScoringStream(ScoringStreamBrokerTests.Settings(modelPath, ApplicationId), kafka, NullLoggerFactory.Instance))
+        {
+            await ScoringStreamBrokerTests.StartAsync(first);
+            await ScoringStreamBrokerTests.WaitAsync(() => first.Movies.AttendancesCounted == attendances.Count && members.All(sent.ContainsKey),
+                () => $"every member scored ({first.Movies.AttendancesCounted} attendances counted, {sent.Count} members)");
+            await WaitSteadyAsync(sent);
+            var before = Snapshot(sent);
+
+            await SendAsync(producer, RescoreCommand.New("first restore"), ct);
+
+            await ScoringStreamBrokerTests.WaitAsync(() => members.All(m => sent[m] >= before[m] + 1), () => $"every member sent again: {Describe(sent, before)}");
+            await WaitSteadyAsync(sent);
+            afterFirst = Snapshot(sent);
+            Assert.All(members, m => Assert.Equal(before[m] + 1, afterFirst[m]));
+        }
+
+        // The same command, read again by a new worker whose member store is restored with the mark: nothing is sent again.
+        Dictionary<long, int> afterSecond;
+        using (var second = new ScoringStream(ScoringStreamBrokerTests.Settings(modelPath, ApplicationId), kafka, NullLoggerFactory.Instance))
+        {
+            await ScoringStreamBrokerTests.StartAsync(second);
+            // A member's new ticket: once its scores are out, every task has flushed since its store was restored.
+            var witness = members[0];
+            await producer.ProduceAsync(new TopicPartition("cdc.cinema.tickets", 0), ToMessage(changes.Ticket(10_000, (int)witness, 10, SyntheticCinema.Start.AddDays(30))), ct);
+            await ScoringStreamBrokerTests.WaitAsync(() => sent[witness] > afterFirst[witness], $"member {witness}'s scores after the new ticket");
+            await WaitSteadyAsync(sent);
+            afterSecond = Snapshot(sent);
+            Assert.All(members.Skip(1), m => Assert.Equal(afterFirst[m], afterSecond[m]));
+        }
+
+        // A command written while no worker runs is handled by the next worker to start.
+        await SendAsync(producer, RescoreCommand.New("second restore"), ct);
+        using (var third = new ScoringStream(ScoringStreamBrokerTests.Settings(modelPath, ApplicationId), kafka, NullLoggerFactory.Instance))
+        {
+            await ScoringStreamBrokerTests.StartAsync(third);
+            await ScoringStreamBrokerTests.WaitAsync(() => members.All(m => sent[m] >= afterSecond[m] + 1), () => $"every member sent again: {Describe(sent, afterSecond)}");
+            await WaitSteadyAsync(sent);
+            Assert.All(members, m => Assert.Equal(afterSecond[m] + 1, sent[m]));
+        }
+        await broker.AssertNoTrimmedPartitionsAsync();
+    }
+
+    private static Task SendAsync(IProducer<byte[], byte[]> producer, RescoreCommand command, CancellationToken ct) =>
+        producer.ProduceAsync(TopicNames.ProcessorCommands, new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes(RescoreCommand.Key), Value = command.Encode() }, ct);
+
+    private static Message<byte[], byte[]> ToMessage((byte[] Key, byte[] Value) change) => new() { Key = change.Key, Value = change.Value };
+
+    private static Dictionary<long, int> Snapshot(ConcurrentDictionary<long, int> sent) => new(sent);
+
+    private static string Describe(ConcurrentDictionary<long, int> sent, Dictionary<long, int> before) =>
+        string.Join(", ", sent.OrderBy(p => p.Key).Select(p => $"{p.Key}: {before.GetValueOrDefault(p.Key)} -> {p.Value}"));
+
+    /// <summary>Waits until no score update arrived for 3 s.</summary>
+    private static async Task WaitSteadyAsync(ConcurrentDictionary<long, int> sent)
+    {
+        var last = sent.Values.Sum();
+        var steady = System.Diagnostics.Stopwatch.StartNew();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (steady.Elapsed < TimeSpan.FromSeconds(3))
+        {
+            await Task.Delay(100);
+            var now = sent.Values.Sum();
+            if (now != last) { last = now; steady.Restart(); }
+            if (clock.Elapsed > TimeSpan.FromSeconds(60)) Assert.Fail("score updates kept arriving for 60 s");
+        }
+    }
+}
