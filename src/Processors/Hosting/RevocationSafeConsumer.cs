@@ -28,19 +28,19 @@ namespace Insights.Processors.Hosting;
 /// otherwise purge repartition records up to offsets that were never committed.
 /// </para>
 /// </summary>
-internal sealed class RevocationSafeConsumer(IConsumer<byte[], byte[]> inner, Func<bool> revoking, ILogger logger) : IConsumer<byte[], byte[]>
+internal sealed class RevocationSafeConsumer(IConsumer<byte[], byte[]> inner, Func<bool> revoking, ILogger logger) : DelegatingConsumer(inner)
 {
     /// <summary>Commits refused during a revocation since the consumer was built.</summary>
     public int RefusedRevocationCommits => refused;
 
     private int refused;
 
-    public void Commit(IEnumerable<TopicPartitionOffset> offsets)
+    public override void Commit(IEnumerable<TopicPartitionOffset> offsets)
     {
         var list = offsets as IReadOnlyCollection<TopicPartitionOffset> ?? [.. offsets];
         try
         {
-            inner.Commit(list);
+            Inner.Commit(list);
         }
         catch (KafkaException e) when (revoking() && !e.Error.IsFatal)
         {
@@ -49,43 +49,4 @@ internal sealed class RevocationSafeConsumer(IConsumer<byte[], byte[]> inner, Fu
                 list.Count, e.Error.Reason);
         }
     }
-
-    public string MemberId => inner.MemberId;
-    public List<TopicPartition> Assignment => inner.Assignment;
-    public List<string> Subscription => inner.Subscription;
-    public IConsumerGroupMetadata ConsumerGroupMetadata => inner.ConsumerGroupMetadata;
-    public Handle Handle => inner.Handle;
-    public string Name => inner.Name;
-
-    public ConsumeResult<byte[], byte[]> Consume(int millisecondsTimeout) => inner.Consume(millisecondsTimeout);
-    public ConsumeResult<byte[], byte[]> Consume(CancellationToken cancellationToken = default) => inner.Consume(cancellationToken);
-    public ConsumeResult<byte[], byte[]> Consume(TimeSpan timeout) => inner.Consume(timeout);
-    public void Subscribe(IEnumerable<string> topics) => inner.Subscribe(topics);
-    public void Subscribe(string topic) => inner.Subscribe(topic);
-    public void Unsubscribe() => inner.Unsubscribe();
-    public void Assign(TopicPartition partition) => inner.Assign(partition);
-    public void Assign(TopicPartitionOffset partition) => inner.Assign(partition);
-    public void Assign(IEnumerable<TopicPartitionOffset> partitions) => inner.Assign(partitions);
-    public void Assign(IEnumerable<TopicPartition> partitions) => inner.Assign(partitions);
-    public void IncrementalAssign(IEnumerable<TopicPartitionOffset> partitions) => inner.IncrementalAssign(partitions);
-    public void IncrementalAssign(IEnumerable<TopicPartition> partitions) => inner.IncrementalAssign(partitions);
-    public void IncrementalUnassign(IEnumerable<TopicPartition> partitions) => inner.IncrementalUnassign(partitions);
-    public void Unassign() => inner.Unassign();
-    public void StoreOffset(ConsumeResult<byte[], byte[]> result) => inner.StoreOffset(result);
-    public void StoreOffset(TopicPartitionOffset offset) => inner.StoreOffset(offset);
-    public List<TopicPartitionOffset> Commit() => inner.Commit();
-    public void Commit(ConsumeResult<byte[], byte[]> result) => inner.Commit(result);
-    public void Seek(TopicPartitionOffset tpo) => inner.Seek(tpo);
-    public void Pause(IEnumerable<TopicPartition> partitions) => inner.Pause(partitions);
-    public void Resume(IEnumerable<TopicPartition> partitions) => inner.Resume(partitions);
-    public List<TopicPartitionOffset> Committed(TimeSpan timeout) => inner.Committed(timeout);
-    public List<TopicPartitionOffset> Committed(IEnumerable<TopicPartition> partitions, TimeSpan timeout) => inner.Committed(partitions, timeout);
-    public Offset Position(TopicPartition partition) => inner.Position(partition);
-    public List<TopicPartitionOffset> OffsetsForTimes(IEnumerable<TopicPartitionTimestamp> timestampsToSearch, TimeSpan timeout) => inner.OffsetsForTimes(timestampsToSearch, timeout);
-    public WatermarkOffsets GetWatermarkOffsets(TopicPartition topicPartition) => inner.GetWatermarkOffsets(topicPartition);
-    public WatermarkOffsets QueryWatermarkOffsets(TopicPartition topicPartition, TimeSpan timeout) => inner.QueryWatermarkOffsets(topicPartition, timeout);
-    public void Close() => inner.Close();
-    public int AddBrokers(string brokers) => inner.AddBrokers(brokers);
-    public void SetSaslCredentials(string username, string password) => inner.SetSaslCredentials(username, password);
-    public void Dispose() => inner.Dispose();
 }

@@ -131,6 +131,12 @@ public sealed class ScoringStream : IDisposable
     /// <summary>Offset commits refused while tasks were revoked, and dropped (<see cref="RevocationSafeConsumer"/>).</summary>
     public int RefusedRevocationCommits => assignments.RefusedRevocationCommits;
 
+    /// <summary>Times the group took partitions from this instance's stream threads: rebalances, or the group dropping a thread that stopped polling.</summary>
+    public int Revocations => assignments.Revocations;
+
+    /// <summary>Polls that kept restoring stream threads in their group (<see cref="RestoreKeepAlive"/>).</summary>
+    public int RestoreKeepAlivePolls => assignments.RestoreKeepAlivePolls;
+
     /// <summary>What this instance observes of its stream now: the input of the readiness decision.</summary>
     public StreamFacts Observe() =>
         new(assignments.RevocationFailure is null ? state.ToString() : "ERROR", threads.Read(), assignments.AssignedPartitions, DateTimeOffset.UtcNow);
@@ -154,6 +160,8 @@ public sealed class ScoringStream : IDisposable
     public void Dispose()
     {
         if (Interlocked.Exchange(ref disposed, 1) != 0) return;
+        // A thread waiting in a keep-alive for its next assignment would never see Streamiz's stop.
+        assignments.Stop();
         stream.Dispose();
         deadLetters.Dispose();
         if ((state == KafkaStream.State.NOT_RUNNING || state == KafkaStream.State.CREATED) && assignments.RevocationFailure is null)

@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Text;
+using Confluent.Kafka;
+using Insights.Contracts.Configuration;
+using Insights.Fixtures.Kafka;
+using Insights.Processors.Hosting;
+using Insights.Processors.Manifest;
+using Insights.Processors.Topology;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Insights.Processors.Tests.Hosting;
+
+public sealed class LongRestoreBroker() : KafkaBroker(ProcessorManifest.For(LongRestoreTests.ApplicationId, "cdc", LongRestoreTests.Partitions));
+
+/// <summary>
+/// A worker whose restore outlasts max.poll.interval.ms stays in its group, finishes the restore once and works.
+/// Streamiz 1.8.2 does not poll a stream thread's main consumer while the thread restores; without
+/// <see cref="RestoreKeepAlive"/> librdkafka leaves the group after MaxPollIntervalMs, the thread's first poll after the
+/// restore throws "Application maximum poll interval (10000ms) exceeded", the thread stops and the stream fails, so the
+/// worker exits, and its restart empties the state folder (no clean stop) and restores it all again, the same way.
+/// The restore is made long, not big: the member-state changelog holds 60,000 tombstones of members that do not exist
+/// (the store ends empty; nothing else reads them), and Streamiz restores at most 1,000 records per loop of its thread,
+/// which sleeps PollMs (200 ms here) between loops while it restores: at least 12 s, against the 10 s MaxPollIntervalMs
+/// (the smallest a worker accepts). About 25 s in all.
+/// </summary>
+public sealed class LongRestoreTests(LongRestoreBroker broker) : IClassFixture<LongRestoreBroker>
+{
+    public const string ApplicationId = "insights-processors-long-restore";
+    public const int Partitions = 4;
+    private const int TombstonesPerPartition = 15_000;
+    private static readonly TimeSpan RestoreLimit = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task A_restore_longer_than_the_max_poll_interval_keeps_the_worker_in_its_group()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var modelPath = Path.Combine(Path.GetTempPath(), $"insights-model-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(modelPath, TestModel.Create().ToJson(), ct);
+        using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, Acks = Acks.All, LingerMs = 20 }).Build();
+        var changelog = ProcessorTopics.ChangelogTopic(ApplicationId);
+        for (var partition = 0; partition < Partitions; partition++)
+            for (var i = 0; i < TombstonesPerPartition; i++)
+                producer.Produce(new TopicPartition(changelog, partition), new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes($"absent-{partition}-{i}"), Value = null! });
+        producer.Flush(ct);
+
+        var settings = ScoringStreamBrokerTests.Settings(modelPath, ApplicationId) with { MaxPollIntervalMs = 10_000, PollMs = 200 };
+        using var stream = new ScoringStream(settings, new KafkaSettings { BootstrapServers = broker.BootstrapServers }, NullLoggerFactory.Instance);
+        var restore = Stopwatch.StartNew();
+        await stream.StartAsync(ct);
+        await ScoringStreamBrokerTests.WaitAsync(() => stream.Ready || stream.Failed, () => $"the restore ({stream.NotReadyReason?.Reason})", RestoreLimit);
+        restore.Stop();
+        Assert.True(restore.Elapsed > TimeSpan.FromMilliseconds(settings.MaxPollIntervalMs),
+            $"the restore took {restore.Elapsed.TotalSeconds:0.0} s, not longer than MaxPollIntervalMs: the test shows nothing");
+
+        // Readiness turns true as the last task is restored, a moment before the thread polls again (and, dropped from the
+        // group, fails): so the worker is judged by its work. The tickets reach the member tasks through the main
+        // consumer, whose partitions were paused while the restore kept it in the group.
+        var attendances = SyntheticCinema.Attendances(100);
+        foreach (var (table, change) in SyntheticCinema.Changes(new CinemaChanges(), attendances))
+            await producer.ProduceAsync(new TopicPartition($"cdc.cinema.{table}", 0), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value }, ct);
+        await ScoringStreamBrokerTests.WaitAsync(() => stream.Movies.AttendancesCounted == attendances.Count || stream.Failed,
+            () => $"every ticket counted after the restore ({stream.Movies.AttendancesCounted} of {attendances.Count}, stream {stream.State})", TimeSpan.FromSeconds(60));
+        Assert.False(stream.Failed, $"the stream failed after a {restore.Elapsed.TotalSeconds:0.0} s restore (state {stream.State})");
+        Assert.Equal(attendances.Count, stream.Movies.AttendancesCounted);
+        Assert.True(stream.Ready, stream.NotReadyReason?.Reason);
+        Assert.Equal(0, stream.Revocations);
+    }
+}
