@@ -48,9 +48,6 @@ internal sealed class AssignmentWatch(IStreamConfig config, string? consumerDebu
     /// <summary>Times the group took partitions from this instance's stream threads (a rebalance, or the group dropping a consumer that stopped polling).</summary>
     public int Revocations { get { lock (listeners) return listeners.Sum(l => l.Revocations); } }
 
-    /// <summary>Polls of the main consumers made while their threads restored (<see cref="RestoreKeepAlive"/>).</summary>
-    public int RestoreKeepAlivePolls { get { lock (listeners) return keepAlives.Values.Sum(k => k.Polls); } }
-
     /// <summary>
     /// A revocation Streamiz could not finish (it threw), or null. Its stream thread cannot go on: Streamiz leaves the
     /// thread's rebalance flag set, and the thread does not poll while it is set, so the worker must stop and restart.

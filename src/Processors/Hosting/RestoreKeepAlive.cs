@@ -49,9 +49,6 @@ internal sealed class RestoreKeepAlive(ILogger logger)
     private long lastPoll;
     private volatile bool stopped;
 
-    /// <summary>Polls that kept the main consumer in its group while the thread restored.</summary>
-    public int Polls { get; private set; }
-
     /// <summary>The thread's main consumer, as Streamiz gets it: the pauses and held records are undone at its next poll.</summary>
     public IConsumer<byte[], byte[]> WrapMain(IConsumer<byte[], byte[]> consumer)
     {
@@ -105,7 +102,6 @@ internal sealed class RestoreKeepAlive(ILogger logger)
 
     private void Poll(TimeSpan timeout)
     {
-        Polls++;
         try
         {
             if (main!.Consume(timeout) is { } record) held.Enqueue(record);

@@ -134,9 +134,6 @@ public sealed class ScoringStream : IDisposable
     /// <summary>Times the group took partitions from this instance's stream threads: rebalances, or the group dropping a thread that stopped polling.</summary>
     public int Revocations => assignments.Revocations;
 
-    /// <summary>Polls that kept restoring stream threads in their group (<see cref="RestoreKeepAlive"/>).</summary>
-    public int RestoreKeepAlivePolls => assignments.RestoreKeepAlivePolls;
-
     /// <summary>What this instance observes of its stream now: the input of the readiness decision.</summary>
     public StreamFacts Observe() =>
         new(assignments.RevocationFailure is null ? state.ToString() : "ERROR", threads.Read(), assignments.AssignedPartitions, DateTimeOffset.UtcNow);

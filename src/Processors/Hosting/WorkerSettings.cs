@@ -100,9 +100,9 @@ public sealed record WorkerSettings
     /// <summary>
     /// librdkafka max.poll.interval.ms of the stream threads' main consumers (Streamiz's default is 300000). A member
     /// that has not polled for this long leaves the group, so its partitions move to the others; on Kafka it is also
-    /// the rebalance timeout, how long a rebalance waits for every member to rejoin. A Streamiz 1.8.2 thread does not
-    /// poll while it restores its tasks' stores, so a restore longer than this makes the worker leave the group and
-    /// rejoin when it is done: raise it for state that takes longer to restore.
+    /// the rebalance timeout, how long a rebalance waits for every member to rejoin. It does not bound a restore: a
+    /// Streamiz 1.8.2 thread does not poll while it restores, so the worker polls for it between restore loops
+    /// (<see cref="RestoreKeepAlive"/>), each about PollMs long; it bounds a thread stuck in processing, a flush or a commit.
     /// </summary>
     public int MaxPollIntervalMs { get; init; } = 60_000;
 
@@ -149,6 +149,9 @@ public sealed record WorkerSettings
         // librdkafka refuses a max.poll.interval.ms below session.timeout.ms.
         if (MaxPollIntervalMs < SessionTimeoutMs)
             return $"{Section}:MaxPollIntervalMs ({MaxPollIntervalMs}) must not be below {Section}:SessionTimeoutMs ({SessionTimeoutMs})";
+        // A restoring thread is polled once per restore loop, which waits PollMs (RestoreKeepAlive).
+        if (MaxPollIntervalMs < 2 * PollMs)
+            return $"{Section}:MaxPollIntervalMs ({MaxPollIntervalMs}) must be at least twice {Section}:PollMs ({PollMs}): a restoring stream thread is polled once per PollMs";
         if (ConsumerDebug is { Length: > 0 } debug && debug.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(c => !DebugContexts.Contains(c)) is { } unknown)
             return $"{Section}:ConsumerDebug names '{unknown}', which is not a librdkafka debug context ({string.Join(", ", DebugContexts)})";
         if (!CompressionTypes.Contains(CompressionType, StringComparer.OrdinalIgnoreCase))

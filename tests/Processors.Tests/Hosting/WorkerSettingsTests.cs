@@ -113,6 +113,14 @@ public sealed class WorkerSettingsTests
     }
 
     [Fact]
+    public void Max_poll_interval_leaves_room_for_two_polls_of_a_restoring_thread()
+    {
+        Assert.Equal("Processors:MaxPollIntervalMs (15000) must be at least twice Processors:PollMs (8000): a restoring stream thread is polled once per PollMs",
+            Bound(("MaxPollIntervalMs", "15000"), ("PollMs", "8000")).Problem());
+        Assert.Null(Bound(("MaxPollIntervalMs", "16000"), ("PollMs", "8000")).Problem());
+    }
+
+    [Fact]
     public void Max_poll_interval_reaches_the_stream_threads_consumers()
     {
         Assert.Equal(60_000, ScoringStream.Configure(Bound(), Kafka, NullLoggerFactory.Instance).ToConsumerConfig("c").MaxPollIntervalMs);

@@ -123,10 +123,6 @@ public sealed class ChaosRoles : IDisposable
             // Exact neighbour lists: the final scores are compared with the replay (within 1e-5).
             ["Processors__NeighbourStaleness"] = "0", ["Processors__SessionTimeoutMs"] = "6000",
             ["Processors__CommitIntervalMs"] = "1000", ["Processors__CompressionType"] = "zstd",
-            // Streamiz 1.8.2 does not poll while it restores, and a worker back from a kill restores ml-100k's dense movie
-            // changelog from a broker that never compacts it: 72 s after three minutes of sales, past the 60 s default, after
-            // which the group drops the thread and the worker fails (docs/operations.md, chaos run). Ten minutes here.
-            ["Processors__MaxPollIntervalMs"] = "600000",
             // The mock keeps 5 MiB per partition and never compacts the profiles (see ChaosSettings.ProfileIntervalMs).
             ["Processors__ProfileIntervalMs"] = settings.ProfileIntervalMs.ToString(CultureInfo.InvariantCulture),
             ["Processors__StateDir"] = state,
