@@ -35,7 +35,9 @@ public sealed record ModelSettings
     /// A shared or guest account can gather a hundred thousand tickets, and a member's state, the records it is stored in
     /// and every collective update it sends grow with its history; no person sees this many movies.
     /// </summary>
-    public int MaxAttendances { get; init; } = 2_000;
+    // Settable, not init: the JSON source generator sets every init-only property, a missing one to 0, and a model file
+    // written before this setting existed must load with the default.
+    public int MaxAttendances { get; set; } = 2_000;
 
     public static ModelSettings Default { get; } = new();
 

@@ -58,4 +58,16 @@ public class PropensityModelTests
         var error = Assert.Throws<FormatException>(() => PropensityModel.FromJson("{ \"format_version\": "));
         Assert.Contains("malformed", error.Message);
     }
+
+    [Fact]
+    public void A_model_file_written_before_the_attendance_limit_existed_loads_with_the_default_limit()
+    {
+        var json = Model().ToJson().Replace("\"max_attendances\": 2000,", "").Replace(",\n    \"max_attendances\": 2000", "");
+        Assert.DoesNotContain("max_attendances", json);
+
+        var read = PropensityModel.FromJson(json);
+
+        Assert.Equal(ModelSettings.Default.MaxAttendances, read.Settings.MaxAttendances);
+        Assert.Equal(2_000, read.Settings.MaxAttendances);
+    }
 }
