@@ -14,6 +14,12 @@ public sealed record ProcessorOptions
 
     public required PropensityModel Model { get; init; }
 
+    /// <summary>
+    /// The tickets topic is keyed by member and partitioned like the members topic (see WorkerSettings.TicketsKeyedByMember):
+    /// a member's tickets and member row are read by the same task, with no repartition hop.
+    /// </summary>
+    public bool TicketsKeyedByMember { get; init; } = true;
+
     /// <summary>The genre names a movie's SET column may hold, in bit order (schema/cinema.sql).</summary>
     public IReadOnlyList<string> GenreNames { get; init; } = CinemaGenres.All;
 

@@ -20,21 +20,39 @@ public sealed class CinemaChanges
             new("price", DebeziumEncoding.DecimalPrecise(12.50m, 2)), new("status", status),
             new("updated_at", DebeziumEncoding.Timestamp(new DateTimeOffset(purchasedAt, TimeSpan.Zero))),
         ];
-        return Change("tickets", [new("ticket_id", ticketId)], op, row, purchasedAt);
+        // Keyed by member, as connect/ and the capture key tickets (message.key.columns cinema.tickets:member_id).
+        return Change("tickets", [new("member_id", (long)memberId)], op, row, purchasedAt);
     }
 
-    /// <summary>An update of a ticket that moves it to another member (a transfer) or session (an exchange).</summary>
-    public (byte[] Key, byte[] Value) TicketMoved(long ticketId, (int Member, int Session) from, (int Member, int Session) to, DateTime purchasedAt)
+    /// <summary>
+    /// A ticket moved to another member (a transfer) or session (an exchange), as Debezium writes it with tickets keyed by
+    /// member: an exchange is one update under the member's key; a transfer changes the key, so it is a delete under the
+    /// old member's key and a create under the new one's.
+    /// </summary>
+    public IReadOnlyList<(byte[] Key, byte[] Value)> TicketMoved(long ticketId, (int Member, int Session) from, (int Member, int Session) to, DateTime purchasedAt)
     {
-        ColumnValue[] Row(int memberId, int sessionId) =>
+        if (from.Member == to.Member)
+            return [Change("tickets", [new("member_id", (long)to.Member)], ChangeOperation.Update, TicketRow(ticketId, to.Member, to.Session, purchasedAt), purchasedAt,
+                TicketRow(ticketId, from.Member, from.Session, purchasedAt))];
+        return
         [
-            new("ticket_id", ticketId), new("member_id", (long)memberId), new("session_id", (long)sessionId),
-            new("purchased_at", DebeziumEncoding.DateTimeMillis(purchasedAt)), new("quantity", 1L),
-            new("price", DebeziumEncoding.DecimalPrecise(12.50m, 2)), new("status", "purchased"),
-            new("updated_at", DebeziumEncoding.Timestamp(new DateTimeOffset(purchasedAt, TimeSpan.Zero))),
+            Change("tickets", [new("member_id", (long)from.Member)], ChangeOperation.Delete, TicketRow(ticketId, from.Member, from.Session, purchasedAt), purchasedAt),
+            Change("tickets", [new("member_id", (long)to.Member)], ChangeOperation.Create, TicketRow(ticketId, to.Member, to.Session, purchasedAt), purchasedAt),
         ];
-        return Change("tickets", [new("ticket_id", ticketId)], ChangeOperation.Update, Row(to.Member, to.Session), purchasedAt, Row(from.Member, from.Session));
     }
+
+    /// <summary>The same move as a ticket-keyed source writes it (keyed by the primary key): one update, whatever changed.</summary>
+    public (byte[] Key, byte[] Value) TicketMovedKeyedByTicket(long ticketId, (int Member, int Session) from, (int Member, int Session) to, DateTime purchasedAt) =>
+        Change("tickets", [new("ticket_id", ticketId)], ChangeOperation.Update, TicketRow(ticketId, to.Member, to.Session, purchasedAt), purchasedAt,
+            TicketRow(ticketId, from.Member, from.Session, purchasedAt));
+
+    private static ColumnValue[] TicketRow(long ticketId, int memberId, int sessionId, DateTime purchasedAt) =>
+    [
+        new("ticket_id", ticketId), new("member_id", (long)memberId), new("session_id", (long)sessionId),
+        new("purchased_at", DebeziumEncoding.DateTimeMillis(purchasedAt)), new("quantity", 1L),
+        new("price", DebeziumEncoding.DecimalPrecise(12.50m, 2)), new("status", "purchased"),
+        new("updated_at", DebeziumEncoding.Timestamp(new DateTimeOffset(purchasedAt, TimeSpan.Zero))),
+    ];
 
     public static readonly DateTime SessionStart = new(2026, 1, 1, 20, 0, 0, DateTimeKind.Utc);
 
@@ -94,4 +112,14 @@ public sealed class CinemaChanges
     }
 
     public static byte[] Text(string value) => Encoding.UTF8.GetBytes(value);
+
+    /// <summary>
+    /// The partition a test puts a change in: a member-keyed change (a member row, a ticket) in member mod partitions, as
+    /// the tests put tickets, so a member's events share a partition as one producer's partitioner keeps them; others in 0.
+    /// </summary>
+    public static int PartitionOf((byte[] Key, byte[] Value) change, int partitions)
+    {
+        using var key = System.Text.Json.JsonDocument.Parse(change.Key);
+        return key.RootElement.TryGetProperty("member_id", out var member) ? (int)(member.GetInt64() % partitions) : 0;
+    }
 }

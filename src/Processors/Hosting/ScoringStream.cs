@@ -53,6 +53,7 @@ public sealed class ScoringStream : IDisposable
         new ProcessorOptions
         {
             ApplicationId = settings.ApplicationId, TopicPrefix = settings.TopicPrefix, Partitions = settings.Partitions,
+            TicketsKeyedByMember = settings.TicketsKeyedByMember,
             Model = model, FlushInterval = TimeSpan.FromMilliseconds(settings.FlushIntervalMs), RescoreBatch = settings.RescoreBatch,
             SessionWait = TimeSpan.FromMilliseconds(settings.SessionWaitMs), SessionRetention = TimeSpan.FromDays(settings.SessionRetentionDays),
             FreshnessInterval = TimeSpan.FromMilliseconds(settings.FreshnessIntervalMs),

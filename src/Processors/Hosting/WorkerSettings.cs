@@ -15,6 +15,17 @@ public sealed record WorkerSettings
     public int Partitions { get; init; } = 16;
     public string ModelPath { get; init; } = "";
 
+    /// <summary>
+    /// True (default): ticket events are keyed by their member, as Debezium's message.key.columns
+    /// `cinema.tickets:member_id` in connect/ and the built-in capture's default key them, so the tickets and members
+    /// topics (both keyed `{"member_id":N}`, both with Partitions partitions, one producer partitioner) hold a member's
+    /// events in the same partition: the member task reads them where they are, with no repartition hop. A ticket event
+    /// keyed otherwise is dead-lettered (stage parse) naming this setting. False: any ticket key works, and every
+    /// member event goes through the member repartition topic first. Changing it moves members between tasks: it needs
+    /// a new ApplicationId (a rebuild from the CDC topics).
+    /// </summary>
+    public bool TicketsKeyedByMember { get; init; } = true;
+
     /// <summary>How often each task scores its dirty members: about half the event-to-score latency is waiting for this.</summary>
     public int FlushIntervalMs { get; init; } = 100;
     public int RescoreBatch { get; init; } = 500;

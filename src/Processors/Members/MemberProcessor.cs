@@ -54,6 +54,7 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
     private long eventOffset = -1;
     private int published;
     private bool processing;
+    private bool initialized;
 
     // Streamiz's TransformerBuilder builds a throw-away instance with this constructor, then one per task
     // with the parameters given to it; Init refuses to run an instance without options.
@@ -80,6 +81,10 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
     public void Init(ProcessorContext<string, Routed> processorContext)
     {
         if (options is null) throw new InvalidOperationException("a member processor needs its options: build it through ScoringTopology");
+        // Streamiz 1.8.2 initialises a node once per path from its task's sources: behind the merge of the tickets, members
+        // and repartition sources this runs three times, and each run would schedule one more flush per interval.
+        if (initialized) return;
+        initialized = true;
         context = processorContext;
         store = (IKeyValueStore<string, byte[]>)context.GetStateStore(storeName);
         if (store is FlushHookedStore hooked) hooked.BeforeFlush = Committing;
@@ -93,8 +98,10 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
     {
         var key = record.Key;
         var change = record.Value;
-        eventOffset = record.TopicPartitionOffset?.Offset.Value ?? -1;
-        published = 0;
+        var identity = EventLanes.Identity(options, record.TopicPartitionOffset?.Topic, record.TopicPartitionOffset?.Offset.Value ?? -1);
+        // The changes of one source record (an exchange: a retraction and an addition) share its offset: their indexes run on.
+        if (identity != eventOffset) published = 0;
+        eventOffset = identity;
         processing = true; // Streamiz processes records only for a task whose stores are restored
         try
         {
@@ -188,7 +195,7 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
     }
 
     /// <summary>
-    /// Queues the change in the member's outbox with the event's repartition offset and a running index as identity:
+    /// Queues the change in the member's outbox with the event's identity offset (<see cref="EventLanes"/>) and a running index as identity:
     /// replaying the event on a state that does not hold it yet queues the same identities again.
     /// </summary>
     private void Publish(MemberRecord record, AttendanceChange applied)
@@ -237,10 +244,11 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         saved.Clear();
         foreach (var (partition, updates) in batches.OrderBy(b => b.Key))
         {
-            // Identity order: the movie owner skips anything not newer than the newest identity it applied from this partition.
+            // Identity order: the movie owner skips anything not newer than the newest identity it applied from this source.
             updates.Sort(static (a, b) => (a.EventOffset, a.Index).CompareTo((b.EventOffset, b.Index)));
-            foreach (var batch in CollectiveBatch.Split(context.Id.Partition, updates))
-                Forward(new Routed(deltasTopic, Encoding.UTF8.GetBytes(partition.ToString(CultureInfo.InvariantCulture)), batch.Encode()));
+            foreach (var lane in updates.GroupBy(u => EventLanes.Source(options, context.Id.Partition, u.EventOffset)).OrderBy(g => g.Key))
+                foreach (var batch in CollectiveBatch.Split(lane.Key, lane.ToList()))
+                    Forward(new Routed(deltasTopic, Encoding.UTF8.GetBytes(partition.ToString(CultureInfo.InvariantCulture)), batch.Encode()));
         }
     }
 
@@ -443,6 +451,7 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
 
     public void Close()
     {
+        initialized = false;
         saved.Clear();
         sentSinceCommit.Clear();
         deliveredAtCommit.Clear();

@@ -48,13 +48,13 @@ public static class ScoringTopology
         var strings = new StringSerDes();
 
         // 1. Reference data: sessions and movies, reduced to small compacted topics.
-        var sessions = Read<RoutedValue>(builder, options.SessionsTopic, (value, _) =>
+        var sessions = Read<RoutedValue>(builder, options.SessionsTopic, (_, value, _) =>
             ChangeParsing.Session(value) is { } s ? (Id(s.SessionId), new RoutedValue(s.Entry?.Encode())) : null);
         Emit("sessions", Failures(sessions).Merge(Values(sessions)
             .Map((k, v, _) => KeyValuePair.Create(k, new Routed(ProcessorTopics.Sessions, Encoding.UTF8.GetBytes(k), v.Bytes)))),
             ProcessorTopics.Sessions, TopicNames.DeadLetter);
 
-        var catalog = Read<RoutedValue>(builder, options.MoviesTopic, (value, _) =>
+        var catalog = Read<RoutedValue>(builder, options.MoviesTopic, (_, value, _) =>
             ChangeParsing.Movie(value, options.GenreNames) is { } entry ? (Id(entry.Movie.Id), new RoutedValue(entry.Encode())) : null);
         Emit("catalog", Failures(catalog).Merge(Values(catalog)
             .Map((k, v, _) => KeyValuePair.Create(k, new Routed(ProcessorTopics.Catalog, Encoding.UTF8.GetBytes(k), v.Bytes)))),
@@ -76,10 +76,10 @@ public static class ScoringTopology
             Global(options, "commands", r => rescores.Apply(r.Key, r.Value)),
             strings, bytes, null!, "commands-updater");
 
-        // 3. Tickets resolved to movies and members, re-keyed by member.
+        // 3. Tickets resolved to movies and members, keyed by member.
         // One ticket event can be two changes: a transfer or exchange retracts the before image and applies the after.
-        var tickets = Read<MemberEvent[]>(builder, options.TicketsTopic, (value, origin) =>
-            ChangeParsing.Tickets(value) is { Count: > 0 } changes ? (Id(changes[0].SessionId), changes.Select(t => new MemberEvent(t, null, origin)).ToArray()) : null);
+        var tickets = Read<MemberEvent[]>(builder, options.TicketsTopic, (key, value, origin) =>
+            ChangeParsing.Tickets(value) is { Count: > 0 } changes ? (Id(changes[0].SessionId), ForMember(options, key, changes, origin)) : null);
         var ticketChanges = Values(tickets).FlatMap((_, v, _) => v.Select(e => KeyValuePair.Create(Id(e.Ticket!.SessionId), e)));
         var waitingStore = Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(ProcessorTopics.WaitingTicketsStore), strings, bytes)
             .WithLoggingEnabled(new Dictionary<string, string> { ["cleanup.policy"] = "compact" });
@@ -87,13 +87,29 @@ public static class ScoringTopology
             .Transformer<SessionResolver>(options, movies, ProcessorTopics.WaitingTicketsStore).StateStore(waitingStore).Build(), "session-resolver");
         var ticketEvents = Values(resolved).SelectKey((_, v, _) => Id(v.MemberId));
 
-        var members = Read<MemberEvent>(builder, options.MembersTopic, (value, origin) =>
+        var members = Read<MemberEvent>(builder, options.MembersTopic, (_, value, origin) =>
             ChangeParsing.Member(value) is { } m ? (Id(m.MemberId), new MemberEvent(null, m, origin)) : null);
         Emit("events", Failures(tickets).Merge(Failures(resolved)).Merge(Failures(members)), TopicNames.DeadLetter);
 
-        var memberEvents = ticketEvents.Merge(Values(members))
-            .Repartition(Repartitioned<string, MemberEvent>.As(ProcessorTopics.MemberEventsRepartition)
-                .WithKeySerdes(strings).WithValueSerdes(new MemberEventSerDes()).WithNumberOfPartitions(options.Partitions));
+        var memberEventSerDes = new MemberEventSerDes();
+        IKStream<string, MemberEvent> memberEvents;
+        if (options.TicketsKeyedByMember)
+        {
+            // Tickets and members are already in their member's partition: the member task reads them where they are. Only
+            // a ticket released after waiting for its session (by a punctuation, not its own record) takes the repartition
+            // topic, to the partition it came from, so every event the member task applies has a source offset of its own.
+            var released = ticketEvents.Filter((_, v, _) => v.Waited)
+                .Repartition(Repartitioned<string, MemberEvent>.As(ProcessorTopics.MemberEventsRepartition)
+                    .WithKeySerdes(strings).WithValueSerdes(memberEventSerDes).WithNumberOfPartitions(options.Partitions)
+                    .WithStreamPartitioner((_, _, v, _, _) => new Confluent.Kafka.Partition(v.Origin.Partition)));
+            memberEvents = ticketEvents.Filter((_, v, _) => !v.Waited).Merge(released).Merge(Values(members));
+        }
+        else
+        {
+            memberEvents = ticketEvents.Merge(Values(members))
+                .Repartition(Repartitioned<string, MemberEvent>.As(ProcessorTopics.MemberEventsRepartition)
+                    .WithKeySerdes(strings).WithValueSerdes(memberEventSerDes).WithNumberOfPartitions(options.Partitions));
+        }
 
         // 4. Member state, collective updates, scores.
         // Flush-hooked: the processor learns of each commit, after which the batches it forwarded are delivered.
@@ -138,7 +154,20 @@ public static class ScoringTopology
         }
     }
 
-    private static IKStream<string, Parsed<T>> Read<T>(StreamBuilder builder, string topic, Func<byte[]?, EventOrigin, (string, T)?> read)
+    /// <summary>
+    /// A ticket event's changes. With <see cref="ProcessorOptions.TicketsKeyedByMember"/> each change must be keyed by its
+    /// member: one keyed otherwise sits in a partition whose task does not hold that member.
+    /// </summary>
+    private static MemberEvent[] ForMember(ProcessorOptions options, byte[]? key, IReadOnlyList<TicketChange> changes, EventOrigin origin)
+    {
+        if (options.TicketsKeyedByMember && changes.FirstOrDefault(c => !MemberKey.Is(key, c.MemberId)) is { } stray)
+            throw new FormatException($"ticket {stray.TicketId} of member {stray.MemberId} is keyed {(key is null ? "null" : Encoding.UTF8.GetString(key))}, " +
+                $"not {Encoding.UTF8.GetString(MemberKey.Of(stray.MemberId))}: Processors:TicketsKeyedByMember is true, so each ticket event must be keyed " +
+                "by its member (Debezium message.key.columns cinema.tickets:member_id, or Capture:MessageKeyColumns); set it false for a ticket-keyed source");
+        return changes.Select(t => new MemberEvent(t, null, origin)).ToArray();
+    }
+
+    private static IKStream<string, Parsed<T>> Read<T>(StreamBuilder builder, string topic, Func<byte[]?, byte[]?, EventOrigin, (string, T)?> read)
         where T : class =>
         builder.Stream(topic, new ByteArraySerDes(), new ByteArraySerDes())
             .Transform(TransformerBuilder.New<byte[], byte[], string, Parsed<T>>()

@@ -92,7 +92,7 @@ public sealed class SessionResolver : ITransformer<string, MemberEvent, string, 
         {
             var (since, change) = Waiting.Decode(entry.Value);
             if (blocked.Contains(change.MemberId)) continue;
-            if (Resolve(change) is { } resolved)
+            if (Resolve(change with { Waited = true }) is { } resolved)
                 context.Forward(Id(change.Ticket!.SessionId), resolved);
             else if (Expired(change) is { } expired)
                 context.Forward("", expired);

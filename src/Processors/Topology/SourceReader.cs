@@ -5,19 +5,19 @@ using Streamiz.Kafka.Net.Processors.Public;
 namespace Insights.Processors.Topology;
 
 /// <summary>
-/// Reads raw CDC records with a parse function. A tombstone (null parse result) is dropped; any exception
+/// Reads raw CDC records with a parse function of the key, value and origin. A tombstone (null parse result) is dropped; any exception
 /// becomes a dead letter carrying the original key, value, reason and origin, and the stream goes on.
 /// </summary>
 public sealed class SourceReader<T> : ITransformer<byte[], byte[], string, Parsed<T>>
     where T : class
 {
-    private readonly Func<byte[]?, EventOrigin, (string Key, T Value)?> read;
+    private readonly Func<byte[]?, byte[]?, EventOrigin, (string Key, T Value)?> read;
 
     // Streamiz's TransformerBuilder builds a throw-away instance with this constructor, then one per task
     // with the parameters given to it.
-    public SourceReader() => read = (_, _) => throw new InvalidOperationException("a source reader needs its parse function: build it through ScoringTopology");
+    public SourceReader() => read = (_, _, _) => throw new InvalidOperationException("a source reader needs its parse function: build it through ScoringTopology");
 
-    public SourceReader(Func<byte[]?, EventOrigin, (string Key, T Value)?> read) => this.read = read;
+    public SourceReader(Func<byte[]?, byte[]?, EventOrigin, (string Key, T Value)?> read) => this.read = read;
 
     public void Init(ProcessorContext<string, Parsed<T>> context) { }
 
@@ -27,7 +27,7 @@ public sealed class SourceReader<T> : ITransformer<byte[], byte[], string, Parse
         Telemetry.ProcessorMetrics.EventRead(origin.Topic);
         try
         {
-            return read(record.Value, origin) is { } parsed ? Record<string, Parsed<T>>.Create(parsed.Key, new Parsed<T>(parsed.Value, null)) : null!;
+            return read(record.Key, record.Value, origin) is { } parsed ? Record<string, Parsed<T>>.Create(parsed.Key, new Parsed<T>(parsed.Value, null)) : null!;
         }
         catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException or OverflowException)
         {

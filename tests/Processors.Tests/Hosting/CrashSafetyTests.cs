@@ -37,7 +37,7 @@ public sealed class CrashSafetyTests(CrashBroker broker) : IClassFixture<CrashBr
         using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, Acks = Acks.All, LingerMs = 5 }).Build();
 
         foreach (var (table, change) in all.Where(c => c.Table != "tickets"))
-            producer.Produce(new TopicPartition($"cdc.cinema.{table}", 0), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value });
+            producer.Produce(new TopicPartition($"cdc.cinema.{table}", CinemaChanges.PartitionOf(change, Partitions)), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value });
         producer.Flush(ct);
 
         Dictionary<string, string> Settings() => new()

@@ -88,7 +88,7 @@ public sealed class LiveScalingTests(LiveScalingBroker broker) : IClassFixture<L
         using var progress = new ApplicationProgress(broker.BootstrapServers, applicationId, Partitions);
         using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, Acks = Acks.All, LingerMs = 5 }).Build();
         foreach (var (table, change) in events.Where(c => c.Table != "tickets"))
-            producer.Produce(new TopicPartition($"cdc.cinema.{table}", 0), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value });
+            producer.Produce(new TopicPartition($"cdc.cinema.{table}", CinemaChanges.PartitionOf(change, Partitions)), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value });
         producer.Flush(ct);
 
         Dictionary<string, string> Settings() => new()

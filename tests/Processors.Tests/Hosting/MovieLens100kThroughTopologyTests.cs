@@ -60,7 +60,7 @@ public sealed class MovieLens100kThroughTopologyTests(MovieLensBroker broker, IT
         foreach (var member in split.Histories.Keys.Order())
         {
             var (gender, birthYear) = Demographics(dataset.AudienceCellOf(member));
-            Produce("members", 0, changes.Member(member, birthYear, gender));
+            Produce("members", member % Partitions, changes.Member(member, birthYear, gender));
         }
         var ticketId = 0L;
         // A member's tickets in one partition, in time order: the order the replay applies them in.

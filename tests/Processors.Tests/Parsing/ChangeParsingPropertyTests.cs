@@ -47,7 +47,7 @@ public sealed class ChangeParsingPropertyTests
     /// <summary>Runs one record through a reader; throws (failing the property) on anything but the three outcomes.</summary>
     private static Result Read<T>(byte[]? value, Func<byte[]?, EventOrigin, (string, T)?> parse, Func<T, bool> usable) where T : class
     {
-        var reader = new SourceReader<T>(parse);
+        var reader = new SourceReader<T>((_, v, origin) => parse(v, origin));
         Record<string, Parsed<T>>? result;
         try { result = reader.Process(Record<byte[], byte[]>.Create(Key, value!)); }
         catch (Exception e) { throw new Xunit.Sdk.XunitException($"the reader threw {e.GetType().Name}: {e.Message}"); }
@@ -184,7 +184,7 @@ public sealed class ChangeParsingPropertyTests
         Text(Changes.Ticket(11, 7, 3, At).Value),
         Text(Changes.Ticket(12, 7, 3, At, "refunded", ChangeOperation.Update).Value),
         Text(Changes.Ticket(13, 8, 4, At, op: ChangeOperation.Delete).Value),
-        Text(Changes.TicketMoved(14, (7, 3), (8, 4), At).Value),
+        Text(Changes.TicketMovedKeyedByTicket(14, (7, 3), (8, 4), At).Value),
         Text(Changes.Session(3, 2).Value),
         Text(Changes.Session(4, 999_999, ChangeOperation.Delete).Value),
         Text(Changes.Movie(2, "action,drama", "now_showing", At).Value),

@@ -60,7 +60,7 @@ public sealed class WorkerPoisonCorpusTests(WorkerPoisonRun run) : IClassFixture
         Parse("a price that is a JSON number", Tickets, f => Ticket(f, "after.price", "12.5"), "column 'price'"),
         Parse("a purchase time past the range of dates", Tickets, f => Ticket(f, "after.purchased_at", "922337203685477"), "past the range of dates"),
         Parse("a ticket update that changes the ticket id", Tickets, f => EnvelopeEdits.Replace(
-            f.Changes.TicketMoved(f.NewTicket(), (f.NewMember(), 1), (f.NewMember(), 1), At).Value, "before.ticket_id", "999"), "changes the ticket id"),
+            f.Changes.TicketMovedKeyedByTicket(f.NewTicket(), (f.NewMember(), 1), (f.NewMember(), 1), At).Value, "before.ticket_id", "999"), "changes the ticket id"),
         Parse("member id zero", Members, f => EnvelopeEdits.Replace(f.Changes.Member(f.NewMember(), 1980, "F").Value, "after.member_id", "0"), "member id 0 is out of range"),
         Parse("a member's updated_at that is not ISO-8601", Members, f => EnvelopeEdits.Replace(
             f.Changes.Member(f.NewMember(), 1980, "F").Value, "after.updated_at", "\"yesterday\""), "column 'updated_at'"),
@@ -86,10 +86,11 @@ public sealed class WorkerPoisonCorpusTests(WorkerPoisonRun run) : IClassFixture
             await f.ProcessedAsync(Cdc(Tickets), f.Partition, (Key, null));
             await f.TicketWitnessAsync();
         }),
-        new("a ticket whose key is not UTF-8", "processed as any ticket (keys are not read)", async f =>
+        new("a ticket whose key is not UTF-8", "dead letter (parse) naming Processors:TicketsKeyedByMember, with the key as sent", async f =>
         {
-            var member = f.NewMember();
-            await f.WitnessAsync(member, 2, Cdc(Tickets), f.Partition, ([0xff, 0xfe, 0x00], f.Changes.Ticket(f.NewTicket(), member, 2, At).Value));
+            await f.DeadLetterAsync(Cdc(Tickets), f.Partition, [0xff, 0xfe, 0x00], f.Changes.Ticket(f.NewTicket(), f.NewMember(), 2, At).Value, "parse",
+                "Processors:TicketsKeyedByMember is true");
+            await f.TicketWitnessAsync();
         }),
         new("a birth year in the future", "processed: the member is scored without an age band", async f =>
         {
@@ -108,7 +109,7 @@ public sealed class WorkerPoisonCorpusTests(WorkerPoisonRun run) : IClassFixture
         {
             var (from, to, ticket) = (f.NewMember(), f.NewMember(), f.NewTicket());
             await f.ProcessedAsync(Cdc(Tickets), f.Partition, f.Changes.Ticket(ticket, from, 5, At));
-            await f.ProcessedAsync(Cdc(Tickets), f.Partition, f.Changes.TicketMoved(ticket, (from, 5), (to, 5), At));
+            foreach (var change in f.Changes.TicketMoved(ticket, (from, 5), (to, 5), At)) await f.ProcessedAsync(Cdc(Tickets), f.Partition, change);
             f.Expect($"member {from} not to hold movie 5", () => f.Run.Score(from) is { } s && !Seen(s, 5));
             f.Expect($"member {to} to hold movie 5", () => f.Run.Score(to) is { } s && Seen(s, 5));
             f.Expect("movie 5 counted once", () => f.Run.ProfileCounts().GetValueOrDefault(5) == 1);
@@ -118,7 +119,7 @@ public sealed class WorkerPoisonCorpusTests(WorkerPoisonRun run) : IClassFixture
         {
             var (member, ticket) = (f.NewMember(), f.NewTicket());
             await f.ProcessedAsync(Cdc(Tickets), f.Partition, f.Changes.Ticket(ticket, member, 6, At));
-            await f.ProcessedAsync(Cdc(Tickets), f.Partition, f.Changes.TicketMoved(ticket, (member, 6), (member, 7), At));
+            foreach (var change in f.Changes.TicketMoved(ticket, (member, 6), (member, 7), At)) await f.ProcessedAsync(Cdc(Tickets), f.Partition, change);
             f.Expect($"member {member} to hold movie 7 and not 6", () => f.Run.Score(member) is { } s && Seen(s, 7) && !Seen(s, 6));
             f.Expect("movie 6 counted 0 times and movie 7 once", () => f.Run.ProfileCounts() is var c && c.GetValueOrDefault(6) == 0 && c.GetValueOrDefault(7) == 1);
             await f.TicketWitnessAsync();
@@ -141,8 +142,8 @@ public sealed class WorkerPoisonCorpusTests(WorkerPoisonRun run) : IClassFixture
         new("a ticket for a session that never arrives", "dead letter (session-join) after the session wait; the partition waits that long, by design", async f =>
         {
             f.Case.MayHoldItsPartitionFor(WorkerPoisonRun.SessionWait + TimeSpan.FromSeconds(10));
-            await f.DeadLetterAsync(Cdc(Tickets), f.Partition, Key, f.Changes.Ticket(f.NewTicket(), f.NewMember(), 777_777, At).Value, "session-join",
-                "refers to session 777777, which is unknown");
+            var ticket = f.Changes.Ticket(f.NewTicket(), f.NewMember(), 777_777, At);
+            await f.DeadLetterAsync(Cdc(Tickets), f.Partition, ticket.Key, ticket.Value, "session-join", "refers to session 777777, which is unknown");
             await f.TicketWitnessAsync();
         }, HoldsItsPartition: true),
         new("a guest account: 1,500 tickets in one burst, then deleted", "the member holds its newest 500 (the run's model limit), counted once each; its delete withdraws them all", async f =>

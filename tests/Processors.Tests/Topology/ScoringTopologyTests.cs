@@ -13,9 +13,9 @@ public sealed class ScoringTopologyTests
     private static readonly DateTime Day = new(2026, 1, 10, 18, 0, 0, DateTimeKind.Utc);
 
     /// <summary>Two showing movies, one session each, one member: the minimum a ticket needs.</summary>
-    private static (TopologyHarness Harness, CinemaChanges Changes) Cinema()
+    private static (TopologyHarness Harness, CinemaChanges Changes) Cinema(ProcessorOptions? options = null)
     {
-        var harness = new TopologyHarness();
+        var harness = new TopologyHarness(options);
         var changes = new CinemaChanges();
         harness.Pipe(harness.MoviesTopic, changes.Movie(1, "action,thriller", "now_showing", Day.AddDays(-30)));
         harness.Pipe(harness.MoviesTopic, changes.Movie(2, "comedy", "now_showing", Day.AddDays(-30)));
@@ -30,19 +30,33 @@ public sealed class ScoringTopologyTests
     {
         // Streamiz runs a task only once all of its stores are restored: a stage that shared a task with the movie store
         // would wait for its restore (tickets would wait that long for the sessions passed on by the reference stage).
-        var options = new ProcessorOptions { Model = TestModel.Create(), Partitions = 4 };
-        var description = ScoringTopology.Build(options, new SharedMovieState(options.Model.Settings, options.GenreNames, options.SessionRetention)).Describe();
-        var stages = description.SubTopologies.Select(s => (
-            Sources: s.Nodes.OfType<ISourceNodeDescription>().SelectMany(n => n.Topics).Select(t => t.Replace("-repartition", "")).Order().ToList(),
-            Stores: s.Nodes.OfType<IProcessorNodeDescription>().SelectMany(n => n.Stores).Distinct().Order().ToList())).ToList();
+        var stages = Stages(new ProcessorOptions { Model = TestModel.Create(), Partitions = 4 });
 
-        Assert.Equal(5, stages.Count);
+        Assert.Equal(4, stages.Count);
         Assert.Contains(stages, s => s.Sources.SequenceEqual(["cdc.cinema.sessions"]) && s.Stores.Count == 0);
         Assert.Contains(stages, s => s.Sources.SequenceEqual(["cdc.cinema.movies"]) && s.Stores.Count == 0);
-        Assert.Contains(stages, s => s.Sources.SequenceEqual(["cdc.cinema.members", "cdc.cinema.tickets"]) && s.Stores.SequenceEqual([ProcessorTopics.WaitingTicketsStore]));
-        Assert.Contains(stages, s => s.Sources.SequenceEqual([ProcessorTopics.MemberEventsRepartition]) && s.Stores.SequenceEqual([ProcessorTopics.MemberStore]));
+        // Tickets keyed by member: the member task reads the tickets and members topics where they are; the member
+        // repartition topic carries only tickets released after waiting for their session.
+        Assert.Contains(stages, s => s.Sources.SequenceEqual(["cdc.cinema.members", "cdc.cinema.tickets", ProcessorTopics.MemberEventsRepartition])
+            && s.Stores.SequenceEqual([ProcessorTopics.MemberStore, ProcessorTopics.WaitingTicketsStore]));
         Assert.Contains(stages, s => s.Sources.SequenceEqual([ProcessorTopics.CollectiveDeltasRepartition]) && s.Stores.SequenceEqual([ProcessorTopics.MovieStore]));
     }
+
+    [Fact]
+    public void A_ticket_keyed_source_takes_the_member_repartition_hop()
+    {
+        var stages = Stages(new ProcessorOptions { Model = TestModel.Create(), Partitions = 4, TicketsKeyedByMember = false });
+
+        Assert.Equal(5, stages.Count);
+        Assert.Contains(stages, s => s.Sources.SequenceEqual(["cdc.cinema.members", "cdc.cinema.tickets"]) && s.Stores.SequenceEqual([ProcessorTopics.WaitingTicketsStore]));
+        Assert.Contains(stages, s => s.Sources.SequenceEqual([ProcessorTopics.MemberEventsRepartition]) && s.Stores.SequenceEqual([ProcessorTopics.MemberStore]));
+    }
+
+    private static List<(List<string> Sources, List<string> Stores)> Stages(ProcessorOptions options) =>
+        ScoringTopology.Build(options, new SharedMovieState(options.Model.Settings, options.GenreNames, options.SessionRetention)).Describe()
+            .SubTopologies.Select(s => (
+                Sources: s.Nodes.OfType<ISourceNodeDescription>().SelectMany(n => n.Topics).Select(t => t.Replace("-repartition", "")).Order(StringComparer.Ordinal).ToList(),
+                Stores: s.Nodes.OfType<IProcessorNodeDescription>().SelectMany(n => n.Stores).Distinct().Order(StringComparer.Ordinal).ToList())).ToList();
 
     [Fact]
     public void A_ticket_updates_the_members_scores()
@@ -69,11 +83,48 @@ public sealed class ScoringTopologyTests
         harness.Pipe(harness.Tickets, changes.Ticket(100, 7, 10, Day));
         harness.WaitUntil(h => h.Latest().ContainsKey("7"), "member 7's scores");
 
-        harness.Pipe(harness.Tickets, changes.TicketMoved(100, from: (7, 10), to: (8, 10), Day));
+        foreach (var change in changes.TicketMoved(100, from: (7, 10), to: (8, 10), Day)) harness.Pipe(harness.Tickets, change);
 
         harness.WaitUntil(h => h.Latest().TryGetValue("8", out var u) && u.Scores.Single(s => s.MovieId == 1).Seen
             && !h.Latest()["7"].Scores.Single(s => s.MovieId == 1).Seen, "the attendance to move from member 7 to member 8");
     }
+
+    [Fact]
+    public void From_a_ticket_keyed_source_a_transfer_is_one_update_and_still_moves_the_attendance()
+    {
+        var (harness, changes) = Cinema(TicketKeyed);
+        using var owned = harness;
+        harness.Pipe(harness.Tickets, changes.TicketMovedKeyedByTicket(100, from: (7, 10), to: (7, 10), Day));
+        harness.WaitUntil(h => h.Latest().ContainsKey("7"), "member 7's scores");
+
+        harness.Pipe(harness.Tickets, changes.TicketMovedKeyedByTicket(100, from: (7, 10), to: (8, 10), Day));
+
+        harness.WaitUntil(h => h.Latest().TryGetValue("8", out var u) && u.Scores.Single(s => s.MovieId == 1).Seen
+            && !h.Latest()["7"].Scores.Single(s => s.MovieId == 1).Seen, "the attendance to move from member 7 to member 8");
+        Assert.Empty(harness.DeadLetters);
+    }
+
+    [Fact]
+    public void A_ticket_not_keyed_by_its_member_is_dead_lettered_naming_the_setting_and_the_next_ticket_is_applied()
+    {
+        var (harness, changes) = Cinema();
+        using var owned = harness;
+
+        harness.Pipe(harness.Tickets, changes.TicketMovedKeyedByTicket(100, from: (7, 10), to: (7, 10), Day));
+        harness.Pipe(harness.Tickets, changes.Ticket(101, 8, 10, Day));
+
+        harness.WaitUntil(h => h.DeadLetters.Count == 1 && h.Latest().ContainsKey("8"), "one dead letter and member 8's scores");
+        var error = TopologyHarness.Header(harness.DeadLetters[0], DeadLetterHeaders.Error);
+        Assert.Contains("Processors:TicketsKeyedByMember", error);
+        Assert.Contains("""keyed {"ticket_id":100}, not {"member_id":7}""", error);
+        Assert.False(harness.Latest().ContainsKey("7"));
+    }
+
+    private static readonly ProcessorOptions TicketKeyed = new()
+    {
+        Model = TestModel.Create(), Partitions = 1, FlushInterval = TimeSpan.FromMilliseconds(100), NeighbourStaleness = 0,
+        SessionWait = TimeSpan.FromSeconds(1), TicketsKeyedByMember = false,
+    };
 
     [Fact]
     public void An_exchanged_ticket_moves_the_attendance_to_the_new_movie()
@@ -83,7 +134,7 @@ public sealed class ScoringTopologyTests
         harness.Pipe(harness.Tickets, changes.Ticket(100, 7, 10, Day));
         harness.WaitUntil(h => h.Latest().ContainsKey("7"), "member 7's scores");
 
-        harness.Pipe(harness.Tickets, changes.TicketMoved(100, from: (7, 10), to: (7, 20), Day));
+        foreach (var change in changes.TicketMoved(100, from: (7, 10), to: (7, 20), Day)) harness.Pipe(harness.Tickets, change);
 
         harness.WaitUntil(h => h.Latest()["7"].Scores is var s && !s.Single(x => x.MovieId == 1).Seen && s.Single(x => x.MovieId == 2).Seen,
             "member 7 to hold movie 2 instead of movie 1");
