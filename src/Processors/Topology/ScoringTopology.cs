@@ -20,8 +20,10 @@ namespace Insights.Processors.Topology;
 /// <item>sessions and movies CDC -> parsed -> compacted reference topics (session -> movie and showtime, catalog);</item>
 /// <item>sessions, the catalog and the movie profiles -> global stores feeding this worker's <see cref="SharedMovieState"/>;
 ///   operators' commands -> a global store feeding <see cref="RescoreRequests"/>;</item>
-/// <item>tickets CDC -> parsed -> session resolved to its movie (sessions global store; a ticket may wait for its session) -> re-keyed by member;
-///   members CDC -> parsed -> keyed by member; both -> one repartition topic (partitioned by member);</item>
+/// <item>tickets CDC -> parsed -> session resolved to its movie (sessions global store; a ticket may wait for its session) -> keyed by member;
+///   members CDC -> parsed -> keyed by member. Tickets keyed by member are read by the member task where they are (a ticket
+///   released after waiting takes the repartition topic back to its partition); from a ticket-keyed source every member
+///   event goes through the repartition topic (partitioned by member);</item>
 /// <item>member events -> <see cref="MemberProcessor"/> (member store, RocksDB + changelog) -> score updates keyed by member
 ///   (punctuated), tombstones for deleted members, and attendance changes batched per movie partition;</item>
 /// <item>attendance changes -> repartitioned by movie -> <see cref="MovieProcessor"/> (movie store, RocksDB + changelog)
