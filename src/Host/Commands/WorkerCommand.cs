@@ -52,7 +52,7 @@ public static class WorkerCommand
 
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
-            if (SourcePartitioning.Problem(settings, kafka, TimeSpan.FromSeconds(10)) is { } problem)
+            if (SourcePartitioning.Problem(settings, kafka, TimeSpan.FromSeconds(5)) is { } problem)
                 throw new CommandLineError($"configuration: {problem}");
             using var stream = new ScoringStream(settings, model, kafka, loggers);
             logger.LogInformation("worker: application {ApplicationId}, {Partitions} partitions, model {Model}, {Guarantee}, commit every {CommitMs} ms",

@@ -15,7 +15,8 @@ public static class SourcePartitioning
     public static string? Problem(WorkerSettings settings, KafkaSettings kafka, TimeSpan timeout)
     {
         if (!settings.TicketsKeyedByMember) return null;
-        using var admin = new AdminClientBuilder(kafka.ApplyTo(new AdminClientConfig())).Build();
+        // Quiet: an unreachable broker is reported by the stream itself, in one line, not by this check's client.
+        using var admin = new AdminClientBuilder(kafka.ApplyTo(new AdminClientConfig())).SetLogHandler((_, _) => { }).SetErrorHandler((_, _) => { }).Build();
         Metadata metadata;
         try { metadata = admin.GetMetadata(timeout); }
         catch (KafkaException) { return null; }

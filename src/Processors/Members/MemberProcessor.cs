@@ -98,9 +98,11 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
     {
         var key = record.Key;
         var change = record.Value;
-        var identity = EventLanes.Identity(options, record.TopicPartitionOffset?.Topic, record.TopicPartitionOffset?.Offset.Value ?? -1);
-        // The changes of one source record (an exchange: a retraction and an addition) share its offset: their indexes run on.
+        var identity = EventLanes.Identity(options, record.TopicPartitionOffset, change.Origin);
+        // The changes of one source record (an exchange: a retraction and an addition) share its offset: their indexes run
+        // on, and a change released after waiting for its session, apart from the other, starts its indexes past them.
         if (identity != eventOffset) published = 0;
+        if (change.Waited) published = Math.Max(published, EventLanes.WaitedIndexBase);
         eventOffset = identity;
         processing = true; // Streamiz processes records only for a task whose stores are restored
         try

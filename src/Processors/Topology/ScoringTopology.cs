@@ -21,9 +21,8 @@ namespace Insights.Processors.Topology;
 /// <item>sessions, the catalog and the movie profiles -> global stores feeding this worker's <see cref="SharedMovieState"/>;
 ///   operators' commands -> a global store feeding <see cref="RescoreRequests"/>;</item>
 /// <item>tickets CDC -> parsed -> session resolved to its movie (sessions global store; a ticket may wait for its session) -> keyed by member;
-///   members CDC -> parsed -> keyed by member. Tickets keyed by member are read by the member task where they are (a ticket
-///   released after waiting takes the repartition topic back to its partition); from a ticket-keyed source every member
-///   event goes through the repartition topic (partitioned by member);</item>
+///   members CDC -> parsed -> keyed by member. Tickets keyed by member are read by the member task where they are; from a
+///   ticket-keyed source every member event goes through the repartition topic (partitioned by member);</item>
 /// <item>member events -> <see cref="MemberProcessor"/> (member store, RocksDB + changelog) -> score updates keyed by member
 ///   (punctuated), tombstones for deleted members, and attendance changes batched per movie partition;</item>
 /// <item>attendance changes -> repartitioned by movie -> <see cref="MovieProcessor"/> (movie store, RocksDB + changelog)
@@ -93,25 +92,12 @@ public static class ScoringTopology
             ChangeParsing.Member(value) is { } m ? (Id(m.MemberId), new MemberEvent(null, m, origin)) : null);
         Emit("events", Failures(tickets).Merge(Failures(resolved)).Merge(Failures(members)), TopicNames.DeadLetter);
 
-        var memberEventSerDes = new MemberEventSerDes();
-        IKStream<string, MemberEvent> memberEvents;
-        if (options.TicketsKeyedByMember)
-        {
-            // Tickets and members are already in their member's partition: the member task reads them where they are. Only
-            // a ticket released after waiting for its session (by a punctuation, not its own record) takes the repartition
-            // topic, to the partition it came from, so every event the member task applies has a source offset of its own.
-            var released = ticketEvents.Filter((_, v, _) => v.Waited)
+        IKStream<string, MemberEvent> memberEvents = options.TicketsKeyedByMember
+            // Tickets and members are already in their member's partition: the member task reads them where they are.
+            ? ticketEvents.Merge(Values(members))
+            : ticketEvents.Merge(Values(members))
                 .Repartition(Repartitioned<string, MemberEvent>.As(ProcessorTopics.MemberEventsRepartition)
-                    .WithKeySerdes(strings).WithValueSerdes(memberEventSerDes).WithNumberOfPartitions(options.Partitions)
-                    .WithStreamPartitioner((_, _, v, _, _) => new Confluent.Kafka.Partition(v.Origin.Partition)));
-            memberEvents = ticketEvents.Filter((_, v, _) => !v.Waited).Merge(released).Merge(Values(members));
-        }
-        else
-        {
-            memberEvents = ticketEvents.Merge(Values(members))
-                .Repartition(Repartitioned<string, MemberEvent>.As(ProcessorTopics.MemberEventsRepartition)
-                    .WithKeySerdes(strings).WithValueSerdes(memberEventSerDes).WithNumberOfPartitions(options.Partitions));
-        }
+                    .WithKeySerdes(strings).WithValueSerdes(new MemberEventSerDes()).WithNumberOfPartitions(options.Partitions));
 
         // 4. Member state, collective updates, scores.
         // Flush-hooked: the processor learns of each commit, after which the batches it forwarded are delivered.

@@ -35,9 +35,8 @@ public sealed class ScoringTopologyTests
         Assert.Equal(4, stages.Count);
         Assert.Contains(stages, s => s.Sources.SequenceEqual(["cdc.cinema.sessions"]) && s.Stores.Count == 0);
         Assert.Contains(stages, s => s.Sources.SequenceEqual(["cdc.cinema.movies"]) && s.Stores.Count == 0);
-        // Tickets keyed by member: the member task reads the tickets and members topics where they are; the member
-        // repartition topic carries only tickets released after waiting for their session.
-        Assert.Contains(stages, s => s.Sources.SequenceEqual(["cdc.cinema.members", "cdc.cinema.tickets", ProcessorTopics.MemberEventsRepartition])
+        // Tickets keyed by member: the member task reads the tickets and members topics where they are.
+        Assert.Contains(stages, s => s.Sources.SequenceEqual(["cdc.cinema.members", "cdc.cinema.tickets"])
             && s.Stores.SequenceEqual([ProcessorTopics.MemberStore, ProcessorTopics.WaitingTicketsStore]));
         Assert.Contains(stages, s => s.Sources.SequenceEqual([ProcessorTopics.CollectiveDeltasRepartition]) && s.Stores.SequenceEqual([ProcessorTopics.MovieStore]));
     }
