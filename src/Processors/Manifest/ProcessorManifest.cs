@@ -50,6 +50,7 @@ public static class ProcessorManifest
             // Operators' requests to every worker (a rescore after a snapshot restore): a few records, the newest per kind.
             new TopicSpec(TopicNames.ProcessorCommands, 1, CleanupPolicy.Compact),
             // Internal topics Streamiz names after the application id.
+            // Member events of a ticket-keyed source (Processors:TicketsKeyedByMember false); unused when tickets are keyed by member.
             new TopicSpec(ProcessorTopics.RepartitionTopic(applicationId), n, CleanupPolicy.Delete, Repartition),
             new TopicSpec(ProcessorTopics.RepartitionTopic(applicationId, ProcessorTopics.CollectiveDeltasRepartition), n, CleanupPolicy.Delete, Repartition),
             new TopicSpec(ProcessorTopics.ChangelogTopic(applicationId), n, CleanupPolicy.Compact),

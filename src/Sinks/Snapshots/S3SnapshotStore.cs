@@ -1,6 +1,9 @@
 using System.Net;
+using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Polly;
+using Polly.Retry;
 
 namespace Insights.Sinks.Snapshots;
 
@@ -22,14 +25,28 @@ public sealed class S3SnapshotStore(IAmazonS3 s3, string bucket) : ISnapshotStor
         }, ct);
     }
 
+    /// <summary>
+    /// A body whose checksum is not the one the server stated is read again, twice at most: a corruption on the way, or
+    /// (s3rver, seen under load) a read that overtook the file write of the object's previous overwrite.
+    /// </summary>
+    private static readonly ResiliencePipeline ChecksumRetry = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+    {
+        ShouldHandle = new PredicateBuilder().Handle<AmazonClientException>(e => e.Message.Contains("hash", StringComparison.OrdinalIgnoreCase)),
+        MaxRetryAttempts = 2,
+        Delay = TimeSpan.FromMilliseconds(100),
+    }).Build();
+
     public async Task<byte[]?> GetAsync(string key, CancellationToken ct)
     {
         try
         {
-            using var response = await s3.GetObjectAsync(bucket, key, ct);
-            using var buffer = new MemoryStream();
-            await response.ResponseStream.CopyToAsync(buffer, ct);
-            return buffer.ToArray();
+            return await ChecksumRetry.ExecuteAsync(async token =>
+            {
+                using var response = await s3.GetObjectAsync(bucket, key, token);
+                using var buffer = new MemoryStream();
+                await response.ResponseStream.CopyToAsync(buffer, token);
+                return buffer.ToArray();
+            }, ct);
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {

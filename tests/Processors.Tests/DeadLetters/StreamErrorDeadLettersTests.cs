@@ -38,7 +38,9 @@ public sealed class StreamErrorDeadLettersTests(StreamErrorBroker broker) : ICla
         using var scores = new ScoreWatch(broker.BootstrapServers, partitions: 4);
         using var letters = new RecordedTopic(broker.BootstrapServers, TopicNames.DeadLetter, 1);
         using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, Acks = Acks.All, MessageMaxBytes = 1_048_576 }).Build();
-        using var stream = new ScoringStream(ScoringStreamBrokerTests.Settings(modelPath, ApplicationId), new KafkaSettings { BootstrapServers = broker.BootstrapServers },
+        // A ticket-keyed source: only then does the worker read the member repartition topic, through a serde that can fail.
+        var settings = ScoringStreamBrokerTests.Settings(modelPath, ApplicationId) with { TicketsKeyedByMember = false };
+        using var stream = new ScoringStream(settings, new KafkaSettings { BootstrapServers = broker.BootstrapServers },
             NullLoggerFactory.Instance);
         await ScoringStreamBrokerTests.StartAsync(stream);
 

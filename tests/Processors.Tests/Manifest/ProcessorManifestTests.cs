@@ -16,7 +16,23 @@ public sealed class ProcessorManifestTests
     [Fact]
     public void Every_topic_the_topology_reads_writes_or_keeps_is_in_the_manifest()
     {
-        var options = new ProcessorOptions { Model = TestModel.Create(), Partitions = 16 };
+        // Either shape of source: tickets keyed by member (no member repartition topic) and keyed by ticket (with it).
+        var keyedByMember = Used(new ProcessorOptions { Model = TestModel.Create(), Partitions = 16 });
+        var keyedByTicket = Used(new ProcessorOptions { Model = TestModel.Create(), Partitions = 16, TicketsKeyedByMember = false });
+        var used = keyedByMember.Union(keyedByTicket).ToHashSet();
+
+        Assert.DoesNotContain("insights-processors-member-events-repartition", keyedByMember);
+        Assert.Contains("insights-processors-member-events-repartition", keyedByTicket);
+        Assert.Contains("insights-processors-tickets-waiting-changelog", used);
+        Assert.Contains("insights-processors-member-state-changelog", used);
+        Assert.Contains("insights-processors-movie-collective-changelog", used);
+        Assert.Contains("insights-processors-collective-deltas-repartition", used);
+        Assert.Empty(used.Except(Manifest.Topics.Select(t => t.Name)));
+        Assert.Empty(Manifest.Topics.Select(t => t.Name).Except(used));
+    }
+
+    private static HashSet<string> Used(ProcessorOptions options)
+    {
         var description = ScoringTopology.Build(options, new SharedMovieState(options.Model.Settings, options.GenreNames, options.SessionRetention)).Describe();
         var nodes = description.SubTopologies.SelectMany(s => s.Nodes).ToList();
         // Streamiz names internal topics without the application id in a description; at run time they carry it.
@@ -29,15 +45,7 @@ public sealed class ProcessorManifestTests
         var sinks = nodes.OfType<ISinkNodeDescription>().Select(s => OutputTopic.TopicOf(s.Name, s.Topic) ?? $"(sink {s.Name} names no topic)")
             .Select(t => t.EndsWith("-repartition", StringComparison.Ordinal) && !t.StartsWith(ApplicationId, StringComparison.Ordinal) ? $"{ApplicationId}-{t}" : t);
         Assert.Superset(ScoringTopology.OutputTopics.ToHashSet(), sinks.ToHashSet());
-
-        var used = sources.Concat(changelogs).Concat(sinks).ToHashSet();
-
-        Assert.Contains("insights-processors-tickets-waiting-changelog", used);
-        Assert.Contains("insights-processors-member-state-changelog", used);
-        Assert.Contains("insights-processors-movie-collective-changelog", used);
-        Assert.Contains("insights-processors-collective-deltas-repartition", used);
-        Assert.Empty(used.Except(Manifest.Topics.Select(t => t.Name)));
-        Assert.Empty(Manifest.Topics.Select(t => t.Name).Except(used));
+        return sources.Concat(changelogs).Concat(sinks).ToHashSet();
     }
 
     [Fact]
