@@ -15,7 +15,8 @@ namespace Insights.Processors.Topology;
 /// does not lose it) and is retried on each punctuation; after <see cref="ProcessorOptions.SessionWait"/> it
 /// becomes a dead letter. While any ticket waits, new tickets queue behind it (keys are arrival sequence
 /// numbers, so the store iterates in arrival order): a member's tickets keep their order, which the
-/// collective "follows" counts depend on. A ticket bought before the sessions' retention horizon whose session is not
+/// collective "follows" counts depend on. Behind the member repartition hop the others' tickets leave as soon as they
+/// resolve; tickets keyed by member leave strictly in arrival order (their offsets are their identities). A ticket bought before the sessions' retention horizon whose session is not
 /// held does not wait: its session was dropped with the old showtimes (or never existed), so it is dead-lettered at
 /// once (stage session-expired) instead of holding its member's later tickets for the whole wait.
 /// </summary>
@@ -63,12 +64,25 @@ public sealed class SessionResolver : ITransformer<string, MemberEvent, string, 
         // Records are processed only once the task's stores are restored, so the store holds every waiting ticket here.
         processing = true;
         LoadQueue();
-        if (waitingCount == 0 && (Resolve(record.Value) ?? Expired(record.Value)) is { } outcome)
+        if ((waitingCount == 0 || AheadOfQueue(record.Value)) && (Resolve(record.Value) ?? Expired(record.Value)) is { } outcome)
             return Record<string, Parsed<MemberEvent>>.Create(outcome.Failed ? "" : record.Key, outcome);
         waiting.Put(nextSequence!.Value.ToString("D19", CultureInfo.InvariantCulture), Waiting.Encode(context.WallClockTime, record.Value));
         nextSequence++;
         waitingCount++;
         return null!;
+    }
+
+    /// <summary>
+    /// Tickets keyed by member: a ticket from before the first waiting one is a replay (the task restarted behind its last
+    /// commit, its queue restored) of a ticket that was processed ahead of the queue; it goes ahead again, so the order
+    /// of offsets, which are its identities, holds.
+    /// </summary>
+    private bool AheadOfQueue(MemberEvent change)
+    {
+        if (!options.TicketsKeyedByMember) return false;
+        foreach (var entry in waiting.All())
+            return change.Origin.Topic == Waiting.Decode(entry.Value).Change.Origin.Topic && change.Origin.Offset < Waiting.Decode(entry.Value).Change.Origin.Offset;
+        return true;
     }
 
     /// <summary>Reads the restored queue once: the next sequence number and how many tickets wait.</summary>
@@ -102,6 +116,9 @@ public sealed class SessionResolver : ITransformer<string, MemberEvent, string, 
                     "session-join", change.Origin, Encoding.UTF8.GetBytes(Id(change.Ticket.TicketId)), MemberEventCodec.Encode(change))));
             else
             {
+                // Tickets keyed by member keep their CDC offsets as identities: they leave strictly in arrival order, or a
+                // movie task that applied a later one would skip this one as a replay.
+                if (options.TicketsKeyedByMember) break;
                 blocked.Add(change.MemberId);
                 continue;
             }

@@ -46,13 +46,13 @@ public sealed class RescoreCommandBrokerTests(RescoreCommandBroker broker) : ICl
             await ScoringStreamBrokerTests.StartAsync(first);
             await ScoringStreamBrokerTests.WaitAsync(() => first.Movies.AttendancesCounted == attendances.Count && members.All(sent.ContainsKey),
                 () => $"every member scored ({first.Movies.AttendancesCounted} attendances counted, {sent.Count} members)");
-            await WaitSteadyAsync(sent);
+            await WaitSteadyAsync(sent, first);
             var before = Snapshot(sent);
 
             await SendAsync(producer, RescoreCommand.New("first restore"), ct);
 
             await ScoringStreamBrokerTests.WaitAsync(() => members.All(m => sent[m] >= before[m] + 1), () => $"every member sent again: {Describe(sent, before)}");
-            await WaitSteadyAsync(sent);
+            await WaitSteadyAsync(sent, first);
             afterFirst = Snapshot(sent);
             Assert.All(members, m => Assert.Equal(before[m] + 1, afterFirst[m]));
         }
@@ -66,7 +66,7 @@ public sealed class RescoreCommandBrokerTests(RescoreCommandBroker broker) : ICl
             var witness = members[0];
             await producer.ProduceAsync(new TopicPartition("cdc.cinema.tickets", 0), ToMessage(changes.Ticket(10_000, (int)witness, 10, SyntheticCinema.Start.AddDays(30))), ct);
             await ScoringStreamBrokerTests.WaitAsync(() => sent[witness] > afterFirst[witness], $"member {witness}'s scores after the new ticket");
-            await WaitSteadyAsync(sent);
+            await WaitSteadyAsync(sent, second);
             afterSecond = Snapshot(sent);
             Assert.All(members.Skip(1), m => Assert.Equal(afterFirst[m], afterSecond[m]));
         }
@@ -77,7 +77,7 @@ public sealed class RescoreCommandBrokerTests(RescoreCommandBroker broker) : ICl
         {
             await ScoringStreamBrokerTests.StartAsync(third);
             await ScoringStreamBrokerTests.WaitAsync(() => members.All(m => sent[m] >= afterSecond[m] + 1), () => $"every member sent again: {Describe(sent, afterSecond)}");
-            await WaitSteadyAsync(sent);
+            await WaitSteadyAsync(sent, third);
             Assert.All(members, m => Assert.Equal(afterSecond[m] + 1, sent[m]));
         }
         await broker.AssertNoTrimmedPartitionsAsync();
@@ -93,18 +93,22 @@ public sealed class RescoreCommandBrokerTests(RescoreCommandBroker broker) : ICl
     private static string Describe(ConcurrentDictionary<long, int> sent, Dictionary<long, int> before) =>
         string.Join(", ", sent.OrderBy(p => p.Key).Select(p => $"{p.Key}: {before.GetValueOrDefault(p.Key)} -> {p.Value}"));
 
-    /// <summary>Waits until no score update arrived for 3 s.</summary>
-    private static async Task WaitSteadyAsync(ConcurrentDictionary<long, int> sent)
+    /// <summary>
+    /// Waits until neither a score update nor a movie profile arrived for 3 s: a profile that changes after the last
+    /// scores rescores the members whose scores it moves, which would be counted as a second send.
+    /// </summary>
+    private static async Task WaitSteadyAsync(ConcurrentDictionary<long, int> sent, ScoringStream stream)
     {
-        var last = sent.Values.Sum();
+        (int, long) Now() => (sent.Values.Sum(), stream.Movies.ProfilesApplied);
+        var last = Now();
         var steady = System.Diagnostics.Stopwatch.StartNew();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (steady.Elapsed < TimeSpan.FromSeconds(3))
         {
             await Task.Delay(100);
-            var now = sent.Values.Sum();
+            var now = Now();
             if (now != last) { last = now; steady.Restart(); }
-            if (clock.Elapsed > TimeSpan.FromSeconds(60)) Assert.Fail("score updates kept arriving for 60 s");
+            if (clock.Elapsed > TimeSpan.FromSeconds(60)) Assert.Fail("score updates or movie profiles kept arriving for 60 s");
         }
     }
 }

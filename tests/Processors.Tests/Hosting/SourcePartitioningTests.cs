@@ -18,7 +18,7 @@ public sealed class SourcePartitioningTests(FourPartitionBroker broker) : IClass
     [Fact]
     public void Topics_with_another_partition_count_than_the_workers_are_refused_naming_the_settings()
     {
-        var problem = SourcePartitioning.Problem(new WorkerSettings { Partitions = 8 }, Kafka, TimeSpan.FromSeconds(10));
+        var problem = SourcePartitioning.Problem(new WorkerSettings { Partitions = 8, TicketsKeyedByMember = true }, Kafka, TimeSpan.FromSeconds(10));
 
         Assert.NotNull(problem);
         Assert.Contains("Processors:TicketsKeyedByMember is true, so cdc.cinema.tickets must have Processors:Partitions (8) partitions", problem);
@@ -28,7 +28,7 @@ public sealed class SourcePartitioningTests(FourPartitionBroker broker) : IClass
     [Fact]
     public void Topics_with_the_workers_partition_count_pass()
     {
-        Assert.Null(SourcePartitioning.Problem(new WorkerSettings { Partitions = 4 }, Kafka, TimeSpan.FromSeconds(10)));
+        Assert.Null(SourcePartitioning.Problem(new WorkerSettings { Partitions = 4, TicketsKeyedByMember = true }, Kafka, TimeSpan.FromSeconds(10)));
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class ProcessorManifestTests
     public void Every_topic_the_topology_reads_writes_or_keeps_is_in_the_manifest()
     {
         // Either shape of source: tickets keyed by member (no member repartition topic) and keyed by ticket (with it).
-        var keyedByMember = Used(new ProcessorOptions { Model = TestModel.Create(), Partitions = 16 });
+        var keyedByMember = Used(new ProcessorOptions { Model = TestModel.Create(), Partitions = 16, TicketsKeyedByMember = true });
         var keyedByTicket = Used(new ProcessorOptions { Model = TestModel.Create(), Partitions = 16, TicketsKeyedByMember = false });
         var used = keyedByMember.Union(keyedByTicket).ToHashSet();
 

@@ -30,7 +30,7 @@ public sealed class ScoringTopologyTests
     {
         // Streamiz runs a task only once all of its stores are restored: a stage that shared a task with the movie store
         // would wait for its restore (tickets would wait that long for the sessions passed on by the reference stage).
-        var stages = Stages(new ProcessorOptions { Model = TestModel.Create(), Partitions = 4 });
+        var stages = Stages(new ProcessorOptions { Model = TestModel.Create(), Partitions = 4, TicketsKeyedByMember = true });
 
         Assert.Equal(4, stages.Count);
         Assert.Contains(stages, s => s.Sources.SequenceEqual(["cdc.cinema.sessions"]) && s.Stores.Count == 0);
@@ -106,7 +106,7 @@ public sealed class ScoringTopologyTests
     [Fact]
     public void A_ticket_not_keyed_by_its_member_is_dead_lettered_naming_the_setting_and_the_next_ticket_is_applied()
     {
-        var (harness, changes) = Cinema();
+        var (harness, changes) = Cinema(TicketKeyed with { TicketsKeyedByMember = true });
         using var owned = harness;
 
         harness.Pipe(harness.Tickets, changes.TicketMovedKeyedByTicket(100, from: (7, 10), to: (7, 10), Day));
@@ -117,6 +117,29 @@ public sealed class ScoringTopologyTests
         Assert.Contains("Processors:TicketsKeyedByMember", error);
         Assert.Contains("""keyed {"ticket_id":100}, not {"member_id":7}""", error);
         Assert.False(harness.Latest().ContainsKey("7"));
+    }
+
+    [Fact]
+    public void A_ticket_waiting_for_its_session_holds_the_later_tickets_of_its_partition_so_every_attendance_is_counted()
+    {
+        // Tickets keyed by member keep their CDC offsets as identities: had member 8's later ticket gone first, the movie
+        // task would have taken member 7's earlier one for a replay and skipped it.
+        var options = new ProcessorOptions
+        {
+            Model = TestModel.Create(), Partitions = 1, FlushInterval = TimeSpan.FromMilliseconds(100), NeighbourStaleness = 0,
+            SessionWait = TimeSpan.FromMinutes(5), TicketsKeyedByMember = true,
+        };
+        var (harness, changes) = Cinema(options);
+        using var owned = harness;
+
+        harness.Pipe(harness.Tickets, changes.Ticket(100, 7, 30, Day)); // session 30 is not known yet
+        harness.Pipe(harness.Tickets, changes.Ticket(101, 8, 10, Day));
+        harness.Settle(TimeSpan.FromSeconds(1));
+        Assert.False(harness.Latest().ContainsKey("8"));
+
+        harness.Pipe(harness.Sessions, changes.Session(30, 2));
+
+        harness.WaitUntil(h => h.Latest().ContainsKey("7") && h.Latest().ContainsKey("8") && h.Movies.AttendancesCounted == 2, "both tickets scored and counted");
     }
 
     private static readonly ProcessorOptions TicketKeyed = new()

@@ -24,6 +24,9 @@ internal static class CollectiveAudit
         var topic = ProcessorTopics.RepartitionTopic(applicationId, ProcessorTopics.CollectiveDeltasRepartition);
         // Per movie partition, the newest identity applied from each source partition, as the movie task keeps it.
         var watermarks = new Dictionary<(int Partition, int Source), (long, int)>();
+        // Which update set each watermark, so a skipped new identity can be shown with the one it fell behind.
+        var setters = new Dictionary<(int Partition, int Source), (int Member, long Record)>();
+        var skips = new List<string>();
         TopicHistory.Read(bootstrap, topic, partitions, (p, record) =>
         {
             batches++;
@@ -40,11 +43,14 @@ internal static class CollectiveAudit
                 else resent++;
                 if (identity.CompareTo(last) <= 0)
                 {
-                    if (isNew) skippedNew++;
+                    if (isNew && skippedNew++ < 3 && setters.TryGetValue((p, batch.SourcePartition), out var setter))
+                        skips.Add($"p{p} source {batch.SourcePartition}: member {u.MemberId} ({u.EventOffset}, {u.Index}) at record {record.Offset.Value} " +
+                            $"behind ({last.Item1}, {last.Item2}) of member {setter.Member} at record {setter.Record}");
                     continue;
                 }
                 applied[key] = applied.GetValueOrDefault(key) + u.Sign;
                 last = identity;
+                setters[(p, batch.SourcePartition)] = (u.MemberId, record.Offset.Value);
             }
             watermarks[(p, batch.SourcePartition)] = last;
         });
@@ -65,6 +71,7 @@ internal static class CollectiveAudit
         var asApplied = Compare(sold, applied);
         return $"collective audit of {topic}: {batches:N0} batches, {updates:N0} owner updates ({resent:N0} sent again); " +
             $"distinct identities: {onTopic.Short} attendances missing, {onTopic.Over} extra ({string.Join("; ", onTopic.Examples)}); " +
-            $"as movie tasks apply them: {asApplied.Short} missing, {asApplied.Over} extra, {skippedNew} new identities skipped as not newer ({string.Join("; ", asApplied.Examples)})";
+            $"as movie tasks apply them: {asApplied.Short} missing, {asApplied.Over} extra, {skippedNew} new identities skipped as not newer ({string.Join("; ", asApplied.Examples)})" +
+            (skips.Count > 0 ? $"; first skips: {string.Join("; ", skips)}" : "");
     }
 }
