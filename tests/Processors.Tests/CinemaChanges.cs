@@ -13,15 +13,8 @@ public sealed class CinemaChanges
 
     public (byte[] Key, byte[] Value) Ticket(long ticketId, int memberId, int sessionId, DateTime purchasedAt, string status = "purchased", ChangeOperation op = ChangeOperation.Create)
     {
-        ColumnValue[] row =
-        [
-            new("ticket_id", ticketId), new("member_id", (long)memberId), new("session_id", (long)sessionId),
-            new("purchased_at", DebeziumEncoding.DateTimeMillis(purchasedAt)), new("quantity", 1L),
-            new("price", DebeziumEncoding.DecimalPrecise(12.50m, 2)), new("status", status),
-            new("updated_at", DebeziumEncoding.Timestamp(new DateTimeOffset(purchasedAt, TimeSpan.Zero))),
-        ];
         // Keyed by member, as connect/ and the capture key tickets (message.key.columns cinema.tickets:member_id).
-        return Change("tickets", [new("member_id", (long)memberId)], op, row, purchasedAt);
+        return Change("tickets", [new("member_id", (long)memberId)], op, TicketRow(ticketId, memberId, sessionId, purchasedAt, status), purchasedAt);
     }
 
     /// <summary>
@@ -46,11 +39,11 @@ public sealed class CinemaChanges
         Change("tickets", [new("ticket_id", ticketId)], ChangeOperation.Update, TicketRow(ticketId, to.Member, to.Session, purchasedAt), purchasedAt,
             TicketRow(ticketId, from.Member, from.Session, purchasedAt));
 
-    private static ColumnValue[] TicketRow(long ticketId, int memberId, int sessionId, DateTime purchasedAt) =>
+    private static ColumnValue[] TicketRow(long ticketId, int memberId, int sessionId, DateTime purchasedAt, string status = "purchased") =>
     [
         new("ticket_id", ticketId), new("member_id", (long)memberId), new("session_id", (long)sessionId),
         new("purchased_at", DebeziumEncoding.DateTimeMillis(purchasedAt)), new("quantity", 1L),
-        new("price", DebeziumEncoding.DecimalPrecise(12.50m, 2)), new("status", "purchased"),
+        new("price", DebeziumEncoding.DecimalPrecise(12.50m, 2)), new("status", status),
         new("updated_at", DebeziumEncoding.Timestamp(new DateTimeOffset(purchasedAt, TimeSpan.Zero))),
     ];
 

@@ -92,12 +92,11 @@ public static class ScoringTopology
             ChangeParsing.Member(value) is { } m ? (Id(m.MemberId), new MemberEvent(null, m, origin)) : null);
         Emit("events", Failures(tickets).Merge(Failures(resolved)).Merge(Failures(members)), TopicNames.DeadLetter);
 
-        IKStream<string, MemberEvent> memberEvents = options.TicketsKeyedByMember
-            // Tickets and members are already in their member's partition: the member task reads them where they are.
-            ? ticketEvents.Merge(Values(members))
-            : ticketEvents.Merge(Values(members))
-                .Repartition(Repartitioned<string, MemberEvent>.As(ProcessorTopics.MemberEventsRepartition)
-                    .WithKeySerdes(strings).WithValueSerdes(new MemberEventSerDes()).WithNumberOfPartitions(options.Partitions));
+        // Tickets keyed by member are already in their member's partition: the member task reads them where they are.
+        var memberEvents = ticketEvents.Merge(Values(members));
+        if (!options.TicketsKeyedByMember)
+            memberEvents = memberEvents.Repartition(Repartitioned<string, MemberEvent>.As(ProcessorTopics.MemberEventsRepartition)
+                .WithKeySerdes(strings).WithValueSerdes(new MemberEventSerDes()).WithNumberOfPartitions(options.Partitions));
 
         // 4. Member state, collective updates, scores.
         // Flush-hooked: the processor learns of each commit, after which the batches it forwarded are delivered.

@@ -81,7 +81,10 @@ public sealed class SessionResolver : ITransformer<string, MemberEvent, string, 
     {
         if (!options.TicketsKeyedByMember) return false;
         foreach (var entry in waiting.All())
-            return change.Origin.Topic == Waiting.Decode(entry.Value).Change.Origin.Topic && change.Origin.Offset < Waiting.Decode(entry.Value).Change.Origin.Offset;
+        {
+            var head = Waiting.Decode(entry.Value).Change.Origin;
+            return change.Origin.Topic == head.Topic && change.Origin.Offset < head.Offset;
+        }
         return true;
     }
 
