@@ -59,7 +59,7 @@ public sealed class ApplicationProgress(string bootstrap, string applicationId, 
         // The local broker does not compact: the last profile of a movie is its current one.
         TopicHistory.Read(bootstrap, ProcessorTopics.MovieProfiles, partitions, (_, record) =>
         {
-            var profile = MovieProfileCodec.Decode(record.Message.Value);
+            var profile = MovieProfileCodec.Decode(record.Message.Value).Profile;
             counts[profile.MovieId] = profile.Count;
         });
         return counts;

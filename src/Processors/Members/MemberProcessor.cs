@@ -50,6 +50,8 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
     private ProcessorContext<string, Routed> context = null!;
     private IKeyValueStore<string, byte[]> store = null!;
     private long catalogSeenAtMs = -1;
+    // The profiles' publishing time as of this flush: every update of one flush carries the same time part.
+    private long profilesSeenAtMs;
     private bool walkedOutboxes;
     private long eventOffset = -1;
     private int published;
@@ -219,6 +221,7 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
             foreach (var entry in RescoreWalk.Members(store))
                 if (MemberRecord.Decode(entry.Value) is { } pending && (pending.Outbox.Count > 0 || pending.Deleted)) dirty.Add(entry.Key);
         }
+        profilesSeenAtMs = movies.ProfilesPublishedAtMs;
         if (movies.CatalogChangedAtMs != catalogSeenAtMs)
         {
             catalogSeenAtMs = movies.CatalogChangedAtMs;
@@ -337,28 +340,21 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         record.RollTo(options.Model.ModelVersion);
         var version = record.ScoreVersion(catalogSeenAtMs);
         var resend = commanded.Contains(key);
-        if (record.EmittedVersion != version || refresh || resend)
+        if (record.ScoredVersion != version || refresh || resend)
         {
-            var update = Score(record, version, wallClockMs);
+            var update = Score(record, record.UpdateVersion(catalogSeenAtMs, profilesSeenAtMs), wallClockMs);
             // Nothing a subscriber sees changed (a catalog change that left this member's candidates and scores as
-            // they were): the version moves on, no record goes out.
+            // they were, or a freshness rescore with the same profiles): no record goes out.
             var digest = ScoreDigest.Of(update);
-            if (digest != record.EmittedDigest && version == record.EmittedVersion)
-            {
-                // Only the movie profiles moved: a refresh, counted so the version still rises with new content.
-                record.Refreshes++;
-                version = record.ScoreVersion(catalogSeenAtMs);
-                update = update with { Version = version };
-            }
             // A rescore command sends the update even when it equals the last one sent: the sinks may hold an older one now.
             if (digest != record.EmittedDigest || resend)
             {
                 Forward(new Routed(TopicNames.Scores, Encoding.UTF8.GetBytes(key), JsonSerializer.SerializeToUtf8Bytes(update, ContractsJsonContext.Default.ScoreUpdate)));
                 // Latency is of scores answering a member's own event; catalog-driven rescores keep the member's old source time.
-                if (version >> MemberRecord.CatalogBits != record.EmittedVersion >> MemberRecord.CatalogBits) Telemetry.ProcessorMetrics.ScoreEmitted(record.Source.TsMs);
+                if (version >> MemberRecord.CatalogBits != record.ScoredVersion >> MemberRecord.CatalogBits) Telemetry.ProcessorMetrics.ScoreEmitted(record.Source.TsMs);
                 record.EmittedDigest = digest;
             }
-            record.EmittedVersion = version;
+            record.ScoredVersion = version;
         }
         else if (!sent) return;
         store.Put(key, record.Encode());
@@ -438,7 +434,7 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         stored.Outbox.AddRange(Retractions(stored));
         record.Outbox.AddRange(stored.Outbox);
         record.ChangeSequence = stored.ChangeSequence;
-        record.EmittedVersion = stored.EmittedVersion;
+        record.ScoredVersion = stored.ScoredVersion;
         return record;
     }
 

@@ -8,8 +8,8 @@ namespace Insights.Processors.Members;
 /// What the member store keeps per member: the model's state plus the bookkeeping of score emission.
 /// ChangeSequence counts the events that changed the state (a replayed event changes nothing, so it does not
 /// count); ModelRolls counts the times a worker with a different model than the one that scored the member
-/// last took it over (ModelVersion); EmittedVersion is the version of the last score update sent, so a
-/// restarted task knows which members still owe one. Outbox holds the member's attendance changes not yet sent to the
+/// last took it over (ModelVersion); ScoredVersion is the <see cref="ScoreVersion"/> the last scores were computed for, so a
+/// restarted task knows which members still owe an update. Outbox holds the member's attendance changes not yet sent to the
 /// movie owners: written with the state they came from (one key, one changelog record), so a change is either in both
 /// or, after a crash, replayed into both; the flush sends and clears it. A deleted member keeps its state until the
 /// flush: the flush sends the retractions of its attendances, computed from the state, instead of an outbox of them
@@ -27,12 +27,16 @@ public sealed class MemberRecord(MemberState state)
     public long ChangeSequence { get; set; }
     public long ModelRolls { get; set; }
 
-    /// <summary>Freshness rescores whose content changed with no event of the member's own (other members' attendances moved the movie profiles).</summary>
+    /// <summary>
+    /// Freshness rescores whose content changed with no event of the member's own, as counted by earlier builds. No longer
+    /// counted (the update version's time part rises with the profiles instead), but kept in the version's high part so
+    /// a member's versions do not go down when a worker of this build takes over a record an earlier one wrote.
+    /// </summary>
     public long Refreshes { get; set; }
 
     /// <summary>The model that computed the member's last scores; null for a record written before models were recorded.</summary>
     public string? ModelVersion { get; set; }
-    public long EmittedVersion { get; set; }
+    public long ScoredVersion { get; set; }
 
     /// <summary><see cref="ScoreDigest"/> of the last score update sent: an update that would carry the same content is not sent.</summary>
     public ulong EmittedDigest { get; set; }
@@ -52,15 +56,25 @@ public sealed class MemberRecord(MemberState state)
     public long DeletedAt { get; set; } = -1;
 
     /// <summary>
-    /// The score version for this state under a catalog as of catalogChangedAtMs. Layout of the 63 bits:
-    /// (ChangeSequence + ModelRolls + Refreshes) in the high 30 bits, the catalog's change time in seconds in the low 33.
+    /// The version of this state under a catalog as of catalogChangedAtMs. Layout of the 63 bits:
+    /// (ChangeSequence + ModelRolls + Refreshes) in the high 30 bits, a time in seconds in the low 33.
     /// It rises with a state change, a model roll or a catalog change; a model roll adds 1 to the high part,
     /// so the first version under a new model is above every version any earlier model wrote for the member
     /// (they all had a smaller high part). A replay of the same events against the same catalog and model
-    /// yields the same number.
+    /// yields the same number: a member owes new scores when it differs from <see cref="ScoredVersion"/>.
     /// </summary>
     public long ScoreVersion(long catalogChangedAtMs) =>
         ((ChangeSequence + ModelRolls + Refreshes) << CatalogBits) | (Math.Max(0, catalogChangedAtMs / 1000) & ((1L << CatalogBits) - 1));
+
+    /// <summary>
+    /// The version a score update carries: <see cref="ScoreVersion"/> with the newest of the catalog's change time and
+    /// the movie profiles' publishing time in the low part. Content changes from the profiles alone (other members'
+    /// attendances) raise it too, and it never goes down across owners: the high part is replayed from the events, and
+    /// the times are read from topics the next owner reads as well. Two updates in one second may carry the same
+    /// version; the sinks keep the later of equal versions.
+    /// </summary>
+    public long UpdateVersion(long catalogChangedAtMs, long profilesPublishedAtMs) =>
+        ScoreVersion(Math.Max(catalogChangedAtMs, profilesPublishedAtMs));
 
     /// <summary>Records that the member is now scored by modelVersion; true (and one more roll) when that is a different model.</summary>
     public bool RollTo(string modelVersion)
@@ -77,7 +91,7 @@ public sealed class MemberRecord(MemberState state)
         w.Write7BitEncodedInt64(ChangeSequence);
         w.Write7BitEncodedInt64(ModelRolls);
         w.WriteOptional(ModelVersion);
-        w.Write(EmittedVersion);
+        w.Write(ScoredVersion);
         w.WriteSource(Source);
         w.Write(Demographics is not null);
         if (Demographics is { } d)
@@ -115,7 +129,7 @@ public sealed class MemberRecord(MemberState state)
         MemberDemographics? demographics = r.ReadBoolean() ? new MemberDemographics { AgeBand = r.ReadOptional(), Gender = r.ReadOptional() } : null;
         var length = r.Read7BitEncodedInt();
         var state = MemberStateCodec.Decode(r.ReadBytes(length));
-        var record = new MemberRecord(state) { ChangeSequence = sequence, ModelRolls = rolls, ModelVersion = model, EmittedVersion = emitted, Source = source, Demographics = demographics };
+        var record = new MemberRecord(state) { ChangeSequence = sequence, ModelRolls = rolls, ModelVersion = model, ScoredVersion = emitted, Source = source, Demographics = demographics };
         if (version < VersionWithoutDeletedAt) return record;
         record.Deleted = r.ReadBoolean();
         record.EmittedDigest = r.ReadUInt64();

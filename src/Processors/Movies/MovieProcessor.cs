@@ -200,8 +200,8 @@ public sealed class MovieProcessor : ITransformer<string, byte[], string, Routed
         foreach (var movie in unpublished.Order().ToList())
         {
             if (rows.Profile(movie) is not { } profile) continue;
-            var bytes = MovieProfileCodec.Encode(profile);
-            if (published.TryGetValue(movie, out var last) && last.AsSpan().SequenceEqual(bytes)) continue;
+            var bytes = MovieProfileCodec.Encode(profile, wallClockMs);
+            if (published.TryGetValue(movie, out var last) && MovieProfileCodec.SameProfile(last, bytes)) continue;
             published[movie] = bytes;
             context.Forward(TopicNamesOf.Profiles, new Routed(ProcessorTopics.MovieProfiles, Encoding.UTF8.GetBytes(Id(movie)), bytes));
         }

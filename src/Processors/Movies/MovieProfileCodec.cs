@@ -3,12 +3,22 @@ using Insights.Propensity.Collective;
 
 namespace Insights.Processors.Movies;
 
-/// <summary>The binary form of a <see cref="MovieProfile"/> on the movie profiles topic (compacted, keyed by movie id).</summary>
+/// <summary>
+/// A movie profile as its owner published it, with the owner's wall-clock time of publishing: the members' score
+/// versions take the newest of these times, so a version rises when only the profiles moved (see MemberRecord.UpdateVersion).
+/// </summary>
+public sealed record PublishedProfile(MovieProfile Profile, long PublishedAtMs);
+
+/// <summary>
+/// The binary form of a <see cref="PublishedProfile"/> on the movie profiles topic (compacted, keyed by movie id). The
+/// publishing time is the last 8 bytes, so two records with the same profile differ only there (<see cref="SameProfile"/>).
+/// </summary>
 public static class MovieProfileCodec
 {
-    private const byte Version = 1;
+    private const byte Version = 2;
+    private const byte VersionWithoutTime = 1;
 
-    public static byte[] Encode(MovieProfile profile) => BinaryFields.Encode(w =>
+    public static byte[] Encode(MovieProfile profile, long publishedAtMs) => BinaryFields.Encode(w =>
     {
         w.Write(Version);
         w.Write7BitEncodedInt(profile.MovieId);
@@ -24,12 +34,18 @@ public static class MovieProfileCodec
         }
         WriteNeighbours(w, profile.CoNeighbours);
         WriteNeighbours(w, profile.FollowNeighbours);
+        w.Write(publishedAtMs);
     });
 
-    public static MovieProfile Decode(byte[] bytes) => BinaryFields.Decode(bytes, "movie profile", r =>
+    /// <summary>Whether two encoded records hold the same profile, whenever each was published.</summary>
+    public static bool SameProfile(byte[] a, byte[] b) =>
+        a.Length == b.Length && a.Length >= sizeof(long) && a.AsSpan(0, a.Length - sizeof(long)).SequenceEqual(b.AsSpan(0, b.Length - sizeof(long)));
+
+    public static PublishedProfile Decode(byte[] bytes) => BinaryFields.Decode(bytes, "movie profile", r =>
     {
         var version = r.ReadByte();
-        if (version != Version) throw new FormatException($"movie profile version {version} is not supported (this build reads {Version})");
+        if (version is not (Version or VersionWithoutTime))
+            throw new FormatException($"movie profile version {version} is not supported (this build reads {VersionWithoutTime} to {Version})");
         var movieId = r.Read7BitEncodedInt();
         if (movieId < 0) throw new FormatException($"movie profile for negative movie id {movieId}");
         var count = r.ReadSingle();
@@ -44,7 +60,8 @@ public static class MovieProfileCodec
             days[i] = r.ReadInt32();
             totals[i] = r.ReadSingle();
         }
-        return new MovieProfile(movieId, count, movieVersion, cells, days, totals, ReadNeighbours(r, bytes), ReadNeighbours(r, bytes));
+        var profile = new MovieProfile(movieId, count, movieVersion, cells, days, totals, ReadNeighbours(r, bytes), ReadNeighbours(r, bytes));
+        return new PublishedProfile(profile, version >= Version ? r.ReadInt64() : 0);
     });
 
     private static void WriteNeighbours(BinaryWriter w, Neighbour[] neighbours)

@@ -97,11 +97,24 @@ public sealed class SharedMovieState
         }
     }
 
-    public void Apply(MovieProfile profile)
+    /// <summary>
+    /// Newest publishing time (ms, the owners' wall clocks) of any movie profile received: it only moves forward, and a
+    /// worker taking over members has read, from the profiles topic, every profile the previous owner had.
+    /// </summary>
+    public long ProfilesPublishedAtMs
     {
+        get { lock (gate) return profilesPublishedAtMs; }
+    }
+
+    private long profilesPublishedAtMs;
+
+    public void Apply(PublishedProfile published)
+    {
+        var profile = published.Profile;
         lock (gate)
         {
             profiles.Apply(profile);
+            profilesPublishedAtMs = Math.Max(profilesPublishedAtMs, published.PublishedAtMs);
             profileIdLimit = Math.Max(profileIdLimit, profile.MovieId + 1);
         }
     }

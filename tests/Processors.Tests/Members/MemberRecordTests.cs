@@ -21,6 +21,38 @@ public sealed class MemberRecordTests
     }
 
     [Fact]
+    public void An_update_carries_the_newer_of_the_catalog_and_profile_times()
+    {
+        var record = Record(5, "a");
+        var profilesMs = CatalogMs + 90_000;
+
+        Assert.Equal(record.ScoreVersion(profilesMs), record.UpdateVersion(CatalogMs, profilesMs));
+        Assert.Equal(record.ScoreVersion(CatalogMs), record.UpdateVersion(CatalogMs, CatalogMs - 90_000));
+    }
+
+    [Fact]
+    public void Profiles_published_later_raise_the_update_version_with_no_change_of_the_member()
+    {
+        var record = Record(5, "a");
+        var first = record.UpdateVersion(CatalogMs, CatalogMs + 1_000);
+
+        Assert.True(record.UpdateVersion(CatalogMs, CatalogMs + 2_000) > first);
+        // What owes the member new scores is its own state and the catalog, not the profiles.
+        Assert.Equal(record.ScoreVersion(CatalogMs), Record(5, "a").ScoreVersion(CatalogMs));
+    }
+
+    [Fact]
+    public void Refreshes_counted_by_an_earlier_build_stay_in_the_version()
+    {
+        var record = Record(5, "a");
+        record.Refreshes = 3;
+
+        var decoded = MemberRecord.Decode(record.Encode());
+
+        Assert.Equal(8, decoded.UpdateVersion(CatalogMs, 0) >> 33);
+    }
+
+    [Fact]
     public void A_model_roll_raises_the_version_above_every_version_of_the_earlier_model()
     {
         var record = Record(5, "model-a");
@@ -49,14 +81,14 @@ public sealed class MemberRecordTests
     {
         var record = Record(5, "model-a");
         record.RollTo("model-b");
-        record.EmittedVersion = record.ScoreVersion(CatalogMs);
+        record.ScoredVersion = record.ScoreVersion(CatalogMs);
 
         var decoded = MemberRecord.Decode(record.Encode());
 
         Assert.Equal("model-b", decoded.ModelVersion);
         Assert.Equal(1, decoded.ModelRolls);
         Assert.Equal(record.ScoreVersion(CatalogMs), decoded.ScoreVersion(CatalogMs));
-        Assert.Equal(record.EmittedVersion, decoded.EmittedVersion);
+        Assert.Equal(record.ScoredVersion, decoded.ScoredVersion);
     }
 
     [Fact]

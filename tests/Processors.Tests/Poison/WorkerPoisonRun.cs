@@ -170,7 +170,7 @@ public sealed class WorkerPoisonRun : IAsyncLifetime
             for (; profilesRead < records.Count; profilesRead++)
                 if (records[profilesRead].Message.Value is { } value)
                 {
-                    var profile = MovieProfileCodec.Decode(value);
+                    var profile = MovieProfileCodec.Decode(value).Profile;
                     profileCounts[profile.MovieId] = profile.Count;
                 }
             return new Dictionary<int, float>(profileCounts);
