@@ -16,9 +16,9 @@ public sealed record ProcessorOptions
 
     /// <summary>
     /// The tickets topic is keyed by member and partitioned like the members topic (see WorkerSettings.TicketsKeyedByMember):
-    /// a member's tickets and member row are read by the same task, with no repartition hop. Off by default: not crash-safe yet.
+    /// a member's tickets and member row are read by the same task, with no repartition hop.
     /// </summary>
-    public bool TicketsKeyedByMember { get; init; }
+    public bool TicketsKeyedByMember { get; init; } = true;
 
     /// <summary>The genre names a movie's SET column may hold, in bit order (schema/cinema.sql).</summary>
     public IReadOnlyList<string> GenreNames { get; init; } = CinemaGenres.All;

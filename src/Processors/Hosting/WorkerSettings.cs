@@ -16,16 +16,15 @@ public sealed record WorkerSettings
     public string ModelPath { get; init; } = "";
 
     /// <summary>
-    /// False (default): any ticket key works, and every member event goes through the member repartition topic first.
-    /// True: ticket events are keyed by their member, as Debezium's message.key.columns `cinema.tickets:member_id` in
-    /// connect/ and the built-in capture's default key them, so the tickets and members topics (both keyed
-    /// `{"member_id":N}`, both with Partitions partitions, one producer partitioner) hold a member's events in the same
-    /// partition: the member task reads them where they are, with no repartition hop (a worker drains about 1.4 times
-    /// faster). A ticket event keyed otherwise is dead-lettered (stage parse) naming this setting. NOT CRASH-SAFE YET: the
-    /// chaos run (kills under load) failed with it in 3 of 4 runs (attendances skipped as replays, members' scores off the
-    /// replay), so it stays off by default. Changing it moves members between tasks: it needs a new ApplicationId.
+    /// True (default): ticket events are keyed by their member, as Debezium's message.key.columns
+    /// `cinema.tickets:member_id` in connect/ and the built-in capture's default key them, so the tickets and members
+    /// topics (both keyed `{"member_id":N}`, both with Partitions partitions, one producer partitioner) hold a member's
+    /// events in the same partition: the member task reads them where they are, with no repartition hop (a worker drains
+    /// about 1.4 times faster). A ticket event keyed otherwise is dead-lettered (stage parse) naming this setting.
+    /// False: any ticket key works, and every member event goes through the member repartition topic first. Changing it
+    /// moves members between tasks: it needs a new ApplicationId (a rebuild from the CDC topics).
     /// </summary>
-    public bool TicketsKeyedByMember { get; init; }
+    public bool TicketsKeyedByMember { get; init; } = true;
 
     /// <summary>How often each task scores its dirty members: about half the event-to-score latency is waiting for this.</summary>
     public int FlushIntervalMs { get; init; } = 100;

@@ -82,8 +82,14 @@ public static class ScoringTopology
         var tickets = Read<MemberEvent[]>(builder, options.TicketsTopic, (key, value, origin) =>
             ChangeParsing.Tickets(value) is { Count: > 0 } changes ? (Id(changes[0].SessionId), ForMember(options, key, changes, origin)) : null);
         var ticketChanges = Values(tickets).FlatMap((_, v, _) => v.Select(e => KeyValuePair.Create(Id(e.Ticket!.SessionId), e)));
+        // Cached like the member store, so the queue reaches its changelog with the commit that delivers the member states
+        // next to it: uncached, a kill between commits kept a release's delete while losing the state the release changed
+        // (the ticket was gone), and kept a queued ticket while losing the states of the tickets read before it (replayed
+        // after the restored queue was released, their CDC offsets fell behind the released one's and the movie tasks
+        // skipped them as replays).
         var waitingStore = Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(ProcessorTopics.WaitingTicketsStore), strings, bytes)
-            .WithLoggingEnabled(new Dictionary<string, string> { ["cleanup.policy"] = "compact" });
+            .WithLoggingEnabled(new Dictionary<string, string> { ["cleanup.policy"] = "compact" })
+            .WithCachingEnabled(CacheSize.OfMb(4));
         var resolved = ticketChanges.Transform(TransformerBuilder.New<string, MemberEvent, string, Parsed<MemberEvent>>()
             .Transformer<SessionResolver>(options, movies, ProcessorTopics.WaitingTicketsStore).StateStore(waitingStore).Build(), "session-resolver");
         var ticketEvents = Values(resolved).SelectKey((_, v, _) => Id(v.MemberId));

@@ -86,10 +86,11 @@ public sealed class WorkerPoisonCorpusTests(WorkerPoisonRun run) : IClassFixture
             await f.ProcessedAsync(Cdc(Tickets), f.Partition, (Key, null));
             await f.TicketWitnessAsync();
         }),
-        new("a ticket whose key is not UTF-8", "processed as any ticket (keys are not read from a ticket-keyed source, the default)", async f =>
+        new("a ticket whose key is not UTF-8", "dead letter (parse) naming Processors:TicketsKeyedByMember, with the key as sent", async f =>
         {
-            var member = f.NewMember();
-            await f.WitnessAsync(member, 2, Cdc(Tickets), f.Partition, ([0xff, 0xfe, 0x00], f.Changes.Ticket(f.NewTicket(), member, 2, At).Value));
+            await f.DeadLetterAsync(Cdc(Tickets), f.Partition, [0xff, 0xfe, 0x00], f.Changes.Ticket(f.NewTicket(), f.NewMember(), 2, At).Value, "parse",
+                "Processors:TicketsKeyedByMember is true");
+            await f.TicketWitnessAsync();
         }),
         new("a birth year in the future", "processed: the member is scored without an age band", async f =>
         {
@@ -161,15 +162,8 @@ public sealed class WorkerPoisonCorpusTests(WorkerPoisonRun run) : IClassFixture
             await f.TicketWitnessAsync();
         }, RunsAlone: true),
 
-        // Internal topics written by something other than the topology.
-        new("bytes that are no member event on the member repartition topic", "dead letter (deserialize); the next member event is applied", async f =>
-        {
-            var topic = ProcessorTopics.RepartitionTopic(WorkerPoisonRun.ApplicationId);
-            await f.DeadLetterAsync(topic, f.Partition, Utf8("77"), [0xff, 0x00, 0x13, 0x37], StreamErrorDeadLetters.DeserializeStage, "FormatException");
-            var member = f.NewMember();
-            var change = new MemberChange(member, false, 0, new MemberDemographics { Gender = "F" }, new SourcePosition { TsMs = 1 });
-            await f.WitnessAsync(member, null, topic, f.Partition, (Utf8($"{member}"), MemberEventCodec.Encode(new MemberEvent(null, change, new EventOrigin("test", 0, 0)))));
-        }),
+        // Internal topics written by something other than the topology. (The member repartition topic is read only from a
+        // ticket-keyed source: StreamErrorDeadLettersTests feeds it bytes that are no member event.)
         new("bytes that are no collective batch on the collective topic", "dead letter (movie); the movie partition applies the next batch", async f =>
         {
             var topic = ProcessorTopics.RepartitionTopic(WorkerPoisonRun.ApplicationId, ProcessorTopics.CollectiveDeltasRepartition);
