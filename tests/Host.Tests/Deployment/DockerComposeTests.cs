@@ -4,6 +4,12 @@ using Insights.Capture;
 using Insights.Contracts.Topics;
 using Insights.Fixtures;
 using Insights.Host;
+using Insights.Host.Configuration;
+using Insights.Processors.Hosting;
+using Insights.Sinks.Api;
+using Insights.Sinks.Elasticsearch;
+using Insights.Sinks.Snapshots;
+using Microsoft.Extensions.Configuration;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 
@@ -149,6 +155,46 @@ public sealed partial class DockerComposeTests
             foreach (var source in copy.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..^1])
                 Assert.True(File.Exists(Path.Combine(Root, source)) || Directory.Exists(Path.Combine(Root, source)), $"Dockerfile copies missing {source}");
     }
+
+    [Fact]
+    public void Gives_every_insights_service_settings_its_role_accepts()
+    {
+        var worker = Environment("worker").Bind<WorkerSettings>(WorkerSettings.Section);
+        // The model file is the one the image copies from models/ (Dockerfile: COPY models/ ./models/).
+        Assert.True(worker.ModelPath.StartsWith("/app/models/", StringComparison.Ordinal), $"worker: Processors__ModelPath is '{worker.ModelPath}', not a model the image carries");
+        var modelInRepository = Path.Combine(Root, "models", worker.ModelPath["/app/models/".Length..]);
+        Assert.Null((worker with { ModelPath = modelInRepository }).Problem());
+
+        var sink = Environment("sink");
+        Assert.Null(sink.Bind<ElasticsearchSettings>(ElasticsearchSettings.Section).Problem());
+        var snapshots = sink.Bind<SnapshotSettings>(SnapshotSettings.Section);
+        Assert.Null(snapshots.Problem());
+        // Compose runs MinIO for the snapshots: a local store would write them inside the container, lost with it.
+        Assert.Equal("s3", snapshots.Store);
+        Assert.Null(sink.Bind<S3Endpoint>(S3EndpointCheck.Section).Problem());
+
+        Assert.Null(Environment("api").Bind<ApiSettings>(ApiSettings.Section).Problem());
+    }
+
+    [Fact]
+    public void Hands_the_object_store_credentials_only_to_the_sink()
+    {
+        foreach (var (name, service) in Services.Where(s => s.Key is not ("sink" or "minio" or "minio-bucket")))
+            if (service.TryGetValue("environment", out var env))
+                foreach (var (key, value) in (Dictionary<object, object>)env)
+                    Assert.False(((string)value).Contains("MINIO_ROOT_PASSWORD", StringComparison.Ordinal), $"{name}: {key} holds MinIO's root password");
+    }
+
+    /// <summary>A service's environment as the program's configuration (Section__Key), with each required variable given a test value.</summary>
+    private static IConfiguration Environment(string service)
+    {
+        var env = (Dictionary<object, object>)Services[service]["environment"];
+        var values = env.ToDictionary(kv => ((string)kv.Key).Replace("__", ":"), kv => (string?)RequiredVariable().Replace((string)kv.Value, "test-value"));
+        return new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+    }
+
+    [GeneratedRegex(@"\$\{[A-Z_]+:\?[^}]*\}")]
+    private static partial Regex RequiredVariable();
 
     private static Dictionary<string, Dictionary<object, object>> LoadServices()
     {
