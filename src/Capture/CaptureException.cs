@@ -13,4 +13,13 @@ public sealed class ServerErrorException(int code, string sqlState, string messa
 {
     public int Code { get; } = code;
     public string ServerMessage { get; } = message;
+
+    /// <summary>
+    /// The server refused or dropped the connection for a passing reason (too many connections, the account's connection
+    /// limit, a shutdown in progress, the connection killed): connecting again later can succeed, unlike an error about
+    /// the binlog position or the account's rights.
+    /// </summary>
+    public bool IsTransient => Code is TooManyConnections or UserConnectionLimit or UserResourceLimit or ServerShutdown or ConnectionKilled;
+
+    private const int TooManyConnections = 1040, UserConnectionLimit = 1203, UserResourceLimit = 1226, ServerShutdown = 1053, ConnectionKilled = 1927;
 }

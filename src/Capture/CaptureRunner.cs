@@ -51,7 +51,9 @@ public sealed class CaptureRunner(CaptureOptions options, IChangeEventSink sink,
         var connectionsBeforeLoss = 0L;
         var reconnect = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
         {
-            ShouldHandle = new PredicateBuilder().Handle<IOException>().Handle<System.Net.Sockets.SocketException>().Handle<CaptureException>(e => e.Message.StartsWith("cannot connect", StringComparison.Ordinal)),
+            ShouldHandle = new PredicateBuilder().Handle<IOException>().Handle<System.Net.Sockets.SocketException>()
+                .Handle<ServerErrorException>(e => e.IsTransient)
+                .Handle<CaptureException>(e => e.Message.StartsWith("cannot connect", StringComparison.Ordinal)),
             BackoffType = DelayBackoffType.Exponential,
             Delay = TimeSpan.FromMilliseconds(200),
             MaxDelay = TimeSpan.FromSeconds(5),
