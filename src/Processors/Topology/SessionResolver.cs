@@ -31,6 +31,17 @@ public sealed class SessionResolver : ITransformer<string, MemberEvent, string, 
     // Exact, unlike RocksDB's estimated entry count: a ticket may only skip the queue when nothing waits.
     private long waitingCount;
     private bool processing;
+    // Tickets keyed by member: queue keys below this were restored (queued by an earlier instance of the task), and the
+    // newest ticket offset this instance has read. See ReadUpTo.
+    private long restoredBelow;
+    private long readThrough = -1;
+    private long firstRetryMs = -1;
+
+    /// <summary>
+    /// How long a task that reads no ticket at all waits before releasing restored tickets: a task behind its queue's tickets
+    /// reads again from before them within seconds of starting, so a silent partition means its commit was past them.
+    /// </summary>
+    public static readonly TimeSpan RestoredQueueGrace = TimeSpan.FromSeconds(30);
 
     // Streamiz's TransformerBuilder builds a throw-away instance with this constructor, then one per task
     // with the parameters given to it; Init refuses to run an instance without options.
@@ -56,6 +67,8 @@ public sealed class SessionResolver : ITransformer<string, MemberEvent, string, 
         options.Restoration?.Begin(storeName, context.Id.Partition);
         nextSequence = null;
         processing = false;
+        readThrough = -1;
+        firstRetryMs = -1;
         context.Schedule(options.FlushInterval, PunctuationType.PROCESSING_TIME, Retry);
     }
 
@@ -64,6 +77,7 @@ public sealed class SessionResolver : ITransformer<string, MemberEvent, string, 
         // Records are processed only once the task's stores are restored, so the store holds every waiting ticket here.
         processing = true;
         LoadQueue();
+        if (record.Value.Origin.Topic == options.TicketsTopic) readThrough = Math.Max(readThrough, record.Value.Origin.Offset);
         if ((waitingCount == 0 || AheadOfQueue(record.Value)) && (Resolve(record.Value) ?? Expired(record.Value)) is { } outcome)
             return Record<string, Parsed<MemberEvent>>.Create(outcome.Failed ? "" : record.Key, outcome);
         waiting.Put(nextSequence!.Value.ToString("D19", CultureInfo.InvariantCulture), Waiting.Encode(context.WallClockTime, record.Value));
@@ -88,12 +102,27 @@ public sealed class SessionResolver : ITransformer<string, MemberEvent, string, 
         return true;
     }
 
+    /// <summary>
+    /// Tickets keyed by member: whether a waiting ticket may leave. One this instance queued may. One restored with the
+    /// queue may only once this instance has read its partition up to it: the task restarts from its last commit, and the
+    /// tickets read before the queued one since that commit are read again; their states may be lost (the stores reach
+    /// their changelogs store by store at a commit, so a kill can keep the queue and lose a member's record) and they must
+    /// be applied first, or their offsets, which are their identities, fall behind the released one's and the movie tasks
+    /// take them for replays. A task that reads no ticket at all for <see cref="RestoredQueueGrace"/> committed past its
+    /// queue: then nothing older comes again.
+    /// </summary>
+    private bool ReadUpTo(string key, MemberEvent change, long wallClockMs) =>
+        long.Parse(key, CultureInfo.InvariantCulture) >= restoredBelow
+        || change.Origin.Offset <= readThrough
+        || readThrough < 0 && wallClockMs - firstRetryMs >= RestoredQueueGrace.TotalMilliseconds;
+
     /// <summary>Reads the restored queue once: the next sequence number and how many tickets wait.</summary>
     private void LoadQueue()
     {
         if (nextSequence is not null) return;
         var keys = waiting.All().Select(e => long.Parse(e.Key, CultureInfo.InvariantCulture)).ToList();
         nextSequence = keys.Count == 0 ? 0 : keys.Max() + 1;
+        restoredBelow = nextSequence.Value;
         waitingCount = keys.Count;
     }
 
@@ -102,6 +131,7 @@ public sealed class SessionResolver : ITransformer<string, MemberEvent, string, 
         // Punctuations run before the restore: retrying a partly restored queue would break the tickets' order.
         if (!processing && options.Restoration is { } restoration && !restoration.IsRestored(storeName, context.Id.Partition)) return;
         LoadQueue();
+        if (firstRetryMs < 0) firstRetryMs = wallClockMs;
         if (waitingCount == 0) return;
         // A member's tickets leave in their order: behind a ticket of the member that still waits, the next ones wait too.
         var blocked = new HashSet<int>();
@@ -109,6 +139,7 @@ public sealed class SessionResolver : ITransformer<string, MemberEvent, string, 
         {
             var (since, change) = Waiting.Decode(entry.Value);
             if (blocked.Contains(change.MemberId)) continue;
+            if (options.TicketsKeyedByMember && !ReadUpTo(entry.Key, change, wallClockMs)) break;
             if (Resolve(change with { Waited = true }) is { } resolved)
                 context.Forward(Id(change.Ticket!.SessionId), resolved);
             else if (Expired(change) is { } expired)
