@@ -26,7 +26,7 @@ wait_until() {
   local deadline=$((SECONDS + seconds))
   until "$@" >/dev/null 2>&1; do
     [[ -n ${STARTED_PID:-} ]] && ! kill -0 "$STARTED_PID" 2>/dev/null && fail "exited before $what (see $LOG)$(tail -n 3 "$LOG" 2>/dev/null | sed 's/^/\n  /')"
-    ((SECONDS < deadline)) || fail "not $what after ${seconds}s (see $LOG)"
+    ((SECONDS < deadline)) || fail "not $what after ${seconds}s (see $LOG)$(tail -n 5 "$LOG" 2>/dev/null | sed 's/^/\n  /')"
     sleep 0.2
   done
 }

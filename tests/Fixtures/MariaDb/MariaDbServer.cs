@@ -34,14 +34,19 @@ public sealed class MariaDbServer : IAsyncLifetime
 
     private async Task StartLocalAsync()
     {
-        var dir = Directory.CreateTempSubdirectory("insights-mariadb-").FullName;
-        // One retry on a fresh port: a free port can be taken by a parallel test between probe and bind.
+        // One retry on a fresh port and folder: a free port can be taken by a parallel test between probe and
+        // bind, and a server left over from the first attempt must not hold the second one's data files.
+        string dir;
         for (var attempt = 1; ; attempt++)
         {
+            dir = Directory.CreateTempSubdirectory("insights-mariadb-").FullName;
             Port = FreePort.Next();
             _local = new StackPart("mariadb", dir, new Dictionary<string, string>
             {
                 ["INSIGHTS_MARIADB_PORT"] = Port.ToString(), ["INSIGHTS_MARIADB_SETTINGS"] = string.Join('\n', Settings),
+                // Test runs start a dozen servers at once beside busy test hosts on two cores: allow more than a
+                // developer's 60 s.
+                ["INSIGHTS_STACK_TIMEOUT"] = "180",
             });
             try { await _local.UpAsync(); break; }
             catch (InvalidOperationException) when (attempt < 2) { await _local.DownAsync(); }
