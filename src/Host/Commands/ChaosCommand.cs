@@ -15,7 +15,7 @@ public static class ChaosCommand
         var seed = new Option<int>("--seed") { Description = "Draws the moments of the kills and of the MariaDB restart; run i uses seed + i - 1.", DefaultValueFactory = _ => 1 };
         var runs = new Option<int>("--runs") { Description = "Runs, each on a fresh MariaDB, s3rver and broker; the exit code is 1 if any failed.", DefaultValueFactory = _ => 1 };
         var noRestart = new Option<bool>("--no-mariadb-restart") { Description = "Leave MariaDB running (by default it is restarted once during the sales)." };
-        var partitions = new Option<int>("--partitions") { Description = "Partitions of every member-keyed topic (the mock broker keeps only 5 MiB per partition).", DefaultValueFactory = _ => 16 };
+        var partitions = new Option<int>("--partitions") { Description = "Partitions of every member-keyed topic (the mock broker keeps only 5 MiB per partition).", DefaultValueFactory = _ => ChaosSettings.DefaultPartitions };
         var snapshotInterval = new Option<int>("--snapshot-interval") { Description = "Seconds between the sink's S3 snapshots.", DefaultValueFactory = _ => 15 };
         var elasticsearch = new Option<string?>("--elasticsearch-url")
         {

@@ -27,11 +27,13 @@ public static class EventLanes
     public const int WaitedIndexBase = 1 << 20;
 
     /// <summary>The identity offset of an event: read at <paramref name="read"/> (behind the hop), or at its CDC origin.</summary>
-    public static long Identity(ProcessorOptions options, TopicPartitionOffset? read, EventOrigin origin)
+    public static long Identity(ProcessorOptions options, TopicPartitionOffset? read, MemberEvent change)
     {
         if (!options.TicketsKeyedByMember) return read?.Offset.Value ?? -1;
+        var origin = change.Origin;
         if (origin.Offset < 0) return origin.Offset;
-        var lane = origin.Topic == options.MembersTopic ? MembersLane : TicketsLane;
+        // A member event carries a member row from the members topic; every other one a ticket from the tickets topic.
+        var lane = change.Member is not null ? MembersLane : TicketsLane;
         return origin.Offset * Lanes + lane;
     }
 

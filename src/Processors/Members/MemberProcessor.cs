@@ -100,7 +100,7 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
     {
         var key = record.Key;
         var change = record.Value;
-        var identity = EventLanes.Identity(options, record.TopicPartitionOffset, change.Origin);
+        var identity = EventLanes.Identity(options, record.TopicPartitionOffset, change);
         // The changes of one source record (an exchange: a retraction and an addition) share its offset: their indexes run
         // on, and a change released after waiting for its session, apart from the other, starts its indexes past them.
         if (identity != eventOffset) published = 0;

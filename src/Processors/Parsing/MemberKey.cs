@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Unicode;
 
 namespace Insights.Processors.Parsing;
 
@@ -13,5 +14,12 @@ public static class MemberKey
     public static byte[] Of(long memberId) =>
         Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $$"""{"member_id":{{memberId}}}"""));
 
-    public static bool Is(byte[]? key, long memberId) => key is not null && key.AsSpan().SequenceEqual(Of(memberId));
+    /// <summary>Whether <paramref name="key"/> is exactly <see cref="Of"/>(memberId); checked per ticket, so without allocating.</summary>
+    public static bool Is(byte[]? key, long memberId)
+    {
+        Span<byte> expected = stackalloc byte[48];
+        return key is not null
+            && Utf8.TryWrite(expected, CultureInfo.InvariantCulture, $$"""{"member_id":{{memberId}}}""", out var written)
+            && key.AsSpan().SequenceEqual(expected[..written]);
+    }
 }

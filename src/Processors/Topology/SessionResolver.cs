@@ -33,7 +33,7 @@ public sealed class SessionResolver : ITransformer<string, MemberEvent, string, 
     private bool processing;
     // Tickets keyed by member: queue keys below this were restored (queued by an earlier instance of the task), and the
     // newest ticket offset this instance has read. See ReadUpTo.
-    private long restoredBelow;
+    private string restoredBelow = "";
     private long readThrough = -1;
     private long firstRetryMs = -1;
 
@@ -77,10 +77,11 @@ public sealed class SessionResolver : ITransformer<string, MemberEvent, string, 
         // Records are processed only once the task's stores are restored, so the store holds every waiting ticket here.
         processing = true;
         LoadQueue();
-        if (record.Value.Origin.Topic == options.TicketsTopic) readThrough = Math.Max(readThrough, record.Value.Origin.Offset);
+        // Only tickets reach the resolver.
+        readThrough = Math.Max(readThrough, record.Value.Origin.Offset);
         if ((waitingCount == 0 || AheadOfQueue(record.Value)) && (Resolve(record.Value) ?? Expired(record.Value)) is { } outcome)
             return Record<string, Parsed<MemberEvent>>.Create(outcome.Failed ? "" : record.Key, outcome);
-        waiting.Put(nextSequence!.Value.ToString("D19", CultureInfo.InvariantCulture), Waiting.Encode(context.WallClockTime, record.Value));
+        waiting.Put(SequenceKey(nextSequence!.Value), Waiting.Encode(context.WallClockTime, record.Value));
         nextSequence++;
         waitingCount++;
         return null!;
@@ -112,7 +113,7 @@ public sealed class SessionResolver : ITransformer<string, MemberEvent, string, 
     /// queue: then nothing older comes again.
     /// </summary>
     private bool ReadUpTo(string key, MemberEvent change, long wallClockMs) =>
-        long.Parse(key, CultureInfo.InvariantCulture) >= restoredBelow
+        string.CompareOrdinal(key, restoredBelow) >= 0
         || change.Origin.Offset <= readThrough
         || readThrough < 0 && wallClockMs - firstRetryMs >= RestoredQueueGrace.TotalMilliseconds;
 
@@ -122,7 +123,7 @@ public sealed class SessionResolver : ITransformer<string, MemberEvent, string, 
         if (nextSequence is not null) return;
         var keys = waiting.All().Select(e => long.Parse(e.Key, CultureInfo.InvariantCulture)).ToList();
         nextSequence = keys.Count == 0 ? 0 : keys.Max() + 1;
-        restoredBelow = nextSequence.Value;
+        restoredBelow = SequenceKey(nextSequence.Value);
         waitingCount = keys.Count;
     }
 
@@ -182,6 +183,9 @@ public sealed class SessionResolver : ITransformer<string, MemberEvent, string, 
         return new Parsed<MemberEvent>(null, DeadLetter.For(error, "session-expired", change.Origin,
             Encoding.UTF8.GetBytes(Id(ticket.TicketId)), MemberEventCodec.Encode(change)));
     }
+
+    // Fixed width, so the store's byte order is arrival order.
+    private static string SequenceKey(long sequence) => sequence.ToString("D19", CultureInfo.InvariantCulture);
 
     private static string Utc(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 

@@ -24,7 +24,9 @@ public sealed class ChaosRunTests
         var settings = new ChaosSettings(Path.Combine(RepositoryPaths.Root, "models", "propensity-ml100k.json"), new DirectoryInfo(DemoRunProcess.Dataset),
             Duration: TimeSpan.FromSeconds(20), Rate: 200, KillsPerRole: 1, Seed: 11, Runs: 1, ElasticsearchUrl: elasticsearch.BaseUri.ToString(),
             SnapshotIntervalSeconds: 5, LiveFraction: 0.97, Deadline: TimeSpan.FromSeconds(120),
-            ProfileIntervalMs: 1000);
+            ProfileIntervalMs: 1000,
+            // 20 s of sales stay far below the mock's 5 MiB per partition, and fewer tasks start sooner.
+            Partitions: 16);
 
         var outcome = (await new ChaosRun(settings, output).ExecuteAsync(TestContext.Current.CancellationToken)).Single();
 

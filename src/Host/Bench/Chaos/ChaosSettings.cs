@@ -14,6 +14,7 @@ namespace Insights.Host.Bench.Chaos;
 /// filled and trimmed every partition of insights.movie.profiles in a 5-minute run at the workers' default of 1 s.
 /// </param>
 /// <param name="WorkerRestart">Which state folder the killed worker comes back on (<see cref="ChaosRoles"/>).</param>
+/// <param name="Partitions">Partitions of every member-keyed topic; <see cref="DefaultPartitions"/> unless given.</param>
 /// <param name="LiveFraction">
 /// The part of the dataset's tickets left for the live load; the rest is seeded before the roles start. A small seed
 /// keeps the start short and the broker's partitions small: the mock broker keeps only 5 MiB per partition.
@@ -28,13 +29,19 @@ public sealed record ChaosSettings(
     int Runs,
     string? ElasticsearchUrl = null,
     bool RestartMariaDb = true,
-    int Partitions = 16,
+    int Partitions = ChaosSettings.DefaultPartitions,
     int SnapshotIntervalSeconds = 15,
     double LiveFraction = 0.9,
     TimeSpan? Deadline = null,
     WorkerRestart WorkerRestart = WorkerRestart.Alternate,
     int ProfileIntervalMs = 10_000)
 {
+    /// <summary>
+    /// 32: the mock broker keeps 5 MiB per partition and never compacts, and at 16 partitions a 5-minute run's
+    /// movie-collective changelog (about 600,000 records per partition) overflowed and was trimmed on every partition.
+    /// </summary>
+    public const int DefaultPartitions = 32;
+
     /// <summary>The longest wait for any one step after the load (catch-up, drain, settle, snapshot).</summary>
     public TimeSpan StepDeadline => Deadline ?? TimeSpan.FromMinutes(5);
 
