@@ -17,5 +17,4 @@ namespace Insights.Sinks;
 [JsonSerializable(typeof(SnapshotInProgress))]
 [JsonSerializable(typeof(AudienceAnswer))]
 [JsonSerializable(typeof(MemberPropensities))]
-[JsonSerializable(typeof(ApiError))]
 public sealed partial class SinkJsonContext : JsonSerializerContext;

@@ -22,7 +22,10 @@ public static class ApiCommand
             Description = "Where to listen.",
             DefaultValueFactory = _ => "http://127.0.0.1:8080",
         };
-        var command = new Command("api", "Serve the audience API (GET /movies/{id}/audience, /members/{id}/propensities, /movies, /stats) and the explorer page at /.") { urls };
+        var command = new Command("api", "Serve the audience API (GET /movies/{id}/audience, /members/{id}/propensities, /movies, /stats) and the explorer page at /.")
+        {
+            urls, ApiKeyCommand.Create(),
+        };
         command.SetAction(async (parse, ct) =>
         {
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "insights-api", ContentRootPath = RepositoryRoot.Find() });
@@ -37,15 +40,35 @@ public static class ApiCommand
             // Without Kafka the Elasticsearch source still answers; the page's movie list and stats then say they need it.
             var kafka = string.IsNullOrWhiteSpace(settings.Kafka.BootstrapServers) ? null : builder.Configuration.KafkaSettings();
             builder.Services.AddAudienceApi(api, settings.Elasticsearch, kafka);
-            builder.AddInsightsObservability(ApiReadiness.SourceAnswers);
+            var observability = builder.AddInsightsObservability(ApiReadiness.SourceAnswers);
+            var apiUrl = parse.GetValue(urls)!;
             var app = builder.Build();
-            app.MapAudienceApi();
-            app.MapObservability();
             // The host's console lifetime stops it on Ctrl+C / SIGTERM.
-            app.Urls.Add(parse.GetValue(urls)!);
+            app.Urls.Add(apiUrl);
+            if (observability.UrlList.Length == 0)
+            {
+                app.MapAudienceApi();
+                app.MapObservability();
+            }
+            else
+            {
+                // Health and metrics on their own port (Observability:Urls), as every role serves them: probes and
+                // scrapers need no API key, and the API's callers cannot reach them.
+                foreach (var url in observability.UrlList) app.Urls.Add(url);
+                app.MapAudienceApi(HostOf(apiUrl, "--urls"));
+                app.MapGroup("").RequireHost([.. observability.UrlList.Select(u => HostOf(u, ObservabilitySettings.Section + ":Urls"))]).MapObservability();
+            }
             await app.RunRoleAsync(ct);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The `*:port` a route group answers on; a fixed port, since the two ports must be told apart.</summary>
+    private static string HostOf(string url, string setting)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Port <= 0)
+            throw new CommandLineError($"configuration: {setting} '{url}' needs a fixed port when the api serves health and metrics on Observability:Urls");
+        return $"*:{uri.Port}";
     }
 }

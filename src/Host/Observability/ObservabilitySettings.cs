@@ -3,7 +3,8 @@ namespace Insights.Host.Observability;
 /// <summary>
 /// Section Observability. <see cref="Urls"/> (env Observability__Urls, e.g. http://127.0.0.1:9464; several
 /// separated by ';') is where capture, worker and sink serve /healthz, /readyz and /metrics; empty = no endpoint,
-/// so tests and one-off CLI runs need no port. The api serves the three paths on its own port.
+/// so tests and one-off CLI runs need no port. The api serves them there too, apart from its routes; without
+/// Observability:Urls it serves them beside its routes.
 /// </summary>
 public sealed class ObservabilitySettings
 {

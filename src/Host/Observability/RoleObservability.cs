@@ -1,5 +1,6 @@
 using Insights.Contracts.Configuration;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -22,12 +23,18 @@ public static class RoleObservability
         return readiness;
     }
 
-    /// <summary>For the api: the same three paths on its own app and port; ready when its audience source answers.</summary>
-    public static WebApplicationBuilder AddInsightsObservability(this WebApplicationBuilder builder, Func<IServiceProvider, CancellationToken, Task<string?>> sourceAnswers)
+    /// <summary>
+    /// For the api: the same three paths in its own app, ready when its audience source answers. They go on
+    /// Observability:Urls when it is set (the settings returned say), else beside the API's routes.
+    /// </summary>
+    public static ObservabilitySettings AddInsightsObservability(this WebApplicationBuilder builder, Func<IServiceProvider, CancellationToken, Task<string?>> sourceAnswers)
     {
+        var settings = new ObservabilitySettings();
+        builder.Configuration.GetSection(ObservabilitySettings.Section).Bind(settings);
+        if (settings.Problem() is { } problem) throw new CommandLineError($"configuration: {problem}");
         builder.Services.AddSingleton(sp => RoleReadiness.FromProbes().Probe(ct => sourceAnswers(sp, ct)));
         builder.Services.AddObservability("api", "Microsoft.AspNetCore.Hosting");
-        return builder;
+        return settings;
     }
 
     /// <summary>Runs the observability server for as long as the role's host runs.</summary>

@@ -1,5 +1,6 @@
 using Insights.Contracts.Cinema;
 using Insights.Contracts.Topics;
+using Insights.Sinks.Api.Access;
 
 namespace Insights.Sinks.Api;
 
@@ -25,6 +26,12 @@ public sealed record ApiSettings
     /// <summary>How many seconds of per-second stats the API keeps for `GET /stats`.</summary>
     public int StatsWindowSeconds { get; init; } = 300;
 
+    /// <summary>Who may call the data routes (section Api:Auth): at least one API key or an OpenID Connect provider.</summary>
+    public ApiAuthSettings Auth { get; init; } = new();
+
+    /// <summary>Requests per client (section Api:RateLimit).</summary>
+    public ApiRateLimitSettings RateLimit { get; init; } = new();
+
     public bool FromTopic => Source == ScoresTopicSource;
 
     /// <summary>Names the first wrong setting as `Api:Key`, or null when the settings are usable.</summary>
@@ -35,6 +42,6 @@ public sealed record ApiSettings
         if (string.IsNullOrWhiteSpace(ScoresTopic)) return $"{Section}:ScoresTopic is required";
         if (string.IsNullOrWhiteSpace(MoviesTopic)) return $"{Section}:MoviesTopic is required";
         if (StatsWindowSeconds is < 10 or > 3600) return $"{Section}:StatsWindowSeconds must be 10..3600, got {StatsWindowSeconds}";
-        return null;
+        return Auth.Problem() ?? RateLimit.Problem();
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Insights.Contracts.Configuration;
 using Insights.Contracts.Scores;
+using Insights.Sinks.Api.Access;
 using Insights.Sinks.Elasticsearch;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -15,6 +16,8 @@ namespace Insights.Sinks.Api;
 /// The audience query service: `GET /movies/{id}/audience`, `GET /members/{id}/propensities` and
 /// `GET /movies/{id}/histogram` from the configured <see cref="IAudienceSource"/>; `GET /movies` and
 /// `GET /stats` from the topics it follows; the explorer page at `/`; the OpenAPI document at `/openapi/v1.json`.
+/// The data routes need a signed-in caller with the route's scope (<see cref="ApiAccess"/>); the page and the OpenAPI
+/// document are open, so a user can load the page and sign in.
 /// </summary>
 public static class AudienceApi
 {
@@ -22,8 +25,8 @@ public static class AudienceApi
     public const int DefaultStatsSeconds = 60;
 
     /// <summary>The Elasticsearch source without topics: the audience endpoints only (`/movies` and `/stats` answer 503).</summary>
-    public static IServiceCollection AddAudienceApi(this IServiceCollection services, ElasticsearchSettings settings) =>
-        services.AddAudienceApi(new ApiSettings(), settings, kafka: null);
+    public static IServiceCollection AddAudienceApi(this IServiceCollection services, ApiSettings api, ElasticsearchSettings settings) =>
+        services.AddAudienceApi(api, settings, kafka: null);
 
     /// <summary>
     /// Registers JSON (source-generated, snake_case), OpenAPI, the audience source <paramref name="api"/> names,
@@ -40,6 +43,8 @@ public static class AudienceApi
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
         });
         services.AddOpenApi();
+        services.AddApiAccess(api);
+        services.AddSingleton<ApiAudit>();
         services.AddSingleton(api);
         var stats = new ScoreStats(api.StatsWindowSeconds);
         var movies = new MovieDirectory();
@@ -67,34 +72,45 @@ public static class AudienceApi
         return services;
     }
 
-    public static IEndpointRouteBuilder MapAudienceApi(this IEndpointRouteBuilder app)
+    /// <summary>
+    /// Maps the API's routes, answering only on <paramref name="hosts"/> (`*:8080`) when given: the role's health and
+    /// metrics then live on a port of their own, which the API's callers cannot reach through it.
+    /// </summary>
+    public static WebApplication MapAudienceApi(this WebApplication app, params string[] hosts)
     {
-        app.MapOpenApi();
-        app.MapAudiencePage();
-        app.MapGet("/movies/{id:int}/audience", TopAudience)
+        app.UseApiAccess();
+        IEndpointRouteBuilder routes = hosts.Length == 0 ? app : app.MapGroup("").RequireHost(hosts);
+        routes.MapOpenApi();
+        routes.MapAudiencePage();
+        routes.MapGet("/movies/{id:int}/audience", TopAudience)
             .WithName("TopAudience")
             .WithSummary("The members most likely to see the movie, best first (members who saw it excluded).")
-            .Produces<AudienceAnswer>().Produces<ApiError>(StatusCodes.Status400BadRequest).Produces<ApiError>(StatusCodes.Status502BadGateway);
-        app.MapGet("/members/{id:long}/propensities", MemberPropensities)
+            .Produces<AudienceAnswer>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status502BadGateway)
+            .ForScope(ApiScopes.AudienceRead);
+        routes.MapGet("/members/{id:long}/propensities", MemberPropensities)
             .WithName("MemberPropensities")
             .WithSummary("A member's score for every candidate movie, best first; seen movies say so.")
-            .Produces<MemberPropensities>().Produces<ApiError>(StatusCodes.Status404NotFound).Produces<ApiError>(StatusCodes.Status502BadGateway);
-        app.MapGet("/movies/{id:int}/histogram", Histogram)
+            .Produces<MemberPropensities>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status502BadGateway)
+            .ForScope(ApiScopes.MemberRead);
+        routes.MapGet("/movies/{id:int}/histogram", Histogram)
             .WithName("ScoreHistogram")
             .WithSummary("How the audience's scores spread over equal bins of 0..1 (members who saw the movie excluded).")
-            .Produces<ScoreHistogram>().Produces<ApiError>(StatusCodes.Status400BadRequest).Produces<ApiError>(StatusCodes.Status501NotImplemented);
-        app.MapGet("/movies", Movies)
+            .Produces<ScoreHistogram>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status501NotImplemented)
+            .ForScope(ApiScopes.AudienceRead);
+        routes.MapGet("/movies", Movies)
             .WithName("Movies")
             .WithSummary("Movies now showing or coming soon (id, title, status), from the movies CDC topic.")
-            .Produces<MoviesAnswer>().Produces<ApiError>(StatusCodes.Status503ServiceUnavailable);
-        app.MapGet("/stats", Stats)
+            .Produces<MoviesAnswer>().ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ForScope(ApiScopes.AudienceRead);
+        routes.MapGet("/stats", Stats)
             .WithName("Stats")
             .WithSummary("Live score updates per second and their latency percentiles over the last N seconds.")
-            .Produces<StatsAnswer>().Produces<ApiError>(StatusCodes.Status400BadRequest).Produces<ApiError>(StatusCodes.Status503ServiceUnavailable);
+            .Produces<StatsAnswer>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ForScope(ApiScopes.AudienceRead);
         return app;
     }
 
-    private static async Task<IResult> TopAudience(int id, IAudienceSource source, CancellationToken ct,
+    private static async Task<IResult> TopAudience(int id, IAudienceSource source, ApiAudit audit, HttpContext context, CancellationToken ct,
         [FromQuery] int? top, [FromQuery(Name = "min_score")] double? minScore, [FromQuery] string? age, [FromQuery] string? gender)
     {
         var n = top ?? DefaultTop;
@@ -105,18 +121,19 @@ public static class AudienceApi
         try
         {
             var members = await source.TopAudienceAsync(new AudienceQuery(id, n, minScore, age, gender), ct);
+            audit.Audience(context, id, n, minScore, age, gender, members.Count);
             return Results.Ok(new AudienceAnswer(id, members));
         }
         catch (ElasticsearchRequestException e) { return Problem(502, e.Message); }
     }
 
-    private static async Task<IResult> MemberPropensities(long id, IAudienceSource source, CancellationToken ct)
+    private static async Task<IResult> MemberPropensities(long id, IAudienceSource source, ApiAudit audit, HttpContext context, CancellationToken ct)
     {
         try
         {
-            return await source.MemberPropensitiesAsync(id, ct) is { } found
-                ? Results.Ok(found)
-                : Problem(404, $"member {id} has no scores");
+            var found = await source.MemberPropensitiesAsync(id, ct);
+            audit.Member(context, found?.Movies.Count ?? 0);
+            return found is not null ? Results.Ok(found) : Problem(404, $"member {id} has no scores");
         }
         catch (ElasticsearchRequestException e) { return Problem(502, e.Message); }
     }
@@ -144,11 +161,8 @@ public static class AudienceApi
             : Results.Ok(stats.Read(n) with { CaughtUp = feeds.CaughtUp });
     }
 
-    private static IResult Problem(int status, string message) => Results.Json(new ApiError(message), SinkJsonContext.Default.ApiError, statusCode: status);
+    private static IResult Problem(int status, string message) => ApiProblems.Result(status, message);
 }
 
 /// <summary>The answer of `GET /movies/{id}/audience`.</summary>
 public sealed record AudienceAnswer(int MovieId, IReadOnlyList<AudienceMember> Members);
-
-/// <summary>Every error answer: one line naming the problem.</summary>
-public sealed record ApiError(string Error);

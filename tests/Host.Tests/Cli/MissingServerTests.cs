@@ -27,7 +27,8 @@ public sealed class MissingServerTests(BareBroker broker) : IClassFixture<BareBr
         { "capture", "Kafka", "Kafka__BootstrapServers={closed};MariaDb__CaptureConnectionString={mariadb}" },
         { "worker", "Kafka", "Kafka__BootstrapServers={closed};Processors__ModelPath={model}" },
         { "sink", "Elasticsearch", "Kafka__BootstrapServers={closed};Elasticsearch__Url=http://{closed}" },
-        { "api --urls http://127.0.0.1:0", "Kafka", "Kafka__BootstrapServers={closed};Elasticsearch__Url=http://{closed}" },
+        { "api --urls http://127.0.0.1:0", "Kafka", "Kafka__BootstrapServers={closed};Elasticsearch__Url=http://{closed};" +
+            $"Api__Auth__Keys__ops__Hash=sha256:{new string('0', 64)};Api__Auth__Keys__ops__Scopes=audience:read" },
         { "snapshot take", "Kafka", "Kafka__BootstrapServers={closed}" },
         { "seed --dataset {dataset}", "MariaDB", "MariaDb__ConnectionString={mariadb}" },
         { "replay --dataset {dataset} --rate 10 --limit 1", "MariaDB", "MariaDb__ConnectionString={mariadb}" },

@@ -2,7 +2,7 @@ namespace Insights.Host.Tests.Cli;
 
 /// <summary>
 /// Secrets configured for every part (Kafka SASL password and TLS key passphrase, Elasticsearch API key and password,
-/// S3 secret key, MariaDB passwords) never appear in what the program prints: not in start-up logs, not in the one
+/// S3 secret key, MariaDB passwords, an API key pasted where its hash belongs) never appear in what the program prints: not in start-up logs, not in the one
 /// line of a failure, not in a configuration error about the very setting that holds them.
 /// </summary>
 public sealed class SecretLeakTests
@@ -11,7 +11,8 @@ public sealed class SecretLeakTests
     private const string ElasticsearchApiKey = "ZXMtYXBpLWtleS1zZWNyZXQtNDcxMg==";
     private const string S3SecretKey = "s3-secret-key-4713";
     private const string MariaDbPassword = "mariadb-secret-4714";
-    private static readonly string[] Secrets = [KafkaPassword, ElasticsearchApiKey, S3SecretKey, MariaDbPassword];
+    private static readonly string ApiKey = Sinks.Api.Access.ApiKeyHash.New().Key;
+    private static readonly string[] Secrets = [KafkaPassword, ElasticsearchApiKey, S3SecretKey, MariaDbPassword, ApiKey];
 
     private static readonly string Closed = $"127.0.0.1:{Fixtures.FreePort.Next()}";
     private static readonly string Model = Path.Combine(Fixtures.RepositoryPaths.Root, "models", "propensity-ml100k.json");
@@ -32,6 +33,8 @@ public sealed class SecretLeakTests
         ["MariaDb__ConnectionString"] = $"Server=127.0.0.1;Port={Closed.Split(':')[1]};User ID=insights;Password={MariaDbPassword};Connection Timeout=3",
         ["MariaDb__CaptureConnectionString"] = $"Server=127.0.0.1;Port={Closed.Split(':')[1]};User ID=capture;Password={MariaDbPassword};Connection Timeout=3",
         ["Processors__ModelPath"] = Model,
+        ["Api__Auth__Keys__crm__Hash"] = Sinks.Api.Access.ApiKeyHash.Of(ApiKey),
+        ["Api__Auth__Keys__crm__Scopes"] = "audience:read",
     };
 
     private static readonly string Seed = $"seed --dataset {Path.Combine(Fixtures.RepositoryPaths.SharedData, "ml-100k")}";
@@ -60,6 +63,7 @@ public sealed class SecretLeakTests
         { "Elasticsearch__Url", $"http://insights:{ElasticsearchApiKey}@{Closed}", "sink" },
         { "Kafka__SaslMechanism", "NoSuchMechanism", "worker" },
         { "Kafka__SslKeyLocation", "/nowhere/client.key", "worker" },
+        { "Api__Auth__Keys__crm__Hash", ApiKey, "api --urls http://127.0.0.1:0" },
     };
 
     [Theory]

@@ -31,14 +31,15 @@ public sealed class DemoCommandTests : IDisposable
         using var demo = DemoRunProcess.Start(environment, "--duration", "45", "--no-dashboard", "--rate", "20");
 
         // While tickets stream in, a visitor opens the featured movie's page, and opens it again later.
-        var (address, movie) = await demo.WaitForPageAsync(PageTimeout);
-        var page = new FeaturedMoviePage(browser, new Uri(address, $"?movie={movie}"), demo);
+        var (address, movie, key) = await demo.WaitForPageAsync(PageTimeout);
+        // The visitor follows a link that hands the page the demo's key.
+        var page = new FeaturedMoviePage(browser, new Uri(address, $"?movie={movie}#key={key}"), demo);
         var first = await page.LoadUntilAsync(p => p.Audience.Count > 0, PageTimeout, Ct);
         var later = await page.LoadUntilAsync(p => p.Audience.Count > 0 && !p.Audience.SequenceEqual(first.Audience), PageTimeout, Ct);
         // Kept after the run (unlike the stack folder), so the last screenshot can be looked at.
         var screenshot = Path.Combine(Directory.CreateTempSubdirectory("insights-demo-page-").FullName, "featured-movie-page.png");
         await File.WriteAllBytesAsync(screenshot, later.Screenshot, Ct);
-        TestContext.Current.TestOutputHelper?.WriteLine($"{page.Url}\nfirst load: {first.AudienceText}\nlater load: {later.AudienceText}\nlast screenshot: {screenshot}");
+        TestContext.Current.TestOutputHelper?.WriteLine($"{new Uri(address, $"?movie={movie}")}\nfirst load: {first.AudienceText}\nlater load: {later.AudienceText}\nlast screenshot: {screenshot}");
 
         var exitCode = await demo.WaitForExitAsync(ExitTimeout);
 

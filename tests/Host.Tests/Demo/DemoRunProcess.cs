@@ -74,11 +74,16 @@ public sealed partial class DemoRunProcess : IDisposable
     public bool LivePhaseOver => process.HasExited || Lines.Any(l => l.StartsWith("demo: replayed ", StringComparison.Ordinal));
 
     /// <summary>The page address and featured movie from the demo's `page: URL   featured movie: TITLE (#ID)` line.</summary>
-    public async Task<(Uri Page, int Movie)> WaitForPageAsync(TimeSpan timeout)
+    /// <summary>The page's address, the featured movie and the API key from the file the demo names (never the console).</summary>
+    public async Task<(Uri Page, int Movie, string ApiKey)> WaitForPageAsync(TimeSpan timeout)
     {
         await WaitForLineAsync(line => PagePattern().IsMatch(line), timeout);
         var match = Lines.Select(line => PagePattern().Match(line)).First(m => m.Success);
-        return (new Uri(match.Groups[1].Value), int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));
+        var keyFile = match.Groups[2].Value;
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
+        var key = (await File.ReadAllTextAsync(keyFile)).Trim();
+        Assert.DoesNotContain(key, Output);
+        return (new Uri(match.Groups[1].Value), int.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture), key);
     }
 
     /// <summary>The last <paramref name="count"/> lines, for failure messages.</summary>
@@ -139,6 +144,6 @@ public sealed partial class DemoRunProcess : IDisposable
     [GeneratedRegex(@" audience (.*) roles ")]
     private static partial Regex AudiencePattern();
 
-    [GeneratedRegex(@"^demo: page: (http://\S+)\s+featured movie: .* \(#(\d+)\)$")]
+    [GeneratedRegex(@"^demo: page: (http://\S+) \(sign in with the key in (\S+)\)\s+featured movie: .* \(#(\d+)\)$")]
     private static partial Regex PagePattern();
 }

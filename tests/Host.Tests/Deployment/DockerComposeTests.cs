@@ -7,6 +7,7 @@ using Insights.Host;
 using Insights.Host.Configuration;
 using Insights.Processors.Hosting;
 using Insights.Sinks.Api;
+using Insights.Sinks.Api.Access;
 using Insights.Sinks.Elasticsearch;
 using Insights.Sinks.Snapshots;
 using Microsoft.Extensions.Configuration;
@@ -173,7 +174,10 @@ public sealed partial class DockerComposeTests
         Assert.Equal("s3", snapshots.Store);
         Assert.Null(sink.Bind<S3Endpoint>(S3EndpointCheck.Section).Problem());
 
-        Assert.Null(Environment("api").Bind<ApiSettings>(ApiSettings.Section).Problem());
+        // The API's one client, with the hash `insights api key new` prints in the operator's .env.
+        var api = Environment("api", ApiKeyHash.New().Hash);
+        Assert.Null(api.Bind<ApiSettings>(ApiSettings.Section).Problem());
+        Assert.NotEmpty(api.Bind<ApiSettings>(ApiSettings.Section).Auth.Keys);
     }
 
     [Fact]
@@ -186,10 +190,10 @@ public sealed partial class DockerComposeTests
     }
 
     /// <summary>A service's environment as the program's configuration (Section__Key), with each required variable given a test value.</summary>
-    private static IConfiguration Environment(string service)
+    private static IConfiguration Environment(string service, string requiredValue = "test-value")
     {
         var env = (Dictionary<object, object>)Services[service]["environment"];
-        var values = env.ToDictionary(kv => ((string)kv.Key).Replace("__", ":"), kv => (string?)RequiredVariable().Replace((string)kv.Value, "test-value"));
+        var values = env.ToDictionary(kv => ((string)kv.Key).Replace("__", ":"), kv => (string?)RequiredVariable().Replace((string)kv.Value, requiredValue));
         return new ConfigurationBuilder().AddInMemoryCollection(values).Build();
     }
 

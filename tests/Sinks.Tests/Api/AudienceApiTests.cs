@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Insights.Fixtures.Elasticsearch;
 using Insights.Sinks.Api;
+using Insights.Sinks.Tests.Api.Access;
 using Insights.Sinks.Tests.Elasticsearch;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -17,22 +18,8 @@ public sealed class AudienceApiTests(ElasticsearchServer elasticsearch) : IClass
 
     private async Task<(WebApplication App, HttpClient Http)> StartAsync()
     {
-        var index = await ScoreIndexUnderTest.CreateAsync(elasticsearch);
-        await index.Writer.WriteAsync(new[]
-        {
-            ScoreChange.Of(ScoreUpdates.For(1, 1, movies: 4, ageBand: "25-34", gender: "F")),
-            ScoreChange.Of(ScoreUpdates.For(2, 1, movies: 4, ageBand: "25-34", gender: "M")),
-            ScoreChange.Of(ScoreUpdates.For(3, 1, movies: 4, ageBand: "35-44", gender: "F", seen: 2)),
-        }, Ct);
-        await index.RefreshAsync();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.AddAudienceApi(index.Settings);
-        var app = builder.Build();
-        app.MapAudienceApi();
-        await app.StartAsync(Ct);
-        return (app, new HttpClient { BaseAddress = new Uri(app.Urls.First()) });
+        var api = await ElasticsearchApi.StartAsync(elasticsearch, Ct);
+        return (api.App, api.Http);
     }
 
     [Fact]
@@ -79,7 +66,7 @@ public sealed class AudienceApiTests(ElasticsearchServer elasticsearch) : IClass
         var response = await http.GetAsync(url, Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.StartsWith(parameter, (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("error").GetString());
+        Assert.StartsWith(parameter, (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("detail").GetString());
     }
 
     [Fact]

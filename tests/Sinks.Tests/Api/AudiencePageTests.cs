@@ -8,6 +8,8 @@ using Insights.Contracts.Scores;
 using Insights.Fixtures.Browser;
 using SkiaSharp;
 
+using Insights.Sinks.Tests.Api.Access;
+
 namespace Insights.Sinks.Tests.Api;
 
 /// <summary>
@@ -36,7 +38,8 @@ public sealed partial class AudiencePageTests(PageTopics kafka) : IClassFixture<
             seen: m % 5 == 0 ? [Movie] : [])).ToList();
         await kafka.ProduceScoresAsync(first.Select(ScoreChange.Of));
         await using var api = await TopicApi.StartAsync(kafka, Ct);
-        var page = new Uri(api.Address, $"/?movie={Movie}");
+        // The key handed over in the address, as a user following a link from their key store would.
+        var page = new Uri(api.Address, $"/?movie={Movie}#key={TestKeys.Analyst.Key}");
 
         var before = await browser.DumpDomAsync(page, Width, Height, VirtualTimeMs, Ct);
 
@@ -73,6 +76,22 @@ public sealed partial class AudiencePageTests(PageTopics kafka) : IClassFixture<
         Assert.True(inside > 2000, $"expected the histogram's bars inside {histogram}, found {inside} pixels of their colour");
         Assert.Equal(0, outside);
         Assert.True(CountPixels(image, ThroughputBar, Box(after, "throughput")).Inside > 0, "expected a throughput bar for the updates that streamed in");
+    }
+
+    [Fact]
+    public async Task Without_a_key_the_page_shows_the_sign_in_form_and_the_APIs_reason_and_no_member()
+    {
+        var browser = HeadlessChromium.Require();
+        var movies = new MovieChanges();
+        await kafka.ProduceMoviesAsync([movies.Movie(1, "Night Train", MovieRow.NowShowing)]);
+        await kafka.ProduceScoresAsync([ScoreChange.Of(ScoreUpdates.For(1, 1, movies: 4))]);
+        await using var api = await TopicApi.StartAsync(kafka, Ct);
+
+        var dom = await browser.DumpDomAsync(new Uri(api.Address, $"/?movie={Movie}"), Width, Height, VirtualTimeMs, Ct);
+
+        Assert.Matches("<form id=\"sign-in\">", dom);
+        Assert.Contains("sign in with an X-Api-Key header", dom);
+        Assert.Empty(RowsOf(dom));
     }
 
     private static ScoreUpdate Boost(long member, double score, long nowMs) => ScoreUpdates.For(member, 2, movies: 4) with

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Insights.Sinks.Api;
 using Insights.Sinks.Elasticsearch;
+using Insights.Sinks.Tests.Api.Access;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,12 +17,13 @@ public sealed class TopicApi : IAsyncDisposable
         App = app;
         Feeds = feeds;
         Address = new Uri(app.Urls.First());
-        Http = new HttpClient { BaseAddress = Address };
+        Http = TestKeys.Client(Address, TestKeys.Analyst.Key);
     }
 
     public WebApplication App { get; }
     public ApiFeeds Feeds { get; }
     public Uri Address { get; }
+    /// <summary>Signed in with every scope.</summary>
     public HttpClient Http { get; }
 
     /// <summary>Starts the API and waits until it has read everything already on both topics.</summary>
@@ -30,7 +32,7 @@ public sealed class TopicApi : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.AddAudienceApi(new ApiSettings { Source = ApiSettings.ScoresTopicSource }, new ElasticsearchSettings(), kafka.Settings);
+        builder.Services.AddAudienceApi(TestKeys.Granted(new ApiSettings { Source = ApiSettings.ScoresTopicSource }), new ElasticsearchSettings(), kafka.Settings);
         var app = builder.Build();
         app.MapAudienceApi();
         await app.StartAsync(ct);

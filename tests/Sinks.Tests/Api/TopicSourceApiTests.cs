@@ -69,7 +69,7 @@ public sealed class TopicSourceApiTests(PageTopics kafka) : IClassFixture<PageTo
         var response = await api.Http.GetAsync(url, Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.StartsWith(parameter, (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("error").GetString());
+        Assert.StartsWith(parameter, (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("detail").GetString());
     }
 
     [Fact]

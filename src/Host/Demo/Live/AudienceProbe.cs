@@ -2,13 +2,24 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Insights.Sinks;
 using Insights.Sinks.Api;
+using Insights.Sinks.Api.Access;
 
 namespace Insights.Host.Demo.Live;
 
 /// <summary>The featured movie's current top audience, asked of the demo's API exactly as a page or a client would.</summary>
-public sealed class AudienceProbe(Uri api, int movieId, int top = 5) : IDisposable
+public sealed class AudienceProbe : IDisposable
 {
-    private readonly HttpClient http = new() { BaseAddress = api, Timeout = TimeSpan.FromSeconds(3) };
+    private readonly HttpClient http;
+    private readonly int movieId;
+    private readonly int top;
+
+    public AudienceProbe(Uri api, string apiKey, int movieId, int top = 5)
+    {
+        http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(3) };
+        http.DefaultRequestHeaders.Add(ApiKeyAuthentication.Header, apiKey);
+        this.movieId = movieId;
+        this.top = top;
+    }
 
     public async Task<AudienceView> ReadAsync(CancellationToken ct)
     {
@@ -30,7 +41,12 @@ public sealed class AudienceProbe(Uri api, int movieId, int top = 5) : IDisposab
 
     private static async Task<string?> ReadErrorAsync(HttpResponseMessage response, CancellationToken ct)
     {
-        try { return (await response.Content.ReadFromJsonAsync(SinkJsonContext.Default.ApiError, ct))?.Error; }
+        // Problem details (RFC 9457): the detail names the problem.
+        try
+        {
+            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+            return problem.RootElement.TryGetProperty("detail", out var detail) ? detail.GetString() : null;
+        }
         catch (JsonException) { return null; }
     }
 

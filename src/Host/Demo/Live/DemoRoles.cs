@@ -18,7 +18,10 @@ public static class DemoRoles
     /// <summary>Seconds between the sink's S3 snapshots: a few per demo run.</summary>
     public const int SnapshotIntervalSeconds = 60;
 
-    public static IReadOnlyList<RoleSpec> For(DemoLayout layout, string modelPath, int apiPort)
+    /// <summary>The API client the demo's key belongs to: it reads audiences and members, as the page does.</summary>
+    public const string ApiClient = "demo";
+
+    public static IReadOnlyList<RoleSpec> For(DemoLayout layout, string modelPath, int apiPort, string apiKeyHash)
     {
         var roles = new List<RoleSpec>
         {
@@ -49,9 +52,14 @@ public static class DemoRoles
         roles.Add(Role("api", ["api", "--urls", PageUrl(apiPort).TrimEnd('/')], new()
         {
             ["Api__Source"] = "scores-topic",
+            [$"Api__Auth__Keys__{ApiClient}__Hash"] = apiKeyHash,
+            [$"Api__Auth__Keys__{ApiClient}__Scopes"] = string.Join(' ', Sinks.Api.Access.ApiScopes.All),
         }));
         return roles;
     }
+
+    /// <summary>The demo API's key, readable by its user only; the page signs in with it.</summary>
+    public static string ApiKeyFile(DemoLayout layout) => Path.Combine(layout.State, "api-key");
 
     /// <summary>Present while worker <paramref name="worker"/>'s stream is RUNNING.</summary>
     public static string ReadyFile(DemoLayout layout, int worker) => Path.Combine(layout.State, $"worker-{worker}.ready");

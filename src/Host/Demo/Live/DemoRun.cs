@@ -2,6 +2,7 @@ using Insights.Contracts.Configuration;
 using System.Diagnostics;
 using Confluent.Kafka;
 using Insights.Host.Configuration;
+using Insights.Sinks.Api.Access;
 using Microsoft.Extensions.Configuration;
 
 namespace Insights.Host.Demo.Live;
@@ -63,19 +64,25 @@ public sealed class DemoRun(DemoOptions options, DemoLayout layout, InsightsProg
         // The workers join their group before any data flows: with the mock broker, a member that joins while
         // the other is already processing makes the busy one drop its tasks and rejoin (the mock refuses commits
         // while its group joins), a pause of several seconds the demo has no reason to show.
-        var roles = DemoRoles.For(layout, Path.GetFullPath(options.ModelPath), apiPort);
+        // A fresh key every run, kept in a file only its user can read: the console shows where, never the key.
+        var (apiKey, apiKeyHash) = ApiKeyHash.New();
+        var keyFile = DemoRoles.ApiKeyFile(layout);
+        await File.WriteAllTextAsync(keyFile, "", stopping);
+        File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await File.WriteAllTextAsync(keyFile, apiKey + "\n", stopping);
+        var roles = DemoRoles.For(layout, Path.GetFullPath(options.ModelPath), apiPort, apiKeyHash);
         foreach (var role in roles.Where(DemoRoles.IsWorker)) Start(role);
         await WaitForWorkersAsync(stopping);
         foreach (var role in roles.Where(r => !DemoRoles.IsWorker(r))) Start(role);
         children.Sort((a, b) => IndexOf(roles, a.Spec).CompareTo(IndexOf(roles, b.Spec)));
         await WaitForApiAsync(apiPort, stopping);
-        Say($"page: {pageUrl}   featured movie: {featured.Title} (#{featured.MovieId})");
+        Say($"page: {pageUrl} (sign in with the key in {keyFile})   featured movie: {featured.Title} (#{featured.MovieId})");
 
         var kafka = new ConfigurationBuilder().AddInsightsSources().Build().KafkaSettings();
         using var probe = new PipelineProbe(kafka, DemoRoles.ApplicationId);
         using var latency = new ScoreLatency(kafka);
         latency.Start(await ScorePartitionsAsync(kafka));
-        using var audience = new AudienceProbe(new Uri(pageUrl), featured.MovieId);
+        using var audience = new AudienceProbe(new Uri(pageUrl), apiKey, featured.MovieId);
 
         using var live = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         if (options.Duration is { } duration) live.CancelAfter(duration);

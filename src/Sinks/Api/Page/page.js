@@ -1,5 +1,7 @@
 // The audience explorer: plain JS, inline SVG, no libraries. Every value from the server goes in through
 // textContent or attributes, never as HTML. The chosen movie lives in the URL (?movie=ID) so a page can be shared.
+// The API key lives in this tab's sessionStorage only: typed into the sign-in form, or handed over once as
+// #key=... in the address, which the page removes at once so it is neither shared nor kept in the history.
 "use strict";
 const SVG = "http://www.w3.org/2000/svg";
 const REFRESH_MS = 2000;
@@ -7,13 +9,35 @@ const TOP = 20;
 const $ = (id) => document.getElementById(id);
 let movieId = Number(new URLSearchParams(location.search).get("movie")) || null;
 let refreshes = 0;
+const KEY = "insights-api-key";
+const handedOver = new URLSearchParams(location.hash.slice(1)).get("key");
+if (handedOver) {
+  sessionStorage.setItem(KEY, handedOver);
+  history.replaceState(null, "", location.pathname + location.search);
+}
 
+// Errors are problem details (RFC 9457): the detail names the problem. A 401 asks the user to sign in.
 async function getJson(url) {
-  const response = await fetch(url, { cache: "no-store" });
+  const key = sessionStorage.getItem(KEY);
+  const response = await fetch(url, { cache: "no-store", headers: key ? { "X-Api-Key": key } : {} });
   const body = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(body.error || `${url}: HTTP ${response.status}`);
+  if (response.status === 401) showSignIn();
+  if (!response.ok) throw new Error(body.detail || `${url}: HTTP ${response.status}`);
   return body;
 }
+
+function showSignIn() {
+  sessionStorage.removeItem(KEY);
+  $("sign-in").hidden = false;
+}
+
+$("sign-in").addEventListener("submit", (event) => {
+  event.preventDefault();
+  sessionStorage.setItem(KEY, $("api-key").value.trim());
+  $("api-key").value = "";
+  $("sign-in").hidden = true;
+  loadMovies().catch(() => {}).then(refresh);
+});
 
 function el(name, attributes = {}, text) {
   const node = document.createElementNS(SVG, name);
