@@ -181,12 +181,27 @@ public sealed partial class DockerComposeTests
     }
 
     [Fact]
-    public void Hands_the_object_store_credentials_only_to_the_sink()
+    public void Hands_the_object_store_credentials_only_to_the_sink_as_its_own_user_and_the_root_password_to_no_role()
     {
-        foreach (var (name, service) in Services.Where(s => s.Key is not ("sink" or "minio" or "minio-bucket")))
+        foreach (var (name, service) in Services)
             if (service.TryGetValue("environment", out var env))
                 foreach (var (key, value) in (Dictionary<object, object>)env)
-                    Assert.False(((string)value).Contains("MINIO_ROOT_PASSWORD", StringComparison.Ordinal), $"{name}: {key} holds MinIO's root password");
+                {
+                    // MinIO's root password: MinIO and the job that creates the bucket and the sink's user, nobody else.
+                    if (name is not ("minio" or "minio-bucket"))
+                        Assert.False(((string)value).Contains("MINIO_ROOT_PASSWORD", StringComparison.Ordinal), $"{name}: {key} holds MinIO's root password");
+                    // The sink's own object-store secret: the sink, and the job that creates its user.
+                    if (name is not ("sink" or "minio-bucket"))
+                        Assert.False(((string)value).Contains("INSIGHTS_SNAPSHOT_SECRET_KEY", StringComparison.Ordinal), $"{name}: {key} holds the sink's object-store secret");
+                }
+        var sink = (Dictionary<object, object>)Services["sink"]["environment"];
+        Assert.Equal("insights-sink", sink["AWS_ACCESS_KEY_ID"]);
+        Assert.Contains("INSIGHTS_SNAPSHOT_SECRET_KEY", (string)sink["AWS_SECRET_ACCESS_KEY"]);
+        // The job grants the sink's user the snapshot calls on the snapshot bucket only.
+        var job = string.Join('\n', ((List<object>)Services["minio-bucket"]["entrypoint"]).Cast<string>());
+        Assert.Contains("mc admin user add local insights-sink", job);
+        Assert.Contains("arn:aws:s3:::insights/*", job);
+        Assert.DoesNotContain("\"s3:*\"", job);
     }
 
     /// <summary>A service's environment as the program's configuration (Section__Key), with each required variable given a test value.</summary>
