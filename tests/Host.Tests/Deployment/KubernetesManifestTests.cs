@@ -279,6 +279,45 @@ public sealed partial class KubernetesManifestTests
     }
 
     [Fact]
+    public void Denies_all_traffic_but_the_data_flow_each_role_reaching_only_the_ports_its_settings_name()
+    {
+        var objects = LoadAll();
+        var policies = objects.Where(o => o.Kind == "NetworkPolicy").ToList();
+        Assert.Contains(policies, p => Map(p.Node, "spec", "podSelector").Count == 0
+            && Seq(p.Node, "spec", "policyTypes").Cast<string>().Order().SequenceEqual(["Egress", "Ingress"])
+            && At(p.Node, "spec", "ingress") is null && At(p.Node, "spec", "egress") is null);
+
+        var config = ConfigMapData(objects);
+        var kafka = int.Parse(config["Kafka__BootstrapServers"].Split(',')[0].Split(':')[^1]);
+        var elasticsearch = new Uri(config["Elasticsearch__Url"]).Port;
+        // S3 (an empty ServiceUrl is AWS itself) and the OpenID Connect provider are https.
+        var s3 = config["S3__ServiceUrl"] is { Length: > 0 } url ? new Uri(url).Port : 443;
+        var expected = new Dictionary<string, int[]>
+        {
+            ["worker"] = [kafka], ["sink"] = [kafka, elasticsearch, s3], ["api"] = [kafka, elasticsearch, 443], ["topics"] = [kafka],
+        };
+        foreach (var workload in Workloads(objects))
+        {
+            var component = Text(workload.Node, "spec", "template", "metadata", "labels", "app.kubernetes.io/component");
+            var selecting = policies.Where(p => Selects(Map(p.Node, "spec", "podSelector") is { Count: 0 } ? [] : Map(p.Node, "spec", "podSelector", "matchLabels"), workload)).ToList();
+            var egress = selecting.SelectMany(p => Seq(p.Node, "spec", "egress").Cast<Dictionary<object, object>>()).ToList();
+            Assert.All(egress, rule => Assert.NotEmpty(Seq(rule, "ports")));
+            // DNS to kube-system, and the ports of the services the role's settings point at, nothing else.
+            var ports = egress.SelectMany(rule => Seq(rule, "ports").Cast<Dictionary<object, object>>().Select(port => Int(port, "port"))).ToHashSet();
+            Assert.Equal(expected[component].Append(53).ToHashSet().Order(), ports.Order());
+
+            var ingress = selecting.SelectMany(p => Seq(p.Node, "spec", "ingress").Cast<Dictionary<object, object>>()).ToList();
+            var containerPorts = Seq(workload.Node, "spec", "template", "spec", "containers").Cast<Dictionary<object, object>>()
+                .SelectMany(c => Seq(c, "ports").Cast<Dictionary<object, object>>()).ToDictionary(p => Text(p, "name"), p => Int(p, "containerPort"));
+            var fromAnywhere = ingress.Where(rule => At(rule, "from") is null).SelectMany(rule => Seq(rule, "ports").Cast<Dictionary<object, object>>()).Select(p => Int(p, "port"));
+            var fromMonitoring = ingress.Where(rule => At(rule, "from") is not null).SelectMany(rule => Seq(rule, "ports").Cast<Dictionary<object, object>>()).Select(p => Int(p, "port"));
+            // Only the API's own port is open to callers; Prometheus reaches the ops ports, nothing else comes in.
+            Assert.Equal(component == "api" ? [containerPorts["http"]] : [], fromAnywhere.ToArray());
+            Assert.Equal(containerPorts.TryGetValue("ops", out var ops) ? [ops] : [], fromMonitoring.ToArray());
+        }
+    }
+
+    [Fact]
     public void Keeps_no_values_in_the_secret_template()
     {
         var secret = SecretObject(LoadAll());
