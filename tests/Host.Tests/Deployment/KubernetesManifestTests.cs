@@ -318,6 +318,20 @@ public sealed partial class KubernetesManifestTests
     }
 
     [Fact]
+    public void Gives_the_api_an_elasticsearch_key_of_its_own_and_no_kafka_or_object_store_secret_it_does_not_use()
+    {
+        var objects = LoadAll();
+        var api = SecretEnvironment(Containers([Deployment(objects, "api")]).Single().Container);
+        var sink = SecretEnvironment(Containers([Deployment(objects, "sink")]).Single().Container);
+
+        // The sink's key may manage the index; the API's, a separate one, may only read it (docs/operations.md).
+        Assert.NotEqual(sink["Elasticsearch__ApiKey"], api["Elasticsearch__ApiKey"]);
+        Assert.DoesNotContain(api.Keys, name => name.StartsWith("S3__", StringComparison.Ordinal) || name.StartsWith("AWS_", StringComparison.Ordinal));
+        var guide = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "operations.md"));
+        Assert.Contains("\"insights-api\", \"role_descriptors\": {\"insights-api\": {\n  \"indices\": [{\"names\": [\"insights-scores*\"], \"privileges\": [\"read\"]}]}}}", guide);
+    }
+
+    [Fact]
     public void Keeps_no_values_in_the_secret_template()
     {
         var secret = SecretObject(LoadAll());
