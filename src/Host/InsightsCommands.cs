@@ -22,6 +22,7 @@ public static class InsightsCommands
         root.Subcommands.Add(SnapshotCommand.Create());
         root.Subcommands.Add(ApiCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(ConfigCommand.Create());
         return root;
     }
 }

@@ -59,28 +59,31 @@ public sealed record KafkaSettings
     public IReadOnlyDictionary<string, string> ClientProperties() =>
         ApplyTo(new ClientConfig()).ToDictionary(p => p.Key, p => p.Value);
 
-    /// <summary>Names the first wrong setting as `Kafka:Key`, or null when the settings are usable. Never echoes a secret.</summary>
-    public string? Problem()
+    /// <summary>The first of <see cref="Problems"/>, or null when the settings are usable.</summary>
+    public string? Problem() => Problems().FirstOrDefault();
+
+    /// <summary>Every wrong setting, one line each naming the key; never echoes a secret.</summary>
+    public IEnumerable<string> Problems()
     {
         if (string.IsNullOrWhiteSpace(BootstrapServers))
-            return $"{Section}:BootstrapServers is required (host:port[,host:port]; the local stack writes it to .stack/kafka.json)";
-        foreach (var server in BootstrapServers.Split(','))
+            yield return $"{Section}:BootstrapServers is required (host:port[,host:port]; the local stack writes it to .stack/kafka.json)";
+        foreach (var server in BootstrapServers?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [])
         {
             var colon = server.LastIndexOf(':');
             if (colon <= 0 || !int.TryParse(server[(colon + 1)..], out var port) || port is < 1 or > 65535)
-                return $"{Section}:BootstrapServers has '{server}', expected host:port";
+                yield return $"{Section}:BootstrapServers has '{server}', expected host:port";
         }
         var sasl = SecurityProtocol is Confluent.Kafka.SecurityProtocol.SaslPlaintext or Confluent.Kafka.SecurityProtocol.SaslSsl;
         var tls = SecurityProtocol is Confluent.Kafka.SecurityProtocol.Ssl or Confluent.Kafka.SecurityProtocol.SaslSsl;
         // librdkafka would fall back to GSSAPI (Kerberos) and fail at the first connection with an unrelated message.
         if (sasl && SaslMechanism is null)
-            return $"{Section}:SaslMechanism is required when {Section}:SecurityProtocol is {SecurityProtocol}";
+            yield return $"{Section}:SaslMechanism is required when {Section}:SecurityProtocol is {SecurityProtocol}";
         // Without a SASL protocol librdkafka silently ignores the credentials: the client would connect unauthenticated.
         if (!sasl && SaslMechanism is not null)
-            return $"{Section}:SecurityProtocol must be SaslPlaintext or SaslSsl when {Section}:SaslMechanism is set (it is {SecurityProtocol?.ToString() ?? "unset, meaning Plaintext"})";
+            yield return $"{Section}:SecurityProtocol must be SaslPlaintext or SaslSsl when {Section}:SaslMechanism is set (it is {SecurityProtocol?.ToString() ?? "unset, meaning Plaintext"})";
         if (SaslMechanism is Confluent.Kafka.SaslMechanism.Plain or Confluent.Kafka.SaslMechanism.ScramSha256 or Confluent.Kafka.SaslMechanism.ScramSha512
             && string.IsNullOrEmpty(SaslUsername))
-            return $"{Section}:SaslUsername is required when {Section}:SaslMechanism is {SaslMechanism}";
+            yield return $"{Section}:SaslUsername is required when {Section}:SaslMechanism is {SaslMechanism}";
         foreach (var (key, value) in new[]
                  {
                      (nameof(SslCaLocation), SslCaLocation), (nameof(SslCertificateLocation), SslCertificateLocation),
@@ -89,16 +92,15 @@ public sealed record KafkaSettings
         {
             if (value is null) continue;
             // TLS files would otherwise be ignored without a word (plaintext protocol) or fail deep inside the first connection.
-            if (!tls) return $"{Section}:{key} is set but {Section}:SecurityProtocol is {SecurityProtocol?.ToString() ?? "unset (Plaintext)"}; use Ssl or SaslSsl";
-            if (!File.Exists(value) && !(key == nameof(SslCaLocation) && (Directory.Exists(value) || value == "probe")))
-                return $"{Section}:{key} names {value}, which does not exist";
+            if (!tls) yield return $"{Section}:{key} is set but {Section}:SecurityProtocol is {SecurityProtocol?.ToString() ?? "unset (Plaintext)"}; use Ssl or SaslSsl";
+            else if (!File.Exists(value) && !(key == nameof(SslCaLocation) && (Directory.Exists(value) || value == "probe")))
+                yield return $"{Section}:{key} names {value}, which does not exist";
         }
         if (SslEndpointIdentificationAlgorithm is not null && !tls)
-            return $"{Section}:SslEndpointIdentificationAlgorithm is set but {Section}:SecurityProtocol is not Ssl or SaslSsl";
+            yield return $"{Section}:SslEndpointIdentificationAlgorithm is set but {Section}:SecurityProtocol is not Ssl or SaslSsl";
         if ((SslCertificateLocation is null) != (SslKeyLocation is null))
-            return $"{Section}:SslCertificateLocation and {Section}:SslKeyLocation go together (mutual TLS needs both)";
+            yield return $"{Section}:SslCertificateLocation and {Section}:SslKeyLocation go together (mutual TLS needs both)";
         if (SslKeyPassword is not null && SslKeyLocation is null)
-            return $"{Section}:SslKeyPassword is set but {Section}:SslKeyLocation is not";
-        return null;
-    }
+            yield return $"{Section}:SslKeyPassword is set but {Section}:SslKeyLocation is not";
+            }
 }

@@ -133,42 +133,44 @@ public sealed record WorkerSettings
     private static readonly string[] DebugContexts = ["generic", "broker", "topic", "metadata", "feature", "queue", "msg", "protocol", "cgrp",
         "security", "fetch", "interceptor", "plugin", "consumer", "admin", "eos", "mock", "assignor", "conf", "telemetry", "all"];
 
-    /// <summary>Names the first unusable setting as `Processors:Key`, or null.</summary>
-    public string? Problem()
+    /// <summary>The first of <see cref="Problems"/>, or null when the settings are usable.</summary>
+    public string? Problem() => Problems().FirstOrDefault();
+
+    /// <summary>Every wrong setting, one line each naming the key.</summary>
+    public IEnumerable<string> Problems()
     {
-        if (string.IsNullOrWhiteSpace(ApplicationId)) return $"{Section}:ApplicationId is required";
-        if (string.IsNullOrWhiteSpace(ModelPath)) return $"{Section}:ModelPath is required (a model file written by `insights train`)";
-        if (!File.Exists(ModelPath)) return $"{Section}:ModelPath names {ModelPath}, which does not exist";
-        if (Partitions is < 1 or > 1000) return $"{Section}:Partitions must be 1..1000, got {Partitions}";
-        if (FlushIntervalMs < 1) return $"{Section}:FlushIntervalMs must be positive, got {FlushIntervalMs}";
-        if (SessionWaitMs < 0) return $"{Section}:SessionWaitMs must not be negative, got {SessionWaitMs}";
-        if (SessionRetentionDays is < 1 or > 36_500) return $"{Section}:SessionRetentionDays must be 1..36500, got {SessionRetentionDays}";
-        if (RescoreBatch < 1) return $"{Section}:RescoreBatch must be positive, got {RescoreBatch}";
-        if (ProfileIntervalMs < 1) return $"{Section}:ProfileIntervalMs must be positive, got {ProfileIntervalMs}";
-        if (FreshnessIntervalMs < 1000) return $"{Section}:FreshnessIntervalMs must be at least 1000, got {FreshnessIntervalMs}";
-        if (NeighbourStaleness < 0) return $"{Section}:NeighbourStaleness must not be negative, got {NeighbourStaleness}";
-        if (NumStreamThreads is < 1 or > 64) return $"{Section}:NumStreamThreads must be 1..64, got {NumStreamThreads}";
-        if (!string.Equals(Guarantee, AtLeastOnce, StringComparison.OrdinalIgnoreCase) && !IsExactlyOnce) return $"{Section}:Guarantee must be {AtLeastOnce} or {ExactlyOnce}, got '{Guarantee}'";
-        if (CommitIntervalMs < 1) return $"{Section}:CommitIntervalMs must be positive, got {CommitIntervalMs}";
-        if (SessionTimeoutMs < 1000) return $"{Section}:SessionTimeoutMs must be at least 1000, got {SessionTimeoutMs}";
+        if (string.IsNullOrWhiteSpace(ApplicationId)) yield return $"{Section}:ApplicationId is required";
+        if (string.IsNullOrWhiteSpace(ModelPath)) yield return $"{Section}:ModelPath is required (a model file written by `insights train`)";
+        else if (!File.Exists(ModelPath)) yield return $"{Section}:ModelPath names {ModelPath}, which does not exist";
+        if (Partitions is < 1 or > 1000) yield return $"{Section}:Partitions must be 1..1000, got {Partitions}";
+        if (FlushIntervalMs < 1) yield return $"{Section}:FlushIntervalMs must be positive, got {FlushIntervalMs}";
+        if (SessionWaitMs < 0) yield return $"{Section}:SessionWaitMs must not be negative, got {SessionWaitMs}";
+        if (SessionRetentionDays is < 1 or > 36_500) yield return $"{Section}:SessionRetentionDays must be 1..36500, got {SessionRetentionDays}";
+        if (RescoreBatch < 1) yield return $"{Section}:RescoreBatch must be positive, got {RescoreBatch}";
+        if (ProfileIntervalMs < 1) yield return $"{Section}:ProfileIntervalMs must be positive, got {ProfileIntervalMs}";
+        if (FreshnessIntervalMs < 1000) yield return $"{Section}:FreshnessIntervalMs must be at least 1000, got {FreshnessIntervalMs}";
+        if (NeighbourStaleness < 0) yield return $"{Section}:NeighbourStaleness must not be negative, got {NeighbourStaleness}";
+        if (NumStreamThreads is < 1 or > 64) yield return $"{Section}:NumStreamThreads must be 1..64, got {NumStreamThreads}";
+        if (!string.Equals(Guarantee, AtLeastOnce, StringComparison.OrdinalIgnoreCase) && !IsExactlyOnce) yield return $"{Section}:Guarantee must be {AtLeastOnce} or {ExactlyOnce}, got '{Guarantee}'";
+        if (CommitIntervalMs < 1) yield return $"{Section}:CommitIntervalMs must be positive, got {CommitIntervalMs}";
+        if (SessionTimeoutMs < 1000) yield return $"{Section}:SessionTimeoutMs must be at least 1000, got {SessionTimeoutMs}";
         // 0 would make the brokers answer every fetch at once: a busy loop of empty fetches.
-        if (FetchWaitMaxMs is < 1 or > 300_000) return $"{Section}:FetchWaitMaxMs must be 1..300000, got {FetchWaitMaxMs}";
+        if (FetchWaitMaxMs is < 1 or > 300_000) yield return $"{Section}:FetchWaitMaxMs must be 1..300000, got {FetchWaitMaxMs}";
         // 0 would spin the stream thread; more than a few seconds delays every flush and shutdown by as much.
-        if (PollMs is < 1 or > 10_000) return $"{Section}:PollMs must be 1..10000, got {PollMs}";
-        if (PollStallMs < 1000) return $"{Section}:PollStallMs must be at least 1000, got {PollStallMs}";
-        if (MaxPollIntervalMs is < 10_000 or > 86_400_000) return $"{Section}:MaxPollIntervalMs must be 10000..86400000, got {MaxPollIntervalMs}";
+        if (PollMs is < 1 or > 10_000) yield return $"{Section}:PollMs must be 1..10000, got {PollMs}";
+        if (PollStallMs < 1000) yield return $"{Section}:PollStallMs must be at least 1000, got {PollStallMs}";
+        if (MaxPollIntervalMs is < 10_000 or > 86_400_000) yield return $"{Section}:MaxPollIntervalMs must be 10000..86400000, got {MaxPollIntervalMs}";
         // librdkafka refuses a max.poll.interval.ms below session.timeout.ms.
         if (MaxPollIntervalMs < SessionTimeoutMs)
-            return $"{Section}:MaxPollIntervalMs ({MaxPollIntervalMs}) must not be below {Section}:SessionTimeoutMs ({SessionTimeoutMs})";
+            yield return $"{Section}:MaxPollIntervalMs ({MaxPollIntervalMs}) must not be below {Section}:SessionTimeoutMs ({SessionTimeoutMs})";
         // A restoring thread is polled once per restore loop, which waits PollMs (RestoreKeepAlive).
         if (MaxPollIntervalMs < 2 * PollMs)
-            return $"{Section}:MaxPollIntervalMs ({MaxPollIntervalMs}) must be at least twice {Section}:PollMs ({PollMs}): a restoring stream thread is polled once per PollMs";
+            yield return $"{Section}:MaxPollIntervalMs ({MaxPollIntervalMs}) must be at least twice {Section}:PollMs ({PollMs}): a restoring stream thread is polled once per PollMs";
         if (ConsumerDebug is { Length: > 0 } debug && debug.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(c => !DebugContexts.Contains(c)) is { } unknown)
-            return $"{Section}:ConsumerDebug names '{unknown}', which is not a librdkafka debug context ({string.Join(", ", DebugContexts)})";
+            yield return $"{Section}:ConsumerDebug names '{unknown}', which is not a librdkafka debug context ({string.Join(", ", DebugContexts)})";
         if (!CompressionTypes.Contains(CompressionType, StringComparer.OrdinalIgnoreCase))
-            return $"{Section}:CompressionType must be none, gzip, snappy, lz4 or zstd, got '{CompressionType}'";
-        return null;
-    }
+            yield return $"{Section}:CompressionType must be none, gzip, snappy, lz4 or zstd, got '{CompressionType}'";
+            }
 
     /// <summary>The parsed <see cref="CompressionType"/>; call after <see cref="Problem"/> returned null.</summary>
     public Confluent.Kafka.CompressionType Compression => Enum.Parse<Confluent.Kafka.CompressionType>(CompressionType, ignoreCase: true);

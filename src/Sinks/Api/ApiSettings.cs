@@ -34,14 +34,17 @@ public sealed record ApiSettings
 
     public bool FromTopic => Source == ScoresTopicSource;
 
-    /// <summary>Names the first wrong setting as `Api:Key`, or null when the settings are usable.</summary>
-    public string? Problem()
+    /// <summary>The first of <see cref="Problems"/>, or null when the settings are usable.</summary>
+    public string? Problem() => Problems().FirstOrDefault();
+
+    /// <summary>Every wrong setting, one line each naming the key as `Api:...`.</summary>
+    public IEnumerable<string> Problems()
     {
         if (Source is not (ElasticsearchSource or ScoresTopicSource))
-            return $"{Section}:Source has '{Source}', expected {ElasticsearchSource} or {ScoresTopicSource}";
-        if (string.IsNullOrWhiteSpace(ScoresTopic)) return $"{Section}:ScoresTopic is required";
-        if (string.IsNullOrWhiteSpace(MoviesTopic)) return $"{Section}:MoviesTopic is required";
-        if (StatsWindowSeconds is < 10 or > 3600) return $"{Section}:StatsWindowSeconds must be 10..3600, got {StatsWindowSeconds}";
-        return Auth.Problem() ?? RateLimit.Problem();
+            yield return $"{Section}:Source has '{Source}', expected {ElasticsearchSource} or {ScoresTopicSource}";
+        if (string.IsNullOrWhiteSpace(ScoresTopic)) yield return $"{Section}:ScoresTopic is required";
+        if (string.IsNullOrWhiteSpace(MoviesTopic)) yield return $"{Section}:MoviesTopic is required";
+        if (StatsWindowSeconds is < 10 or > 3600) yield return $"{Section}:StatsWindowSeconds must be 10..3600, got {StatsWindowSeconds}";
+        foreach (var problem in Auth.Problems().Concat(RateLimit.Problems())) yield return problem;
     }
 }

@@ -26,32 +26,34 @@ public sealed record ApiAuthSettings
 
     public bool UsesJwt => JwtAuthority.Length > 0;
 
-    /// <summary>Names the first wrong setting as `Api:Auth:Key`, or null when the settings are usable.</summary>
-    public string? Problem()
+    /// <summary>The first of <see cref="Problems"/>, or null when the settings are usable.</summary>
+    public string? Problem() => Problems().FirstOrDefault();
+
+    /// <summary>Every wrong setting, one line each naming the key as `Api:Auth:...`; never echoes a key or hash.</summary>
+    public IEnumerable<string> Problems()
     {
         if (Keys.Count == 0 && !UsesJwt)
-            return $"{Section}: no way to sign in: add an API key (`insights api key new --client NAME` prints {Section}:Keys:NAME:Hash and " +
+            yield return $"{Section}: no way to sign in: add an API key (`insights api key new --client NAME` prints {Section}:Keys:NAME:Hash and " +
                 $":Scopes) or set {Section}:JwtAuthority";
         foreach (var (client, grant) in Keys)
         {
             if (!ApiKeyHash.IsWellFormed(grant.Hash))
-                return $"{Section}:Keys:{client}:Hash must be '{ApiKeyHash.Prefix}' and 64 hex digits (from `insights api key new`), not the key itself";
+                yield return $"{Section}:Keys:{client}:Hash must be '{ApiKeyHash.Prefix}' and 64 hex digits (from `insights api key new`), not the key itself";
             if (string.IsNullOrWhiteSpace(grant.Scopes))
-                return $"{Section}:Keys:{client}:Scopes is required: space-separated, from {string.Join(", ", ApiScopes.All)}";
-            if (ApiScopes.Unknown(grant.Scopes).FirstOrDefault() is { } unknown)
-                return $"{Section}:Keys:{client}:Scopes has '{unknown}', expected scopes from {string.Join(", ", ApiScopes.All)}";
+                yield return $"{Section}:Keys:{client}:Scopes is required: space-separated, from {string.Join(", ", ApiScopes.All)}";
+            else if (ApiScopes.Unknown(grant.Scopes).FirstOrDefault() is { } unknown)
+                yield return $"{Section}:Keys:{client}:Scopes has '{unknown}', expected scopes from {string.Join(", ", ApiScopes.All)}";
         }
-        if (Keys.Values.GroupBy(g => g.Hash.ToLowerInvariant()).FirstOrDefault(g => g.Count() > 1) is not null)
-            return $"{Section}:Keys: two clients share one key hash: give each client its own key";
+        if (Keys.Values.Where(g => g.Hash.Length > 0).GroupBy(g => g.Hash.ToLowerInvariant()).Any(g => g.Count() > 1))
+            yield return $"{Section}:Keys: two clients share one key hash: give each client its own key";
         if (UsesJwt)
         {
             if (!Uri.TryCreate(JwtAuthority, UriKind.Absolute, out var authority) || authority.Scheme is not ("https" or "http"))
-                return $"{Section}:JwtAuthority must be the provider's issuer URL, got '{JwtAuthority}'";
-            if (authority.Scheme == "http" && !JwtAllowHttpAuthority)
-                return $"{Section}:JwtAuthority must be https (set {Section}:JwtAllowHttpAuthority=true for a local provider in development)";
-            if (string.IsNullOrWhiteSpace(JwtAudience)) return $"{Section}:JwtAudience is required with {Section}:JwtAuthority";
+                yield return $"{Section}:JwtAuthority must be the provider's issuer URL, got '{JwtAuthority}'";
+            else if (authority.Scheme == "http" && !JwtAllowHttpAuthority)
+                yield return $"{Section}:JwtAuthority must be https (set {Section}:JwtAllowHttpAuthority=true for a local provider in development)";
+            if (string.IsNullOrWhiteSpace(JwtAudience)) yield return $"{Section}:JwtAudience is required with {Section}:JwtAuthority";
         }
-        return null;
     }
 }
 

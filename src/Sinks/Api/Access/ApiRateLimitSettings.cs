@@ -14,10 +14,9 @@ public sealed record ApiRateLimitSettings
     /// <summary>Requests a client may make at once before the rate applies.</summary>
     public int Burst { get; init; } = 60;
 
-    public string? Problem()
+    public IEnumerable<string> Problems()
     {
-        if (RequestsPerMinute is < 1 or > 1_000_000) return $"{Section}:RequestsPerMinute must be 1..1000000, got {RequestsPerMinute}";
-        if (Burst is < 1 or > 100_000) return $"{Section}:Burst must be 1..100000, got {Burst}";
-        return null;
+        if (RequestsPerMinute is < 1 or > 1_000_000) yield return $"{Section}:RequestsPerMinute must be 1..1000000, got {RequestsPerMinute}";
+        if (Burst is < 1 or > 100_000) yield return $"{Section}:Burst must be 1..100000, got {Burst}";
     }
 }
