@@ -81,10 +81,11 @@ public static class AudienceApi
         app.UseApiAccess();
         IEndpointRouteBuilder routes = hosts.Length == 0 ? app : app.MapGroup("").RequireHost(hosts);
         routes.MapOpenApi();
-        routes.MapAudiencePage();
+        routes.MapExplorerPage();
         routes.MapGet("/movies/{id:int}/audience", TopAudience)
             .WithName("TopAudience")
-            .WithSummary("The members most likely to see the movie, best first (members who saw it excluded).")
+            .WithSummary("The members most likely to see the movie, best first (members who saw it excluded), a page of at most " +
+                "1,000; `next` reads the following page (pass it as `after`), null after the last.")
             .Produces<AudienceAnswer>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status502BadGateway)
             .ForScope(ApiScopes.AudienceRead);
         routes.MapGet("/members/{id:long}/propensities", MemberPropensities)
@@ -111,7 +112,8 @@ public static class AudienceApi
     }
 
     private static async Task<IResult> TopAudience(int id, IAudienceSource source, ApiAudit audit, HttpContext context, CancellationToken ct,
-        [FromQuery] int? top, [FromQuery(Name = "min_score")] double? minScore, [FromQuery] string? age, [FromQuery] string? gender)
+        [FromQuery] int? top, [FromQuery(Name = "min_score")] double? minScore, [FromQuery] string? age, [FromQuery] string? gender,
+        [FromQuery] string? after)
     {
         var n = top ?? DefaultTop;
         if (n is < 1 or > AudienceQueries.MaxTop) return Problem(400, $"top must be 1..{AudienceQueries.MaxTop}, got {n}");
@@ -120,10 +122,11 @@ public static class AudienceApi
         if (gender is { Length: 0 or > 16 }) return Problem(400, "gender must be a short code such as F or M");
         try
         {
-            var members = await source.TopAudienceAsync(new AudienceQuery(id, n, minScore, age, gender), ct);
-            audit.Audience(context, id, n, minScore, age, gender, members.Count);
-            return Results.Ok(new AudienceAnswer(id, members));
+            var page = await source.TopAudienceAsync(new AudienceQuery(id, n, minScore, age, gender, after), ct);
+            audit.Audience(context, id, n, minScore, age, gender, page.Members.Count);
+            return Results.Ok(new AudienceAnswer(id, page.Members, page.Next));
         }
+        catch (FormatException e) { return Problem(400, e.Message); }
         catch (ElasticsearchRequestException e) { return Problem(502, e.Message); }
     }
 
@@ -165,4 +168,4 @@ public static class AudienceApi
 }
 
 /// <summary>The answer of `GET /movies/{id}/audience`.</summary>
-public sealed record AudienceAnswer(int MovieId, IReadOnlyList<AudienceMember> Members);
+public sealed record AudienceAnswer(int MovieId, IReadOnlyList<AudienceMember> Members, string? Next = null);

@@ -5,7 +5,7 @@ namespace Insights.Sinks.Api;
 /// <summary>The audience source over the Elasticsearch score index (one request per question).</summary>
 public sealed class ElasticsearchAudienceSource(AudienceQueries queries) : IAudienceSource
 {
-    public Task<IReadOnlyList<AudienceMember>> TopAudienceAsync(AudienceQuery query, CancellationToken ct) => queries.TopAudienceAsync(query, ct);
+    public Task<AudiencePage> TopAudienceAsync(AudienceQuery query, CancellationToken ct) => queries.TopAudienceAsync(query, ct);
 
     public Task<MemberPropensities?> MemberPropensitiesAsync(long memberId, CancellationToken ct) => queries.MemberPropensitiesAsync(memberId, ct);
 

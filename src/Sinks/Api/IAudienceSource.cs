@@ -5,8 +5,11 @@ namespace Insights.Sinks.Api;
 /// <summary>What the API endpoints ask of the scores, whichever store answers (see <see cref="ApiSettings.Source"/>).</summary>
 public interface IAudienceSource
 {
-    /// <summary>The members most likely to see the movie, best first, members who saw it excluded.</summary>
-    Task<IReadOnlyList<AudienceMember>> TopAudienceAsync(AudienceQuery query, CancellationToken ct);
+    /// <summary>
+    /// The members most likely to see the movie, best first, members who saw it excluded: one page, and the cursor
+    /// of the next. Throws <see cref="FormatException"/> for a cursor it did not write.
+    /// </summary>
+    Task<AudiencePage> TopAudienceAsync(AudienceQuery query, CancellationToken ct);
 
     /// <summary>A member's score for every candidate movie, best first; null when the member has no scores.</summary>
     Task<MemberPropensities?> MemberPropensitiesAsync(long memberId, CancellationToken ct);

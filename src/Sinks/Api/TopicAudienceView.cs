@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Insights.Contracts.Scores;
 using Insights.Sinks.Elasticsearch;
 
@@ -25,18 +26,34 @@ public sealed class TopicAudienceView : IAudienceSource
         _members[update.MemberId] = update;
     }
 
-    public Task<IReadOnlyList<AudienceMember>> TopAudienceAsync(AudienceQuery query, CancellationToken ct)
+    public Task<AudiencePage> TopAudienceAsync(AudienceQuery query, CancellationToken ct)
     {
         if (query.Top is < 1 or > AudienceQueries.MaxTop) throw new ArgumentOutOfRangeException(nameof(query), query.Top, $"top must be 1..{AudienceQueries.MaxTop}");
-        IReadOnlyList<AudienceMember> top = Audience(query.MovieId)
+        var after = query.After is { } cursor ? After(cursor) : null;
+        // One more than the page, to know whether another page follows.
+        var members = Audience(query.MovieId)
             .Where(a => query.AgeBand is not { } age || a.Update.Demographics?.AgeBand == age)
             .Where(a => query.Gender is not { } gender || a.Update.Demographics?.Gender == gender)
             .Where(a => query.MinScore is not { } floor || a.Score >= floor)
+            .Where(a => after is not var (score, member) || a.Score < score || a.Score == score && a.Update.MemberId > member)
             .Select(a => new AudienceMember(a.Update.MemberId, a.Score, a.Update.Demographics?.AgeBand, a.Update.Demographics?.Gender))
             .OrderByDescending(m => m.Score).ThenBy(m => m.MemberId)
-            .Take(query.Top)
+            .Take(query.Top + 1)
             .ToList();
-        return Task.FromResult(top);
+        if (members.Count <= query.Top) return Task.FromResult(new AudiencePage(members, null));
+        var last = members[query.Top - 1];
+        var next = AudienceCursor.Encode(string.Create(CultureInfo.InvariantCulture, $"{last.Score:R},{last.MemberId}"));
+        return Task.FromResult(new AudiencePage(members[..query.Top], next));
+    }
+
+    private static (double Score, long Member)? After(string cursor)
+    {
+        var values = AudienceCursor.Decode(cursor).Split(',');
+        return values.Length == 2
+            && double.TryParse(values[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var score)
+            && long.TryParse(values[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var member)
+            ? (score, member)
+            : throw AudienceCursor.Invalid();
     }
 
     public Task<MemberPropensities?> MemberPropensitiesAsync(long memberId, CancellationToken ct) =>

@@ -9,7 +9,8 @@ namespace Insights.Sinks.Elasticsearch;
 /// <summary>The two questions users ask of the score index, each answered by one Elasticsearch request.</summary>
 public sealed class AudienceQueries(ElasticsearchClient client, ElasticsearchSettings settings)
 {
-    public const int MaxTop = 10_000;
+    /// <summary>Members per page; larger audiences are read page by page with <see cref="AudienceQuery.After"/>.</summary>
+    public const int MaxTop = 1_000;
 
     /// <summary>
     /// The members most likely to see <paramref name="movieId"/>, best first: one rank_feature query on
@@ -18,7 +19,7 @@ public sealed class AudienceQueries(ElasticsearchClient client, ElasticsearchSet
     /// feature value itself; the returned scores are the exact ones from the document. The floor cuts the
     /// sorted page, which equals filtering first because both use the same score.
     /// </summary>
-    public async Task<IReadOnlyList<AudienceMember>> TopAudienceAsync(AudienceQuery query, CancellationToken ct)
+    public async Task<AudiencePage> TopAudienceAsync(AudienceQuery query, CancellationToken ct)
     {
         if (query.Top is < 1 or > MaxTop) throw new ArgumentOutOfRangeException(nameof(query), query.Top, $"top must be 1..{MaxTop}");
         var feature = $"audience.{query.MovieId.ToString(CultureInfo.InvariantCulture)}";
@@ -32,21 +33,46 @@ public sealed class AudienceQueries(ElasticsearchClient client, ElasticsearchSet
                 Must = [new RankFeatureQuery(feature) { Linear = new RankFeatureFunctionLinear() }],
                 Filter = filters,
             },
-            Size = query.Top,
-            Sort = [new SortOptions { Score = new ScoreSort { Order = SortOrder.Desc } }],
+            // One more than the page, to know whether another page follows.
+            Size = query.Top + 1,
+            // The member id breaks ties, so search_after resumes exactly behind the page's last member.
+            Sort =
+            [
+                new SortOptions { Score = new ScoreSort { Order = SortOrder.Desc } },
+                new SortOptions { Field = new FieldSort("member_id") { Order = SortOrder.Asc } },
+            ],
+            SearchAfter = query.After is { } after ? SearchAfter(after) : null,
             Source = new SourceConfig(new SourceFilter { Includes = new[] { "member_id", "age_band", "gender", "audience." + query.MovieId } }),
             TrackTotalHits = new TrackHits(false),
         }, ct);
         ScoreIndex.EnsureValid(response, $"audience query for movie {query.MovieId}");
         var key = query.MovieId.ToString(CultureInfo.InvariantCulture);
-        return response.Hits
+        var hits = response.Hits.Take(query.Top).ToList();
+        var members = hits
             .Where(h => h.Source?.Audience is { } audience && audience.ContainsKey(key))
             .Select(h => new AudienceMember(h.Source!.MemberId, h.Source.Audience![key], h.Source.AgeBand, h.Source.Gender))
             // The index keeps rank features at ~0.4% precision; the exact scores decide the order returned.
             .OrderByDescending(m => m.Score).ThenBy(m => m.MemberId)
-            .TakeWhile(m => query.MinScore is not { } floor || m.Score >= floor)
             .ToList();
+        var above = members.TakeWhile(m => query.MinScore is not { } floor || m.Score >= floor).ToList();
+        // Pages follow the index's order (its scores, then member ids): the next one starts behind this page's last hit.
+        var more = response.Hits.Count > query.Top && above.Count == members.Count;
+        return new AudiencePage(above, more ? AudienceCursor.Encode(string.Join(',', hits[^1].Sort!.Select(SortValue))) : null);
     }
+
+    private static ICollection<FieldValue> SearchAfter(string cursor)
+    {
+        var values = AudienceCursor.Decode(cursor).Split(',');
+        if (values.Length != 2
+            || !double.TryParse(values[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var score)
+            || !long.TryParse(values[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var member))
+            throw AudienceCursor.Invalid();
+        return [FieldValue.Double(score), FieldValue.Long(member)];
+    }
+
+    private static string SortValue(FieldValue value) => value.TryGetDouble(out var d) ? d!.Value.ToString("R", CultureInfo.InvariantCulture)
+        : value.TryGetLong(out var l) ? l!.Value.ToString(CultureInfo.InvariantCulture)
+        : throw new InvalidDataException($"Elasticsearch returned a sort value that is not a number: {value}");
 
     /// <summary>A member's scores for every candidate movie, best first (seen movies say so): one get by id.</summary>
     public async Task<MemberPropensities?> MemberPropensitiesAsync(long memberId, CancellationToken ct)
@@ -62,8 +88,14 @@ public sealed class AudienceQueries(ElasticsearchClient client, ElasticsearchSet
     }
 }
 
-/// <summary>The audience question: top N members for a movie, optionally above a score and within demographics.</summary>
-public sealed record AudienceQuery(int MovieId, int Top, double? MinScore = null, string? AgeBand = null, string? Gender = null);
+/// <summary>
+/// The audience question: top N members for a movie, optionally above a score and within demographics; with
+/// <see cref="After"/>, the N members after an earlier page (its <see cref="AudiencePage.Next"/>).
+/// </summary>
+public sealed record AudienceQuery(int MovieId, int Top, double? MinScore = null, string? AgeBand = null, string? Gender = null, string? After = null);
+
+/// <summary>One page of an audience, best first; <see cref="Next"/> reads the following page, null after the last.</summary>
+public sealed record AudiencePage(IReadOnlyList<AudienceMember> Members, string? Next);
 
 /// <summary>The part of a member document an audience query fetches (`_source` filtered to one feature).</summary>
 public sealed record AudienceHit(long MemberId, string? AgeBand, string? Gender, Dictionary<string, float>? Audience);

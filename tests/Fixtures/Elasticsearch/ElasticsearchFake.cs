@@ -19,7 +19,7 @@
 // - No periodic refresh (refresh_interval is effectively -1): documents become searchable after
 //   `_refresh` or a write with `?refresh=true|wait_for`. Get is realtime, as in ES.
 // - Delete tombstones keep external versions for gc_deletes (60 s by default, as index.gc_deletes).
-// - Not implemented: aggregations, highlighting, scroll, search_after, PIT, scripts, ingest pipelines,
+// - Not implemented: aggregations, highlighting, scroll, PIT, scripts, ingest pipelines,
 //   alias filters and routing, component templates, data streams, date math, `q=` searches, `filter_path`,
 //   tasks, security (plain HTTP, no auth). Requests that use them get a 400 that says the fake does not support them.
 // - Bulk throughput here (client and fake in one process): about 20,000 documents per CPU-second; a

@@ -28,11 +28,12 @@ internal static class SearchExecution
     ];
 
     private static readonly string[] SearchKeys =
-        ["query", "size", "from", "sort", "_source", "track_total_hits", "track_scores", "timeout", "version", "seq_no_primary_term", "min_score"];
+        ["query", "size", "from", "sort", "_source", "track_total_hits", "track_scores", "timeout", "version", "seq_no_primary_term", "min_score",
+         "search_after"];
 
     private static readonly string[] UnsupportedSearchKeys =
     [
-        "aggs", "aggregations", "highlight", "collapse", "search_after", "post_filter", "rescore", "suggest", "knn", "pit",
+        "aggs", "aggregations", "highlight", "collapse", "post_filter", "rescore", "suggest", "knn", "pit",
         "runtime_mappings", "fields", "docvalue_fields", "stored_fields", "script_fields", "explain", "indices_boost", "profile",
         "stats", "terminate_after", "ext", "slice", "retriever", "rank",
     ];
@@ -54,6 +55,15 @@ internal static class SearchExecution
             : body?["min_score"]?.GetValue<double>();
 
         var hits = sort.Order(Match(indices, body?["query"]).Where(h => minScore is null || h.Score >= minScore).ToList());
+        if (body?["search_after"] is { } afterNode)
+        {
+            // As ES's SearchAfterBuilder checks: one value per sort key, and no `from` beside it.
+            if (afterNode is not JsonArray after) throw ElasticsearchError.Parsing("[search_after] must be an array of sort values");
+            if (after.Count != sort.KeyCount)
+                throw ElasticsearchError.IllegalArgument($"search_after has {after.Count} value(s) but sort has {sort.KeyCount}.");
+            if (from > 0) throw ElasticsearchError.IllegalArgument("`from` parameter must be set to 0 when `search_after` is used.");
+            hits = hits.Where(h => sort.IsAfter(h, after)).ToList();
+        }
         var scored = sort.IsDefault || sort.UsesScore || body?["track_scores"]?.GetValue<bool>() == true || parameters.Bool("track_scores", false);
         var withVersion = body?["version"]?.GetValue<bool>() == true || parameters.Bool("version", false);
         var withSeqNo = body?["seq_no_primary_term"]?.GetValue<bool>() == true || parameters.Bool("seq_no_primary_term", false);

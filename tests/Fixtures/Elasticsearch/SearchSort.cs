@@ -87,6 +87,32 @@ internal sealed class SearchSort
         return values;
     }
 
+    public int KeyCount => _keys.Count;
+
+    /// <summary>
+    /// `search_after`: whether the hit sorts strictly after <paramref name="after"/> (a previous hit's sort values) in
+    /// this order. Numbers compare as numbers and strings ordinally; a hit without a value sorts last, as in ES.
+    /// </summary>
+    public bool IsAfter(SearchHit hit, JsonArray after)
+    {
+        var values = SortValues(hit);
+        for (var k = 0; k < _keys.Count; k++)
+        {
+            var (mine, theirs) = (values[k], after[k]);
+            if (mine is null && theirs is null) continue;
+            if (mine is null) return true;
+            if (theirs is null) return false;
+            var order = mine.GetValueKind() == JsonValueKind.Number && theirs.GetValueKind() == JsonValueKind.Number
+                ? Number(mine).CompareTo(Number(theirs))
+                : string.CompareOrdinal(mine.ToString(), theirs.ToString());
+            if (order != 0) return _keys[k].Descending ? order < 0 : order > 0;
+        }
+        return false;
+    }
+
+    // Sort values hold longs and doubles alike; ES compares them as numbers.
+    private static double Number(JsonNode value) => double.Parse(value.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Compares in ascending order; missing values go last (or first) whatever the direction, as in ES.</summary>
     private static int CompareValues(SortKey key, IndexedValue? a, IndexedValue? b, string? type)
     {

@@ -23,7 +23,8 @@ namespace Insights.Host.Tests.Deployment;
 public sealed partial class DockerComposeTests
 {
     private static readonly string Root = RepositoryPaths.Root;
-    private static readonly Dictionary<string, Dictionary<object, object>> Services = LoadServices();
+    /// <summary>docker-compose.yml's services, merge keys resolved.</summary>
+    internal static readonly Dictionary<string, Dictionary<object, object>> Services = LoadServices();
 
     // Commands that later issues add (processors: worker; sinks: sink, api). Any other unknown command fails.
     private static readonly HashSet<string> CommandsOfOpenIssues = ["worker", "sink", "api"];

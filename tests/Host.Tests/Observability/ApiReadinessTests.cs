@@ -31,7 +31,7 @@ public sealed class ApiReadinessTests
     {
         public Task<MemberPropensities?> MemberPropensitiesAsync(long memberId, CancellationToken ct) =>
             failure is null ? Task.FromResult<MemberPropensities?>(null) : Task.FromException<MemberPropensities?>(failure);
-        public Task<IReadOnlyList<AudienceMember>> TopAudienceAsync(AudienceQuery query, CancellationToken ct) => throw new NotSupportedException();
+        public Task<AudiencePage> TopAudienceAsync(AudienceQuery query, CancellationToken ct) => throw new NotSupportedException();
         public Task<ScoreHistogram> HistogramAsync(int movieId, int bins, CancellationToken ct) => throw new NotSupportedException();
     }
 }

@@ -54,7 +54,24 @@ public sealed class AudienceApiTests(ElasticsearchServer elasticsearch) : IClass
         Assert.Contains("member 999", await missing.Content.ReadAsStringAsync(Ct));
     }
 
+    [Fact]
+    public async Task An_export_reads_the_audience_page_by_page_through_next_cursors()
+    {
+        var (app, http) = await StartAsync();
+        await using var running = app;
+
+        var first = await http.GetFromJsonAsync<JsonElement>("/movies/2/audience?top=1", Ct);
+        var second = await http.GetFromJsonAsync<JsonElement>($"/movies/2/audience?top=1&after={first.GetProperty("next").GetString()}", Ct);
+
+        var expected = new[] { 1L, 2L }.OrderByDescending(m => ScoreUpdates.ScoreOf(m, 1, 2)).ToArray();
+        Assert.Equal(expected[0], first.GetProperty("members")[0].GetProperty("member_id").GetInt64());
+        Assert.Equal(expected[1], second.GetProperty("members")[0].GetProperty("member_id").GetInt64());
+        Assert.Equal(JsonValueKind.Null, second.GetProperty("next").ValueKind);
+    }
+
     [Theory]
+    [InlineData("/movies/2/audience?after=bm90LWEtY3Vyc29y", "after")]
+    [InlineData("/movies/2/audience?top=1001", "top")]
     [InlineData("/movies/2/audience?top=0", "top")]
     [InlineData("/movies/2/audience?min_score=1.5", "min_score")]
     [InlineData("/movies/2/audience?age=30", "age")]

@@ -22,11 +22,46 @@ public sealed class TopicAudienceViewTests
             ScoreChange.Of(ScoreUpdates.For(1, 1, movies: 4)), ScoreChange.Of(ScoreUpdates.For(2, 1, movies: 4)),
             ScoreChange.Of(ScoreUpdates.For(3, 1, movies: 4, seen: 2)), ScoreChange.Of(ScoreUpdates.For(4, 1, movies: 4)));
 
-        var top = await view.TopAudienceAsync(new AudienceQuery(2, 10), Ct);
+        var top = (await view.TopAudienceAsync(new AudienceQuery(2, 10), Ct)).Members;
 
         var expected = new[] { 1L, 2L, 4L }.OrderByDescending(m => ScoreUpdates.ScoreOf(m, 1, 2)).ToList();
         Assert.Equal(expected, top.Select(m => m.MemberId));
         Assert.Equal(expected.Select(m => ScoreUpdates.ScoreOf(m, 1, 2)), top.Select(m => m.Score));
+    }
+
+    [Fact]
+    public async Task An_audience_read_page_by_page_gives_every_member_once_in_order_then_no_next_page()
+    {
+        // Ties included: members 1..30 share 10 distinct scores, so the member id must order and resume them.
+        var view = ViewOf([.. Enumerable.Range(1, 30).Select(m => ScoreChange.Of(ScoreUpdates.For(m, 1, movies: 4) with
+        {
+            Scores = [new MovieScore(2, 0.05 + m % 10 * 0.09, false)],
+        }))]);
+        var whole = (await view.TopAudienceAsync(new AudienceQuery(2, 1000), Ct)).Members;
+
+        var pages = new List<AudiencePage>();
+        string? next = null;
+        do
+        {
+            pages.Add(await view.TopAudienceAsync(new AudienceQuery(2, 7, After: next), Ct));
+            next = pages[^1].Next;
+        } while (next is not null && pages.Count < 10);
+
+        Assert.Equal(30, whole.Count);
+        Assert.Equal([7, 7, 7, 7, 2], pages.Select(p => p.Members.Count));
+        Assert.Equal(whole, pages.SelectMany(p => p.Members));
+    }
+
+    [Theory]
+    [InlineData("not base64 ~")]
+    [InlineData("MC41")] // "0.5": one value where a cursor holds two
+    public async Task A_cursor_the_view_did_not_write_is_refused(string cursor)
+    {
+        var view = ViewOf(ScoreChange.Of(ScoreUpdates.For(1, 1, movies: 4)));
+
+        var error = await Assert.ThrowsAsync<FormatException>(() => view.TopAudienceAsync(new AudienceQuery(2, 10, After: cursor), Ct));
+
+        Assert.StartsWith("after must be the `next` cursor", error.Message);
     }
 
     [Fact]
@@ -37,9 +72,9 @@ public sealed class TopicAudienceViewTests
             ScoreChange.Of(ScoreUpdates.For(3, 1, ageBand: "35-44", gender: "F")), ScoreChange.Of(ScoreUpdates.For(4, 1)));
         var floor = new[] { 1L, 2L, 3L, 4L }.Select(m => ScoreUpdates.ScoreOf(m, 1, 1)).Order().ElementAt(2);
 
-        var women = await view.TopAudienceAsync(new AudienceQuery(1, 10, Gender: "F"), Ct);
-        var band = await view.TopAudienceAsync(new AudienceQuery(1, 10, AgeBand: "25-34", Gender: "M"), Ct);
-        var high = await view.TopAudienceAsync(new AudienceQuery(1, 10, MinScore: floor), Ct);
+        var women = (await view.TopAudienceAsync(new AudienceQuery(1, 10, Gender: "F"), Ct)).Members;
+        var band = (await view.TopAudienceAsync(new AudienceQuery(1, 10, AgeBand: "25-34", Gender: "M"), Ct)).Members;
+        var high = (await view.TopAudienceAsync(new AudienceQuery(1, 10, MinScore: floor), Ct)).Members;
 
         Assert.Equal([1L, 3L], women.Select(m => m.MemberId).Order());
         Assert.Equal([2L], band.Select(m => m.MemberId));
@@ -54,7 +89,7 @@ public sealed class TopicAudienceViewTests
         var same = ScoreUpdates.For(9, 1) with { Scores = [new(1, 0.5, false)] };
         var view = ViewOf(ScoreChange.Of(same with { MemberId = 7 }), ScoreChange.Of(same with { MemberId = 5 }), ScoreChange.Of(same with { MemberId = 6 }));
 
-        var top = await view.TopAudienceAsync(new AudienceQuery(1, 2), Ct);
+        var top = (await view.TopAudienceAsync(new AudienceQuery(1, 2), Ct)).Members;
 
         Assert.Equal([5L, 6L], top.Select(m => m.MemberId));
     }

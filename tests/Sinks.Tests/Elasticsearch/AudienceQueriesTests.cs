@@ -36,11 +36,27 @@ public sealed class AudienceQueriesTests(ElasticsearchServer server) : IClassFix
     }
 
     [Fact]
+    public async Task An_audience_read_page_by_page_with_search_after_gives_every_member_once_then_no_next_page()
+    {
+        var index = await AudienceAsync();
+        var whole = (await index.Queries.TopAudienceAsync(new AudienceQuery(10, 100), Ct)).Members;
+
+        var first = await index.Queries.TopAudienceAsync(new AudienceQuery(10, 2), Ct);
+        var second = await index.Queries.TopAudienceAsync(new AudienceQuery(10, 2, After: first.Next), Ct);
+
+        Assert.Equal([1L, 2L, 3L, 5L], whole.Select(m => m.MemberId));
+        Assert.Equal([1L, 2L], first.Members.Select(m => m.MemberId));
+        Assert.NotNull(first.Next);
+        Assert.Equal([3L, 5L], second.Members.Select(m => m.MemberId));
+        Assert.Null(second.Next);
+    }
+
+    [Fact]
     public async Task Top_members_for_a_movie_come_best_first_without_members_who_saw_it()
     {
         var index = await AudienceAsync();
 
-        var top = await index.Queries.TopAudienceAsync(new AudienceQuery(10, 3), Ct);
+        var top = (await index.Queries.TopAudienceAsync(new AudienceQuery(10, 3), Ct)).Members;
 
         Assert.Equal([1L, 2L, 3L], top.Select(m => m.MemberId));
         Assert.Equal(0.90, top[0].Score, 6);
@@ -52,9 +68,9 @@ public sealed class AudienceQueriesTests(ElasticsearchServer server) : IClassFix
     {
         var index = await AudienceAsync();
 
-        var floor = await index.Queries.TopAudienceAsync(new AudienceQuery(10, 100, MinScore: 0.5), Ct);
-        var women = await index.Queries.TopAudienceAsync(new AudienceQuery(10, 100, Gender: "F"), Ct);
-        var band = await index.Queries.TopAudienceAsync(new AudienceQuery(10, 100, AgeBand: "25-34", Gender: "F"), Ct);
+        var floor = (await index.Queries.TopAudienceAsync(new AudienceQuery(10, 100, MinScore: 0.5), Ct)).Members;
+        var women = (await index.Queries.TopAudienceAsync(new AudienceQuery(10, 100, Gender: "F"), Ct)).Members;
+        var band = (await index.Queries.TopAudienceAsync(new AudienceQuery(10, 100, AgeBand: "25-34", Gender: "F"), Ct)).Members;
 
         Assert.Equal([1L, 2L, 3L], floor.Select(m => m.MemberId));
         Assert.Equal([1L, 3L, 5L], women.Select(m => m.MemberId));

@@ -41,9 +41,9 @@ public sealed class SnapshotRestoreTests(S3Server s3, ElasticsearchServer elasti
                      new AudienceQuery(2, 40, AgeBand: "25-34"), new AudienceQuery(8, 40, Gender: "F", AgeBand: "18-24"),
                  })
         {
-            var expected = await live.Queries.TopAudienceAsync(query, Ct);
+            var expected = (await live.Queries.TopAudienceAsync(query, Ct)).Members;
             Assert.NotEmpty(expected);
-            Assert.Equal(expected, await restored.Queries.TopAudienceAsync(query, Ct));
+            Assert.Equal(expected, (await restored.Queries.TopAudienceAsync(query, Ct)).Members);
         }
         foreach (var member in new long[] { 1, 10, 150, 299 })
         {

@@ -122,6 +122,33 @@ public sealed class SearchTests(ElasticsearchServer server) : IClassFixture<Elas
     }
 
     [Fact]
+    public async Task Search_after_resumes_strictly_behind_the_given_sort_values_and_refuses_what_elasticsearch_refuses()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var alias = await SeededAsync("after", ct);
+        SortOptions[] sort =
+        [
+            new() { Field = new FieldSort("score") { Order = SortOrder.Desc } },
+            new() { Field = new FieldSort("age") { Order = SortOrder.Asc } },
+        ];
+
+        var first = await _client.SearchAsync<AudienceDocument>(new SearchRequest(alias) { Sort = sort, Size = 3 }, ct);
+        var second = await _client.SearchAsync<AudienceDocument>(
+            new SearchRequest(alias) { Sort = sort, Size = 3, SearchAfter = [.. first.Hits.Last().Sort!] }, ct);
+        var tooFew = await _client.SearchAsync<AudienceDocument>(
+            new SearchRequest(alias) { Sort = sort, SearchAfter = [FieldValue.Double(0.5)] }, ct);
+        var withFrom = await _client.SearchAsync<AudienceDocument>(
+            new SearchRequest(alias) { Sort = sort, From = 3, SearchAfter = [.. first.Hits.Last().Sort!] }, ct);
+
+        Assert.Equal(["m1:f2", "m1:f1", "m3:f1"], first.Hits.Select(h => h.Id));
+        Assert.Equal(["m5:f1", "m6:f1", "m7:f2"], second.Hits.Select(h => h.Id));
+        Assert.Equal(400, tooFew.ApiCallDetails.HttpStatusCode);
+        Assert.Contains("search_after has 1 value(s) but sort has 2.", tooFew.ElasticsearchServerError?.Error.Reason);
+        Assert.Equal(400, withFrom.ApiCallDetails.HttpStatusCode);
+        Assert.Contains("`from` parameter must be set to 0 when `search_after` is used", withFrom.ElasticsearchServerError?.Error.Reason);
+    }
+
+    [Fact]
     public async Task Source_filtering_returns_only_the_requested_fields()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -9,7 +9,7 @@ namespace Insights.Sinks.Api;
 /// The audience explorer page: static HTML, JS and CSS embedded in this assembly (no CDN, no chart library:
 /// the charts are inline SVG), served at `/`, `/page.js` and `/page.css`.
 /// </summary>
-public static class AudiencePage
+public static class ExplorerPage
 {
     private static readonly (string Route, string File, string ContentType)[] Files =
     [
@@ -18,7 +18,7 @@ public static class AudiencePage
         ("/page.css", "page.css", "text/css; charset=utf-8"),
     ];
 
-    public static IEndpointRouteBuilder MapAudiencePage(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapExplorerPage(this IEndpointRouteBuilder app)
     {
         foreach (var (route, file, contentType) in Files)
         {
