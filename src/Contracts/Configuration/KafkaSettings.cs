@@ -12,10 +12,15 @@ public sealed record KafkaSettings
 {
     public const string Section = "Kafka";
 
+    /// <summary>Brokers to start from, host:port separated by commas.</summary>
     public string BootstrapServers { get; init; } = "";
+    /// <summary>`Plaintext` (unset), `Ssl`, `SaslPlaintext` or `SaslSsl`.</summary>
     public SecurityProtocol? SecurityProtocol { get; init; }
+    /// <summary>`Plain`, `ScramSha256`, `ScramSha512`, `OAuthBearer` or `Gssapi`; required with a SASL protocol.</summary>
     public SaslMechanism? SaslMechanism { get; init; }
+    /// <summary>The SASL user (Plain and SCRAM).</summary>
     public string? SaslUsername { get; init; }
+    /// <summary>The SASL password; from a secret, never a file in the repository.</summary>
     public string? SaslPassword { get; init; }
 
     /// <summary>CA certificate(s) the broker certificates are checked against (PEM file or directory); unset means the system store.</summary>

@@ -37,6 +37,12 @@ public static class ConfigCommand
             if (found == 0) Console.WriteLine($"{string.Join(", ", roles)}: no problem found");
             return Task.FromResult(found == 0 ? 0 : 1);
         });
-        return new Command("config", "Check the configuration the roles would start with.") { check };
+        var defaults = new Command("defaults", "Print every setting with its default and meaning (the source of docs/settings.md).");
+        defaults.SetAction((_, _) =>
+        {
+            Console.Write(SettingsReference.Markdown());
+            return Task.FromResult(0);
+        });
+        return new Command("config", "Check the configuration the roles would start with, or list every setting.") { check, defaults };
     }
 }

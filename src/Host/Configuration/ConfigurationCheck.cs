@@ -23,8 +23,8 @@ public static class ConfigurationCheck
 {
     public static readonly IReadOnlyList<string> Roles = ["capture", "worker", "sink", "api"];
 
-    // The settings record each section binds into. Capture and MariaDb are read key by key (CaptureCommand.ReadOptions).
-    private static readonly Dictionary<string, Type> Records = new(StringComparer.OrdinalIgnoreCase)
+    /// <summary>The settings record each section binds into. Capture and MariaDb are read key by key (CaptureCommand.ReadOptions).</summary>
+    public static readonly IReadOnlyDictionary<string, Type> Sections = new Dictionary<string, Type>(StringComparer.OrdinalIgnoreCase)
     {
         [KafkaSettings.Section] = typeof(KafkaSettings),
         [WorkerSettings.Section] = typeof(WorkerSettings),
@@ -36,7 +36,8 @@ public static class ConfigurationCheck
         [ObservabilitySettings.Section] = typeof(ObservabilitySettings),
     };
 
-    private static readonly Dictionary<string, string[]> Keys = new(StringComparer.OrdinalIgnoreCase)
+    /// <summary>The keys of the sections read one by one.</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> KeysReadOneByOne = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase)
     {
         ["Capture"] = ["CheckpointPath", "TopicPrefix", "ServerId", "DecimalHandlingMode", Last(MessageKeyColumns.Setting), Last(HeartbeatPeriod.Setting)],
         ["MariaDb"] = ["ConnectionString", "CaptureConnectionString"],
@@ -97,9 +98,9 @@ public static class ConfigurationCheck
     {
         foreach (var section in configuration.GetChildren())
         {
-            if (Records.TryGetValue(section.Key, out var type))
+            if (Sections.TryGetValue(section.Key, out var type))
                 foreach (var unknown in Unknown(section, type)) yield return unknown;
-            else if (Keys.TryGetValue(section.Key, out var keys))
+            else if (KeysReadOneByOne.TryGetValue(section.Key, out var keys))
                 foreach (var child in section.GetChildren().Where(c => !keys.Contains(c.Key, StringComparer.OrdinalIgnoreCase)))
                     yield return $"{child.Path} is not a setting (known in {section.Key}: {string.Join(", ", keys)})";
         }

@@ -10,6 +10,7 @@ public sealed class ObservabilitySettings
 {
     public const string Section = "Observability";
 
+    /// <summary>Where /healthz, /readyz and /metrics are served, http(s) URLs separated by `;`; empty: nowhere.</summary>
     public string Urls { get; set; } = "";
 
     /// <summary>Seconds between two consumer-lag polls (committed offsets against high watermarks).</summary>

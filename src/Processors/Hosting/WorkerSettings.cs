@@ -10,9 +10,13 @@ public sealed record WorkerSettings
     public const string AtLeastOnce = "at_least_once";
     public const string ExactlyOnce = "exactly_once";
 
+    /// <summary>The Streamiz application id: the workers' consumer group and the prefix of their internal topics. Workers with one id share the partitions.</summary>
     public string ApplicationId { get; init; } = "insights-processors";
+    /// <summary>Prefix of the CDC topics (`cdc` reads `cdc.cinema.tickets`...), as the capture or Debezium writes them.</summary>
     public string TopicPrefix { get; init; } = Contracts.Cinema.CinemaTables.DefaultTopicPrefix;
+    /// <summary>Partitions of the member-keyed topics; must equal the topics the manifest created.</summary>
     public int Partitions { get; init; } = 16;
+    /// <summary>The model file the workers score with, written by `insights train`.</summary>
     public string ModelPath { get; init; } = "";
 
     /// <summary>
@@ -28,6 +32,7 @@ public sealed record WorkerSettings
 
     /// <summary>How often each task scores its dirty members: about half the event-to-score latency is waiting for this.</summary>
     public int FlushIntervalMs { get; init; } = 100;
+    /// <summary>Members a task rescores per flush after a catalog change or a rescore command.</summary>
     public int RescoreBatch { get; init; } = 500;
 
     /// <summary>
@@ -59,10 +64,12 @@ public sealed record WorkerSettings
     /// (the movie profiles) reach everyone's scores; the walk is paced evenly over the interval. Default one day.
     /// </summary>
     public long FreshnessIntervalMs { get; init; } = 24L * 60 * 60 * 1000;
+    /// <summary>Stream threads per worker process.</summary>
     public int NumStreamThreads { get; init; } = 1;
 
     /// <summary>Neighbour lists are rebuilt once a movie's row changed by this fraction (0 = exact, at a cost per read).</summary>
     public double NeighbourStaleness { get; init; } = 0.25;
+    /// <summary>Where the worker keeps its RocksDB stores; a folder left by a process that did not stop cleanly is emptied and restored from the changelogs.</summary>
     public string StateDir { get; init; } = Path.Combine(Path.GetTempPath(), "insights-processors");
 
     /// <summary>
@@ -79,6 +86,7 @@ public sealed record WorkerSettings
     /// store's cache into the changelog; exactly once it is when the scores become readable.
     /// </summary>
     public int? CommitIntervalMs { get; init; }
+    /// <summary>How long the group waits for a silent worker before it moves its partitions to the others.</summary>
     public int SessionTimeoutMs { get; init; } = 10_000;
 
     /// <summary>

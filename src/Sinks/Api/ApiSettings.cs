@@ -15,6 +15,7 @@ public sealed record ApiSettings
     public const string ElasticsearchSource = "elasticsearch";
     public const string ScoresTopicSource = "scores-topic";
 
+    /// <summary>Where the answers come from: `elasticsearch` (the score index) or `scores-topic` (an in-memory view of the scores topic).</summary>
     public string Source { get; init; } = ElasticsearchSource;
 
     /// <summary>The score topic the view and the live stats follow.</summary>

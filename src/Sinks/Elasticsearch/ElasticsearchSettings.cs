@@ -21,6 +21,7 @@ public sealed record ElasticsearchSettings
     /// </summary>
     public bool Enabled { get; init; } = true;
 
+    /// <summary>The cluster's HTTP address, http or https, without credentials.</summary>
     public string Url { get; init; } = "http://127.0.0.1:9200";
 
     /// <summary>Optional API key (base64 id:key as Elasticsearch issues it).</summary>
@@ -28,6 +29,7 @@ public sealed record ElasticsearchSettings
 
     /// <summary>Optional basic authentication (a native or file-realm user), instead of <see cref="ApiKey"/>.</summary>
     public string? Username { get; init; }
+    /// <summary>The password of Username.</summary>
     public string? Password { get; init; }
 
     /// <summary>
@@ -59,6 +61,7 @@ public sealed record ElasticsearchSettings
 
     /// <summary>First retry delay; each retry doubles it (with jitter) up to <see cref="RetryMaxDelayMs"/>.</summary>
     public int RetryBaseDelayMs { get; init; } = 100;
+    /// <summary>Longest delay between two retries of a write.</summary>
     public int RetryMaxDelayMs { get; init; } = 5000;
 
     /// <summary>Per-request timeout; a timed-out bulk is retried like a connection error.</summary>

@@ -14,9 +14,13 @@ public sealed record S3Endpoint
 {
     /// <summary>Endpoint URL for S3-compatible servers; empty means AWS itself in <see cref="Region"/>.</summary>
     public string? ServiceUrl { get; init; }
+    /// <summary>The bucket snapshots are written to.</summary>
     public string Bucket { get; init; } = "insights";
+    /// <summary>The bucket's region.</summary>
     public string Region { get; init; } = "us-east-1";
+    /// <summary>An access key; empty: the AWS credential chain (environment, web identity, instance role).</summary>
     public string? AccessKey { get; init; }
+    /// <summary>The secret of AccessKey; from a secret, never a file in the repository.</summary>
     public string? SecretKey { get; init; }
 
     public AmazonS3Client CreateClient()

@@ -60,6 +60,8 @@ public sealed record ApiAuthSettings
 /// <summary>One API client's key hash and the scopes the key grants (space-separated).</summary>
 public sealed record ApiKeyGrant
 {
+    /// <summary>The key's hash as `insights api key new` prints it: `sha256:` and 64 hex digits. Never the key itself.</summary>
     public string Hash { get; init; } = "";
+    /// <summary>What the key may read, space-separated: `audience:read`, `member:read`.</summary>
     public string Scopes { get; init; } = "";
 }
