@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Insights.Contracts.Configuration;
 using Insights.Contracts.Scores;
@@ -88,6 +89,11 @@ public static class AudienceApi
                 "1,000; `next` reads the following page (pass it as `after`), null after the last.")
             .Produces<AudienceAnswer>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status502BadGateway)
             .ForScope(ApiScopes.AudienceRead);
+        routes.MapGet("/movies/{id:int}/audience.csv", ExportAudience)
+            .WithName("ExportAudience")
+            .WithSummary("The whole audience as CSV (member_id, score, age_band, gender), best first, read page by page; same filters.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status502BadGateway)
+            .ForScope(ApiScopes.AudienceRead);
         routes.MapGet("/members/{id:long}/propensities", MemberPropensities)
             .WithName("MemberPropensities")
             .WithSummary("A member's score for every candidate movie, best first; seen movies say so.")
@@ -117,9 +123,7 @@ public static class AudienceApi
     {
         var n = top ?? DefaultTop;
         if (n is < 1 or > AudienceQueries.MaxTop) return Problem(400, $"top must be 1..{AudienceQueries.MaxTop}, got {n}");
-        if (minScore is { } floor && (double.IsNaN(floor) || floor is < 0 or > 1)) return Problem(400, $"min_score must be a probability 0..1, got {floor}");
-        if (age is not null && !AgeBands.IsKnown(age)) return Problem(400, $"age must be one of {string.Join(", ", AgeBands.All)}, got '{age}'");
-        if (gender is { Length: 0 or > 16 }) return Problem(400, "gender must be a short code such as F or M");
+        if (Filters(minScore, age, gender) is { } problem) return problem;
         try
         {
             var page = await source.TopAudienceAsync(new AudienceQuery(id, n, minScore, age, gender, after), ct);
@@ -128,6 +132,52 @@ public static class AudienceApi
         }
         catch (FormatException e) { return Problem(400, e.Message); }
         catch (ElasticsearchRequestException e) { return Problem(502, e.Message); }
+    }
+
+    /// <summary>Streams every page of the audience; a failure after the first row has gone ends the download short.</summary>
+    private static async Task<IResult> ExportAudience(int id, IAudienceSource source, ApiAudit audit, HttpContext context, CancellationToken ct,
+        [FromQuery(Name = "min_score")] double? minScore, [FromQuery] string? age, [FromQuery] string? gender)
+    {
+        if (Filters(minScore, age, gender) is { } problem) return problem;
+        AudiencePage page;
+        try { page = await source.TopAudienceAsync(new AudienceQuery(id, AudienceQueries.MaxTop, minScore, age, gender), ct); }
+        catch (ElasticsearchRequestException e) { return Problem(502, e.Message); }
+        context.Response.ContentType = "text/csv; charset=utf-8";
+        context.Response.Headers.ContentDisposition = $"attachment; filename=\"audience-movie-{id}.csv\"";
+        var writer = new StreamWriter(context.Response.Body, new System.Text.UTF8Encoding(false));
+        await using (writer)
+        {
+            await writer.WriteAsync("member_id,score,age_band,gender\n");
+            var rows = 0;
+            while (true)
+            {
+                foreach (var member in page.Members)
+                    await writer.WriteAsync(string.Create(CultureInfo.InvariantCulture, $"{member.MemberId},{member.Score:R},{Csv(member.AgeBand)},{Csv(member.Gender)}\n"));
+                rows += page.Members.Count;
+                await writer.FlushAsync(ct);
+                if (page.Next is null) break;
+                page = await source.TopAudienceAsync(new AudienceQuery(id, AudienceQueries.MaxTop, minScore, age, gender, page.Next), ct);
+            }
+            audit.Export(context, id, minScore, age, gender, rows);
+        }
+        return Results.Empty;
+    }
+
+    // The codes come from the source database: quoted when they hold a separator, and never read as a spreadsheet formula.
+    private static string Csv(string? value) => value switch
+    {
+        null => "",
+        _ when value.IndexOfAny([',', '"', '\n', '\r']) >= 0 || value.StartsWith('=') || value.StartsWith('+') || value.StartsWith('@') =>
+            "\"" + (value.StartsWith('=') || value.StartsWith('+') || value.StartsWith('@') ? "'" : "") + value.Replace("\"", "\"\"") + "\"",
+        _ => value,
+    };
+
+    private static IResult? Filters(double? minScore, string? age, string? gender)
+    {
+        if (minScore is { } floor && (double.IsNaN(floor) || floor is < 0 or > 1)) return Problem(400, $"min_score must be a probability 0..1, got {floor}");
+        if (age is not null && !AgeBands.IsKnown(age)) return Problem(400, $"age must be one of {string.Join(", ", AgeBands.All)}, got '{age}'");
+        if (gender is { Length: 0 or > 16 } || gender?.Any(c => !char.IsAsciiLetterOrDigit(c)) == true) return Problem(400, "gender must be a short code such as F or M");
+        return null;
     }
 
     private static async Task<IResult> MemberPropensities(long id, IAudienceSource source, ApiAudit audit, HttpContext context, CancellationToken ct)

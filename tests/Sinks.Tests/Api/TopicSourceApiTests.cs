@@ -57,6 +57,37 @@ public sealed class TopicSourceApiTests(PageTopics kafka) : IClassFixture<PageTo
         Assert.Equal(4, (await api.Http.GetFromJsonAsync<JsonElement>("/members/4/propensities", Ct)).GetProperty("member_id").GetInt64());
     }
 
+    [Fact]
+    public async Task An_export_of_more_than_a_page_is_the_whole_audience_as_CSV_in_the_order_of_the_pages()
+    {
+        // 2,500 members scored for movie 9 alone (the other tests of this class share the topics and use movies 1..4):
+        // three pages of 1,000, with ties across the page boundaries.
+        await kafka.ProduceScoresAsync([.. Enumerable.Range(10_001, 2_500).Select(m => ScoreChange.Of(ScoreUpdates.For(m, 1, movies: 4, ageBand: "25-34", gender: "F") with
+        {
+            Scores = [new MovieScore(9, 0.001 + m % 700 * 0.001, false)],
+        }))]);
+        await using var api = await TopicApi.StartAsync(kafka, Ct);
+
+        var response = await api.Http.GetAsync("/movies/9/audience.csv", Ct);
+        var csv = (await response.Content.ReadAsStringAsync(Ct)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var pages = new List<string>();
+        string? next = null;
+        do
+        {
+            var page = await api.Http.GetFromJsonAsync<JsonElement>($"/movies/9/audience?top=1000{(next is null ? "" : $"&after={next}")}", Ct);
+            pages.AddRange(page.GetProperty("members").EnumerateArray().Select(m =>
+                $"{m.GetProperty("member_id").GetInt64()},{m.GetProperty("score").GetDouble().ToString("R", System.Globalization.CultureInfo.InvariantCulture)}," +
+                $"{m.GetProperty("age_band").GetString()},{m.GetProperty("gender").GetString()}"));
+            next = page.GetProperty("next").GetString();
+        } while (next is not null);
+
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("attachment; filename=\"audience-movie-9.csv\"", response.Content.Headers.ContentDisposition?.ToString());
+        Assert.Equal("member_id,score,age_band,gender", csv[0]);
+        Assert.Equal(2_500, pages.Count);
+        Assert.Equal(pages, csv[1..]);
+    }
+
     [Theory]
     [InlineData("/movies/2/histogram?bins=0", "bins")]
     [InlineData("/movies/2/histogram?bins=101", "bins")]

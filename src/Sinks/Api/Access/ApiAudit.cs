@@ -15,6 +15,13 @@ public sealed partial class ApiAudit(ILogger<ApiAudit> logger)
 
     public void Member(HttpContext context, int movies) => MemberRead(logger, ApiAccess.Client(context), movies);
 
+    public void Export(HttpContext context, int movieId, double? minScore, string? age, string? gender, int members) =>
+        AudienceExported(logger, ApiAccess.Client(context), movieId, minScore?.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) ?? "none",
+            age ?? "any", gender ?? "any", members);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "audit: {Client} exported the audience of movie {MovieId} (min_score {MinScore}, age {Age}, gender {Gender}): {Members} members")]
+    private static partial void AudienceExported(ILogger logger, string client, int movieId, string minScore, string age, string gender, int members);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "audit: {Client} read the audience of movie {MovieId} (top {Top}, min_score {MinScore}, age {Age}, gender {Gender}): {Members} members")]
     private static partial void AudienceRead(ILogger logger, string client, int movieId, int top, string minScore, string age, string gender, int members);
 
