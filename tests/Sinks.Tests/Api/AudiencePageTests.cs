@@ -79,6 +79,28 @@ public sealed partial class AudiencePageTests(PageTopics kafka) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_page_filtered_by_age_band_and_gender_shows_only_that_segment_in_order_and_offers_every_band()
+    {
+        var browser = HeadlessChromium.Require();
+        var movies = new MovieChanges();
+        await kafka.ProduceMoviesAsync([movies.Movie(1, "Night Train", MovieRow.NowShowing)]);
+        var updates = Enumerable.Range(201, 60).Select(m => ScoreUpdates.For(m, 1, movies: 4, ageBand: AgeBands.All[m % 7], gender: m % 2 == 0 ? "F" : "M")).ToList();
+        await kafka.ProduceScoresAsync(updates.Select(ScoreChange.Of));
+        await using var api = await TopicApi.StartAsync(kafka, Ct);
+
+        var dom = await browser.DumpDomAsync(new Uri(api.Address, $"/?movie={Movie}&age=25-34&gender=F#key={TestKeys.Analyst.Key}"), Width, Height, VirtualTimeMs, Ct);
+
+        var segment = await api.Http.GetFromJsonAsync<JsonElement>($"/movies/{Movie}/audience?top=20&age=25-34&gender=F", Ct);
+        var expected = FirstIds(segment).ToList();
+        Assert.NotEmpty(expected);
+        Assert.All(segment.GetProperty("members").EnumerateArray(), m =>
+            Assert.Equal(("25-34", "F"), (m.GetProperty("age_band").GetString(), m.GetProperty("gender").GetString())));
+        Assert.Contains(expected, id => updates.Any(u => u.MemberId == id));
+        Assert.Equal(expected, RowsOf(dom));
+        Assert.Equal(AgeBands.All, Regex.Matches(Regex.Match(dom, "<select id=\"age\".*?</select>", RegexOptions.Singleline).Value, "<option>([^<]+)</option>").Select(m => m.Groups[1].Value));
+    }
+
+    [Fact]
     public async Task Without_a_key_the_page_shows_the_sign_in_form_and_the_APIs_reason_and_no_member()
     {
         var browser = HeadlessChromium.Require();

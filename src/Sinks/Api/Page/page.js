@@ -7,7 +7,11 @@ const SVG = "http://www.w3.org/2000/svg";
 const REFRESH_MS = 2000;
 const TOP = 20;
 const $ = (id) => document.getElementById(id);
-let movieId = Number(new URLSearchParams(location.search).get("movie")) || null;
+const query = new URLSearchParams(location.search);
+let movieId = Number(query.get("movie")) || null;
+// The audience's filters live in the URL too (?age=25-34&gender=F), so a filtered page can be shared.
+$("age").value = query.get("age") || "";
+$("gender").value = query.get("gender") || "";
 let refreshes = 0;
 const KEY = "insights-api-key";
 const handedOver = new URLSearchParams(location.hash.slice(1)).get("key");
@@ -163,7 +167,7 @@ async function refresh() {
   try {
     if (!movieId) { await loadMovies(); if (!movieId) { say("no movies yet"); return; } }
     const [audience, histogram, stats] = await Promise.all([
-      getJson(`/movies/${movieId}/audience?top=${TOP}`),
+      getJson(`/movies/${movieId}/audience?top=${TOP}${filters()}`),
       getJson(`/movies/${movieId}/histogram?bins=20`).catch((e) => ({ error: e.message })),
       getJson("/stats?seconds=60").catch((e) => ({ error: e.message })),
     ]);
@@ -181,10 +185,36 @@ async function refresh() {
   }
 }
 
+// The chosen filters as query parameters of the audience and export calls.
+function filters() {
+  const parts = [["age", $("age").value], ["gender", $("gender").value]].filter(([, v]) => v);
+  return parts.map(([k, v]) => `&${k}=${encodeURIComponent(v)}`).join("");
+}
+
+function remember() {
+  history.replaceState(null, "", `?movie=${movieId}${filters()}`);
+  refresh();
+}
+
 $("movie").addEventListener("change", (event) => {
   movieId = Number(event.target.value);
-  history.replaceState(null, "", `?movie=${movieId}`);
-  refresh();
+  remember();
+});
+$("age").addEventListener("change", remember);
+$("gender").addEventListener("change", remember);
+
+// The export needs the key header, so it is fetched, then handed to the browser as a file.
+$("download").addEventListener("click", async () => {
+  if (!movieId) return;
+  const key = sessionStorage.getItem(KEY);
+  const response = await fetch(`/movies/${movieId}/audience.csv?${filters().slice(1)}`, { headers: key ? { "X-Api-Key": key } : {} });
+  if (response.status === 401) showSignIn();
+  if (!response.ok) { say(`export: HTTP ${response.status}`, true); return; }
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = `audience-movie-${movieId}.csv`;
+  link.click();
+  URL.revokeObjectURL(link.href);
 });
 
 (async () => {
