@@ -7,4 +7,5 @@ namespace Insights.Sinks.Api;
 [JsonSerializable(typeof(MoviesAnswer))]
 [JsonSerializable(typeof(ScoreHistogram))]
 [JsonSerializable(typeof(StatsAnswer))]
+[JsonSerializable(typeof(CampaignSize))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -94,6 +94,12 @@ public static class AudienceApi
             .WithSummary("The whole audience as CSV (member_id, score, age_band, gender), best first, read page by page; same filters.")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status502BadGateway)
             .ForScope(ApiScopes.AudienceRead);
+        routes.MapGet("/movies/{id:int}/audience/summary", AudienceSummary)
+            .WithName("CampaignSize")
+            .WithSummary("What targeting the best `top` members of the filtered audience brings: expected attendance (the sum of their " +
+                "probabilities), share of the audience's expected total, lift over random targeting, their demographic mix, and the sizing curve.")
+            .Produces<CampaignSize>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status501NotImplemented)
+            .ForScope(ApiScopes.AudienceRead);
         routes.MapGet("/members/{id:long}/propensities", MemberPropensities)
             .WithName("MemberPropensities")
             .WithSummary("A member's score for every candidate movie, best first; seen movies say so.")
@@ -171,6 +177,17 @@ public static class AudienceApi
             "\"" + (value.StartsWith('=') || value.StartsWith('+') || value.StartsWith('@') ? "'" : "") + value.Replace("\"", "\"\"") + "\"",
         _ => value,
     };
+
+    private static async Task<IResult> AudienceSummary(int id, IAudienceSource source, CancellationToken ct,
+        [FromQuery] int? top, [FromQuery(Name = "min_score")] double? minScore, [FromQuery] string? age, [FromQuery] string? gender)
+    {
+        var n = top ?? DefaultTop;
+        if (n < 1) return Problem(400, $"top must be at least 1, got {n}");
+        if (Filters(minScore, age, gender) is { } problem) return problem;
+        try { return Results.Ok(await source.CampaignSizeAsync(new AudienceQuery(id, n, minScore, age, gender), ct)); }
+        catch (NotSupportedException e) { return Problem(501, e.Message); }
+        catch (ElasticsearchRequestException e) { return Problem(502, e.Message); }
+    }
 
     private static IResult? Filters(double? minScore, string? age, string? gender)
     {

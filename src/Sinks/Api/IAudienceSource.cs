@@ -19,4 +19,10 @@ public interface IAudienceSource
     /// <see cref="NotSupportedException"/> (answered 501) where the store cannot tell.
     /// </summary>
     Task<ScoreHistogram> HistogramAsync(int movieId, int bins, CancellationToken ct);
+
+    /// <summary>
+    /// What targeting the best <see cref="AudienceQuery.Top"/> members of the filtered audience brings. Throws
+    /// <see cref="NotSupportedException"/> (answered 501) where the store cannot sum the whole audience.
+    /// </summary>
+    Task<CampaignSize> CampaignSizeAsync(AudienceQuery query, CancellationToken ct);
 }

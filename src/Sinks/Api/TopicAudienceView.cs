@@ -62,6 +62,18 @@ public sealed class TopicAudienceView : IAudienceSource
                 u.Scores.OrderByDescending(s => s.Score).ThenBy(s => s.MovieId).ToList())
             : null);
 
+    public Task<CampaignSize> CampaignSizeAsync(AudienceQuery query, CancellationToken ct)
+    {
+        var audience = Audience(query.MovieId)
+            .Where(a => query.AgeBand is not { } age || a.Update.Demographics?.AgeBand == age)
+            .Where(a => query.Gender is not { } gender || a.Update.Demographics?.Gender == gender)
+            .Where(a => query.MinScore is not { } floor || a.Score >= floor)
+            .OrderByDescending(a => a.Score).ThenBy(a => a.Update.MemberId)
+            .Select(a => (a.Score, a.Update.Demographics?.AgeBand, a.Update.Demographics?.Gender))
+            .ToList();
+        return Task.FromResult(CampaignSize.Of(query.MovieId, query.Top, audience));
+    }
+
     public Task<ScoreHistogram> HistogramAsync(int movieId, int bins, CancellationToken ct) =>
         Task.FromResult(ScoreHistogram.Of(movieId, bins, Audience(movieId).Select(a => a.Score)));
 

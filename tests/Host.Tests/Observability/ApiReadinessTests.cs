@@ -33,5 +33,6 @@ public sealed class ApiReadinessTests
             failure is null ? Task.FromResult<MemberPropensities?>(null) : Task.FromException<MemberPropensities?>(failure);
         public Task<AudiencePage> TopAudienceAsync(AudienceQuery query, CancellationToken ct) => throw new NotSupportedException();
         public Task<ScoreHistogram> HistogramAsync(int movieId, int bins, CancellationToken ct) => throw new NotSupportedException();
+        public Task<CampaignSize> CampaignSizeAsync(AudienceQuery query, CancellationToken ct) => throw new NotSupportedException();
     }
 }

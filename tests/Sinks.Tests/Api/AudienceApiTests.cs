@@ -87,17 +87,20 @@ public sealed class AudienceApiTests(ElasticsearchServer elasticsearch) : IClass
     }
 
     [Fact]
-    public async Task Without_the_topics_the_histogram_is_501_and_movies_and_stats_are_503_naming_what_they_need()
+    public async Task Without_the_topics_the_histogram_and_sizing_are_501_and_movies_and_stats_are_503_naming_what_they_need()
     {
         var (app, http) = await StartAsync();
         await using var running = app;
 
         var histogram = await http.GetAsync("/movies/2/histogram", Ct);
+        var sizing = await http.GetAsync("/movies/2/audience/summary?top=10", Ct);
         var movies = await http.GetAsync("/movies", Ct);
         var stats = await http.GetAsync("/stats", Ct);
 
         Assert.Equal(HttpStatusCode.NotImplemented, histogram.StatusCode);
         Assert.Contains("Api:Source=scores-topic", await histogram.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(HttpStatusCode.NotImplemented, sizing.StatusCode);
+        Assert.Contains("Api:Source=scores-topic", await sizing.Content.ReadAsStringAsync(Ct));
         Assert.Equal((HttpStatusCode.ServiceUnavailable, HttpStatusCode.ServiceUnavailable), (movies.StatusCode, stats.StatusCode));
         Assert.Contains("Kafka:BootstrapServers", await movies.Content.ReadAsStringAsync(Ct));
         Assert.Contains("Kafka:BootstrapServers", await stats.Content.ReadAsStringAsync(Ct));

@@ -88,6 +88,28 @@ public sealed class TopicSourceApiTests(PageTopics kafka) : IClassFixture<PageTo
         Assert.Equal(pages, csv[1..]);
     }
 
+    [Fact]
+    public async Task Campaign_sizing_sums_the_filtered_segments_probabilities_as_the_audience_pages_give_them()
+    {
+        await kafka.ProduceScoresAsync([.. Enumerable.Range(20_001, 50).Select(m => ScoreChange.Of(ScoreUpdates.For(m, 1, movies: 4, ageBand: "45-54", gender: m % 2 == 0 ? "F" : "M") with
+        {
+            Scores = [new MovieScore(11, 0.01 + m % 50 * 0.019, false)],
+        }))]);
+        await using var api = await TopicApi.StartAsync(kafka, Ct);
+
+        var summary = await api.Http.GetFromJsonAsync<JsonElement>("/movies/11/audience/summary?top=10&gender=F", Ct);
+        var segment = await api.Http.GetFromJsonAsync<JsonElement>("/movies/11/audience?top=1000&gender=F", Ct);
+
+        var scores = segment.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("score").GetDouble()).ToList();
+        Assert.Equal(25, summary.GetProperty("audience_size").GetInt32());
+        Assert.Equal(10, summary.GetProperty("members").GetInt32());
+        Assert.Equal(scores.Take(10).Sum(), summary.GetProperty("expected_attendance").GetDouble(), 9);
+        Assert.Equal(scores.Sum(), summary.GetProperty("expected_total").GetDouble(), 9);
+        Assert.Equal(scores.Take(10).Average() / scores.Average(), summary.GetProperty("lift").GetDouble(), 9);
+        Assert.Equal(10, summary.GetProperty("genders").GetProperty("F").GetInt32());
+        Assert.Equal(20, summary.GetProperty("curve").GetArrayLength());
+    }
+
     [Theory]
     [InlineData("/movies/2/histogram?bins=0", "bins")]
     [InlineData("/movies/2/histogram?bins=101", "bins")]

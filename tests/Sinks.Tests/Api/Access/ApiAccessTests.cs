@@ -16,7 +16,7 @@ public sealed class ApiAccessTests(ElasticsearchServer elasticsearch) : IClassFi
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public static TheoryData<string> DataRoutes() =>
-        ["/movies/2/audience?top=5", "/movies/2/audience.csv", "/members/1/propensities", "/movies/2/histogram", "/movies", "/stats"];
+        ["/movies/2/audience?top=5", "/movies/2/audience.csv", "/movies/2/audience/summary", "/members/1/propensities", "/movies/2/histogram", "/movies", "/stats"];
 
     [Theory]
     [MemberData(nameof(DataRoutes))]
