@@ -79,7 +79,7 @@ public sealed partial class AudiencePageTests(PageTopics kafka) : IClassFixture<
     }
 
     [Fact]
-    public async Task A_page_filtered_by_age_band_and_gender_shows_only_that_segment_in_order_and_offers_every_band()
+    public async Task A_page_filtered_by_age_band_and_gender_shows_only_that_segment_in_order_sizes_it_and_offers_every_band()
     {
         var browser = HeadlessChromium.Require();
         var movies = new MovieChanges();
@@ -88,15 +88,20 @@ public sealed partial class AudiencePageTests(PageTopics kafka) : IClassFixture<
         await kafka.ProduceScoresAsync(updates.Select(ScoreChange.Of));
         await using var api = await TopicApi.StartAsync(kafka, Ct);
 
-        var dom = await browser.DumpDomAsync(new Uri(api.Address, $"/?movie={Movie}&age=25-34&gender=F#key={TestKeys.Analyst.Key}"), Width, Height, VirtualTimeMs, Ct);
+        var dom = await browser.DumpDomAsync(new Uri(api.Address, $"/?movie={Movie}&age=25-34&gender=F&size=3#key={TestKeys.Analyst.Key}"), Width, Height, VirtualTimeMs, Ct);
 
         var segment = await api.Http.GetFromJsonAsync<JsonElement>($"/movies/{Movie}/audience?top=20&age=25-34&gender=F", Ct);
+        var sizing = await api.Http.GetFromJsonAsync<JsonElement>($"/movies/{Movie}/audience/summary?top=3&age=25-34&gender=F", Ct);
         var expected = FirstIds(segment).ToList();
         Assert.NotEmpty(expected);
         Assert.All(segment.GetProperty("members").EnumerateArray(), m =>
             Assert.Equal(("25-34", "F"), (m.GetProperty("age_band").GetString(), m.GetProperty("gender").GetString())));
         Assert.Contains(expected, id => updates.Any(u => u.MemberId == id));
         Assert.Equal(expected, RowsOf(dom));
+        // The sizing panel shows the API's figures for the best 3 of the segment, and draws its curve.
+        Assert.Equal(sizing.GetProperty("expected_attendance").GetDouble().ToString("F6", CultureInfo.InvariantCulture), Attribute(dom, "sizing", "data-expected"));
+        Assert.Equal(sizing.GetProperty("lift").GetDouble().ToString("F6", CultureInfo.InvariantCulture), Attribute(dom, "sizing", "data-lift"));
+        Assert.Matches("<polyline class=\"curve\" points=\"[^\"]+\"", dom);
         Assert.Equal(AgeBands.All, Regex.Matches(Regex.Match(dom, "<select id=\"age\".*?</select>", RegexOptions.Singleline).Value, "<option>([^<]+)</option>").Select(m => m.Groups[1].Value));
     }
 

@@ -10,6 +10,8 @@ const $ = (id) => document.getElementById(id);
 const query = new URLSearchParams(location.search);
 let movieId = Number(query.get("movie")) || null;
 // The audience's filters live in the URL too (?age=25-34&gender=F), so a filtered page can be shared.
+$("size").value = Number(query.get("size")) || 100;
+$("size-value").value = $("size").value;
 $("age").value = query.get("age") || "";
 $("gender").value = query.get("gender") || "";
 let refreshes = 0;
@@ -155,6 +157,31 @@ function drawStats(stats) {
   $("throughput").dataset.total = stats.total_updates;
 }
 
+// Campaign sizing: the figures for the chosen size, and the expected attendance curve with that size marked.
+function drawSizing(size) {
+  $("sizing-audience").textContent = `${size.audience_size} members in the audience`;
+  $("size").max = Math.max(1, size.audience_size);
+  $("size-value").value = $("size").value;
+  const percent = (v) => `${(100 * v).toFixed(1)}%`;
+  const figures = $("sizing");
+  figures.textContent = `expected attendance ${size.expected_attendance.toFixed(1)} of ${size.expected_total.toFixed(1)} ` +
+    `(${percent(size.share)}), lift ${size.lift.toFixed(2)}× over random targeting`;
+  figures.dataset.expected = size.expected_attendance.toFixed(6);
+  figures.dataset.lift = size.lift.toFixed(6);
+  const svg = $("curve");
+  const width = +svg.getAttribute("width"), height = +svg.getAttribute("height");
+  const left = 48, bottom = 20, top = 8, plotW = width - left - 8, plotH = height - top - bottom;
+  const maxX = Math.max(1, size.audience_size), maxY = Math.max(1e-9, size.expected_total);
+  const x = (n) => left + (n / maxX) * plotW, y = (v) => top + plotH - (v / maxY) * plotH;
+  const points = [[0, 0], ...size.curve.map((p) => [p.members, p.expected_attendance])];
+  svg.replaceChildren(
+    el("line", { class: "axis", x1: left, y1: top + plotH, x2: left + plotW, y2: top + plotH }),
+    el("text", { x: left - 6, y: top + 10, "text-anchor": "end" }, size.expected_total.toFixed(0)),
+    el("text", { x: left + plotW, y: height - 4, "text-anchor": "end" }, String(size.audience_size)),
+    el("polyline", { class: "curve", points: points.map(([n, v]) => `${x(n)},${y(v)}`).join(" ") }),
+    el("line", { class: "marker", x1: x(size.members), y1: top, x2: x(size.members), y2: top + plotH }));
+}
+
 // Where the histogram sits on screen, for tests that look at a screenshot.
 function markBoxes() {
   for (const id of ["audience", "histogram", "throughput", "latency"]) {
@@ -166,12 +193,14 @@ function markBoxes() {
 async function refresh() {
   try {
     if (!movieId) { await loadMovies(); if (!movieId) { say("no movies yet"); return; } }
-    const [audience, histogram, stats] = await Promise.all([
+    const [audience, histogram, stats, sizing] = await Promise.all([
       getJson(`/movies/${movieId}/audience?top=${TOP}${filters()}`),
       getJson(`/movies/${movieId}/histogram?bins=20`).catch((e) => ({ error: e.message })),
       getJson("/stats?seconds=60").catch((e) => ({ error: e.message })),
+      getJson(`/movies/${movieId}/audience/summary?top=${$("size").value}${filters()}`).catch((e) => ({ error: e.message })),
     ]);
     drawAudience(audience);
+    if (sizing.error) $("sizing").textContent = sizing.error; else drawSizing(sizing);
     if (histogram.error) say(histogram.error, true); else drawHistogram(histogram);
     if (!stats.error) drawStats(stats);
     markBoxes();
@@ -192,7 +221,7 @@ function filters() {
 }
 
 function remember() {
-  history.replaceState(null, "", `?movie=${movieId}${filters()}`);
+  history.replaceState(null, "", `?movie=${movieId}${filters()}&size=${$("size").value}`);
   refresh();
 }
 
@@ -200,6 +229,8 @@ $("movie").addEventListener("change", (event) => {
   movieId = Number(event.target.value);
   remember();
 });
+$("size").addEventListener("input", () => { $("size-value").value = $("size").value; });
+$("size").addEventListener("change", remember);
 $("age").addEventListener("change", remember);
 $("gender").addEventListener("change", remember);
 
