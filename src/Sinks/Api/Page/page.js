@@ -79,12 +79,15 @@ async function loadMovies() {
   if (movieId) select.value = String(movieId);
 }
 
+// Probabilities as percentages: one decimal from 1% up, two significant digits below.
+const percentOf = (p) => (p >= 0.01 ? `${(100 * p).toFixed(1)}%` : p > 0 ? `${(100 * p).toPrecision(2)}%` : "0%");
+
 function drawAudience(answer) {
   const rows = answer.members.map((m, i) => {
     const tr = document.createElement("tr");
     tr.dataset.member = m.member_id;
     tr.dataset.score = m.score.toFixed(6);
-    for (const text of [i + 1, m.member_id, m.score.toFixed(4), m.age_band || "–", m.gender || "–"]) {
+    for (const text of [i + 1, m.member_id, percentOf(m.score), m.age_band || "–", m.gender || "–"]) {
       const td = document.createElement("td");
       td.textContent = text;
       tr.append(td);
@@ -164,7 +167,9 @@ function drawSizing(size) {
   $("size-value").value = $("size").value;
   const percent = (v) => `${(100 * v).toFixed(1)}%`;
   const figures = $("sizing");
-  figures.textContent = `expected attendance ${size.expected_attendance.toFixed(1)} of ${size.expected_total.toFixed(1)} ` +
+  // Expected attendances run from fractions of a person (a niche title) to thousands: two significant digits at least.
+  const people = (v) => (v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toPrecision(2));
+  figures.textContent = `expected attendance ${people(size.expected_attendance)} of ${people(size.expected_total)} ` +
     `(${percent(size.share)}), lift ${size.lift.toFixed(2)}× over random targeting`;
   figures.dataset.expected = size.expected_attendance.toFixed(6);
   figures.dataset.lift = size.lift.toFixed(6);
@@ -176,7 +181,7 @@ function drawSizing(size) {
   const points = [[0, 0], ...size.curve.map((p) => [p.members, p.expected_attendance])];
   svg.replaceChildren(
     el("line", { class: "axis", x1: left, y1: top + plotH, x2: left + plotW, y2: top + plotH }),
-    el("text", { x: left - 6, y: top + 10, "text-anchor": "end" }, size.expected_total.toFixed(0)),
+    el("text", { x: left - 6, y: top + 10, "text-anchor": "end" }, people(size.expected_total)),
     el("text", { x: left + plotW, y: height - 4, "text-anchor": "end" }, String(size.audience_size)),
     el("polyline", { class: "curve", points: points.map(([n, v]) => `${x(n)},${y(v)}`).join(" ") }),
     el("line", { class: "marker", x1: x(size.members), y1: top, x2: x(size.members), y2: top + plotH }));
