@@ -11,7 +11,7 @@ public sealed class FakeLimitsTests(ElasticsearchServer server) : IClassFixture<
     [Theory]
     [InlineData("{\"query\":{\"match\":{\"title\":\"space\"}}}", "match")]
     [InlineData("{\"aggs\":{\"by_gender\":{\"terms\":{\"field\":\"gender\"}}}}", "aggs")]
-    [InlineData("{\"search_after\":[1]}", "search_after")]
+    [InlineData("{\"collapse\":{\"field\":\"gender\"}}", "collapse")]
     public async Task Refuses_search_features_it_does_not_implement_naming_them(string body, string feature)
     {
         server.RequireFake();
