@@ -5,7 +5,7 @@ namespace Insights.Evaluation.Baselines;
 /// is the sum of its similarities to the member's training movies. With a neighbour count only the member's
 /// movies among the candidate's most similar movies count (the plain baseline: 100 neighbours); without one
 /// every member movie counts. With a recency decay each member movie is weighted by exp(-age / decay), age
-/// counted in events back from the newest. DESIGN.md's recency-weighted reference (HR@10 0.1103) is that
+/// counted in events back from the newest. The recency-weighted reference figure (HR@10 0.1103 on ml-100k) is that
 /// weighting over the full similarity; truncated to the candidate's 100 neighbours it measures 0.1538 on ml-100k.
 /// </summary>
 public sealed class ItemKnn : IRankingMethod

@@ -8,7 +8,7 @@ using Insights.Propensity.Scoring;
 namespace Insights.Evaluation.Protocols;
 
 /// <summary>
-/// The LLO protocol (DESIGN.md): each member's last interaction is the test item; training interactions
+/// The leave-last-out (LLO) protocol: each member's last interaction is the test item; training interactions
 /// are replayed in global time order through the streaming model; every method ranks the full candidate
 /// set in the same process, on the same split. Audience lift@10 is computed over movies with at least
 /// <see cref="LiftMinimumTestMembers"/> test members.
@@ -33,7 +33,7 @@ public static class LeaveLastOutEvaluation
         {
             new MostPopular(split.Histories),
             new ItemKnn(split.Histories, index),
-            // DESIGN.md's recency-weighted reference sums over every member movie, not just 100 neighbours.
+            // The recency-weighted reference (HR@10 0.1103 on ml-100k) sums over every member movie, not just 100 neighbours.
             new ItemKnn(split.Histories, index, neighbourCount: null, recencyDecay: 5),
         };
         progress?.Report(new("llo: baselines", 0.3));

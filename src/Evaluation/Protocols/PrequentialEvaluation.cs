@@ -7,7 +7,7 @@ using Insights.Propensity.Scoring;
 namespace Insights.Evaluation.Protocols;
 
 /// <summary>
-/// The prequential protocol (DESIGN.md): walk events in time order; before learning from an event of a
+/// The prequential protocol: walk events in time order; before learning from an event of a
 /// member with at least <see cref="MinimumEarlierEvents"/> earlier events, rank its movie among the movies
 /// active in the previous <see cref="ActiveWindowDays"/> days that the member has not seen (the event's
 /// movie is always a candidate); then learn. Every score is a prediction made before the outcome.

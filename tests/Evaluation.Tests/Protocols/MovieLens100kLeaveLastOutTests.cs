@@ -4,8 +4,9 @@ using Insights.Evaluation.Protocols;
 namespace Insights.Evaluation.Tests.Protocols;
 
 /// <summary>
-/// The LLO protocol on the real ml-100k data (read in place, never copied): the baselines reproduce
-/// DESIGN.md's reference values, and the streaming model meets the targets.
+/// The LLO protocol on the real ml-100k data (read in place, never copied): the baselines reproduce the
+/// reference values listed in docs/model.md, and the streaming model reaches HR@10 0.130 and NDCG@10 0.070 with the
+/// best audience lift.
 /// </summary>
 public class MovieLens100kLeaveLastOutTests
 {
