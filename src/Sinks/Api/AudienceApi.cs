@@ -170,13 +170,14 @@ public static class AudienceApi
     }
 
     // The codes come from the source database: quoted when they hold a separator, and never read as a spreadsheet formula.
-    private static string Csv(string? value) => value switch
+    private static string Csv(string? value)
     {
-        null => "",
-        _ when value.IndexOfAny([',', '"', '\n', '\r']) >= 0 || value.StartsWith('=') || value.StartsWith('+') || value.StartsWith('@') =>
-            "\"" + (value.StartsWith('=') || value.StartsWith('+') || value.StartsWith('@') ? "'" : "") + value.Replace("\"", "\"\"") + "\"",
-        _ => value,
-    };
+        if (value is null) return "";
+        var formula = value.Length > 0 && value[0] is '=' or '+' or '@';
+        return formula || value.IndexOfAny([',', '"', '\n', '\r']) >= 0
+            ? "\"" + (formula ? "'" : "") + value.Replace("\"", "\"\"") + "\""
+            : value;
+    }
 
     private static async Task<IResult> AudienceSummary(int id, IAudienceSource source, CancellationToken ct,
         [FromQuery] int? top, [FromQuery(Name = "min_score")] double? minScore, [FromQuery] string? age, [FromQuery] string? gender)

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using Insights.Contracts.Scores;
 using Insights.Sinks.Elasticsearch;
 
@@ -29,12 +28,9 @@ public sealed class TopicAudienceView : IAudienceSource
     public Task<AudiencePage> TopAudienceAsync(AudienceQuery query, CancellationToken ct)
     {
         if (query.Top is < 1 or > AudienceQueries.MaxTop) throw new ArgumentOutOfRangeException(nameof(query), query.Top, $"top must be 1..{AudienceQueries.MaxTop}");
-        var after = query.After is { } cursor ? After(cursor) : null;
+        (double Score, long MemberId)? after = query.After is { } cursor ? AudienceCursor.Read(cursor) : null;
         // One more than the page, to know whether another page follows.
-        var members = Audience(query.MovieId)
-            .Where(a => query.AgeBand is not { } age || a.Update.Demographics?.AgeBand == age)
-            .Where(a => query.Gender is not { } gender || a.Update.Demographics?.Gender == gender)
-            .Where(a => query.MinScore is not { } floor || a.Score >= floor)
+        var members = Filtered(query)
             .Where(a => after is not var (score, member) || a.Score < score || a.Score == score && a.Update.MemberId > member)
             .Select(a => new AudienceMember(a.Update.MemberId, a.Score, a.Update.Demographics?.AgeBand, a.Update.Demographics?.Gender))
             .OrderByDescending(m => m.Score).ThenBy(m => m.MemberId)
@@ -42,19 +38,14 @@ public sealed class TopicAudienceView : IAudienceSource
             .ToList();
         if (members.Count <= query.Top) return Task.FromResult(new AudiencePage(members, null));
         var last = members[query.Top - 1];
-        var next = AudienceCursor.Encode(string.Create(CultureInfo.InvariantCulture, $"{last.Score:R},{last.MemberId}"));
-        return Task.FromResult(new AudiencePage(members[..query.Top], next));
+        return Task.FromResult(new AudiencePage(members[..query.Top], AudienceCursor.After(last.Score, last.MemberId)));
     }
 
-    private static (double Score, long Member)? After(string cursor)
-    {
-        var values = AudienceCursor.Decode(cursor).Split(',');
-        return values.Length == 2
-            && double.TryParse(values[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var score)
-            && long.TryParse(values[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var member)
-            ? (score, member)
-            : throw AudienceCursor.Invalid();
-    }
+    /// <summary>The movie's audience within the query's demographics and score floor.</summary>
+    private IEnumerable<(ScoreUpdate Update, double Score)> Filtered(AudienceQuery query) => Audience(query.MovieId)
+        .Where(a => query.AgeBand is not { } age || a.Update.Demographics?.AgeBand == age)
+        .Where(a => query.Gender is not { } gender || a.Update.Demographics?.Gender == gender)
+        .Where(a => query.MinScore is not { } floor || a.Score >= floor);
 
     public Task<MemberPropensities?> MemberPropensitiesAsync(long memberId, CancellationToken ct) =>
         Task.FromResult(_members.TryGetValue(memberId, out var u)
@@ -64,10 +55,7 @@ public sealed class TopicAudienceView : IAudienceSource
 
     public Task<CampaignSize> CampaignSizeAsync(AudienceQuery query, CancellationToken ct)
     {
-        var audience = Audience(query.MovieId)
-            .Where(a => query.AgeBand is not { } age || a.Update.Demographics?.AgeBand == age)
-            .Where(a => query.Gender is not { } gender || a.Update.Demographics?.Gender == gender)
-            .Where(a => query.MinScore is not { } floor || a.Score >= floor)
+        var audience = Filtered(query)
             .OrderByDescending(a => a.Score).ThenBy(a => a.Update.MemberId)
             .Select(a => (a.Score, a.Update.Demographics?.AgeBand, a.Update.Demographics?.Gender))
             .ToList();

@@ -41,7 +41,7 @@ public sealed class AudienceQueries(ElasticsearchClient client, ElasticsearchSet
                 new SortOptions { Score = new ScoreSort { Order = SortOrder.Desc } },
                 new SortOptions { Field = new FieldSort("member_id") { Order = SortOrder.Asc } },
             ],
-            SearchAfter = query.After is { } after ? SearchAfter(after) : null,
+            SearchAfter = query.After is { } after && AudienceCursor.Read(after) is var (score, member) ? [FieldValue.Double(score), FieldValue.Long(member)] : null,
             Source = new SourceConfig(new SourceFilter { Includes = new[] { "member_id", "age_band", "gender", "audience." + query.MovieId } }),
             TrackTotalHits = new TrackHits(false),
         }, ct);
@@ -57,21 +57,11 @@ public sealed class AudienceQueries(ElasticsearchClient client, ElasticsearchSet
         var above = members.TakeWhile(m => query.MinScore is not { } floor || m.Score >= floor).ToList();
         // Pages follow the index's order (its scores, then member ids): the next one starts behind this page's last hit.
         var more = response.Hits.Count > query.Top && above.Count == members.Count;
-        return new AudiencePage(above, more ? AudienceCursor.Encode(string.Join(',', hits[^1].Sort!.Select(SortValue))) : null);
+        return new AudiencePage(above, more ? AudienceCursor.After(Number(hits[^1].Sort!.First()), (long)Number(hits[^1].Sort!.Last())) : null);
     }
 
-    private static ICollection<FieldValue> SearchAfter(string cursor)
-    {
-        var values = AudienceCursor.Decode(cursor).Split(',');
-        if (values.Length != 2
-            || !double.TryParse(values[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var score)
-            || !long.TryParse(values[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var member))
-            throw AudienceCursor.Invalid();
-        return [FieldValue.Double(score), FieldValue.Long(member)];
-    }
-
-    private static string SortValue(FieldValue value) => value.TryGetDouble(out var d) ? d!.Value.ToString("R", CultureInfo.InvariantCulture)
-        : value.TryGetLong(out var l) ? l!.Value.ToString(CultureInfo.InvariantCulture)
+    private static double Number(FieldValue value) => value.TryGetDouble(out var d) ? d!.Value
+        : value.TryGetLong(out var l) ? l!.Value
         : throw new InvalidDataException($"Elasticsearch returned a sort value that is not a number: {value}");
 
     /// <summary>A member's scores for every candidate movie, best first (seen movies say so): one get by id.</summary>

@@ -10,14 +10,14 @@ namespace Insights.Sinks.Api.Access;
 public sealed partial class ApiAudit(ILogger<ApiAudit> logger)
 {
     public void Audience(HttpContext context, int movieId, int top, double? minScore, string? age, string? gender, int members) =>
-        AudienceRead(logger, ApiAccess.Client(context), movieId, top, minScore?.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) ?? "none",
-            age ?? "any", gender ?? "any", members);
+        AudienceRead(logger, ApiAccess.Client(context), movieId, top, Floor(minScore), age ?? "any", gender ?? "any", members);
 
     public void Member(HttpContext context, int movies) => MemberRead(logger, ApiAccess.Client(context), movies);
 
     public void Export(HttpContext context, int movieId, double? minScore, string? age, string? gender, int members) =>
-        AudienceExported(logger, ApiAccess.Client(context), movieId, minScore?.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) ?? "none",
-            age ?? "any", gender ?? "any", members);
+        AudienceExported(logger, ApiAccess.Client(context), movieId, Floor(minScore), age ?? "any", gender ?? "any", members);
+
+    private static string Floor(double? minScore) => minScore?.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) ?? "none";
 
     [LoggerMessage(Level = LogLevel.Information, Message = "audit: {Client} exported the audience of movie {MovieId} (min_score {MinScore}, age {Age}, gender {Gender}): {Members} members")]
     private static partial void AudienceExported(ILogger logger, string client, int movieId, string minScore, string age, string gender, int members);
