@@ -16,14 +16,21 @@ namespace Insights.Sinks.Tests.Api;
 /// The explorer page in headless Chromium against the API (Api:Source=scores-topic) following a broker: the
 /// DOM shows the movie's top audience in order and the histogram's bars; after new score updates stream in,
 /// a new load shows the new order; the screenshot has the histogram's bar colour inside the histogram only.
+/// Each test has its own broker: the page shows everything on the scores topic, so another test's members
+/// would change this one's order.
 /// </summary>
-public sealed partial class AudiencePageTests(PageTopics kafka) : IClassFixture<PageTopics>
+public sealed partial class AudiencePageTests : IAsyncLifetime
 {
+    private readonly PageTopics kafka = new();
+
     private const int Movie = 1;
     private const int Width = 1320, Height = 1100, VirtualTimeMs = 3000;
     private static readonly SKColor HistogramBar = SKColor.Parse("#e8590c");
     private static readonly SKColor ThroughputBar = SKColor.Parse("#1c7ed6");
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public ValueTask InitializeAsync() => kafka.InitializeAsync();
+    public ValueTask DisposeAsync() => kafka.DisposeAsync();
 
     [Fact]
     public async Task The_page_shows_the_top_audience_and_histogram_and_the_new_order_after_scores_stream_in()
