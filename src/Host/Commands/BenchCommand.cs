@@ -81,6 +81,18 @@ public static class BenchCommand
             Description = "With --broker: stream threads of every worker and of the count baseline (Processors:NumStreamThreads).", DefaultValueFactory = _ => 1,
         };
         AtLeast(streamThreads, 1);
+        var workerSettings = new Option<string[]>("--worker-setting")
+        {
+            Description = "With --broker: a worker setting to measure with, as KEY=VALUE (e.g. Processors:CommitIntervalMs=200); repeatable. " +
+                "The workers get it, the count baseline does not.",
+            DefaultValueFactory = _ => [], AllowMultipleArgumentsPerToken = false,
+        };
+        workerSettings.Validators.Add(result =>
+        {
+            foreach (var setting in result.GetValueOrDefault<string[]>() ?? [])
+                if (ProcessorsBrokerBench.WorkerSetting(setting) is null)
+                    result.AddError($"--worker-setting {setting}: expected Processors:KEY=VALUE");
+        });
         var json = new Option<bool>("--json") { Description = "With --broker: print one JSON object with every figure and its per-run values instead of the table." };
         var compression = new Option<string>("--compression")
         {
@@ -92,9 +104,9 @@ public static class BenchCommand
         var processors = new Command("processors", "Ticket events/s through the scoring topology and new-movie rescore time vs the pure model; with --broker, " +
             "worker processes on the mock broker vs a bare Streamiz count: drain rate, CPU per event and scale-out, latency, restore.")
         {
-            processorsRuns, model, tickets, members, movies, broker, warmup, latencyTickets, rate, partitions, workers, zipf, streamThreads, json, compression,
+            processorsRuns, model, tickets, members, movies, broker, warmup, latencyTickets, rate, partitions, workers, zipf, streamThreads, workerSettings, json, compression,
         };
-        var brokerOnly = new Option[] { warmup, latencyTickets, rate, partitions, workers, zipf, streamThreads, json };
+        var brokerOnly = new Option[] { warmup, latencyTickets, rate, partitions, workers, zipf, streamThreads, workerSettings, json };
         workers.Validators.Add(result =>
         {
             var counts = result.GetValueOrDefault<int[]>() ?? [];
@@ -128,7 +140,8 @@ public static class BenchCommand
                 var onBroker = new ProcessorsBrokerBench.Settings(modelPath, parse.GetValue(processorsRuns) ?? 3, parse.GetValue(members) ?? 100_000,
                     parse.GetValue(movies) ?? 1_000, parse.GetValue(zipf), parse.GetValue(warmup), parse.GetValue(tickets) ?? 200_000,
                     parse.GetValue(latencyTickets), parse.GetValue(rate), parse.GetValue(partitions), parse.GetValue(workers)!.Order().ToArray(),
-                    parse.GetValue(compression)!, parse.GetValue(json), parse.GetValue(streamThreads));
+                    parse.GetValue(compression)!, parse.GetValue(json), parse.GetValue(streamThreads),
+                    [.. parse.GetValue(workerSettings)!.Select(setting => ProcessorsBrokerBench.WorkerSetting(setting)!.Value)]);
                 await new ProcessorsBrokerBench(onBroker, Console.Out, Console.Error).ExecuteAsync(ct);
                 return 0;
             }

@@ -25,7 +25,13 @@ namespace Insights.Host.Commands;
 internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings settings, TextWriter output, TextWriter progress)
 {
     public sealed record Settings(string ModelPath, int Runs, int Members, int Movies, double ZipfExponent, int WarmupTickets, int Tickets,
-        int LatencyTickets, int Rate, int Partitions, IReadOnlyList<int> Workers, string Compression, bool Json, int StreamThreads = 1);
+        int LatencyTickets, int Rate, int Partitions, IReadOnlyList<int> Workers, string Compression, bool Json, int StreamThreads = 1,
+        IReadOnlyList<KeyValuePair<string, string>>? WorkerSettings = null);
+
+    /// <summary>A `Processors:KEY=VALUE` worker setting as its configuration key and value, or null when it is not one.</summary>
+    public static KeyValuePair<string, string>? WorkerSetting(string setting) =>
+        setting.Split('=', 2) is [var key, var value] && key.StartsWith("Processors:", StringComparison.Ordinal) && key.Length > "Processors:".Length
+            ? new(key, value) : null;
 
     /// <summary>How long any one step may take before the run fails, naming the step.</summary>
     private static readonly TimeSpan StepLimit = TimeSpan.FromMinutes(15);
@@ -92,7 +98,8 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         return new Workload(settings.Members, settings.Movies, cinema.Candidates.Length, settings.ZipfExponent,
             cinema.Attendances.Skip(settings.WarmupTickets).Take(settings.Tickets).Select(a => a.MemberId).Distinct().Count(),
             (double)sold / cinema.Attendances.Count, settings.WarmupTickets, settings.Tickets, settings.LatencyTickets, settings.Rate,
-            settings.Partitions, settings.Compression, settings.StreamThreads, settings.Runs, settings.Workers, bytes.Max() / 1048576.0, 0);
+            settings.Partitions, settings.Compression, settings.StreamThreads, settings.Runs, settings.Workers, bytes.Max() / 1048576.0, 0,
+            (settings.WorkerSettings ?? []).ToDictionary(p => p.Key, p => p.Value));
     }
 
     /// <summary>The count baseline: started empty, warm-up, then the measured load until the application committed all of it.</summary>
@@ -284,7 +291,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
     private InsightsProcess Start(string name, LocalBroker broker, string applicationId, IReadOnlyList<string>? command = null)
     {
         var stateFolder = Directory.CreateTempSubdirectory("insights-bench-state-").FullName;
-        var process = InsightsProcess.Start(name, new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
             ["Kafka__BootstrapServers"] = broker.BootstrapServers,
             ["Processors__ModelPath"] = Path.GetFullPath(settings.ModelPath), ["Processors__ApplicationId"] = applicationId,
@@ -292,7 +299,10 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
             ["Processors__CompressionType"] = settings.Compression,
             ["Processors__NumStreamThreads"] = settings.StreamThreads.ToString(CultureInfo.InvariantCulture),
             ["Processors__StateDir"] = stateFolder,
-        }, [.. command ?? ["worker"]]);
+        };
+        if (command is null)
+            foreach (var (key, value) in settings.WorkerSettings ?? []) environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        var process = InsightsProcess.Start(name, environment, [.. command ?? ["worker"]]);
         running.Add(process);
         stateFolders[process] = stateFolder;
         return process;
@@ -415,6 +425,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         output.WriteLine($"workload: {settings.Tickets:N0} tickets measured after a {settings.WarmupTickets:N0}-ticket warm-up; {settings.Members:N0} members " +
             $"({workload.MembersInMeasuredLoad:N0} buy in the measured load), {settings.Movies:N0} movies (popularity Zipf, exponent {settings.ZipfExponent:0.0#}; " +
             $"{workload.Candidates} now showing or coming soon are every score's candidates); {settings.Partitions} partitions, {settings.Compression}, {settings.StreamThreads} stream thread(s) per process; " +
+            (workload.WorkerSettings.Count == 0 ? "" : $"workers with {string.Join(", ", workload.WorkerSettings.Select(p => $"{p.Key}={p.Value}"))}; ") +
             $"each configuration on a fresh mock broker; medians of {settings.Runs} run(s){(settings.Runs == 1 ? "" : ", per-run values in brackets")}");
         output.WriteLine("drain: from the first produce call of the load until the application committed every ticket and its repartition topics, " +
             "and (workers) every member's newest score reflects the member's last ticket; seen at the commit interval's resolution (1 s) polled every 50 ms; " +
@@ -462,7 +473,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
 
     private sealed record Workload(int Members, int Movies, int Candidates, double ZipfExponent, int MembersInMeasuredLoad, double TopMovieShare,
         int WarmupTickets, int Tickets, int LatencyTickets, int LatencyRate, int Partitions, string Compression, int StreamThreads, int Runs, IReadOnlyList<int> WorkerCounts,
-        double TicketsUncompressedMibLargestPartition, int PartitionsTrimmed);
+        double TicketsUncompressedMibLargestPartition, int PartitionsTrimmed, IReadOnlyDictionary<string, string> WorkerSettings);
 
     private sealed record Figure(string Key, string Label, string Unit, double Median, double[] Runs, string SameProcess);
 

@@ -79,7 +79,7 @@ internal sealed class AssignmentWatch(IStreamConfig config, string? consumerDebu
         return consumer;
     }
 
-    public IProducer<byte[], byte[]> GetProducer(ProducerConfig config) => clients.GetProducer(config);
+    public IProducer<byte[], byte[]> GetProducer(ProducerConfig config) => new PromptFlushProducer(clients.GetProducer(config));
     public IConsumer<byte[], byte[]> GetRestoreConsumer(ConsumerConfig config)
     {
         var keepAlive = new RestoreKeepAlive(logger);

@@ -80,6 +80,7 @@ public sealed class ScoringStream : IDisposable
             // Main, restore and global consumers alike: every hop of a record waits for the next fetch answer.
             FetchWaitMaxMs = settings.FetchWaitMaxMs,
             PollMs = settings.PollMs,
+            LingerMs = settings.ProducerLingerMs,
             Logger = loggers,
         };
         // Streamiz resets the commit interval (and, exactly once, forbids touching idempotence) when the guarantee is

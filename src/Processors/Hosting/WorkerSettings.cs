@@ -103,6 +103,14 @@ public sealed record WorkerSettings
     public int PollMs { get; init; } = 10;
 
     /// <summary>
+    /// librdkafka linger.ms of the stream's producer: how long a record may wait for others to share its batch. Every
+    /// commit waits for the records its tasks just wrote, once per task, so each millisecond here adds up to one per
+    /// task to the commit's pause (librdkafka's 5 ms cost about 80 ms per commit with 16 tasks). Under load batches
+    /// fill while earlier requests are in flight, so 0 did not lower the drain rate measurably.
+    /// </summary>
+    public double ProducerLingerMs { get; init; } = 0;
+
+    /// <summary>
     /// Compression of everything the stream produces (changelogs, repartition, collective updates, scores): none,
     /// gzip, snappy, lz4 or zstd. A broker that stores batches as produced (the local mock keeps 5 MiB per
     /// partition) then holds several times more records.
@@ -166,6 +174,7 @@ public sealed record WorkerSettings
         if (FetchWaitMaxMs is < 1 or > 300_000) yield return $"{Section}:FetchWaitMaxMs must be 1..300000, got {FetchWaitMaxMs}";
         // 0 would spin the stream thread; more than a few seconds delays every flush and shutdown by as much.
         if (PollMs is < 1 or > 10_000) yield return $"{Section}:PollMs must be 1..10000, got {PollMs}";
+        if (ProducerLingerMs is < 0 or > 900_000) yield return $"{Section}:ProducerLingerMs must be 0..900000, got {ProducerLingerMs}";
         if (PollStallMs < 1000) yield return $"{Section}:PollStallMs must be at least 1000, got {PollStallMs}";
         if (MaxPollIntervalMs is < 10_000 or > 86_400_000) yield return $"{Section}:MaxPollIntervalMs must be 10000..86400000, got {MaxPollIntervalMs}";
         // librdkafka refuses a max.poll.interval.ms below session.timeout.ms.

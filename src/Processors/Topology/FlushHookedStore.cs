@@ -43,7 +43,7 @@ public sealed class FlushHookedStore(IKeyValueStore<string, byte[]> inner) : IKe
     public byte[] Delete(string key) => inner.Delete(key);
 
     private sealed class HookedBuilder(string name)
-        : KeyValueStoreBuilder<string, byte[]>(Stores.PersistentKeyValueStore(name), new StringSerDes(), new ByteArraySerDes())
+        : KeyValueStoreBuilder<string, byte[]>(new RocksDbFlushedOnClose(name), new StringSerDes(), new ByteArraySerDes())
     {
         public override IKeyValueStore<string, byte[]> Build(IStreamConfig config) => new FlushHookedStore(base.Build(config));
     }

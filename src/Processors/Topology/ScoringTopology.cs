@@ -87,7 +87,7 @@ public static class ScoringTopology
         // (the ticket was gone), and kept a queued ticket while losing the states of the tickets read before it (replayed
         // after the restored queue was released, their CDC offsets fell behind the released one's and the movie tasks
         // skipped them as replays).
-        var waitingStore = Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(ProcessorTopics.WaitingTicketsStore), strings, bytes)
+        var waitingStore = Stores.KeyValueStoreBuilder(new RocksDbFlushedOnClose(ProcessorTopics.WaitingTicketsStore), strings, bytes)
             .WithLoggingEnabled(new Dictionary<string, string> { ["cleanup.policy"] = "compact" })
             .WithCachingEnabled(CacheSize.OfMb(4));
         var resolved = ticketChanges.Transform(TransformerBuilder.New<string, MemberEvent, string, Parsed<MemberEvent>>()
