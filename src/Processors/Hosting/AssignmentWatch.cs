@@ -101,7 +101,7 @@ internal sealed class AssignmentWatch(IStreamConfig config, string? consumerDebu
 
     private static string ThreadOf(string clientId, string suffix) => clientId.EndsWith(suffix, StringComparison.Ordinal) ? clientId[..^suffix.Length] : clientId;
     public IAdminClient GetAdmin(AdminClientConfig config) => clients.GetAdmin(config);
-    public IConsumer<byte[], byte[]> GetGlobalConsumer(ConsumerConfig config) => clients.GetGlobalConsumer(config);
+    public IConsumer<byte[], byte[]> GetGlobalConsumer(ConsumerConfig config) => new GlobalConsumer(clients.GetGlobalConsumer(config));
 
     /// <summary>Streamiz's listener, called first (it creates and closes the tasks), then the count.</summary>
     private sealed class Listener(IConsumerRebalanceListener streamiz, RestoreKeepAlive keepAlive, ILogger logger) : IConsumerRebalanceListener
