@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Insights.Fixtures;
+using Insights.Host.Bench;
 
 namespace Insights.Host.Tests.Demo;
 
@@ -100,13 +101,10 @@ public sealed partial class DemoRunProcess : IDisposable
 
     public async Task WaitForLineAsync(Func<string, bool> match, TimeSpan timeout)
     {
-        var clock = Stopwatch.StartNew();
-        while (!Lines.Any(match))
-        {
-            if (process.HasExited) throw new InvalidOperationException($"the demo exited (code {process.ExitCode}) before the expected line; output:\n{Output}");
-            if (clock.Elapsed > timeout) throw new TimeoutException($"no expected line within {timeout}; output:\n{Output}");
-            await Task.Delay(250);
-        }
+        await Poll.UntilAsync(() => Lines.Any(match) || (process.HasExited
+                ? throw new InvalidOperationException($"the demo exited (code {process.ExitCode}) before the expected line; output:\n{Output}")
+                : false),
+            () => $"the expected line; output:\n{Output}", timeout, CancellationToken.None, TimeSpan.FromMilliseconds(250));
     }
 
     public void Interrupt() => Process.Start("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();

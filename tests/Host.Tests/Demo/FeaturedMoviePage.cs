@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Insights.Fixtures.Browser;
+using Insights.Host.Bench;
 
 namespace Insights.Host.Tests.Demo;
 
@@ -23,13 +23,17 @@ public sealed class FeaturedMoviePage(HeadlessChromium browser, Uri url, DemoRun
     /// </summary>
     public async Task<ExplorerPage> LoadUntilAsync(Func<ExplorerPage, bool> wanted, TimeSpan timeout, CancellationToken ct)
     {
-        var clock = Stopwatch.StartNew();
-        while (true)
+        ExplorerPage? page = null;
+        try
         {
-            var wasLive = !demo.LivePhaseOver;
-            var page = new ExplorerPage(await browser.CaptureAsync(url, Width, Height, VirtualTimeMs, ct));
-            if (wanted(page) || !wasLive || clock.Elapsed > timeout) return page;
-            await Task.Delay(Pause, ct);
+            await Poll.UntilAsync(async () =>
+            {
+                var wasLive = !demo.LivePhaseOver;
+                page = new ExplorerPage(await browser.CaptureAsync(url, Width, Height, VirtualTimeMs, ct));
+                return wanted(page) || !wasLive;
+            }, () => "the wanted page", timeout, ct, Pause);
         }
+        catch (WaitTimedOut) { } // the caller asserts on the last page loaded
+        return page!;
     }
 }

@@ -137,27 +137,29 @@ public sealed class DeploymentContractTests(DeploymentTopics broker, S3Server s3
     private static async Task<(HttpStatusCode Status, string Body)> ReadyAsync(string readyz, InsightsProcess role, string shape, string service)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + ReadyWithin;
         (HttpStatusCode Status, string Body) last = (0, "not answering");
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            if (role.HasExited) Assert.Fail($"{service} ({shape}) exited with {role.ExitCode} before it was ready:\n{role.Tail(30)}");
-            try
+            await Poll.UntilAsync(async () =>
             {
-                using var response = await http.GetAsync(readyz, TestContext.Current.CancellationToken);
-                last = (response.StatusCode, (await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).Trim());
-                if (last.Status == HttpStatusCode.OK) return last;
-            }
-            catch (HttpRequestException) { }
-            await Task.Delay(250, TestContext.Current.CancellationToken);
+                if (role.HasExited) Assert.Fail($"{service} ({shape}) exited with {role.ExitCode} before it was ready:\n{role.Tail(30)}");
+                try
+                {
+                    using var response = await http.GetAsync(readyz, TestContext.Current.CancellationToken);
+                    last = (response.StatusCode, (await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).Trim());
+                }
+                catch (HttpRequestException) { }
+                return last.Status == HttpStatusCode.OK;
+            }, () => $"{service} ({shape}) ready", ReadyWithin, TestContext.Current.CancellationToken, TimeSpan.FromMilliseconds(250));
         }
+        catch (WaitTimedOut) { } // the caller's assertion shows the last answer
         return last;
     }
 
     private static async Task<bool> ExitAsync(InsightsProcess role)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!role.HasExited && DateTime.UtcNow < deadline) await Task.Delay(100, TestContext.Current.CancellationToken);
+        try { await Poll.UntilAsync(() => role.HasExited, () => "the process to exit", TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken, TimeSpan.FromMilliseconds(100)); }
+        catch (WaitTimedOut) { }
         return role.HasExited;
     }
 }

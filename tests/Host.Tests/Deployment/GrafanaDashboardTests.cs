@@ -10,6 +10,7 @@ using Insights.Host.Tests.Observability;
 using Insights.Processors.Telemetry;
 using Insights.Sinks;
 using Insights.Sinks.Telemetry;
+using Insights.Host.Bench;
 
 namespace Insights.Host.Tests.Deployment;
 
@@ -56,16 +57,18 @@ public sealed partial class GrafanaDashboardTests(ObservedTopics broker) : IClas
         RecordOnEveryInstrument();
 
         // Observable gauges and the lag poller report on their own schedule: scrape until all are there, or 30 s.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        string metrics;
-        List<string> missing;
-        while (true)
+        var metrics = "";
+        List<string> missing = [];
+        try
         {
-            metrics = await role.MetricsAsync();
-            missing = [.. queried.Where(name => !IsSeries(metrics, name)).Order(StringComparer.Ordinal)];
-            if (missing.Count == 0 || DateTime.UtcNow > deadline) break;
-            await Task.Delay(200, TestContext.Current.CancellationToken);
+            await Poll.UntilAsync(async () =>
+            {
+                metrics = await role.MetricsAsync();
+                missing = [.. queried.Where(name => !IsSeries(metrics, name)).Order(StringComparer.Ordinal)];
+                return missing.Count == 0;
+            }, () => "every queried series", TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken, TimeSpan.FromMilliseconds(200));
         }
+        catch (WaitTimedOut) { } // the assertion below names what is missing
 
         var exported = metrics.Split('\n').Where(l => l.StartsWith("insights_", StringComparison.Ordinal))
             .Select(l => l.Split('{', ' ')[0]).Distinct().Order(StringComparer.Ordinal);

@@ -52,12 +52,13 @@ public sealed class ApiPortsTests
     /// <summary>The first answer once the child listens; fails with its output if it exits or stays silent for 30 s.</summary>
     private static async Task<HttpResponseMessage> FirstAnswerAsync(HttpClient http, InsightsProcess api, string url)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+        HttpResponseMessage? answer = null;
+        await Poll.UntilAsync(async () =>
         {
             if (api.HasExited) Assert.Fail($"the api exited with {api.ExitCode}:\n{api.Tail()}");
-            try { return await http.GetAsync(url, Ct); }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline) { await Task.Delay(100, Ct); }
-        }
+            try { answer = await http.GetAsync(url, Ct); return true; }
+            catch (HttpRequestException) { return false; }
+        }, () => $"an answer from {url}\n{api.Tail()}", TimeSpan.FromSeconds(30), Ct, TimeSpan.FromMilliseconds(100));
+        return answer!;
     }
 }

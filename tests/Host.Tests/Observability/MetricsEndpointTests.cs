@@ -12,6 +12,7 @@ using Insights.Processors.Events;
 using Insights.Sinks;
 using Insights.Sinks.Elasticsearch;
 using Insights.Sinks.Snapshots;
+using Insights.Host.Bench;
 
 namespace Insights.Host.Tests.Observability;
 
@@ -58,9 +59,8 @@ public sealed class MetricsEndpointTests(ObservedTopics broker) : IClassFixture<
         await using var role = await ObservedRole.StartAsync("sink", RoleReadiness.FromProbes(),
             new KafkaSettings { BootstrapServers = closed }, new ConsumerGroupWatch("obs-nowhere", [LagTopic]));
 
-        var deadline = DateTime.UtcNow.AddSeconds(40);
-        while (role.Server.Lag!.LastError?.StartsWith("Kafka at", StringComparison.Ordinal) != true && DateTime.UtcNow < deadline)
-            await Task.Delay(200, TestContext.Current.CancellationToken);
+        await Poll.UntilAsync(() => role.Server.Lag!.LastError?.StartsWith("Kafka at", StringComparison.Ordinal) == true,
+            () => $"the lag poll's error (last: {role.Server.Lag!.LastError})", TimeSpan.FromSeconds(40), TestContext.Current.CancellationToken);
         var answer = await role.Http.GetAsync("/readyz", TestContext.Current.CancellationToken);
 
         Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, answer.StatusCode);
@@ -121,7 +121,6 @@ public sealed class MetricsEndpointTests(ObservedTopics broker) : IClassFixture<
         var store = new LocalFolderStore(Directory.CreateTempSubdirectory("insights-obs-snapshots-").FullName);
 
         await new SnapshotWriter(new OneMemberState(Update(9, 1_700_000_000_000)), store, new SnapshotSettings()).TakeAsync(ct);
-        await Task.Delay(50, ct);
 
         Assert.True(await role.WaitForPositiveAsync("insights_sink_snapshot_age_seconds") > 0);
     }

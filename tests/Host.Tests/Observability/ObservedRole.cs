@@ -2,6 +2,7 @@ using System.Globalization;
 using Insights.Contracts.Configuration;
 using Insights.Host.Observability;
 using Microsoft.Extensions.Configuration;
+using Insights.Host.Bench;
 
 namespace Insights.Host.Tests.Observability;
 
@@ -43,15 +44,11 @@ public sealed class ObservedRole : IAsyncDisposable
     /// <summary>Scrapes until the series has a sample above zero (observable instruments and pollers report on their own schedule).</summary>
     public async Task<double> WaitForPositiveAsync(string series, params string[] labels)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        string metrics;
-        do
-        {
-            metrics = await MetricsAsync();
-            if (Sample(metrics, series, labels) is > 0 and var value) return value;
-            await Task.Delay(200, TestContext.Current.CancellationToken);
-        } while (DateTime.UtcNow < deadline);
-        throw new Xunit.Sdk.XunitException($"no sample of {series} {string.Join(",", labels)} above zero within 30 s:\n{metrics}");
+        var (metrics, value) = ("", 0.0);
+        await Poll.UntilAsync(async () => (value = Sample(metrics = await MetricsAsync(), series, labels) ?? 0) > 0,
+            () => $"a sample of {series} {string.Join(",", labels)} above zero:\n{metrics}", TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken,
+            TimeSpan.FromMilliseconds(200));
+        return value;
     }
 
     public async ValueTask DisposeAsync()

@@ -76,13 +76,6 @@ public sealed class WorkerReadinessTests(WorkerReadinessBroker broker) : IClassF
         catch (HttpRequestException) { return (0, "connection refused"); }
     }
 
-    private static async Task UntilAsync(Func<Task<bool>> condition, Func<string> what)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (clock.Elapsed > Deadline) Assert.Fail($"timed out after {Deadline.TotalSeconds} s waiting for {what()}");
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-    }
+    private static Task UntilAsync(Func<Task<bool>> condition, Func<string> what) =>
+        Poll.UntilAsync(condition, what, Deadline, TestContext.Current.CancellationToken, TimeSpan.FromMilliseconds(100));
 }

@@ -9,6 +9,7 @@ using Insights.Fixtures.Browser;
 using SkiaSharp;
 
 using Insights.Sinks.Tests.Api.Access;
+using Insights.Host.Bench;
 
 namespace Insights.Sinks.Tests.Api;
 
@@ -65,8 +66,8 @@ public sealed partial class AudiencePageTests : IAsyncLifetime
         foreach (var update in boosted) current[update.MemberId] = update;
         current.Remove(favourite);
         var expected = TopOf(current.Values);
-        await Eventually.HoldsAsync(async () => FirstIds(await api.Http.GetFromJsonAsync<JsonElement>($"/movies/{Movie}/audience?top=20", Ct)).SequenceEqual(expected),
-            () => "the API's view taking in the new scores", Ct);
+        await Poll.UntilAsync(async () => FirstIds(await api.Http.GetFromJsonAsync<JsonElement>($"/movies/{Movie}/audience?top=20", Ct)).SequenceEqual(expected),
+            () => "the API's view taking in the new scores", TimeSpan.FromSeconds(15), Ct);
 
         var after = await browser.DumpDomAsync(page, Width, Height, VirtualTimeMs, Ct);
         var shot = await browser.ScreenshotAsync(page, Width, Height, VirtualTimeMs, Ct);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Insights.Sinks.Api;
 using Insights.Sinks.Elasticsearch;
 using Insights.Sinks.Tests.Api.Access;
@@ -6,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Insights.Host.Bench;
 
 namespace Insights.Sinks.Tests.Api;
 
@@ -37,12 +37,7 @@ public sealed class TopicApi : IAsyncDisposable
         app.MapAudienceApi();
         await app.StartAsync(ct);
         var api = new TopicApi(app, app.Services.GetRequiredService<ApiFeeds>());
-        var waited = Stopwatch.StartNew();
-        while (!api.Feeds.CaughtUp)
-        {
-            if (waited.Elapsed > TimeSpan.FromSeconds(20)) throw new TimeoutException("the API did not catch up with its topics within 20 s");
-            await Task.Delay(50, ct);
-        }
+        await Poll.UntilAsync(() => api.Feeds.CaughtUp, () => "the API catching up with its topics", TimeSpan.FromSeconds(20), ct);
         return api;
     }
 

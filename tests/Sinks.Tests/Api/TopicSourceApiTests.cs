@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Insights.Contracts.Cinema;
 using Insights.Contracts.Scores;
+using Insights.Host.Bench;
 
 namespace Insights.Sinks.Tests.Api;
 
@@ -45,11 +46,11 @@ public sealed class TopicSourceApiTests(PageTopics kafka) : IClassFixture<PageTo
             Source = new SourcePosition { Gtid = "0-1-99", TsMs = now - 250 }, ComputedAtMs = now - 150,
         })]);
         JsonElement live = default;
-        await Eventually.HoldsAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             live = await api.Http.GetFromJsonAsync<JsonElement>("/stats?seconds=30", Ct);
             return live.GetProperty("total_updates").GetInt64() == 1;
-        }, () => "the live update reaching the stats", Ct);
+        }, () => "the live update reaching the stats", TimeSpan.FromSeconds(15), Ct);
 
         var busy = live.GetProperty("seconds").EnumerateArray().Single(s => s.GetProperty("updates").GetInt64() > 0);
         Assert.Equal(100, busy.GetProperty("compute_p50_ms").GetInt64());

@@ -53,8 +53,8 @@ public sealed class SinkKillTests(ScoreTopics kafka, ElasticsearchServer elastic
             // Kill once a good part of the load went through and while a bulk request is being answered: the batch it
             // belongs to is written in part and not committed.
             var requestsAtStart = fake.RequestCount;
-            await Eventually.HoldsAsync(() => Running(sink) && fake.RequestCount - requestsAtStart > 40 && fake.InFlightRequestCount > 0,
-                () => $"the sink to be busy writing\n{sink.Tail()}", Ct, Deadline);
+            await Poll.UntilAsync(() => Running(sink) && fake.RequestCount - requestsAtStart > 40 && fake.InFlightRequestCount > 0,
+                () => $"the sink to be busy writing\n{sink.Tail()}", Deadline, Ct, TimeSpan.FromMilliseconds(20));
             sink.Kill();
             var committedAtKill = kafka.Committed(group).Sum(o => Math.Max(o, 0));
             Assert.True(committedAtKill < total, $"the sink had committed all {total} records before the kill; the test proves nothing");
@@ -62,9 +62,9 @@ public sealed class SinkKillTests(ScoreTopics kafka, ElasticsearchServer elastic
             sink.Dispose();
             sink = InsightsProcess.Start("sink again", settings, "sink");
             var restarted = sink;
-            await Eventually.HoldsAsync(() => Running(restarted) && kafka.Committed(group).SequenceEqual(kafka.HighWatermarks()),
+            await Poll.UntilAsync(() => Running(restarted) && kafka.Committed(group).SequenceEqual(kafka.HighWatermarks()),
                 () => $"the restarted sink to commit every record (committed {string.Join(",", kafka.Committed(group))} of " +
-                      $"{string.Join(",", kafka.HighWatermarks())})\n{restarted.Tail()}", Ct, Deadline);
+                      $"{string.Join(",", kafka.HighWatermarks())})\n{restarted.Tail()}", Deadline, Ct);
         }
         finally
         {

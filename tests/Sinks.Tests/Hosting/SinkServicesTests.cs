@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Elastic.Clients.Elasticsearch;
 using Insights.Fixtures.Elasticsearch;
 using Insights.Sinks.Elasticsearch;
@@ -7,6 +6,7 @@ using Insights.Sinks.Snapshots;
 using Insights.Sinks.Tests.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Insights.Host.Bench;
 
 namespace Insights.Sinks.Tests.Hosting;
 
@@ -62,16 +62,11 @@ public sealed class SinkServicesTests(ScoreTopics kafka, ElasticsearchServer ela
         Assert.Null(host.Services.GetService<ElasticsearchClient>());
         await host.StartAsync(Ct);
         var catalog = new SnapshotCatalog(store, snapshots.Prefix);
-        var clock = Stopwatch.StartNew();
         IReadOnlyList<SnapshotManifest> taken = [];
-        while (taken.Count == 0 && clock.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            await Task.Delay(200, Ct);
-            taken = await catalog.ListAsync(Ct);
-        }
+        await Poll.UntilAsync(async () => (taken = await catalog.ListAsync(Ct)).Count > 0, () => "the first snapshot", TimeSpan.FromSeconds(30), Ct,
+            TimeSpan.FromMilliseconds(200));
         await host.StopAsync(Ct);
 
-        Assert.NotEmpty(taken);
         Assert.Equal(50, taken[0].Members);
         Assert.Equal(requestsBefore, fake.RequestCount);
         Assert.All(kafka.Committed(settings.ConsumerGroup), offset => Assert.True(offset < 0, $"the disabled sink committed offset {offset}"));

@@ -6,6 +6,7 @@ using Insights.Contracts.Topics;
 using Insights.Fixtures.Elasticsearch;
 using Insights.Sinks.Kafka;
 using Insights.Sinks.Tests.Elasticsearch;
+using Insights.Host.Bench;
 
 namespace Insights.Sinks.Tests.Kafka;
 
@@ -57,8 +58,8 @@ public sealed class ScoreDeadLetterTests(ScoreTopics kafka, ElasticsearchServer 
         var run = consumer.RunAsync(stop.Token);
         try
         {
-            var clock = Stopwatch.StartNew();
-            while (consumer.Committed < records.Count && !run.IsCompleted && clock.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(100, Ct);
+            await Poll.UntilAsync(() => consumer.Committed >= records.Count || run.IsCompleted,
+                () => $"the sink committing all {records.Count} records (committed {consumer.Committed})", TimeSpan.FromSeconds(60), Ct);
             Assert.False(run.IsCompleted, "the sink stopped on an unreadable record");
             Assert.Equal(records.Count, consumer.Committed);
             Assert.Equal(bad.Length, consumer.DeadLettered);

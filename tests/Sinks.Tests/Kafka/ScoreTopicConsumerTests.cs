@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using Insights.Fixtures.Elasticsearch;
 using Insights.Sinks.Elasticsearch;
 using Insights.Sinks.Kafka;
 using Insights.Sinks.Tests.Elasticsearch;
+using Insights.Host.Bench;
 
 namespace Insights.Sinks.Tests.Kafka;
 
@@ -32,8 +32,8 @@ public sealed class ScoreTopicConsumerTests(ScoreTopics kafka, ElasticsearchServ
             Assert.Equal(0, consumer.Committed);
 
             fake.ClearFaults();
-            var clock = Stopwatch.StartNew();
-            while (consumer.Committed < changes.Count && clock.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(100, Ct);
+            await Poll.UntilAsync(() => consumer.Committed >= changes.Count,
+                () => $"the sink committing all {changes.Count} records (committed {consumer.Committed})", TimeSpan.FromSeconds(60), Ct);
             Assert.Equal(changes.Count, consumer.Committed);
             Assert.Equal(kafka.HighWatermarks(), kafka.Committed(settings.ConsumerGroup));
         }

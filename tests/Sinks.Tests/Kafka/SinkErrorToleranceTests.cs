@@ -1,10 +1,10 @@
-using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
 using Insights.Contracts.Topics;
 using Insights.Fixtures.Elasticsearch;
 using Insights.Sinks.Kafka;
 using Insights.Sinks.Tests.Elasticsearch;
+using Insights.Host.Bench;
 
 namespace Insights.Sinks.Tests.Kafka;
 
@@ -36,8 +36,8 @@ public sealed class RejectedDocumentDeadLetterTests(ScoreTopics kafka, Elasticse
         var run = consumer.RunAsync(stop.Token);
         try
         {
-            var clock = Stopwatch.StartNew();
-            while (consumer.Committed < records.Count && !run.IsCompleted && clock.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(100, Ct);
+            await Poll.UntilAsync(() => consumer.Committed >= records.Count || run.IsCompleted,
+                () => $"the sink committing all {records.Count} records (committed {consumer.Committed})", TimeSpan.FromSeconds(60), Ct);
             Assert.False(run.IsCompleted, "the sink stopped on a document Elasticsearch refused");
             Assert.Equal(records.Count, consumer.Committed);
             Assert.Equal(1, consumer.DeadLettered);

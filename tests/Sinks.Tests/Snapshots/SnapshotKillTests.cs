@@ -38,10 +38,8 @@ public sealed class SnapshotKillTests(SixteenPartitionScores kafka) : IClassFixt
                     ["Kafka__BootstrapServers"] = kafka.BootstrapServers,
                     ["Snapshots__Store"] = "local", ["Snapshots__LocalPath"] = folder, ["Snapshots__Prefix"] = "snapshots",
                 }, "snapshot", "take");
-                var clock = Stopwatch.StartNew();
-                while (!(await store.ListAsync("snapshots/data/", Ct)).Any(k => !before.Contains(k)) && !child.HasExited && clock.Elapsed < TimeSpan.FromSeconds(60))
-                    await Task.Delay(5, Ct);
-                Assert.False(clock.Elapsed >= TimeSpan.FromSeconds(60), "the child wrote no data file within 60 s");
+                await Poll.UntilAsync(async () => (await store.ListAsync("snapshots/data/", Ct)).Any(k => !before.Contains(k)) || child.HasExited,
+                    () => "the child's first data file", TimeSpan.FromSeconds(60), Ct, TimeSpan.FromMilliseconds(5));
                 child.Kill(); // SIGKILL: no cleanup, no finally blocks
 
                 var listed = await catalog.ListAsync(Ct);
