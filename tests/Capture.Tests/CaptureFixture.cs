@@ -1,4 +1,5 @@
 using Insights.Fixtures.MariaDb;
+using Insights.Host.Bench;
 using MySqlConnector;
 
 namespace Insights.Capture.Tests;
@@ -51,13 +52,12 @@ public class CaptureFixture : IAsyncLifetime
         options = Configure(options);
         _capture = Task.Run(() => new CaptureRunner(options, Sink, Log).RunAsync(_stop.Token));
         // Tests change rows only after the snapshot, or their changes would be read as op "r" instead of streamed.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!File.Exists(CheckpointPath))
-        {
-            ThrowIfCaptureFailed();
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("the capture did not finish its snapshot within 30 s");
-            await Task.Delay(20);
-        }
+        await Poll.UntilAsync(() =>
+            {
+                ThrowIfCaptureFailed();
+                return File.Exists(CheckpointPath);
+            },
+            () => "the capture to finish its snapshot", TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken, TimeSpan.FromMilliseconds(20));
     }
 
     /// <summary>The capture's options, from the defaults this fixture set (server, checkpoint, server id, keys).</summary>

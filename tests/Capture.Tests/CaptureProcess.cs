@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Insights.Host.Bench;
 
 namespace Insights.Capture.Tests;
 
@@ -37,13 +38,13 @@ public sealed class CaptureProcess : IDisposable
 
     public async Task WaitForOutputAsync(string text, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!Output.Contains(text, StringComparison.Ordinal))
-        {
-            if (_process.HasExited) throw new InvalidOperationException($"capture exited with {_process.ExitCode} before printing '{text}':\n{Output}");
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"capture did not print '{text}' within {timeout}:\n{Output}");
-            await Task.Delay(50);
-        }
+        await Poll.UntilAsync(() =>
+            {
+                if (Output.Contains(text, StringComparison.Ordinal)) return true;
+                if (_process.HasExited) throw new InvalidOperationException($"capture exited with {_process.ExitCode} before printing '{text}':\n{Output}");
+                return false;
+            },
+            () => $"capture to print '{text}':\n{Output}", timeout, TestContext.Current.CancellationToken);
     }
 
     /// <summary>SIGKILL: no flush, no final checkpoint, like a crash or an OOM kill.</summary>

@@ -4,6 +4,7 @@ using Confluent.Kafka;
 using Insights.Contracts.Cinema;
 using Insights.Contracts.Debezium;
 using Insights.Fixtures.MariaDb;
+using Insights.Host.Bench;
 using MySqlConnector;
 
 namespace Insights.Capture.Tests;
@@ -177,21 +178,17 @@ public sealed class CrashRecoveryTests(CdcTopics kafka) : IClassFixture<CdcTopic
         consumer.Assign(kafka.Manifest.Topics.SelectMany(t => Enumerable.Range(0, t.Partitions)
             .Select(p => new TopicPartitionOffset(t.Name, p, Offset.Beginning))));
         var received = new List<Received>();
-        var deadline = DateTime.UtcNow + timeout;
         string difference = "nothing read yet";
-        while (DateTime.UtcNow < deadline)
-        {
-            var result = consumer.Consume(TimeSpan.FromMilliseconds(500));
-            if (result is not null)
+        await Poll.UntilAsync(async () =>
             {
-                received.Add(new Received(result.Topic, result.Message.Key, result.Message.Value, result.Offset.Value, result.Partition.Value));
-                continue;
-            }
-            difference = await DifferenceAsync(app, received);
-            if (difference.Length == 0) return received;
-            if (capture.HasExited) break;
-        }
-        Assert.Fail($"tables rebuilt from the topics differ from SELECT *: {difference}\n{log}{capture.Output}");
+                while (consumer.Consume(TimeSpan.FromMilliseconds(500)) is { } result)
+                    received.Add(new Received(result.Topic, result.Message.Key, result.Message.Value, result.Offset.Value, result.Partition.Value));
+                difference = await DifferenceAsync(app, received);
+                if (difference.Length > 0 && capture.HasExited)
+                    Assert.Fail($"tables rebuilt from the topics differ from SELECT *: {difference}\n{log}{capture.Output}");
+                return difference.Length == 0;
+            },
+            () => $"the tables rebuilt from the topics to equal SELECT *, they differ: {difference}\n{log}{capture.Output}", timeout, TestContext.Current.CancellationToken);
         return received;
     }
 

@@ -4,6 +4,7 @@ using Insights.Capture.Schema;
 using Insights.Capture.Sinks;
 using Insights.Contracts.Cinema;
 using Insights.Fixtures.MariaDb;
+using Insights.Host.Bench;
 using MySqlConnector;
 
 namespace Insights.Capture.Tests;
@@ -63,13 +64,13 @@ public sealed class LargeTransactionTests
         {
             await ExecuteAsync(server.ConnectionString, "UPDATE bulk SET v = v + 1");
             var end = GtidState.Parse(await ScalarAsync(server.RootConnectionString, "SELECT @@global.gtid_binlog_pos")).ToString();
-            var deadline = DateTime.UtcNow.AddMinutes(2);
-            while (tracker.Durable?.Gtid != end)
-            {
-                if (streaming.IsCompleted) await streaming;
-                Assert.True(DateTime.UtcNow < deadline, $"{Interlocked.Read(ref sink.Events)} of {Rows} events, durable at '{tracker.Durable?.Gtid}', waiting for '{end}'");
-                await Task.Delay(100, ct);
-            }
+            await Poll.UntilAsync(async () =>
+                {
+                    if (streaming.IsCompleted) await streaming;
+                    return tracker.Durable?.Gtid == end;
+                },
+                () => $"'{end}' durable: {Interlocked.Read(ref sink.Events)} of {Rows} events, durable at '{tracker.Durable?.Gtid}'", TimeSpan.FromMinutes(2), ct,
+                TimeSpan.FromMilliseconds(100));
 
             Assert.Equal(Rows, Interlocked.Read(ref sink.Events));
             Assert.Equal(end, sink.FirstGtid);

@@ -1,5 +1,6 @@
 using System.Text;
 using Insights.Capture.Sinks;
+using Insights.Host.Bench;
 
 namespace Insights.Capture.Tests;
 
@@ -24,15 +25,13 @@ public sealed class RecordingSink : IChangeEventSink
     /// </summary>
     public async Task<IReadOnlyList<CapturedEvent>> WaitForAsync(string topic, string? key, int count, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (true)
-        {
-            var matching = Events.Where(e => e.Topic == topic && (e.Key is null ? null : Encoding.UTF8.GetString(e.Key)) == key).ToList();
-            if (matching.Count >= count) return matching;
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"{matching.Count} of {count} events for {topic} key {key} arrived; all topics seen: {string.Join(", ", Events.Select(e => e.Topic).Distinct())}");
-            await Task.Delay(50);
-        }
+        List<CapturedEvent> matching = [];
+        await Poll.UntilAsync(() => (matching = Matching()).Count >= count,
+            () => $"{count} events for {topic} key {key}: {matching.Count} arrived; all topics seen: {string.Join(", ", Events.Select(e => e.Topic).Distinct())}",
+            timeout ?? TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+        return matching;
+
+        List<CapturedEvent> Matching() => Events.Where(e => e.Topic == topic && (e.Key is null ? null : Encoding.UTF8.GetString(e.Key)) == key).ToList();
     }
 
     public void Dispose() { }

@@ -1,4 +1,5 @@
 using Insights.Contracts.Cinema;
+using Insights.Host.Bench;
 using MySqlConnector;
 using static Insights.Capture.Tests.GoldenEventTests;
 
@@ -73,15 +74,15 @@ public sealed class StalledConnectionTests(StalledConnectionCaptureFixture captu
 
     private async Task<DateTime> WhenLoggedAsync(string text, DateTime after, TimeSpan within)
     {
-        var deadline = DateTime.UtcNow + within;
-        while (true)
-        {
-            capture.ThrowIfCaptureFailed();
-            var line = capture.Log.Lines.FirstOrDefault(l => l.At >= after && l.Line.Contains(text, StringComparison.Ordinal));
-            if (line.Line is not null) return line.At;
-            Assert.True(DateTime.UtcNow < deadline, $"the capture did not log '{text}' within {within.TotalSeconds} s of the stall:\n{capture.Log}");
-            await Task.Delay(20);
-        }
+        (DateTime At, string? Line) logged = default;
+        await Poll.UntilAsync(() =>
+            {
+                capture.ThrowIfCaptureFailed();
+                logged = capture.Log.Lines.FirstOrDefault(l => l.At >= after && l.Line.Contains(text, StringComparison.Ordinal));
+                return logged.Line is not null;
+            },
+            () => $"the capture to log '{text}' after the stall:\n{capture.Log}", within, TestContext.Current.CancellationToken, TimeSpan.FromMilliseconds(20));
+        return logged.At;
     }
 
     private async Task<int> CountAsync(string sql)

@@ -1,3 +1,4 @@
+using Insights.Host.Bench;
 using MySqlConnector;
 using static Insights.Capture.Tests.GoldenEventTests;
 
@@ -75,14 +76,20 @@ public sealed class TooManyConnectionsTests(CaptureFixture capture) : IClassFixt
 
     private async Task<bool> LoggedAsync(DateTime after, string text, TimeSpan within)
     {
-        var deadline = DateTime.UtcNow + within;
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            capture.ThrowIfCaptureFailed();
-            if (capture.Log.Lines.Any(l => l.At > after && l.Line.Contains(text, StringComparison.Ordinal))) return true;
-            await Task.Delay(50, TestContext.Current.CancellationToken);
+            await Poll.UntilAsync(() =>
+                {
+                    capture.ThrowIfCaptureFailed();
+                    return capture.Log.Lines.Any(l => l.At > after && l.Line.Contains(text, StringComparison.Ordinal));
+                },
+                () => $"'{text}' in the capture's log", within, TestContext.Current.CancellationToken);
+            return true;
         }
-        return false;
+        catch (WaitTimedOut)
+        {
+            return false;
+        }
     }
 
     private static async Task<long> ScalarAsync(MySqlConnection connection, string sql)

@@ -4,6 +4,7 @@ using Confluent.Kafka;
 using Insights.Contracts;
 using Insights.Contracts.Scores;
 using Insights.Contracts.Topics;
+using Insights.Host.Bench;
 using Insights.Processors.Movies;
 using Insights.Processors.Topology;
 using Streamiz.Kafka.Net;
@@ -86,32 +87,26 @@ public sealed class TopologyHarness : IDisposable
     }
 
     /// <summary>Reads the outputs until the condition holds; fails the test with what was read when the deadline passes.</summary>
-    public void WaitUntil(Func<TopologyHarness, bool> condition, string what)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            Drain();
-            if (condition(this)) return;
-            if (clock.Elapsed > Deadline)
-                Assert.Fail($"timed out waiting for {what}: {Scores.Count} score records, {DeadLetters.Count} dead letters");
-        }
-    }
+    public void WaitUntil(Func<TopologyHarness, bool> condition, string what) =>
+        Until(() => { Drain(); return condition(this); }, () => $"{what}: {Scores.Count} score records, {DeadLetters.Count} dead letters");
 
     /// <summary>Reads the outputs until a measure has not changed for the quiet period.</summary>
     public void WaitUntilSteady(Func<TopologyHarness, long> measure, TimeSpan quiet)
     {
         var last = measure(this);
         var steady = System.Diagnostics.Stopwatch.StartNew();
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (steady.Elapsed < quiet)
+        Until(() =>
         {
             Drain();
             var now = measure(this);
             if (now != last) { last = now; steady.Restart(); }
-            if (clock.Elapsed > Deadline) Assert.Fail($"the measure kept changing for {Deadline.TotalSeconds} s");
-        }
+            return steady.Elapsed >= quiet;
+        }, () => $"the measure to stay unchanged for {quiet.TotalSeconds} s");
     }
+
+    // A look reads the topics, which waits for records itself, so looks follow each other at once and the wait completes on the test's thread.
+    private static void Until(Func<bool> condition, Func<string> what) =>
+        Poll.UntilAsync(condition, what, Deadline, TestContext.Current.CancellationToken, TimeSpan.Zero).GetAwaiter().GetResult();
 
     /// <summary>Keeps reading for a while, for assertions that nothing more arrives.</summary>
     public void Settle(TimeSpan quiet)

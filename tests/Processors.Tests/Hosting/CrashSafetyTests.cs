@@ -21,6 +21,7 @@ public sealed class CrashSafetyTests(CrashBroker broker) : IClassFixture<CrashBr
     public const int Partitions = 8;
     private const int Tickets = 20_000;
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
 
     [Fact]
     public async Task Workers_killed_mid_load_end_with_the_replays_scores()
@@ -52,13 +53,13 @@ public sealed class CrashSafetyTests(CrashBroker broker) : IClassFixture<CrashBr
         var victim = InsightsProcess.Worker("victim", Settings());
         try
         {
-            await WaitAsync(() => survivor.Ready && victim.Ready, () => $"both workers to run\n{survivor.Output}\n{victim.Output}");
+            await Poll.UntilAsync(() => survivor.Ready && victim.Ready, () => $"both workers to run\n{survivor.Output}\n{victim.Output}", Deadline, ct, Interval);
             // Every member row must reach the member tasks before the member's tickets, as in the replay: all member
             // rows are in one partition, read by one task, while the tickets spread over eight. A ticket forwarded
             // before its member's row is applied under the default audience cell, and the row then moves it to the
             // member's cell (a retraction and a re-add: two more identities in the log, same final scores).
-            await WaitAsync(() => Committed("cdc.cinema.members").Sum() == members.Length,
-                () => $"the member rows processed (committed {Committed("cdc.cinema.members").Sum()} of {members.Length})\n{survivor.Output}\n{victim.Output}");
+            await Poll.UntilAsync(() => Committed("cdc.cinema.members").Sum() == members.Length,
+                () => $"the member rows processed (committed {Committed("cdc.cinema.members").Sum()} of {members.Length})\n{survivor.Output}\n{victim.Output}", Deadline, ct, Interval);
 
             // A member's tickets go to one partition (by member), so each member's events keep their order. They
             // arrive at about 1,500 a second, so the workers are busy when the victim is killed.
@@ -84,26 +85,26 @@ public sealed class CrashSafetyTests(CrashBroker broker) : IClassFixture<CrashBr
             }
             producer.Flush(ct);
 
-            await WaitAsync(() => CommittedTickets() == Tickets && Lag(ProcessorTopics.RepartitionTopic(ApplicationId)) == 0,
-                () => $"every ticket processed (committed {CommittedTickets()} of {Tickets}, repartition lag {Lag(ProcessorTopics.RepartitionTopic(ApplicationId))})\n{survivor.Output}\n{victim.Output}");
+            await Poll.UntilAsync(() => CommittedTickets() == Tickets && Lag(ProcessorTopics.RepartitionTopic(ApplicationId)) == 0,
+                () => $"every ticket processed (committed {CommittedTickets()} of {Tickets}, repartition lag {Lag(ProcessorTopics.RepartitionTopic(ApplicationId))})\n{survivor.Output}\n{victim.Output}", Deadline, ct, Interval);
 
             // Scores flushed during the load saw the collective state of their moment; a catalog change rescores
             // everyone against the settled state. The global stores of both workers catch up on their own threads,
             // so touch again until the scores equal the replay or the deadline passes.
             var expected = SyntheticCinema.ExpectedScores(attendances, model, movies, members);
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            for (var touch = 1; ; touch++)
+            var touch = 0;
+            List<string> differences = [];
+            await Poll.UntilAsync(async () =>
             {
-                var at = SyntheticCinema.Start.AddDays(200 + touch);
-                var change = changes.Movie(1, movies[0].Genres, "now_showing", at);
+                touch++;
+                var change = changes.Movie(1, movies[0].Genres, "now_showing", SyntheticCinema.Start.AddDays(200 + touch));
                 await producer.ProduceAsync(new TopicPartition("cdc.cinema.movies", 0), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value }, ct);
                 // A member whose rescored content equals what it sent last sends nothing: wait for content, not versions.
-                await WaitAsync(() => scores.Latest.Count == members.Length, () => $"every member scored before catalog change {touch}");
-                if (Differences(expected, scores) is not { Count: > 0 } differences) break;
-                if (clock.Elapsed > TimeSpan.FromSeconds(90))
-                    Assert.Fail($"{differences.Count} members' scores differ from the replay, e.g. {string.Join("; ", differences.Take(3))}");
-                await Task.Delay(2000, ct);
-            }
+                await Poll.UntilAsync(() => scores.Latest.Count == members.Length, () => $"every member scored before catalog change {touch}", Deadline, ct, Interval);
+                differences = Differences(expected, scores);
+                return differences.Count == 0;
+            }, () => $"every member's scores to equal the replay: {differences.Count} differ, e.g. {string.Join("; ", differences.Take(3))}", TimeSpan.FromSeconds(90), ct,
+                TimeSpan.FromSeconds(2));
             // Each ticket counts once: a batch resent after a kill is skipped by identity, so every movie's published
             // count equals the tickets sold for it.
             var sold = attendances.GroupBy(a => a.MovieId).ToDictionary(g => g.Key, g => (float)g.Count());
@@ -149,15 +150,5 @@ public sealed class CrashSafetyTests(CrashBroker broker) : IClassFixture<CrashBr
         var partitions = Enumerable.Range(0, Partitions).Select(p => new TopicPartition(topic, p)).ToList();
         var result = admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions(ApplicationId, partitions)]).GetAwaiter().GetResult();
         return result.Single().Partitions.OrderBy(p => p.Partition.Value).Select(p => Math.Max(0, p.Offset.Value)).ToArray();
-    }
-
-    private static async Task WaitAsync(Func<bool> condition, Func<string> what)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > Deadline) Assert.Fail($"timed out after {Deadline.TotalSeconds} s waiting for {what()}");
-            await Task.Delay(250);
-        }
     }
 }

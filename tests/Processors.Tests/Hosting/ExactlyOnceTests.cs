@@ -49,17 +49,17 @@ public sealed class ExactlyOnceTests
         using (var first = new ScoringStream(Settings(), kafka, NullLoggerFactory.Instance))
         {
             await ScoringStreamBrokerTests.StartAsync(first);
-            await ScoringStreamBrokerTests.WaitAsync(() => first.Movies.AttendancesCounted == tickets,
-                () => $"the collective state of the exactly-once worker ({first.Movies.AttendancesCounted} of {tickets} attendances counted, {first.NotReadyReason?.Reason ?? "ready"})");
+            await Poll.UntilAsync(() => first.Movies.AttendancesCounted == tickets,
+                () => $"the collective state of the exactly-once worker ({first.Movies.AttendancesCounted} of {tickets} attendances counted, {first.NotReadyReason?.Reason ?? "ready"})", TimeSpan.FromSeconds(120), ct);
             await ScoringStreamBrokerTests.TouchCatalogAsync(producer, changes, SyntheticCinema.Start.AddDays(90), scores, expected);
             ScoringStreamBrokerTests.AssertScores(expected, scores);
-            await ScoringStreamBrokerTests.WaitAsync(() => CommittedTickets(broker) == tickets, () => $"the tickets' offsets committed (now {CommittedTickets(broker)} of {tickets})");
+            await Poll.UntilAsync(() => CommittedTickets(broker) == tickets, () => $"the tickets' offsets committed (now {CommittedTickets(broker)} of {tickets})", TimeSpan.FromSeconds(120), ct, TimeSpan.FromMilliseconds(100));
         }
 
         using (var second = new ScoringStream(Settings(), kafka, NullLoggerFactory.Instance))
         {
             await ScoringStreamBrokerTests.StartAsync(second);
-            await ScoringStreamBrokerTests.WaitAsync(() => second.Movies.AttendancesCounted == tickets, "the second worker's movie profiles");
+            await Poll.UntilAsync(() => second.Movies.AttendancesCounted == tickets, () => "the second worker's movie profiles", TimeSpan.FromSeconds(120), ct);
             await ScoringStreamBrokerTests.TouchCatalogAsync(producer, changes, SyntheticCinema.Start.AddDays(91), scores, expected);
             ScoringStreamBrokerTests.AssertScores(expected, scores);
             // Nothing was replayed: the committed offsets held, so no member event was applied or published twice.

@@ -103,9 +103,9 @@ public sealed class LiveScalingTests(LiveScalingBroker broker) : IClassFixture<L
         var output = new System.Text.StringBuilder();
         try
         {
-            await WaitAsync(() => workers[0].Ready, () => $"the first worker to run\n{workers[0].Output}");
+            await Poll.UntilAsync(() => workers[0].Ready, () => $"the first worker to run\n{workers[0].Output}", Deadline, ct);
             // Member rows before their tickets, as in the replay (see CrashSafetyTests).
-            await WaitAsync(async () => (await progress.CommittedAsync("cdc.cinema.members")).Sum() == members.Length, () => "the member rows processed");
+            await Poll.UntilAsync(async () => (await progress.CommittedAsync("cdc.cinema.members")).Sum() == members.Length, () => "the member rows processed", Deadline, ct);
 
             var clock = Stopwatch.StartNew();
             string[] watched = ["cdc.cinema.tickets", ProcessorTopics.RepartitionTopic(applicationId),
@@ -128,7 +128,7 @@ public sealed class LiveScalingTests(LiveScalingBroker broker) : IClassFixture<L
                 }
             }, CancellationToken.None);
 
-            await WaitAsync(() => produced >= 100, () => "the load to start");
+            await Poll.UntilAsync(() => produced >= 100, () => "the load to start", Deadline, ct);
             var joining = kill ? 2 : 1;
             for (var i = 0; i < joining; i++)
             {
@@ -136,27 +136,27 @@ public sealed class LiveScalingTests(LiveScalingBroker broker) : IClassFixture<L
                 workers.Add(worker);
                 output.AppendLine($"t={clock.Elapsed.TotalSeconds:0.0} s: {worker.Name} joins");
                 // Working together for a while: every worker ready, then 5 s more of load.
-                await WaitAsync(() => workers.All(w => w.Ready), () => $"every worker ready after {worker.Name} joined\n{string.Join("\n", workers.Select(w => $"{w.Name}: {w.Tail()}"))}");
+                await Poll.UntilAsync(() => workers.All(w => w.Ready), () => $"every worker ready after {worker.Name} joined\n{string.Join("\n", workers.Select(w => $"{w.Name}: {w.Tail()}"))}", Deadline, ct);
                 await Task.Delay(5000, ct);
             }
             output.AppendLine($"t={clock.Elapsed.TotalSeconds:0.0} s: w2 stops (SIGTERM)");
             Assert.True(workers[1].Stop(TimeSpan.FromSeconds(30)), "w2 did not stop within 30 s of SIGTERM");
             if (kill)
             {
-                await WaitAsync(() => workers[0].Ready && workers[2].Ready, () => "w1 and w3 ready after w2 left");
+                await Poll.UntilAsync(() => workers[0].Ready && workers[2].Ready, () => "w1 and w3 ready after w2 left", Deadline, ct);
                 await Task.Delay(5000, ct);
                 output.AppendLine($"t={clock.Elapsed.TotalSeconds:0.0} s: w3 killed (SIGKILL)");
                 workers[2].Kill();
             }
-            await WaitAsync(() => workers[0].Ready, () => $"w1 to run alone\n{workers[0].Tail()}");
+            await Poll.UntilAsync(() => workers[0].Ready, () => $"w1 to run alone\n{workers[0].Tail()}", Deadline, ct);
             await Task.Delay(5000, ct);
             stopLoad.Cancel();
             await load;
             producer.Flush(ct);
             output.AppendLine($"t={clock.Elapsed.TotalSeconds:0.0} s: load done, {produced} tickets");
 
-            await WaitAsync(async () => (await progress.CommittedAsync("cdc.cinema.tickets")).Sum() == produced && await progress.RepartitionLagAsync() == 0,
-                () => $"every ticket processed\n{workers[0].Tail()}");
+            await Poll.UntilAsync(async () => (await progress.CommittedAsync("cdc.cinema.tickets")).Sum() == produced && await progress.RepartitionLagAsync() == 0,
+                () => $"every ticket processed\n{workers[0].Tail()}", Deadline, ct);
             await idle.DisposeAsync();
             var longest = idle.Partitions.MaxBy(p => p.Longest)!;
             foreach (var topic in idle.Partitions.GroupBy(p => p.Topic))
@@ -178,8 +178,4 @@ public sealed class LiveScalingTests(LiveScalingBroker broker) : IClassFixture<L
 
     private static int Count(IEnumerable<InsightsProcess> workers, string what) =>
         workers.Sum(w => w.Output.Split('\n').Count(line => line.Contains(what, StringComparison.Ordinal)));
-
-    private static Task WaitAsync(Func<bool> condition, Func<string> what) => ScoringStreamBrokerTests.WaitAsync(condition, what, Deadline);
-
-    private static Task WaitAsync(Func<Task<bool>> condition, Func<string> what) => ScoringStreamBrokerTests.WaitAsync(condition, what, Deadline);
 }

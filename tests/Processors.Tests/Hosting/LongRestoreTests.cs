@@ -3,6 +3,7 @@ using System.Text;
 using Confluent.Kafka;
 using Insights.Contracts.Configuration;
 using Insights.Fixtures.Kafka;
+using Insights.Host.Bench;
 using Insights.Processors.Hosting;
 using Insights.Processors.Manifest;
 using Insights.Processors.Topology;
@@ -43,7 +44,7 @@ public sealed class LongRestoreTests(LongRestoreBroker broker) : IClassFixture<L
         using var stream = new ScoringStream(settings, new KafkaSettings { BootstrapServers = broker.BootstrapServers }, NullLoggerFactory.Instance);
         var restore = Stopwatch.StartNew();
         await stream.StartAsync(ct);
-        await ScoringStreamBrokerTests.WaitAsync(() => stream.Ready || stream.Failed, () => $"the restore ({stream.NotReadyReason?.Reason})", RestoreLimit);
+        await Poll.UntilAsync(() => stream.Ready || stream.Failed, () => $"the restore ({stream.NotReadyReason?.Reason})", RestoreLimit, ct);
         restore.Stop();
         Assert.True(restore.Elapsed > TimeSpan.FromMilliseconds(settings.MaxPollIntervalMs),
             $"the restore took {restore.Elapsed.TotalSeconds:0.0} s, not longer than MaxPollIntervalMs: the test shows nothing");
@@ -54,8 +55,8 @@ public sealed class LongRestoreTests(LongRestoreBroker broker) : IClassFixture<L
         var attendances = SyntheticCinema.Attendances(100);
         foreach (var (table, change) in SyntheticCinema.Changes(new CinemaChanges(), attendances))
             await producer.ProduceAsync(new TopicPartition($"cdc.cinema.{table}", 0), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value }, ct);
-        await ScoringStreamBrokerTests.WaitAsync(() => stream.Movies.AttendancesCounted == attendances.Count || stream.Failed,
-            () => $"every ticket counted after the restore ({stream.Movies.AttendancesCounted} of {attendances.Count}, stream {stream.State})", TimeSpan.FromSeconds(60));
+        await Poll.UntilAsync(() => stream.Movies.AttendancesCounted == attendances.Count || stream.Failed,
+            () => $"every ticket counted after the restore ({stream.Movies.AttendancesCounted} of {attendances.Count}, stream {stream.State})", TimeSpan.FromSeconds(60), ct);
         Assert.False(stream.Failed, $"the stream failed after a {restore.Elapsed.TotalSeconds:0.0} s restore (state {stream.State})");
         Assert.Equal(attendances.Count, stream.Movies.AttendancesCounted);
         Assert.True(stream.Ready, stream.NotReadyReason?.Reason);

@@ -38,9 +38,9 @@ public sealed class ModelRollBrokerTests(ModelRollBroker broker) : IClassFixture
         using (var a = new ScoringStream(ScoringStreamBrokerTests.Settings(await ModelFileAsync("model-a"), ApplicationId), kafka, NullLoggerFactory.Instance))
         {
             await ScoringStreamBrokerTests.StartAsync(a);
-            await ScoringStreamBrokerTests.WaitAsync(() => a.Movies.AttendancesCounted == attendances.Count
+            await Poll.UntilAsync(() => a.Movies.AttendancesCounted == attendances.Count
                     && scores.Latest.Count == SyntheticCinema.Members.Length && scores.Latest.Values.All(u => u.ModelVersion == "model-a"),
-                () => $"model A's scores ({a.Movies.AttendancesCounted} attendances counted, {scores.Latest.Count} members)", TimeSpan.FromSeconds(120));
+                () => $"model A's scores ({a.Movies.AttendancesCounted} attendances counted, {scores.Latest.Count} members)", TimeSpan.FromSeconds(120), TestContext.Current.CancellationToken);
             // Every ticket is applied and flushed once the member scores stop changing.
             await WaitSteadyAsync(() => string.Join(",", scores.Latest.OrderBy(p => p.Key).Select(p => p.Value.Version)), TimeSpan.FromSeconds(2));
             versionsOfA = scores.Latest.ToDictionary(p => p.Key, p => p.Value.Version);
@@ -48,10 +48,10 @@ public sealed class ModelRollBrokerTests(ModelRollBroker broker) : IClassFixture
 
         using var b = new ScoringStream(ScoringStreamBrokerTests.Settings(await ModelFileAsync("model-b"), ApplicationId), kafka, NullLoggerFactory.Instance);
         await ScoringStreamBrokerTests.StartAsync(b);
-        await ScoringStreamBrokerTests.WaitAsync(() => scores.Latest.Count == SyntheticCinema.Members.Length
+        await Poll.UntilAsync(() => scores.Latest.Count == SyntheticCinema.Members.Length
                 && scores.Latest.Values.All(u => u.ModelVersion == "model-b" && u.Scores.Count == SyntheticCinema.Movies.Length),
             () => $"every member re-emitted by model B; now: {string.Join(", ", scores.Latest.OrderBy(p => p.Key).Select(p => $"{p.Key}={p.Value.ModelVersion}/{p.Value.Version}/{p.Value.Scores.Count}"))}; A: {string.Join(", ", versionsOfA.OrderBy(p => p.Key).Select(p => $"{p.Key}={p.Value}"))}; state {b.State}",
-            TimeSpan.FromSeconds(120));
+            TimeSpan.FromSeconds(120), TestContext.Current.CancellationToken);
 
         Assert.Equal(versionsOfA.Keys.Order(), scores.Latest.Keys.Order());
         Assert.All(scores.Latest, pair => Assert.True(pair.Value.Version > versionsOfA[pair.Key],
@@ -66,17 +66,16 @@ public sealed class ModelRollBrokerTests(ModelRollBroker broker) : IClassFixture
         return path;
     }
 
-    private static async Task WaitSteadyAsync(Func<string> measure, TimeSpan quiet)
+    private static Task WaitSteadyAsync(Func<string> measure, TimeSpan quiet)
     {
         var last = measure();
         var steady = System.Diagnostics.Stopwatch.StartNew();
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (steady.Elapsed < quiet)
-        {
-            await Task.Delay(100);
-            var now = measure();
-            if (now != last) { last = now; steady.Restart(); }
-            if (clock.Elapsed > TimeSpan.FromSeconds(60)) Assert.Fail("the scores kept changing for 60 s");
-        }
+        return Poll.UntilAsync(() =>
+            {
+                var now = measure();
+                if (now != last) { last = now; steady.Restart(); }
+                return steady.Elapsed >= quiet;
+            },
+            () => $"the scores to stay unchanged for {quiet.TotalSeconds:0} s", TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken, TimeSpan.FromMilliseconds(100));
     }
 }

@@ -75,21 +75,21 @@ public sealed class MovieLens100kThroughTopologyTests(MovieLensBroker broker, IT
         };
         using var worker = new ScoringStream(settings, new KafkaSettings { BootstrapServers = broker.BootstrapServers }, NullLoggerFactory.Instance);
         await ScoringStreamBrokerTests.StartAsync(worker);
-        await ScoringStreamBrokerTests.WaitAsync(() => worker.Movies.AttendancesCounted >= split.Train.Count,
-            () => $"every training ticket in the movie profiles ({worker.Movies.AttendancesCounted:N0} of {split.Train.Count:N0})", TimeSpan.FromMinutes(8));
+        await Poll.UntilAsync(() => worker.Movies.AttendancesCounted >= split.Train.Count,
+            () => $"every training ticket in the movie profiles ({worker.Movies.AttendancesCounted:N0} of {split.Train.Count:N0})", TimeSpan.FromMinutes(8), ct);
         var applied = -1L;
-        await ScoringStreamBrokerTests.WaitAsync(() => (applied, applied = worker.Movies.ProfilesApplied).Item1 == applied, "the movie profiles to settle", TimeSpan.FromMinutes(2));
+        await Poll.UntilAsync(() => (applied, applied = worker.Movies.ProfilesApplied).Item1 == applied, () => "the movie profiles to settle", TimeSpan.FromMinutes(2), ct, TimeSpan.FromMilliseconds(100));
 
         foreach (var id in movies) Produce("movies", 0, Movie(changes, dataset, id, "now_showing", CatalogAt.AddDays(1)));
         producer.Flush(ct);
         // Rescore walks start at the first change of a catalog time; one more change, once the worker holds the whole
         // listing, starts the walk that scores everyone against all of it.
-        await ScoringStreamBrokerTests.WaitAsync(() => movies.All(id => worker.Movies.Catalog.Find(id)?.Status == Propensity.Catalog.MovieStatus.NowShowing),
-            "the whole listing in the worker's catalog", TimeSpan.FromMinutes(2));
+        await Poll.UntilAsync(() => movies.All(id => worker.Movies.Catalog.Find(id)?.Status == Propensity.Catalog.MovieStatus.NowShowing),
+            () => "the whole listing in the worker's catalog", TimeSpan.FromMinutes(2), ct);
         Produce("movies", 0, Movie(changes, dataset, movies[0], "now_showing", CatalogAt.AddDays(1).AddSeconds(1)));
         producer.Flush(ct);
-        await ScoringStreamBrokerTests.WaitAsync(() => split.HeldOut.Keys.All(m => scores.Latest.TryGetValue(m.ToString(), out var u) && u.Scores.Count == movies.Length),
-            () => $"every member scored against the whole catalog ({scores.Latest.Values.Count(u => u.Scores.Count == movies.Length)} of {split.HeldOut.Count})", TimeSpan.FromMinutes(4));
+        await Poll.UntilAsync(() => split.HeldOut.Keys.All(m => scores.Latest.TryGetValue(m.ToString(), out var u) && u.Scores.Count == movies.Length),
+            () => $"every member scored against the whole catalog ({scores.Latest.Values.Count(u => u.Scores.Count == movies.Length)} of {split.HeldOut.Count})", TimeSpan.FromMinutes(4), ct);
 
         var candidates = new LloCandidates(split);
         var ranks = new List<int>();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using Insights.Contracts.Configuration;
 using Insights.Fixtures.Kafka;
+using Insights.Host.Bench;
 using Insights.Processors.Hosting;
 using Insights.Processors.Manifest;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -32,15 +33,15 @@ public sealed class RebalanceDuringRestoreTests(RebalanceDuringRestoreBroker bro
 
         using var first = new ScoringStream(LongRestoreTests.Settings(modelPath, ApplicationId), kafka, NullLoggerFactory.Instance);
         await first.StartAsync(ct);
-        await ScoringStreamBrokerTests.WaitAsync(() => first.NotReadyReason?.Kind == NotReadyKind.Restoring, () => $"the first worker restoring ({first.NotReadyReason?.Reason ?? "ready"})");
+        await Poll.UntilAsync(() => first.NotReadyReason?.Kind == NotReadyKind.Restoring, () => $"the first worker restoring ({first.NotReadyReason?.Reason ?? "ready"})", TimeSpan.FromSeconds(120), ct);
         await Task.Delay(TimeSpan.FromSeconds(3), ct);
         Assert.Equal(NotReadyKind.Restoring, first.NotReadyReason?.Kind);
 
         using var second = new ScoringStream(LongRestoreTests.Settings(modelPath, ApplicationId), kafka, NullLoggerFactory.Instance);
         await second.StartAsync(ct);
         var clock = Stopwatch.StartNew();
-        await ScoringStreamBrokerTests.WaitAsync(() => (first.Ready && second.Ready) || first.Failed || second.Failed,
-            () => $"both workers restored (first: {first.NotReadyReason?.Reason ?? "ready"}; second: {second.NotReadyReason?.Reason ?? "ready"})", TimeSpan.FromSeconds(60));
+        await Poll.UntilAsync(() => (first.Ready && second.Ready) || first.Failed || second.Failed,
+            () => $"both workers restored (first: {first.NotReadyReason?.Reason ?? "ready"}; second: {second.NotReadyReason?.Reason ?? "ready"})", TimeSpan.FromSeconds(60), ct);
         Assert.False(first.Failed, $"the first worker failed {clock.Elapsed.TotalSeconds:0.0} s after the second joined (state {first.State})");
         Assert.False(second.Failed, $"the second worker failed (state {second.State})");
         Assert.True(first.Revocations > 0, "the second worker's join revoked nothing from the first: the rebalance was not served during its restore");
@@ -49,9 +50,9 @@ public sealed class RebalanceDuringRestoreTests(RebalanceDuringRestoreBroker bro
         var attendances = SyntheticCinema.Attendances(100);
         foreach (var (table, change) in SyntheticCinema.Changes(new CinemaChanges(), attendances))
             await producer.ProduceAsync(new TopicPartition($"cdc.cinema.{table}", 0), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value }, ct);
-        await ScoringStreamBrokerTests.WaitAsync(
+        await Poll.UntilAsync(
             () => (first.Movies.AttendancesCounted == attendances.Count && second.Movies.AttendancesCounted == attendances.Count) || first.Failed || second.Failed,
-            () => $"every ticket counted by both workers (first {first.Movies.AttendancesCounted}, second {second.Movies.AttendancesCounted} of {attendances.Count})", TimeSpan.FromSeconds(60));
+            () => $"every ticket counted by both workers (first {first.Movies.AttendancesCounted}, second {second.Movies.AttendancesCounted} of {attendances.Count})", TimeSpan.FromSeconds(60), ct);
         Assert.False(first.Failed || second.Failed, $"a worker failed after the rebalance (first {first.State}, second {second.State})");
         Assert.True(first.Ready && second.Ready, $"first: {first.NotReadyReason?.Reason ?? "ready"}; second: {second.NotReadyReason?.Reason ?? "ready"}");
     }

@@ -44,14 +44,14 @@ public sealed class RescoreCommandBrokerTests(RescoreCommandBroker broker) : ICl
         using (var first = new ScoringStream(ScoringStreamBrokerTests.Settings(modelPath, ApplicationId), kafka, NullLoggerFactory.Instance))
         {
             await ScoringStreamBrokerTests.StartAsync(first);
-            await ScoringStreamBrokerTests.WaitAsync(() => first.Movies.AttendancesCounted == attendances.Count && members.All(sent.ContainsKey),
-                () => $"every member scored ({first.Movies.AttendancesCounted} attendances counted, {sent.Count} members)");
+            await Poll.UntilAsync(() => first.Movies.AttendancesCounted == attendances.Count && members.All(sent.ContainsKey),
+                () => $"every member scored ({first.Movies.AttendancesCounted} attendances counted, {sent.Count} members)", TimeSpan.FromSeconds(120), ct);
             await WaitSteadyAsync(sent, first);
             var before = Snapshot(sent);
 
             await SendAsync(producer, RescoreCommand.New("first restore"), ct);
 
-            await ScoringStreamBrokerTests.WaitAsync(() => members.All(m => sent[m] >= before[m] + 1), () => $"every member sent again: {Describe(sent, before)}");
+            await Poll.UntilAsync(() => members.All(m => sent[m] >= before[m] + 1), () => $"every member sent again: {Describe(sent, before)}", TimeSpan.FromSeconds(120), ct);
             await WaitSteadyAsync(sent, first);
             afterFirst = Snapshot(sent);
             Assert.All(members, m => Assert.Equal(before[m] + 1, afterFirst[m]));
@@ -65,7 +65,7 @@ public sealed class RescoreCommandBrokerTests(RescoreCommandBroker broker) : ICl
             // A member's new ticket: once its scores are out, every task has flushed since its store was restored.
             var witness = members[0];
             await producer.ProduceAsync(new TopicPartition("cdc.cinema.tickets", 0), ToMessage(changes.Ticket(10_000, (int)witness, 10, SyntheticCinema.Start.AddDays(30))), ct);
-            await ScoringStreamBrokerTests.WaitAsync(() => sent[witness] > afterFirst[witness], $"member {witness}'s scores after the new ticket");
+            await Poll.UntilAsync(() => sent[witness] > afterFirst[witness], () => $"member {witness}'s scores after the new ticket", TimeSpan.FromSeconds(120), ct);
             await WaitSteadyAsync(sent, second);
             afterSecond = Snapshot(sent);
             Assert.All(members.Skip(1), m => Assert.Equal(afterFirst[m], afterSecond[m]));
@@ -76,7 +76,7 @@ public sealed class RescoreCommandBrokerTests(RescoreCommandBroker broker) : ICl
         using (var third = new ScoringStream(ScoringStreamBrokerTests.Settings(modelPath, ApplicationId), kafka, NullLoggerFactory.Instance))
         {
             await ScoringStreamBrokerTests.StartAsync(third);
-            await ScoringStreamBrokerTests.WaitAsync(() => members.All(m => sent[m] >= afterSecond[m] + 1), () => $"every member sent again: {Describe(sent, afterSecond)}");
+            await Poll.UntilAsync(() => members.All(m => sent[m] >= afterSecond[m] + 1), () => $"every member sent again: {Describe(sent, afterSecond)}", TimeSpan.FromSeconds(120), ct);
             await WaitSteadyAsync(sent, third);
             Assert.All(members, m => Assert.Equal(afterSecond[m] + 1, sent[m]));
         }
@@ -97,18 +97,17 @@ public sealed class RescoreCommandBrokerTests(RescoreCommandBroker broker) : ICl
     /// Waits until neither a score update nor a movie profile arrived for 3 s: a profile that changes after the last
     /// scores rescores the members whose scores it moves, which would be counted as a second send.
     /// </summary>
-    private static async Task WaitSteadyAsync(ConcurrentDictionary<long, int> sent, ScoringStream stream)
+    private static Task WaitSteadyAsync(ConcurrentDictionary<long, int> sent, ScoringStream stream)
     {
         (int, long) Now() => (sent.Values.Sum(), stream.Movies.ProfilesApplied);
         var last = Now();
         var steady = System.Diagnostics.Stopwatch.StartNew();
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (steady.Elapsed < TimeSpan.FromSeconds(3))
-        {
-            await Task.Delay(100);
-            var now = Now();
-            if (now != last) { last = now; steady.Restart(); }
-            if (clock.Elapsed > TimeSpan.FromSeconds(60)) Assert.Fail("score updates or movie profiles kept arriving for 60 s");
-        }
+        return Poll.UntilAsync(() =>
+            {
+                var now = Now();
+                if (now != last) { last = now; steady.Restart(); }
+                return steady.Elapsed >= TimeSpan.FromSeconds(3);
+            },
+            () => "score updates and movie profiles to stop arriving for 3 s", TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken, TimeSpan.FromMilliseconds(100));
     }
 }

@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using Insights.Contracts.Configuration;
 using Insights.Fixtures.Kafka;
+using Insights.Host.Bench;
 using Insights.Processors.Hosting;
 using Insights.Processors.Manifest;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -44,21 +45,21 @@ public sealed class RevocationCommitTests(RevocationBroker broker) : IClassFixtu
         using var first = new ScoringStream(Settings(), kafka, NullLoggerFactory.Instance);
         await ScoringStreamBrokerTests.StartAsync(first);
         await ProduceAsync(all.Take(firstHalf));
-        await ScoringStreamBrokerTests.WaitAsync(() => first.Movies.AttendancesCounted == attendances.Count / 2,
-            () => $"the first half of the tickets counted ({first.Movies.AttendancesCounted}, {first.NotReadyReason?.Reason ?? "ready"})");
+        await Poll.UntilAsync(() => first.Movies.AttendancesCounted == attendances.Count / 2,
+            () => $"the first half of the tickets counted ({first.Movies.AttendancesCounted}, {first.NotReadyReason?.Reason ?? "ready"})", TimeSpan.FromSeconds(120), ct);
 
         using var second = new ScoringStream(Settings(), kafka, NullLoggerFactory.Instance);
         await ScoringStreamBrokerTests.StartAsync(second);
         // Both run again: the first finished its revocation and took its share of the new assignment.
-        await ScoringStreamBrokerTests.WaitAsync(() => !first.Failed && first.Ready && second.Ready,
+        await Poll.UntilAsync(() => !first.Failed && first.Ready && second.Ready,
             () => $"both workers running after the rebalance (first: {first.NotReadyReason?.Reason ?? "ready"}, {first.RefusedRevocationCommits} revocation commits refused; second: {second.NotReadyReason?.Reason ?? "ready"})",
-            TimeSpan.FromSeconds(60));
+            TimeSpan.FromSeconds(60), ct);
         if (broker.IsMock) Assert.True(first.RefusedRevocationCommits > 0, "the mock broker was expected to refuse the revocation's commit");
         Assert.True(first.Observe().AssignedPartitions > 0);
 
         await ProduceAsync(all.Skip(firstHalf));
-        await ScoringStreamBrokerTests.WaitAsync(() => first.Movies.AttendancesCounted == attendances.Count && second.Movies.AttendancesCounted == attendances.Count,
-            () => $"every ticket counted after the rebalance (first {first.Movies.AttendancesCounted}, second {second.Movies.AttendancesCounted} of {attendances.Count})");
+        await Poll.UntilAsync(() => first.Movies.AttendancesCounted == attendances.Count && second.Movies.AttendancesCounted == attendances.Count,
+            () => $"every ticket counted after the rebalance (first {first.Movies.AttendancesCounted}, second {second.Movies.AttendancesCounted} of {attendances.Count})", TimeSpan.FromSeconds(120), ct);
         Assert.True(first.Ready, first.NotReadyReason?.Reason);
     }
 }

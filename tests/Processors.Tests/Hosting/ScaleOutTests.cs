@@ -42,8 +42,8 @@ public sealed class ScaleOutTests(ScaleOutBroker broker) : IClassFixture<ScaleOu
         foreach (var (table, change) in all.Skip(half))
             await producer.ProduceAsync(new TopicPartition($"cdc.cinema.{table}", 0), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value }, TestContext.Current.CancellationToken);
 
-        await ScoringStreamBrokerTests.WaitAsync(() => survivor.Movies.AttendancesCounted >= attendances.Count,
-            () => $"the survivor's collective state ({survivor.Movies.AttendancesCounted} of {attendances.Count} attendances counted)", TimeSpan.FromSeconds(120));
+        await Poll.UntilAsync(() => survivor.Movies.AttendancesCounted >= attendances.Count,
+            () => $"the survivor's collective state ({survivor.Movies.AttendancesCounted} of {attendances.Count} attendances counted)", TimeSpan.FromSeconds(120), TestContext.Current.CancellationToken);
         var expected = SyntheticCinema.ExpectedScores(attendances, model);
         await ScoringStreamBrokerTests.TouchCatalogAsync(producer, changes, SyntheticCinema.Start.AddDays(95), scores, expected);
         ScoringStreamBrokerTests.AssertScores(expected, scores);

@@ -42,8 +42,8 @@ public sealed class ScoringStreamBrokerTests(ProcessorBroker broker) : IClassFix
         using (var first = new ScoringStream(Settings(modelPath), kafka, NullLoggerFactory.Instance))
         {
             await StartAsync(first);
-            await WaitAsync(() => first.Movies.AttendancesCounted == attendances.Count,
-                () => $"the first worker's collective state ({first.Movies.AttendancesCounted} attendances counted, {first.Movies.Catalog.Count} movies, {scores.Latest.Count} members scored, state {first.State})");
+            await Poll.UntilAsync(() => first.Movies.AttendancesCounted == attendances.Count,
+                () => $"the first worker's collective state ({first.Movies.AttendancesCounted} attendances counted, {first.Movies.Catalog.Count} movies, {scores.Latest.Count} members scored, state {first.State})", TimeSpan.FromSeconds(120), TestContext.Current.CancellationToken);
             await TouchCatalogAsync(producer, changes, SyntheticCinema.Start.AddDays(90), scores, expected);
             Assert.Equal(attendances.Count, first.Movies.AttendancesCounted);
             AssertScores(expected, scores);
@@ -53,8 +53,8 @@ public sealed class ScoringStreamBrokerTests(ProcessorBroker broker) : IClassFix
         using (var second = new ScoringStream(Settings(modelPath), kafka, NullLoggerFactory.Instance))
         {
             await StartAsync(second);
-            await WaitAsync(() => second.Movies.AttendancesCounted == attendances.Count && second.Movies.Catalog.Count == SyntheticCinema.Movies.Length,
-                "the second worker's restored collective state and catalog");
+            await Poll.UntilAsync(() => second.Movies.AttendancesCounted == attendances.Count && second.Movies.Catalog.Count == SyntheticCinema.Movies.Length,
+                () => "the second worker's restored collective state and catalog", TimeSpan.FromSeconds(120), TestContext.Current.CancellationToken);
             await TouchCatalogAsync(producer, changes, SyntheticCinema.Start.AddDays(91), scores, expected);
             AssertScores(expected, scores);
         }
@@ -77,19 +77,23 @@ public sealed class ScoringStreamBrokerTests(ProcessorBroker broker) : IClassFix
     internal static async Task TouchCatalogAsync(IProducer<byte[], byte[]> producer, CinemaChanges changes, DateTime at, ScoreWatch scores,
         Dictionary<int, List<(int MovieId, double Score, bool Seen)>> expected)
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        for (var touch = 0; ; touch++)
+        var touches = 0;
+        var sinceTouch = System.Diagnostics.Stopwatch.StartNew();
+        async Task TouchAsync()
         {
-            var change = changes.Movie(1, "action,thriller", "now_showing", at.AddSeconds(touch));
+            var change = changes.Movie(1, "action,thriller", "now_showing", at.AddSeconds(touches++));
             await producer.ProduceAsync(new TopicPartition("cdc.cinema.movies", 0), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value });
-            var waited = System.Diagnostics.Stopwatch.StartNew();
-            while (waited.Elapsed < TimeSpan.FromSeconds(5))
-            {
-                if (scores.Latest.Count == expected.Count && Matches(expected, scores)) return;
-                await Task.Delay(100);
-            }
-            if (clock.Elapsed > TimeSpan.FromSeconds(120)) Assert.Fail($"after {touch + 1} catalog changes in {clock.Elapsed.TotalSeconds:0} s, some member's scores still differ from the replay");
+            sinceTouch.Restart();
         }
+        await TouchAsync();
+        await Poll.UntilAsync(async () =>
+            {
+                if (scores.Latest.Count == expected.Count && Matches(expected, scores)) return true;
+                if (sinceTouch.Elapsed >= TimeSpan.FromSeconds(5)) await TouchAsync();
+                return false;
+            },
+            () => $"every member's scores to equal the replay after {touches} catalog changes", TimeSpan.FromSeconds(120), TestContext.Current.CancellationToken,
+            TimeSpan.FromMilliseconds(100));
     }
 
     private static bool Matches(Dictionary<int, List<(int MovieId, double Score, bool Seen)>> expected, ScoreWatch scores) =>
@@ -113,22 +117,6 @@ public sealed class ScoringStreamBrokerTests(ProcessorBroker broker) : IClassFix
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         await stream.StartAsync(timeout.Token);
-        await WaitAsync(() => stream.Ready, "the stream to run", StartTimeout);
-    }
-
-    internal static Task WaitAsync(Func<bool> condition, string what, TimeSpan? limit = null) => WaitAsync(condition, () => what, limit);
-
-    internal static Task WaitAsync(Func<bool> condition, Func<string> what, TimeSpan? limit = null) =>
-        WaitAsync(() => Task.FromResult(condition()), what, limit);
-
-    internal static async Task WaitAsync(Func<Task<bool>> condition, Func<string> what, TimeSpan? limit = null)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!await condition())
-        {
-            // Generous by default: CI runs every test project at once on two cores; the condition ends the wait.
-            if (clock.Elapsed > (limit ?? TimeSpan.FromSeconds(120))) Assert.Fail($"timed out waiting for {what()}");
-            await Task.Delay(100);
-        }
+        await Poll.UntilAsync(() => stream.Ready, () => "the stream to run", StartTimeout, TestContext.Current.CancellationToken);
     }
 }

@@ -1,5 +1,6 @@
 using Insights.Contracts.Configuration;
 using Insights.Fixtures.Kafka;
+using Insights.Host.Bench;
 using Insights.Processors.Hosting;
 using Insights.Processors.Manifest;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -45,8 +46,8 @@ public sealed class ScoringStreamReadinessTests(ReadinessBroker broker) : IClass
         {
             // Started together, before any data flows: the mock broker fences a member that joins a busy group.
             await Task.WhenAll(StartAsync(first), StartAsync(second));
-            await ScoringStreamBrokerTests.WaitAsync(() => !Failed(first, second) && (first.Ready ? 1 : 0) + (second.Ready ? 1 : 0) == 1 && Idle(first, second) is not null,
-                () => $"one worker ready and the other idle (first: {Describe(first)}; second: {Describe(second)})");
+            await Poll.UntilAsync(() => !Failed(first, second) && (first.Ready ? 1 : 0) + (second.Ready ? 1 : 0) == 1 && Idle(first, second) is not null,
+                () => $"one worker ready and the other idle (first: {Describe(first)}; second: {Describe(second)})", TimeSpan.FromSeconds(120), TestContext.Current.CancellationToken);
 
             var (working, idle) = first.Ready ? (first, second) : (second, first);
             var busy = working.Observe();
@@ -60,7 +61,7 @@ public sealed class ScoringStreamReadinessTests(ReadinessBroker broker) : IClass
 
             working.Dispose();
             Assert.Equal(NotReadyKind.Stopped, working.NotReadyReason?.Kind);
-            await ScoringStreamBrokerTests.WaitAsync(() => !Failed(idle) && idle.Ready, () => $"the idle worker to take the tasks over ({Describe(idle)})");
+            await Poll.UntilAsync(() => !Failed(idle) && idle.Ready, () => $"the idle worker to take the tasks over ({Describe(idle)})", TimeSpan.FromSeconds(120), TestContext.Current.CancellationToken);
             Assert.True(idle.Observe().AssignedPartitions > 0);
         }
         finally

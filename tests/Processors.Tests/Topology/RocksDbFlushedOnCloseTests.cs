@@ -41,7 +41,7 @@ public sealed class RocksDbFlushedOnCloseTests(LocalStoreBroker broker) : IClass
         using (var worker = new ScoringStream(settings, kafka, NullLoggerFactory.Instance))
         {
             await ScoringStreamBrokerTests.StartAsync(worker);
-            await ScoringStreamBrokerTests.WaitAsync(() => worker.Movies.AttendancesCounted == attendances.Count, "every attendance counted");
+            await Poll.UntilAsync(() => worker.Movies.AttendancesCounted == attendances.Count, () => "every attendance counted", TimeSpan.FromSeconds(120), TestContext.Current.CancellationToken);
             await ScoringStreamBrokerTests.TouchCatalogAsync(producer, changes, SyntheticCinema.Start.AddDays(90), scores, expected);
         }
 
