@@ -11,10 +11,10 @@ public sealed class TicketReplayTests(MariaDbServer server) : IClassFixture<Mari
     private readonly SyntheticDataset dataset = new();
     private string Db => server.ConnectionString;
 
-    private async Task<ReplayOutcome> ReplayAsync(CinemaPlan plan, long? limit = null, double rate = Fast, CancellationToken ct = default)
+    private async Task<ReplayOutcome> ReplayAsync(CinemaPlan plan, long? limit = null, double rate = Fast, CancellationTokenSource? stop = null)
     {
         await using var connection = await OpenAsync(Db);
-        return await new TicketReplay(connection, plan).RunAsync(rate, limit, null, ct);
+        return await new TicketReplay(connection, plan).RunAsync(rate, limit, null, stop?.Token ?? TestContext.Current.CancellationToken);
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public sealed class TicketReplayTests(MariaDbServer server) : IClassFixture<Mari
         await SeedAsync(Db, plan);
 
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-        var stopped = await ReplayAsync(plan, rate: 5, ct: stop.Token);
+        var stopped = await ReplayAsync(plan, rate: 5, stop: stop);
 
         Assert.InRange(stopped.Inserted, 1, 19);
         Assert.Equal(80 + stopped.Inserted, await ScalarAsync<long>(Db, "SELECT COUNT(*) FROM tickets"));
@@ -102,7 +102,7 @@ public sealed class TicketReplayTests(MariaDbServer server) : IClassFixture<Mari
     {
         await using (var root = await OpenAsync(server.RootConnectionString))
         await using (var truncate = new MySqlCommand("SET FOREIGN_KEY_CHECKS = 0; TRUNCATE tickets; TRUNCATE sessions; TRUNCATE movies; TRUNCATE members; SET FOREIGN_KEY_CHECKS = 1;", root))
-            await truncate.ExecuteNonQueryAsync();
+            await truncate.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
 
         var error = await Assert.ThrowsAsync<CommandLineError>(() => ReplayAsync(PlanOf(dataset.Folder)));
         Assert.Contains("insights seed", error.Message);

@@ -76,7 +76,7 @@ public sealed partial class KubernetesManifestTests
     }
 
     [Fact]
-    public void Kustomize_renders_every_applied_object_when_kubectl_is_installed()
+    public async Task Kustomize_renders_every_applied_object_when_kubectl_is_installed()
     {
         var kubectl = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
             .Select(dir => Path.Combine(dir, "kubectl")).FirstOrDefault(File.Exists);
@@ -84,10 +84,10 @@ public sealed partial class KubernetesManifestTests
         var start = new ProcessStartInfo(kubectl, ["kustomize", Folder]) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var error = process.StandardError.ReadToEnd();
+        var error = await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "kubectl kustomize did not finish in 60 s");
         Assert.True(process.ExitCode == 0, $"kubectl kustomize failed: {error}");
-        var rendered = LoadText(output.Result, "kustomize output");
+        var rendered = LoadText(await output, "kustomize output");
         var expected = LoadAll().Where(o => o.File != SecretTemplate).Select(o => $"{o.Kind}/{o.Name}").Order();
         Assert.Equal(expected, rendered.Select(o => $"{o.Kind}/{o.Name}").Order());
         foreach (var o in rendered)

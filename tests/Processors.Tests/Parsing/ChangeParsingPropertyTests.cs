@@ -213,7 +213,7 @@ public sealed class ChangeParsingPropertyTests
         from envelope in ValidEnvelopes()
         let paths = EnvelopeEdits.Paths(envelope).ToArray()
         from count in Gen.Choose(1, 3)
-        from edits in Gen.Zip(Gen.Elements(paths), Gen.Frequency((4, Gen.Elements(HostileJson)), (1, Gen.Constant<string?>(null)))).ListOf(count)
+        from edits in Gen.Zip(Gen.Elements(paths), Gen.Frequency((4, Gen.Elements<string?>(HostileJson)), (1, Gen.Constant<string?>(null)))).ListOf(count)
         from wrapped in Gen.Frequency((6, Gen.Constant(false)), (1, Gen.Constant(true)))
         select Wrap(EnvelopeEdits.Edit(envelope, edits), wrapped);
 

@@ -20,7 +20,7 @@ public sealed class ScoreIndexTests(ElasticsearchServer server) : IClassFixture<
 
         var alias = await client.Indices.GetAliasAsync(new GetAliasRequest { Name = settings.Alias }, Ct);
         Assert.True(alias.IsValidResponse, alias.DebugInformation);
-        Assert.Equal([$"{settings.Alias}-v3"], alias.Aliases.Keys);
+        Assert.Equal([$"{settings.Alias}-v3"], alias.Aliases!.Keys);
         var created = await client.Indices.GetAsync(new GetIndexRequest(settings.IndexName), Ct);
         Assert.True(created.IsValidResponse, created.DebugInformation);
         var properties = created.Indices[settings.IndexName].Mappings!.Properties!;

@@ -143,9 +143,9 @@ public sealed class SearchTests(ElasticsearchServer server) : IClassFixture<Elas
         Assert.Equal(["m1:f2", "m1:f1", "m3:f1"], first.Hits.Select(h => h.Id));
         Assert.Equal(["m5:f1", "m6:f1", "m7:f2"], second.Hits.Select(h => h.Id));
         Assert.Equal(400, tooFew.ApiCallDetails.HttpStatusCode);
-        Assert.Contains("search_after has 1 value(s) but sort has 2.", tooFew.ElasticsearchServerError?.Error.Reason);
+        Assert.Contains("search_after has 1 value(s) but sort has 2.", tooFew.ElasticsearchServerError!.Error!.Reason!);
         Assert.Equal(400, withFrom.ApiCallDetails.HttpStatusCode);
-        Assert.Contains("`from` parameter must be set to 0 when `search_after` is used", withFrom.ElasticsearchServerError?.Error.Reason);
+        Assert.Contains("`from` parameter must be set to 0 when `search_after` is used", withFrom.ElasticsearchServerError!.Error!.Reason!);
     }
 
     [Fact]

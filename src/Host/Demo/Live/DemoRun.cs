@@ -68,6 +68,7 @@ public sealed class DemoRun(DemoOptions options, DemoLayout layout, InsightsProg
         var (apiKey, apiKeyHash) = ApiKeyHash.New();
         var keyFile = DemoRoles.ApiKeyFile(layout);
         await File.WriteAllTextAsync(keyFile, "", stopping);
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("the demo's stack runs on Linux");
         File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         await File.WriteAllTextAsync(keyFile, apiKey + "\n", stopping);
         var roles = DemoRoles.For(layout, Path.GetFullPath(options.ModelPath), apiPort, apiKeyHash);

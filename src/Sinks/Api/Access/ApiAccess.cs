@@ -31,12 +31,12 @@ public static class ApiAccess
                     auth.UsesJwt && !context.Request.Headers.ContainsKey(ApiKeyAuthentication.Header)
                     && context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                         ? JwtBearerDefaults.AuthenticationScheme
-                        : ApiKeyAuthentication.Scheme;
+                        : ApiKeyAuthentication.SchemeName;
                 // One answer for every refusal: problem details naming how to sign in, or the scope missing.
-                o.ForwardChallenge = ApiKeyAuthentication.Scheme;
-                o.ForwardForbid = ApiKeyAuthentication.Scheme;
+                o.ForwardChallenge = ApiKeyAuthentication.SchemeName;
+                o.ForwardForbid = ApiKeyAuthentication.SchemeName;
             })
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.Scheme, null);
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         if (auth.UsesJwt)
             authentication.AddJwtBearer(o =>
             {

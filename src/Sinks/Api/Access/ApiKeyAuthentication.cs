@@ -15,7 +15,7 @@ namespace Insights.Sinks.Api.Access;
 public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
     ApiAuthSettings settings) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    public const string Scheme = "ApiKey";
+    public const string SchemeName = "ApiKey";
     public const string Header = "X-Api-Key";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -25,8 +25,8 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
         foreach (var (client, grant) in settings.Keys)
         {
             if (!ApiKeyHash.Matches(values[0]!, grant.Hash)) continue;
-            var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, client), new Claim(ApiScopes.Claim, grant.Scopes)], Scheme);
-            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme)));
+            var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, client), new Claim(ApiScopes.Claim, grant.Scopes)], SchemeName);
+            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
         }
         return Task.FromResult(AuthenticateResult.Fail("the API key is not known"));
     }
@@ -34,7 +34,7 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var result = await HandleAuthenticateOnceSafeAsync();
-        Response.Headers.WWWAuthenticate = settings.UsesJwt ? $"{Scheme}, Bearer" : Scheme;
+        Response.Headers.WWWAuthenticate = settings.UsesJwt ? $"{SchemeName}, Bearer" : SchemeName;
         var how = settings.UsesJwt ? $"an {Header} header or a bearer token from {settings.JwtAuthority}" : $"an {Header} header";
         await ApiProblems.WriteAsync(Context, StatusCodes.Status401Unauthorized,
             result.Failure is { } failure ? $"{failure.Message}: sign in with {how}" : $"sign in with {how}");
