@@ -1,6 +1,6 @@
 using Insights.Fixtures.MariaDb;
-using Insights.Host.Bench;
 using MySqlConnector;
+using Insights.TestSupport;
 
 namespace Insights.Capture.Tests;
 

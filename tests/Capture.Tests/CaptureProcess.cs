@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using Insights.Host.Bench;
+using Insights.TestSupport;
 
 namespace Insights.Capture.Tests;
 

@@ -4,8 +4,8 @@ using Confluent.Kafka;
 using Insights.Contracts.Cinema;
 using Insights.Contracts.Debezium;
 using Insights.Fixtures.MariaDb;
-using Insights.Host.Bench;
 using MySqlConnector;
+using Insights.TestSupport;
 
 namespace Insights.Capture.Tests;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using Insights.Capture.Sinks;
-using Insights.Host.Bench;
+using Insights.TestSupport;
 
 namespace Insights.Capture.Tests;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Insights.TestSupport;
 
 namespace Insights.Fixtures;
 

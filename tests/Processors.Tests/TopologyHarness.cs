@@ -4,12 +4,12 @@ using Confluent.Kafka;
 using Insights.Contracts;
 using Insights.Contracts.Scores;
 using Insights.Contracts.Topics;
-using Insights.Host.Bench;
 using Insights.Processors.Movies;
 using Insights.Processors.Topology;
 using Streamiz.Kafka.Net;
 using Streamiz.Kafka.Net.Mock;
 using Streamiz.Kafka.Net.SerDes;
+using Insights.TestSupport;
 
 namespace Insights.Processors.Tests;
 

@@ -3,6 +3,7 @@ using Confluent.Kafka;
 using Insights.Evaluation.Training;
 using Insights.Host.Commands;
 using Insights.Propensity.Scoring;
+using Insights.TestSupport;
 
 namespace Insights.Host.Bench;
 

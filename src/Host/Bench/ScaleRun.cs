@@ -3,6 +3,7 @@ using Confluent.Kafka;
 using Insights.Host.Commands;
 using Insights.Processors.Manifest;
 using Insights.Processors.Topology;
+using Insights.TestSupport;
 
 namespace Insights.Host.Bench;
 
@@ -69,7 +70,7 @@ internal sealed class ScaleRun(ScaleRun.Settings settings, TextWriter output)
         var applicationId = $"insights-scale-{Guid.NewGuid():N}"[..24];
         var partitions = settings.Partitions;
         var options = new Processors.ProcessorOptions { Model = model, ApplicationId = applicationId, Partitions = partitions };
-        await using var broker = await LocalBroker.StartAsync(ProcessorManifest.For(applicationId, "cdc", partitions), ct);
+        await using var broker = await BrokerProcess.StartAsync(ProcessorManifest.For(applicationId, "cdc", partitions), ct: ct);
         using var progress = new ApplicationProgress(broker.BootstrapServers, applicationId, partitions);
         using var scores = new ScoreWatch(broker.BootstrapServers, partitions);
         using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig
@@ -212,8 +213,8 @@ internal sealed class ScaleRun(ScaleRun.Settings settings, TextWriter output)
                 $"{refused} revocation commit(s) refused and dropped (the revocation went on)");
 
             var (largest, settled) = await ReplayCheck.SettleAsync(producer, partitions, cinema, expected, scores, settings.Deadline, ct);
-            var (intact, check) = await broker.CheckAsync();
-            if (!intact) throw new BenchFailure($"the broker trimmed partitions (records lost):\n{check}");
+            var check = await broker.CheckAsync();
+            if (!check.Succeeded) throw new BenchFailure($"the broker trimmed partitions (records lost):\n{check.Text}");
             var wrongCounts = ReplayCheck.CountDifferences(cinema, progress.ProfileCounts());
             if (wrongCounts.Count > 0)
                 throw new BenchFailure($"{wrongCounts.Count} movies' attendance counts differ from the tickets sold, e.g. {string.Join("; ", wrongCounts.Take(3))}");

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using Insights.Host.Commands;
 using Insights.Processors.Manifest;
+using Insights.TestSupport;
 
 namespace Insights.Host.Bench;
 
@@ -50,7 +51,7 @@ internal sealed class SoakRun(SoakRun.Settings settings, TextWriter output)
     {
         var applicationId = $"insights-soak-{Guid.NewGuid():N}"[..24];
         var partitions = settings.Partitions;
-        await using var broker = await LocalBroker.StartAsync(ProcessorManifest.For(applicationId, "cdc", partitions), ct);
+        await using var broker = await BrokerProcess.StartAsync(ProcessorManifest.For(applicationId, "cdc", partitions), ct: ct);
         var modelPath = Path.GetFullPath(settings.ModelPath);
         using var progress = new ApplicationProgress(broker.BootstrapServers, applicationId, partitions);
         using var scores = new ScoreWatch(broker.BootstrapServers, partitions);
@@ -132,8 +133,8 @@ internal sealed class SoakRun(SoakRun.Settings settings, TextWriter output)
 
             var (largest, settled) = await ReplayCheck.SettleAsync(producer, partitions, cinema, expected, scores, settings.Deadline, ct);
             // The trim check comes first: a trimmed topic would otherwise fail below as wrong counts.
-            var (intact, report) = await broker.CheckAsync();
-            if (!intact) throw new BenchFailure($"the broker trimmed partitions (records lost):\n{report}");
+            var check = await broker.CheckAsync();
+            if (!check.Succeeded) throw new BenchFailure($"the broker trimmed partitions (records lost):\n{check.Text}");
             var wrongCounts = ReplayCheck.CountDifferences(cinema, progress.ProfileCounts());
             if (wrongCounts.Count > 0)
                 throw new BenchFailure($"{wrongCounts.Count} movies' attendance counts differ from the tickets sold, e.g. {string.Join("; ", wrongCounts.Take(3))}");

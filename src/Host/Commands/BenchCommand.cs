@@ -4,10 +4,12 @@ using Insights.Capture;
 using Insights.Capture.Position;
 using Insights.Capture.Schema;
 using Insights.Capture.Sinks;
-using Insights.Host.Bench;
 using Insights.Host.Configuration;
 using Microsoft.Extensions.Configuration;
 using MySqlConnector;
+using Insights.Host.Bench;
+using Insights.TestSupport;
+using static Insights.TestSupport.Statistics;
 
 namespace Insights.Host.Commands;
 
@@ -317,9 +319,4 @@ public static class BenchCommand
         }
     }
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
 }

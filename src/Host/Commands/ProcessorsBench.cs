@@ -4,7 +4,6 @@ using System.Text.Json;
 using Insights.Contracts;
 using Insights.Contracts.Topics;
 using Insights.Evaluation.Training;
-using Insights.Host.Bench;
 using Insights.Processors;
 using Insights.Processors.Movies;
 using Insights.Processors.Topology;
@@ -12,6 +11,8 @@ using Insights.Propensity.Scoring;
 using Streamiz.Kafka.Net;
 using Streamiz.Kafka.Net.Mock;
 using Streamiz.Kafka.Net.SerDes;
+using Insights.TestSupport;
+using static Insights.TestSupport.Statistics;
 
 namespace Insights.Host.Commands;
 
@@ -143,9 +144,4 @@ internal static class ProcessorsBench
         foreach (var record in topic.ReadKeyValueList()) each(record);
     }
 
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
 }

@@ -4,9 +4,11 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Confluent.Kafka;
 using Insights.Contracts.Topics;
-using Insights.Host.Bench;
 using Insights.Processors.Manifest;
 using Insights.Processors.Topology;
+using Insights.Host.Bench;
+using Insights.TestSupport;
+using static Insights.TestSupport.Statistics;
 
 namespace Insights.Host.Commands;
 
@@ -106,7 +108,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
     private async Task<DrainFigures> BaselineAsync(string label, CancellationToken ct)
     {
         var applicationId = NewApplicationId();
-        await using var broker = await LocalBroker.StartAsync(Manifest(applicationId), ct);
+        await using var broker = await BrokerProcess.StartAsync(Manifest(applicationId), ct: ct);
         using var application = new ApplicationProgress(broker.BootstrapServers, applicationId, settings.Partitions);
         using var producer = Producer(broker);
         var process = Start("count baseline", broker, applicationId, ["bench", "ticket-count"]);
@@ -133,7 +135,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
     private async Task<DrainFigures> WorkersAsync(string label, int count, RunFigures figures, CancellationToken ct)
     {
         var applicationId = NewApplicationId();
-        await using var broker = await LocalBroker.StartAsync(Manifest(applicationId), ct);
+        await using var broker = await BrokerProcess.StartAsync(Manifest(applicationId), ct: ct);
         using var application = new ApplicationProgress(broker.BootstrapServers, applicationId, settings.Partitions);
         var pending = new PendingScores();
         using var scores = new ScoreWatch(broker.BootstrapServers, settings.Partitions, pending.Arrived, keepLatest: false);
@@ -175,7 +177,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
     /// The measured load, produced at once: seconds from the first produce call until the application is drained, and
     /// the CPU seconds the measured processes, the broker and this process used meanwhile.
     /// </summary>
-    private async Task<DrainFigures> DrainAsync(string label, LocalBroker broker, List<InsightsProcess> processes, IProducer<byte[], byte[]> producer,
+    private async Task<DrainFigures> DrainAsync(string label, BrokerProcess broker, List<InsightsProcess> processes, IProducer<byte[], byte[]> producer,
         PendingScores? pending, ApplicationProgress application, CancellationToken ct)
     {
         var cpuAtStart = processes.Sum(p => p.CpuSeconds);
@@ -227,7 +229,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
     /// reports the stream RUNNING (the ready file) once the global stores are read and the partitions assigned, before
     /// the tasks' stores are restored; the end of that restore is its log line <see cref="TasksRestored"/>. Both are kept.
     /// </summary>
-    private async Task<RestoreFigures> RestoreAsync(string label, LocalBroker broker, string applicationId, InsightsProcess worker,
+    private async Task<RestoreFigures> RestoreAsync(string label, BrokerProcess broker, string applicationId, InsightsProcess worker,
         ApplicationProgress application, double emptyStart, CancellationToken ct)
     {
         Stop(worker);
@@ -279,7 +281,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         if (deliveryFailure is { } failure) throw new CommandLineError($"bench processors --broker: {failure}");
     }
 
-    private IProducer<byte[], byte[]> Producer(LocalBroker broker) => new ProducerBuilder<byte[], byte[]>(new ProducerConfig
+    private IProducer<byte[], byte[]> Producer(BrokerProcess broker) => new ProducerBuilder<byte[], byte[]>(new ProducerConfig
     {
         BootstrapServers = broker.BootstrapServers, Acks = Acks.All,
         // The load compresses like the workers: the mock keeps batches as produced, 5 MiB per partition.
@@ -288,7 +290,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         QueueBufferingMaxMessages = 2_000_000,
     }).Build();
 
-    private InsightsProcess Start(string name, LocalBroker broker, string applicationId, IReadOnlyList<string>? command = null)
+    private InsightsProcess Start(string name, BrokerProcess broker, string applicationId, IReadOnlyList<string>? command = null)
     {
         var stateFolder = Directory.CreateTempSubdirectory("insights-bench-state-").FullName;
         var environment = new Dictionary<string, string>
@@ -333,10 +335,11 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
     /// `insights-broker check` after every step outside the timed windows: a trimmed partition lost records (a restore or a
     /// late reader would miss them), so the run stops there, naming the partitions, rather than report figures that cannot stand.
     /// </summary>
-    private async Task CheckAsync(string label, string step, LocalBroker broker)
+    private async Task CheckAsync(string label, string step, BrokerProcess broker)
     {
-        var (intact, report) = await broker.CheckAsync();
-        if (intact) return;
+        var check = await broker.CheckAsync();
+        if (check.Succeeded) return;
+        var report = check.Text;
         // The check prints one "ERROR topic T partition P low watermark N: why" line per trimmed partition.
         var problems = report.Split('\n').Where(l => l.StartsWith("ERROR ", StringComparison.Ordinal)).Select(l => l["ERROR ".Length..].Split(':')[0]).ToList();
         progress.WriteLine(report);
@@ -370,14 +373,6 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         $": {(pending is null ? "" : $"{pending.Count:N0} events without a score reflecting them, ")}" +
         $"{await application.LagAsync(TicketsTopic):N0} tickets and {await application.RepartitionLagAsync():N0} repartition records not committed";
 
-    private static double Percentile(List<double> sorted, double q) => sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Count) - 1, 0, sorted.Count - 1)];
-
-    private static double Median(IReadOnlyList<double> values)
-    {
-        var sorted = values.Where(v => !double.IsNaN(v)).Order().ToList();
-        if (sorted.Count == 0) return double.NaN;
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
 
     /// <summary>Every figure of the bench, with its per-run values and what else the process(es) it comes from did in the run.</summary>
     private List<Figure> Figures(List<RunFigures> runs)

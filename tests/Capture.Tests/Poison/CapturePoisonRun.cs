@@ -7,8 +7,8 @@ using Insights.Contracts.Topics;
 using Insights.Fixtures.Kafka;
 using Insights.Fixtures.MariaDb;
 using Insights.Fixtures.Poison;
-using Insights.Host.Bench;
 using MySqlConnector;
+using Insights.TestSupport;
 
 namespace Insights.Capture.Tests.Poison;
 

@@ -3,6 +3,7 @@ using Confluent.Kafka.Admin;
 using Insights.Broker.Watermarks;
 using Insights.Contracts.Topics;
 using Testcontainers.Kafka;
+using Insights.TestSupport;
 
 namespace Insights.Fixtures.Kafka;
 

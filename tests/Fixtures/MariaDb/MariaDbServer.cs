@@ -2,6 +2,7 @@ using System.Text.Json;
 using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Containers;
 using MySqlConnector;
+using Insights.TestSupport;
 
 namespace Insights.Fixtures.MariaDb;
 

@@ -2,6 +2,7 @@ using Insights.Fixtures;
 using Insights.Fixtures.Elasticsearch;
 using Insights.Host.Bench.Chaos;
 using Insights.Host.Tests.Demo;
+using Insights.TestSupport;
 
 namespace Insights.Host.Tests.Bench;
 

@@ -1,5 +1,6 @@
 using Insights.Fixtures;
 using Insights.Sinks.Api.Access;
+using Insights.TestSupport;
 
 namespace Insights.Host.Tests.Cli;
 

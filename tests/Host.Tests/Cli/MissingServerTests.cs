@@ -1,6 +1,7 @@
 using Insights.Contracts.Topics;
 using Insights.Fixtures;
 using Insights.Fixtures.Kafka;
+using Insights.TestSupport;
 
 namespace Insights.Host.Tests.Cli;
 

@@ -1,3 +1,4 @@
+using Insights.TestSupport;
 namespace Insights.Host.Tests.Cli;
 
 /// <summary>
@@ -15,7 +16,7 @@ public sealed class SecretLeakTests
     private static readonly string[] Secrets = [KafkaPassword, ElasticsearchApiKey, S3SecretKey, MariaDbPassword, ApiKey];
 
     private static readonly string Closed = $"127.0.0.1:{Fixtures.FreePort.Next()}";
-    private static readonly string Model = Path.Combine(Fixtures.RepositoryPaths.Root, "models", "propensity-ml100k.json");
+    private static readonly string Model = Path.Combine(RepositoryPaths.Root, "models", "propensity-ml100k.json");
 
     private static Dictionary<string, string> Configured() => new()
     {
@@ -37,7 +38,7 @@ public sealed class SecretLeakTests
         ["Api__Auth__Keys__crm__Scopes"] = "audience:read",
     };
 
-    private static readonly string Seed = $"seed --dataset {Path.Combine(Fixtures.RepositoryPaths.SharedData, "ml-100k")}";
+    private static readonly string Seed = $"seed --dataset {Path.Combine(RepositoryPaths.SharedData, "ml-100k")}";
 
     public static TheoryData<string> Roles() => new()
     {

@@ -5,8 +5,8 @@ using Insights.Contracts.Scores;
 using Insights.Contracts.Topics;
 using Insights.Fixtures.Elasticsearch;
 using Insights.Fixtures.Kafka;
-using Insights.Host.Bench;
 using Insights.Sinks.Kafka;
+using Insights.TestSupport;
 
 namespace Insights.Host.Tests.Cli;
 

@@ -1,5 +1,6 @@
 using Insights.Fixtures;
 using Insights.Host.Configuration;
+using Insights.TestSupport;
 
 namespace Insights.Host.Tests.Configuration;
 

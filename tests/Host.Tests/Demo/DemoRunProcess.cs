@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Insights.Fixtures;
-using Insights.Host.Bench;
+using Insights.TestSupport;
 
 namespace Insights.Host.Tests.Demo;
 

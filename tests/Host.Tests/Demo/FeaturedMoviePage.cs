@@ -1,5 +1,5 @@
 using Insights.Fixtures.Browser;
-using Insights.Host.Bench;
+using Insights.TestSupport;
 
 namespace Insights.Host.Tests.Demo;
 

@@ -4,10 +4,10 @@ using Insights.Fixtures;
 using Insights.Fixtures.Elasticsearch;
 using Insights.Fixtures.Kafka;
 using Insights.Fixtures.S3;
-using Insights.Host.Bench;
 using Insights.Sinks.Api.Access;
 using Insights.Sinks.Elasticsearch;
 using YamlDotNet.Serialization;
+using Insights.TestSupport;
 
 namespace Insights.Host.Tests.Deployment;
 

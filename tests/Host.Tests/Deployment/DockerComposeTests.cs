@@ -13,6 +13,7 @@ using Insights.Sinks.Snapshots;
 using Microsoft.Extensions.Configuration;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
+using Insights.TestSupport;
 
 namespace Insights.Host.Tests.Deployment;
 

@@ -10,7 +10,7 @@ using Insights.Host.Tests.Observability;
 using Insights.Processors.Telemetry;
 using Insights.Sinks;
 using Insights.Sinks.Telemetry;
-using Insights.Host.Bench;
+using Insights.TestSupport;
 
 namespace Insights.Host.Tests.Deployment;
 

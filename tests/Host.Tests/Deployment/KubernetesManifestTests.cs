@@ -17,6 +17,7 @@ using Microsoft.Extensions.Options;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 using YamlDotNet.Serialization;
+using Insights.TestSupport;
 
 namespace Insights.Host.Tests.Deployment;
 

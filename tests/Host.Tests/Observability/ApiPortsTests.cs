@@ -1,7 +1,7 @@
 using System.Net;
 using Insights.Fixtures;
-using Insights.Host.Bench;
 using Insights.Sinks.Api.Access;
+using Insights.TestSupport;
 
 namespace Insights.Host.Tests.Observability;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Insights.Host.Tests.Cli;
+using Insights.TestSupport;
 
 namespace Insights.Host.Tests.Observability;
 
@@ -34,7 +35,7 @@ public sealed class JsonLogTests
             ["S3__ServiceUrl"] = $"http://{closed}",
             ["S3__AccessKey"] = "obs-access-key",
             ["S3__SecretKey"] = S3SecretKey,
-            ["Processors__ModelPath"] = Path.Combine(Fixtures.RepositoryPaths.Root, "models", "propensity-ml100k.json"),
+            ["Processors__ModelPath"] = Path.Combine(RepositoryPaths.Root, "models", "propensity-ml100k.json"),
         }, TimeSpan.FromSeconds(60));
 
         var logLines = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

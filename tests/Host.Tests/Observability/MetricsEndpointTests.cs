@@ -12,7 +12,7 @@ using Insights.Processors.Events;
 using Insights.Sinks;
 using Insights.Sinks.Elasticsearch;
 using Insights.Sinks.Snapshots;
-using Insights.Host.Bench;
+using Insights.TestSupport;
 
 namespace Insights.Host.Tests.Observability;
 

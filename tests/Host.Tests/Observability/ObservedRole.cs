@@ -2,7 +2,7 @@ using System.Globalization;
 using Insights.Contracts.Configuration;
 using Insights.Host.Observability;
 using Microsoft.Extensions.Configuration;
-using Insights.Host.Bench;
+using Insights.TestSupport;
 
 namespace Insights.Host.Tests.Observability;
 

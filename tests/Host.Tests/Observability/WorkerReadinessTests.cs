@@ -1,8 +1,8 @@
 using System.Net;
 using Insights.Fixtures;
 using Insights.Fixtures.Kafka;
-using Insights.Host.Bench;
 using Insights.Processors.Manifest;
+using Insights.TestSupport;
 
 namespace Insights.Host.Tests.Observability;
 

@@ -5,7 +5,6 @@ using Insights.Contracts.Configuration;
 using Insights.Contracts.Scores;
 using Insights.Contracts.Topics;
 using Insights.Fixtures.Kafka;
-using Insights.Host.Bench;
 using Insights.Processors.DeadLetters;
 using Insights.Processors.Events;
 using Insights.Processors.Hosting;
@@ -13,6 +12,7 @@ using Insights.Processors.Manifest;
 using Insights.Processors.Tests.Hosting;
 using Insights.Processors.Topology;
 using Microsoft.Extensions.Logging.Abstractions;
+using Insights.TestSupport;
 
 namespace Insights.Processors.Tests.DeadLetters;
 

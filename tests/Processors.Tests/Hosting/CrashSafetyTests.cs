@@ -2,9 +2,9 @@ using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Insights.Contracts.Topics;
 using Insights.Fixtures.Kafka;
-using Insights.Host.Bench;
 using Insights.Processors.Manifest;
 using Insights.Processors.Topology;
+using Insights.TestSupport;
 
 namespace Insights.Processors.Tests.Hosting;
 

@@ -3,10 +3,10 @@ using Confluent.Kafka.Admin;
 using Insights.Contracts.Configuration;
 using Insights.Fixtures;
 using Insights.Fixtures.Kafka;
-using Insights.Host.Bench;
 using Insights.Processors.Hosting;
 using Insights.Processors.Manifest;
 using Microsoft.Extensions.Logging.Abstractions;
+using Insights.TestSupport;
 
 namespace Insights.Processors.Tests.Hosting;
 

@@ -2,9 +2,9 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using Insights.Fixtures;
 using Insights.Fixtures.Kafka;
-using Insights.Host.Bench;
 using Insights.Processors.Manifest;
 using Insights.Processors.Topology;
+using Insights.TestSupport;
 
 namespace Insights.Processors.Tests.Hosting;
 

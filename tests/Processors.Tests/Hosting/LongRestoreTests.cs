@@ -3,11 +3,11 @@ using System.Text;
 using Confluent.Kafka;
 using Insights.Contracts.Configuration;
 using Insights.Fixtures.Kafka;
-using Insights.Host.Bench;
 using Insights.Processors.Hosting;
 using Insights.Processors.Manifest;
 using Insights.Processors.Topology;
 using Microsoft.Extensions.Logging.Abstractions;
+using Insights.TestSupport;
 
 namespace Insights.Processors.Tests.Hosting;
 

@@ -1,10 +1,10 @@
 using Confluent.Kafka;
 using Insights.Contracts.Configuration;
 using Insights.Fixtures.Kafka;
-using Insights.Host.Bench;
 using Insights.Processors.Hosting;
 using Insights.Processors.Manifest;
 using Microsoft.Extensions.Logging.Abstractions;
+using Insights.TestSupport;
 
 namespace Insights.Processors.Tests.Hosting;
 

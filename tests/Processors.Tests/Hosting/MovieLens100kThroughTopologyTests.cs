@@ -4,12 +4,12 @@ using Insights.Evaluation.Data;
 using Insights.Evaluation.Metrics;
 using Insights.Evaluation.Protocols;
 using Insights.Fixtures.Kafka;
-using Insights.Host.Bench;
 using Insights.Processors.Hosting;
 using Insights.Processors.Manifest;
 using Insights.Processors.Topology;
 using Insights.Propensity.Members;
 using Microsoft.Extensions.Logging.Abstractions;
+using Insights.TestSupport;
 
 namespace Insights.Processors.Tests.Hosting;
 
@@ -35,12 +35,12 @@ public sealed class MovieLens100kThroughTopologyTests(MovieLensBroker broker, IT
     [Fact(Explicit = true)]
     public async Task Leave_last_out_hit_rate_through_the_topology_stays_at_the_models_level()
     {
-        var folder = Path.GetFullPath(Path.Combine(Fixtures.RepositoryPaths.SharedData, "ml-100k"));
+        var folder = Path.GetFullPath(Path.Combine(RepositoryPaths.SharedData, "ml-100k"));
         if (!File.Exists(Path.Combine(folder, "u.data"))) Assert.Skip("ml-100k not found at ../shared/data/ml-100k next to the repository");
         var ct = TestContext.Current.CancellationToken;
         var dataset = DatasetLoader.Load(folder);
         var split = LeaveLastOutSplit.Of(dataset.Attendances);
-        var modelPath = Path.Combine(Fixtures.RepositoryPaths.Root, "models", "propensity-ml100k.json");
+        var modelPath = Path.Combine(RepositoryPaths.Root, "models", "propensity-ml100k.json");
         var changes = new CinemaChanges();
         var movies = dataset.Catalog.Ids.Order().ToArray();
         using var scores = new ScoreWatch(broker.BootstrapServers, Partitions);

@@ -5,10 +5,10 @@ using Insights.Contracts.Commands;
 using Insights.Contracts.Configuration;
 using Insights.Contracts.Topics;
 using Insights.Fixtures.Kafka;
-using Insights.Host.Bench;
 using Insights.Processors.Hosting;
 using Insights.Processors.Manifest;
 using Microsoft.Extensions.Logging.Abstractions;
+using Insights.TestSupport;
 
 namespace Insights.Processors.Tests.Hosting;
 

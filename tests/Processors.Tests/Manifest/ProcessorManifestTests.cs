@@ -4,6 +4,7 @@ using Insights.Processors.Manifest;
 using Insights.Processors.Movies;
 using Insights.Processors.Topology;
 using Streamiz.Kafka.Net.Stream;
+using Insights.TestSupport;
 
 namespace Insights.Processors.Tests.Manifest;
 

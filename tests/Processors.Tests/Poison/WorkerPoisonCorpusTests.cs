@@ -2,7 +2,6 @@ using Insights.Contracts.Debezium;
 using Insights.Contracts.Scores;
 using Insights.Contracts.Topics;
 using Insights.Fixtures.Kafka;
-using Insights.Host.Bench;
 using Insights.Processors.DeadLetters;
 using Insights.Processors.Events;
 using Insights.Processors.Movies;
@@ -10,6 +9,7 @@ using Insights.Processors.Tests.Parsing;
 using Insights.Processors.Topology;
 using Insights.Fixtures.Poison;
 using static Insights.Processors.Tests.Poison.CaseFeed;
+using Insights.TestSupport;
 
 namespace Insights.Processors.Tests.Poison;
 

@@ -5,10 +5,10 @@ using Insights.Contracts.Scores;
 using Insights.Contracts.Topics;
 using Insights.Fixtures.Kafka;
 using Insights.Fixtures.Poison;
-using Insights.Host.Bench;
 using Insights.Processors.Manifest;
 using Insights.Processors.Movies;
 using Insights.Processors.Topology;
+using Insights.TestSupport;
 
 namespace Insights.Processors.Tests.Poison;
 

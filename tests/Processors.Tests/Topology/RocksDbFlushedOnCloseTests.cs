@@ -1,13 +1,13 @@
 using Confluent.Kafka;
 using Insights.Contracts.Configuration;
 using Insights.Fixtures.Kafka;
-using Insights.Host.Bench;
 using Insights.Processors.Hosting;
 using Insights.Processors.Manifest;
 using Insights.Processors.Tests.Hosting;
 using Insights.Processors.Topology;
 using Microsoft.Extensions.Logging.Abstractions;
 using RocksDbSharp;
+using Insights.TestSupport;
 
 namespace Insights.Processors.Tests.Topology;
 

@@ -9,7 +9,7 @@ using Insights.Fixtures.Browser;
 using SkiaSharp;
 
 using Insights.Sinks.Tests.Api.Access;
-using Insights.Host.Bench;
+using Insights.TestSupport;
 
 namespace Insights.Sinks.Tests.Api;
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Insights.Host.Bench;
+using Insights.TestSupport;
 
 namespace Insights.Sinks.Tests.Api;
 

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Insights.Contracts.Cinema;
 using Insights.Contracts.Scores;
-using Insights.Host.Bench;
+using Insights.TestSupport;
 
 namespace Insights.Sinks.Tests.Api;
 

@@ -1,7 +1,7 @@
 using Insights.Fixtures.Elasticsearch;
-using Insights.Host.Bench;
 using Insights.Sinks.Elasticsearch;
 using Insights.Sinks.Tests.Kafka;
+using Insights.TestSupport;
 
 namespace Insights.Sinks.Tests.Hosting;
 

@@ -6,7 +6,7 @@ using Insights.Sinks.Snapshots;
 using Insights.Sinks.Tests.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Insights.Host.Bench;
+using Insights.TestSupport;
 
 namespace Insights.Sinks.Tests.Hosting;
 

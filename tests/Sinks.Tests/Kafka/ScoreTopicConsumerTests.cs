@@ -2,7 +2,7 @@ using Insights.Fixtures.Elasticsearch;
 using Insights.Sinks.Elasticsearch;
 using Insights.Sinks.Kafka;
 using Insights.Sinks.Tests.Elasticsearch;
-using Insights.Host.Bench;
+using Insights.TestSupport;
 
 namespace Insights.Sinks.Tests.Kafka;
 

@@ -4,7 +4,7 @@ using Insights.Contracts.Topics;
 using Insights.Fixtures.Elasticsearch;
 using Insights.Sinks.Kafka;
 using Insights.Sinks.Tests.Elasticsearch;
-using Insights.Host.Bench;
+using Insights.TestSupport;
 
 namespace Insights.Sinks.Tests.Kafka;
 

@@ -2,9 +2,9 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Insights.Fixtures.Elasticsearch;
 using Insights.Fixtures.Poison;
-using Insights.Host.Bench;
 using Insights.Sinks.Kafka;
 using static Insights.Sinks.Tests.Poison.SinkCaseFeed;
+using Insights.TestSupport;
 
 namespace Insights.Sinks.Tests.Poison;
 

@@ -4,10 +4,10 @@ using Insights.Contracts.Topics;
 using Insights.Fixtures.Elasticsearch;
 using Insights.Fixtures.Kafka;
 using Insights.Fixtures.Poison;
-using Insights.Host.Bench;
 using Insights.Sinks.Elasticsearch;
 using Insights.Sinks.Kafka;
 using Insights.Sinks.Tests.Kafka;
+using Insights.TestSupport;
 
 namespace Insights.Sinks.Tests.Poison;
 

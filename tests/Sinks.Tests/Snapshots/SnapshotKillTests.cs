@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using Insights.Contracts.Topics;
 using Insights.Fixtures.Kafka;
-using Insights.Host.Bench;
 using Insights.Sinks.Kafka;
 using Insights.Sinks.Snapshots;
 using Insights.Sinks.Tests.Kafka;
+using Insights.TestSupport;
 
 namespace Insights.Sinks.Tests.Snapshots;
 

@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Confluent.Kafka;
+using Insights.TestSupport;
 
 namespace Insights.Stack.Tests.Broker;
 

@@ -2,6 +2,7 @@ using Confluent.Kafka;
 using Insights.Contracts.Topics;
 using Insights.Fixtures;
 using Insights.Fixtures.Kafka;
+using Insights.TestSupport;
 
 namespace Insights.Stack.Tests.Broker;
 

@@ -1,3 +1,4 @@
+using Insights.TestSupport;
 namespace Insights.Host.Bench.Chaos;
 
 /// <summary>

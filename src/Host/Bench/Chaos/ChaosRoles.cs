@@ -1,4 +1,5 @@
 using System.Globalization;
+using Insights.TestSupport;
 
 namespace Insights.Host.Bench.Chaos;
 

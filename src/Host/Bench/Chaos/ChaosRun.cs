@@ -7,6 +7,7 @@ using Insights.Processors.Hosting;
 using Insights.Processors.Manifest;
 using Insights.Propensity.Scoring;
 using MySqlConnector;
+using Insights.TestSupport;
 
 namespace Insights.Host.Bench.Chaos;
 
@@ -77,7 +78,7 @@ public sealed class ChaosRun(ChaosSettings settings, TextWriter output)
 
         var applicationId = $"insights-chaos-{Guid.NewGuid():N}"[..24];
         var partitions = settings.Partitions;
-        await using var broker = await LocalBroker.StartAsync(ProcessorManifest.For(applicationId, CinemaTables.DefaultTopicPrefix, partitions), ct);
+        await using var broker = await BrokerProcess.StartAsync(ProcessorManifest.For(applicationId, CinemaTables.DefaultTopicPrefix, partitions), ct: ct);
         using var progress = new ApplicationProgress(broker.BootstrapServers, applicationId, partitions);
         using var scores = new ScoreWatch(broker.BootstrapServers, partitions);
         var roles = new ChaosRoles(settings, stack, broker.BootstrapServers, applicationId, logs);
@@ -156,8 +157,8 @@ public sealed class ChaosRun(ChaosSettings settings, TextWriter output)
                 if (versions > 0) failures.Add($"Elasticsearch: {versions} members hold another version than their last update on the topic");
             }
 
-            var (intact, report) = await broker.CheckAsync();
-            if (!intact) failures.Add($"the broker trimmed partitions (records lost):\n{report}");
+            var check = await broker.CheckAsync();
+            if (!check.Succeeded) failures.Add($"the broker trimmed partitions (records lost):\n{check.Text}");
             foreach (var exit in roles.UnplannedExits) Say($"unplanned exit: {exit}");
             return new ChaosFigures(committed.Attendances.Count, cut.SeededTickets, records, comparisons, roles.Kills(), settings.RestartMariaDb ? 1 : 0,
                 restartDown, interruptions, drained, settled, roles.UnplannedExits.Count, failures);

@@ -1,6 +1,7 @@
 using Insights.Evaluation.Data;
 using Insights.Processors.Movies;
 using Insights.Processors.Topology;
+using Insights.TestSupport;
 
 namespace Insights.Host.Bench.Chaos;
 

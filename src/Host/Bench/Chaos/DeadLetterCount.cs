@@ -1,6 +1,7 @@
 using System.Text;
 using Confluent.Kafka;
 using Insights.Contracts.Topics;
+using Insights.TestSupport;
 
 namespace Insights.Host.Bench.Chaos;
 

@@ -1,6 +1,7 @@
 using Insights.Contracts.Scores;
 using Insights.Sinks.Elasticsearch;
 using Insights.Sinks.Snapshots;
+using Insights.TestSupport;
 
 namespace Insights.Host.Bench.Chaos;
 

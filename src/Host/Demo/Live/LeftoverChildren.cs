@@ -1,3 +1,5 @@
+using Insights.TestSupport;
+
 namespace Insights.Host.Demo.Live;
 
 /// <summary>
@@ -23,7 +25,7 @@ public sealed class LeftoverChildren(string file)
         if (!File.Exists(file)) return 0;
         var stopped = 0;
         foreach (var line in File.ReadAllLines(file))
-            if (int.TryParse(line, out var pid) && IsDemoRole(pid) && Signals.Send(pid, Signals.Kill)) stopped++;
+            if (int.TryParse(line, out var pid) && IsDemoRole(pid) && LinuxProcess.Signal(pid, LinuxProcess.Kill)) stopped++;
         Clear();
         return stopped;
     }

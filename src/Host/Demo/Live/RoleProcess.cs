@@ -1,5 +1,7 @@
 using System.Diagnostics;
 
+using Insights.TestSupport;
+
 namespace Insights.Host.Demo.Live;
 
 /// <summary>
@@ -47,7 +49,7 @@ public sealed class RoleProcess : IDisposable
     public async Task<StopOutcome> StopAsync(TimeSpan grace)
     {
         if (process.HasExited) return new StopOutcome(Name, process.ExitCode, Killed: false, AlreadyExited: true);
-        Signals.Send(process.Id, Signals.Terminate);
+        LinuxProcess.SendTerminate(process.Id);
         using var wait = new CancellationTokenSource(grace);
         try
         {

@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Text.Json;
 using Confluent.Kafka;
 using Insights.Contracts;
+using Insights.TestSupport;
+using static Insights.TestSupport.Statistics;
 
 namespace Insights.Host.Demo.Live;
 
@@ -95,7 +97,4 @@ public sealed record LatencySummary(int Samples, double? MedianMs, double? P95Ms
         var sorted = latencies.Order().ToArray();
         return new LatencySummary(sorted.Length, Percentile(sorted, 0.5), Percentile(sorted, 0.95), updatesSeen, meanBytes);
     }
-
-    /// <summary>Nearest-rank percentile of sorted values.</summary>
-    public static double Percentile(double[] sorted, double q) => sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
 }

@@ -6,7 +6,7 @@ using Insights.Contracts;
 using Insights.Contracts.Scores;
 using Insights.Contracts.Topics;
 
-namespace Insights.Host.Bench;
+namespace Insights.TestSupport;
 
 /// <summary>
 /// Reads `insights.propensity.scores` from its start on its own thread: the newest update per member, and for each

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Insights.Host.Bench;
+namespace Insights.TestSupport;
 
 /// <summary>
 /// The benches' and the process tests' one way to wait for something they cannot be told about (a file, offsets on a broker, scores on a

@@ -1,4 +1,4 @@
-namespace Insights.Fixtures;
+namespace Insights.TestSupport;
 
 /// <summary>Where the checkout and the shared data folder are, seen from a running test.</summary>
 public static class RepositoryPaths

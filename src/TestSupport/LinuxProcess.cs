@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 
-namespace Insights.Host.Bench;
+namespace Insights.TestSupport;
 
-/// <summary>What the benches ask the kernel about the processes they start: CPU time used, and a polite stop.</summary>
-internal static class LinuxProcess
+/// <summary>What runs of the pipeline ask the kernel about the processes they start: CPU time used, and signals .NET cannot send (Process.Kill is SIGKILL only).</summary>
+public static class LinuxProcess
 {
-    private const int SignalTerminate = 15;
+    public const int Interrupt = 2, Kill = 9, Terminate = 15;
+    private const int NoSuchProcess = 3; // ESRCH
     private const int ClockTicksName = 2; // _SC_CLK_TCK
 
     private static readonly double TicksPerSecond = sysconf(ClockTicksName) is > 0 and var ticks ? ticks : 100;
@@ -27,9 +28,18 @@ internal static class LinuxProcess
         return ticks / TicksPerSecond;
     }
 
-    /// <summary>SIGTERM: the process may finish its work and close cleanly (a Generic Host stops its services).</summary>
-    public static void Terminate(int pid) => _ = kill(pid, SignalTerminate);
+    /// <summary>Sends <paramref name="signal"/>; false when the process is already gone, an exception for any other refusal.</summary>
+    public static bool Signal(int pid, int signal)
+    {
+        if (kill(pid, signal) == 0) return true;
+        var error = Marshal.GetLastPInvokeError();
+        return error == NoSuchProcess ? false : throw new InvalidOperationException($"kill -{signal} {pid} failed: errno {error}");
+    }
 
+    /// <summary>SIGTERM: the process may finish its work and close cleanly (a Generic Host stops its services).</summary>
+    public static bool SendTerminate(int pid) => Signal(pid, Terminate);
+
+    // DllImport, not LibraryImport: two ints need no marshalling and no unsafe code.
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);
 

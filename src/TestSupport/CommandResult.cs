@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Insights.Fixtures.Kafka;
+namespace Insights.TestSupport;
 
 /// <summary>How a command-line program ended: exit code and what it wrote.</summary>
 public sealed record CommandResult(int ExitCode, string Output, string Error)
@@ -15,6 +15,11 @@ public sealed record CommandResult(int ExitCode, string Output, string Error)
         catch (TimeoutException) { process.Kill(entireProcessTree: true); throw; }
         return new CommandResult(process.ExitCode, await output, await error);
     }
+
+    public bool Succeeded => ExitCode == 0;
+
+    /// <summary>Everything the program wrote, standard output then standard error.</summary>
+    public string Text => (Output + Error).Trim();
 
     public override string ToString() => $"exit {ExitCode}\n{Output}{Error}";
 }

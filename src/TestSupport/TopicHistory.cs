@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 
-namespace Insights.Host.Bench;
+namespace Insights.TestSupport;
 
 /// <summary>
 /// Reads every record of a topic's partitions from their start to their end offset at the time of the read, in offset

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Insights.Host.Bench;
+namespace Insights.TestSupport;
 
 /// <summary>
 /// One `insights` child process running a role or command (this program, started again: `worker`, `sink`,
@@ -26,7 +26,7 @@ public sealed class InsightsProcess : IDisposable
         };
         // Settings the developer's shell may carry, and the local stack's endpoints, must not leak into the child.
         foreach (var key in info.Environment.Keys.Where(k => k.Contains("__") || k.StartsWith("INSIGHTS_")).ToList()) info.Environment.Remove(key);
-        info.Environment["INSIGHTS_HOME"] = RepositoryRoot.Find();
+        info.Environment["INSIGHTS_HOME"] = RepositoryPaths.Root;
         info.Environment["INSIGHTS_STACK_DIR"] = Directory.CreateTempSubdirectory("insights-no-stack-").FullName;
         // Streamiz applications (a worker, the benches' count baseline) create it while they are ready; other commands ignore it.
         readyFile = Path.Combine(Path.GetTempPath(), $"insights-ready-{Guid.NewGuid():N}");
@@ -91,7 +91,7 @@ public sealed class InsightsProcess : IDisposable
         var exited = true;
         if (!process.HasExited)
         {
-            LinuxProcess.Terminate(process.Id);
+            LinuxProcess.SendTerminate(process.Id);
             exited = process.WaitForExit(limit);
             if (!exited) Kill();
         }

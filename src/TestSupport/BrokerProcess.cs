@@ -3,11 +3,11 @@ using System.Diagnostics;
 using System.Text;
 using Insights.Contracts.Topics;
 
-namespace Insights.Fixtures.Kafka;
+namespace Insights.TestSupport;
 
 /// <summary>
-/// The local broker program (`insights-broker run`, built beside the tests) in its own process, with a
-/// manifest of the test's topics. Its state is in memory: killing it loses every record and group, and a
+/// The local broker program (`insights-broker run`: built beside the tests, or at .build/broker by stack/install for
+/// the benches) in its own process, with a manifest of the run's topics, so killing a worker never touches the broker. Its state is in memory: killing it loses every record and group, and a
 /// new start is a new, empty cluster with only the manifest's topics.
 /// </summary>
 public sealed class BrokerProcess : IAsyncDisposable
@@ -39,7 +39,13 @@ public sealed class BrokerProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
     public string StandardError { get { lock (_stderr) return _stderr.ToString(); } }
 
-    public static string ProgramPath => Path.Combine(AppContext.BaseDirectory, "insights-broker.dll");
+    /// <summary>CPU seconds (user + system) the broker process has used since it started.</summary>
+    public double CpuSeconds => LinuxProcess.CpuSeconds(_process.Id);
+
+    /// <summary>The copy built beside this program (test projects reference the broker), else the local stack's build.</summary>
+    public static string ProgramPath => File.Exists(Path.Combine(AppContext.BaseDirectory, "insights-broker.dll"))
+        ? Path.Combine(AppContext.BaseDirectory, "insights-broker.dll")
+        : Path.Combine(RepositoryPaths.Root, ".build", "broker", "insights-broker.dll");
 
     private BrokerProcess(Process process, StringBuilder stderr, string bootstrap, string folder, TimeSpan timeToReady)
     {
@@ -58,6 +64,7 @@ public sealed class BrokerProcess : IAsyncDisposable
     public static async Task<BrokerProcess> StartAsync(TopicManifest manifest, int? port = null, string? folder = null,
         TimeSpan? checkInterval = null, TimeSpan? readyTimeout = null, CancellationToken ct = default)
     {
+        if (!File.Exists(ProgramPath)) throw new InvalidOperationException($"the broker program {ProgramPath} is not built: run stack/install");
         folder ??= Directory.CreateTempSubdirectory("insights-broker-").FullName;
         manifest.Save(Path.Combine(folder, "topics.json"));
         var info = new ProcessStartInfo("dotnet")
@@ -119,7 +126,7 @@ public sealed class BrokerProcess : IAsyncDisposable
     /// <summary>Asks the broker to stop (SIGTERM) and waits for it: cluster destroyed, bootstrap file removed.</summary>
     public async Task<int> StopAsync(TimeSpan? timeout = null)
     {
-        if (!_process.HasExited) Posix.Terminate(_process.Id);
+        if (!_process.HasExited) LinuxProcess.SendTerminate(_process.Id);
         await _process.WaitForExitAsync().WaitAsync(timeout ?? TimeSpan.FromSeconds(15));
         Running.TryRemove(_process.Id, out _);
         return _process.ExitCode;

@@ -3,7 +3,7 @@ using Confluent.Kafka.Admin;
 using Insights.Processors.Movies;
 using Insights.Processors.Topology;
 
-namespace Insights.Host.Bench;
+namespace Insights.TestSupport;
 
 /// <summary>
 /// What a running application has done, read from the broker: committed offsets of its group, the lag on a topic,

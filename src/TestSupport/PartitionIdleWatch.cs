@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Insights.Host.Bench;
+namespace Insights.TestSupport;
 
 /// <summary>One partition's longest idle span so far: how long, and when it ended (or now, if it is still idle).</summary>
 public sealed record PartitionIdle(string Topic, int Partition, TimeSpan Longest, TimeSpan EndedAt, bool IdleNow);
