@@ -1,16 +1,21 @@
 using Insights.Contracts.Cinema;
+using Insights.Processors.Hosting;
 using Insights.Propensity.Scoring;
 
 namespace Insights.Processors;
 
-/// <summary>What a worker's topology is built from: names, partition counts, the model and the pacing of score emission.</summary>
+/// <summary>
+/// What a worker's topology is built from: names, partition counts, the model and the pacing of score emission. The
+/// defaults are the worker settings' (<see cref="WorkerSettings"/> declares each setting once), so a topology test and a
+/// deployed worker start from the same values.
+/// </summary>
 public sealed record ProcessorOptions
 {
-    public string ApplicationId { get; init; } = "insights-processors";
-    public string TopicPrefix { get; init; } = CinemaTables.DefaultTopicPrefix;
+    public string ApplicationId { get; init; } = WorkerSettings.Defaults.ApplicationId;
+    public string TopicPrefix { get; init; } = WorkerSettings.Defaults.TopicPrefix;
 
     /// <summary>Partitions of the CDC topics and of the member-keyed internal topics (the unit of scale-out).</summary>
-    public int Partitions { get; init; } = 4;
+    public int Partitions { get; init; } = WorkerSettings.Defaults.Partitions;
 
     public required PropensityModel Model { get; init; }
 
@@ -18,36 +23,34 @@ public sealed record ProcessorOptions
     /// The tickets topic is keyed by member and partitioned like the members topic (see WorkerSettings.TicketsKeyedByMember):
     /// a member's tickets and member row are read by the same task, with no repartition hop.
     /// </summary>
-    public bool TicketsKeyedByMember { get; init; } = true;
+    public bool TicketsKeyedByMember { get; init; } = WorkerSettings.Defaults.TicketsKeyedByMember;
 
     /// <summary>The genre names a movie's SET column may hold, in bit order (schema/cinema.sql).</summary>
     public IReadOnlyList<string> GenreNames { get; init; } = CinemaGenres.All;
 
     /// <summary>How often each task scores its dirty members: one score update per member per interval at most.</summary>
-    public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(WorkerSettings.Defaults.FlushIntervalMs);
 
     /// <summary>How long a ticket waits for its session to reach the sessions global store before it is dead-lettered (see WorkerSettings.SessionWaitMs).</summary>
-    public TimeSpan SessionWait { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan SessionWait { get; init; } = TimeSpan.FromMilliseconds(WorkerSettings.Defaults.SessionWaitMs);
 
     /// <summary>
     /// Sessions whose showtime is more than this before the sessions' clock leave every worker's memory, and a ticket
     /// bought before that horizon whose session is not held is dead-lettered at once (see WorkerSettings.SessionRetentionDays).
     /// </summary>
-    public TimeSpan SessionRetention { get; init; } = TimeSpan.FromDays(DefaultSessionRetentionDays);
-
-    public const int DefaultSessionRetentionDays = 400;
+    public TimeSpan SessionRetention { get; init; } = TimeSpan.FromDays(WorkerSettings.Defaults.SessionRetentionDays);
 
     /// <summary>Members rescored per flush after a catalog change, so live events keep flowing during a rescore.</summary>
-    public int RescoreBatch { get; init; } = 500;
+    public int RescoreBatch { get; init; } = WorkerSettings.Defaults.RescoreBatch;
 
     /// <summary>How often each movie task publishes its changed movie profiles (see WorkerSettings.ProfileIntervalMs).</summary>
-    public TimeSpan ProfileInterval { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan ProfileInterval { get; init; } = TimeSpan.FromMilliseconds(WorkerSettings.Defaults.ProfileIntervalMs);
 
     /// <summary>Every member is rescored at least this often, paced evenly over the interval (see WorkerSettings.FreshnessIntervalMs).</summary>
-    public TimeSpan FreshnessInterval { get; init; } = TimeSpan.FromDays(1);
+    public TimeSpan FreshnessInterval { get; init; } = TimeSpan.FromMilliseconds(WorkerSettings.Defaults.FreshnessIntervalMs);
 
     /// <summary>Neighbour-list staleness passed to the collective state (0 = exact, as the LLO replay).</summary>
-    public double NeighbourStaleness { get; init; } = 0.25;
+    public double NeighbourStaleness { get; init; } = WorkerSettings.Defaults.NeighbourStaleness;
 
     /// <summary>Days of popularity timeline kept per movie.</summary>
     public int TimelineRetentionDays { get; init; } = 400;

@@ -1,3 +1,4 @@
+using Insights.Contracts.Cinema;
 using Insights.Evaluation.Data;
 using Insights.Evaluation.Training;
 using Insights.Propensity.Catalog;

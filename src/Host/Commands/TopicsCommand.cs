@@ -2,8 +2,9 @@ using System.CommandLine;
 using Confluent.Kafka;
 using Insights.Contracts.Configuration;
 using Insights.Contracts.Topics;
-using Insights.Processors.Manifest;
 using Insights.Host.Configuration;
+using Insights.Processors.Hosting;
+using Insights.Processors.Manifest;
 using Microsoft.Extensions.Configuration;
 
 namespace Insights.Host.Commands;
@@ -43,7 +44,7 @@ public static class TopicsCommand
         };
         var applicationOption = new Option<string>("--application-id")
         {
-            Description = "The processors' application id (names the internal topics).", DefaultValueFactory = _ => "insights-processors",
+            Description = "The processors' application id (names the internal topics).", DefaultValueFactory = _ => WorkerSettings.Defaults.ApplicationId,
         };
         var prefixOption = new Option<string>("--topic-prefix")
         {

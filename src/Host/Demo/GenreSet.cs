@@ -1,3 +1,5 @@
+using Insights.Contracts.Cinema;
+
 namespace Insights.Host.Demo;
 
 /// <summary>
@@ -7,20 +9,11 @@ namespace Insights.Host.Demo;
 /// </summary>
 public sealed class GenreSet
 {
-    /// <summary>The SET's members, in the schema's order.</summary>
-    public static IReadOnlyList<string> SchemaValues => Values;
-
-    private static readonly string[] Values =
-    [
-        "unknown", "action", "adventure", "animation", "children", "comedy", "crime", "documentary", "drama", "fantasy",
-        "film_noir", "horror", "musical", "mystery", "romance", "sci_fi", "thriller", "war", "western",
-    ];
-
     private readonly string?[] byBit;
 
     public GenreSet(IReadOnlyList<string> datasetGenres)
     {
-        byBit = [.. datasetGenres.Select(Normalise).Select(name => Values.Contains(name) ? name : null)];
+        byBit = [.. datasetGenres.Select(Normalise).Select(name => CinemaGenres.All.Contains(name) ? name : null)];
         Unmapped = [.. datasetGenres.Where((_, bit) => byBit[bit] is null)];
     }
 
@@ -32,7 +25,7 @@ public sealed class GenreSet
         var names = new List<string>();
         for (var bit = 0; bit < byBit.Length; bit++)
             if ((genreBits & (1u << bit)) != 0 && byBit[bit] is { } name && !names.Contains(name)) names.Add(name);
-        return string.Join(',', names.OrderBy(n => Array.IndexOf(Values, n)));
+        return string.Join(',', CinemaGenres.All.Where(names.Contains));
     }
 
     private static string Normalise(string name) =>

@@ -10,6 +10,9 @@ public sealed record WorkerSettings
     public const string AtLeastOnce = "at_least_once";
     public const string ExactlyOnce = "exactly_once";
 
+    /// <summary>Every setting at its default: what other code reads instead of repeating a default.</summary>
+    public static WorkerSettings Defaults { get; } = new();
+
     /// <summary>The Streamiz application id: the workers' consumer group and the prefix of their internal topics. Workers with one id share the partitions.</summary>
     public string ApplicationId { get; init; } = "insights-processors";
     /// <summary>Prefix of the CDC topics (`cdc` reads `cdc.cinema.tickets`...), as the capture or Debezium writes them.</summary>
@@ -50,7 +53,7 @@ public sealed record WorkerSettings
     /// late refund of an old ticket) is dead-lettered at once, stage session-expired. Raise it for a rebuild that
     /// replays older tickets than this. Default 400, 1..36500.
     /// </summary>
-    public int SessionRetentionDays { get; init; } = ProcessorOptions.DefaultSessionRetentionDays;
+    public int SessionRetentionDays { get; init; } = 400;
 
     /// <summary>
     /// How often each movie task publishes the profiles of its movies that changed. Other members' attendances reach a

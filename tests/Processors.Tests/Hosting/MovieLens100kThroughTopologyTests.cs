@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Insights.Contracts.Cinema;
 using Insights.Contracts.Configuration;
 using Insights.Evaluation.Data;
 using Insights.Evaluation.Metrics;
@@ -8,8 +9,8 @@ using Insights.Processors.Hosting;
 using Insights.Processors.Manifest;
 using Insights.Processors.Topology;
 using Insights.Propensity.Members;
-using Microsoft.Extensions.Logging.Abstractions;
 using Insights.TestSupport;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Insights.Processors.Tests.Hosting;
 

@@ -1,3 +1,4 @@
+using Insights.Contracts.Cinema;
 using Insights.Processors.Members;
 using Insights.Propensity.Members;
 

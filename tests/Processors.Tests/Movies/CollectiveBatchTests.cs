@@ -1,3 +1,4 @@
+using Insights.Contracts.Cinema;
 using Insights.Processors.Movies;
 using Insights.Propensity;
 using Insights.Propensity.Members;

@@ -1,6 +1,7 @@
 using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
+using Insights.Contracts.Cinema;
 using Insights.Contracts.Debezium;
 using Insights.Contracts.Topics;
 using Insights.Processors.Events;

@@ -1,4 +1,5 @@
 using Insights.TestSupport;
+
 namespace Insights.Host.Bench.Chaos;
 
 /// <summary>

@@ -6,8 +6,8 @@ using Insights.Host.Demo;
 using Insights.Processors.Hosting;
 using Insights.Processors.Manifest;
 using Insights.Propensity.Scoring;
-using MySqlConnector;
 using Insights.TestSupport;
+using MySqlConnector;
 
 namespace Insights.Host.Bench.Chaos;
 

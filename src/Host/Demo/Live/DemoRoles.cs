@@ -1,4 +1,5 @@
 using Insights.Contracts.Topics;
+using Insights.Processors.Hosting;
 
 namespace Insights.Host.Demo.Live;
 
@@ -13,7 +14,7 @@ public static class DemoRoles
     public const int Workers = 2;
 
     /// <summary>The workers' consumer group, whose lag the dashboard shows.</summary>
-    public const string ApplicationId = "insights-processors";
+    public static readonly string ApplicationId = WorkerSettings.Defaults.ApplicationId;
 
     /// <summary>Seconds between the sink's S3 snapshots: a few per demo run.</summary>
     public const int SnapshotIntervalSeconds = 60;

@@ -1,4 +1,4 @@
-namespace Insights.Processors;
+namespace Insights.Contracts.Cinema;
 
 /// <summary>The genres of cinema.movies' SET column (schema/cinema.sql), in declaration order: bit g is genre g.</summary>
 public static class CinemaGenres
