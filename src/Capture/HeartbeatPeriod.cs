@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Insights.Capture;
 
 /// <summary>
@@ -17,7 +15,7 @@ public sealed record HeartbeatPeriod
     public const int MissedBeforeDead = 3;
 
     // MariaDB's MASTER_HEARTBEAT_PERIOD accepts up to 4294967 s; below 0.1 s the deadline would trip on scheduling noise.
-    private const double MinimumSeconds = 0.1, MaximumSeconds = 4294967;
+    public const double MinimumSeconds = 0.1, MaximumSeconds = 4294967;
 
     public static HeartbeatPeriod Default { get; } = new(TimeSpan.FromSeconds(5));
 
@@ -33,17 +31,6 @@ public sealed record HeartbeatPeriod
         seconds is >= MinimumSeconds and <= MaximumSeconds
             ? new HeartbeatPeriod(TimeSpan.FromSeconds(seconds))
             : throw new ArgumentOutOfRangeException(nameof(seconds), seconds, $"the heartbeat period must be {MinimumSeconds} to {MaximumSeconds} seconds");
-
-    /// <summary>Reads the setting's text (seconds, a decimal point allowed); null or empty is the default.</summary>
-    /// <exception cref="FormatException">The text is not a number of seconds in range; the message says which.</exception>
-    public static HeartbeatPeriod Parse(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text)) return Default;
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
-            throw new FormatException($"'{text}' is not a number of seconds");
-        try { return FromSeconds(seconds); }
-        catch (ArgumentOutOfRangeException) { throw new FormatException($"{text} s is outside {MinimumSeconds} to {MaximumSeconds} seconds"); }
-    }
 
     /// <summary>The period in nanoseconds, as @master_heartbeat_period takes it.</summary>
     public long Nanoseconds => Period.Ticks * 100;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net.Sockets;
 using Amazon.Runtime;
 using Confluent.Kafka;
+using Insights.Contracts.Configuration;
 using Insights.Host.Configuration;
 using Insights.Sinks.Elasticsearch;
 using Insights.Sinks.Kafka;
@@ -56,7 +57,7 @@ public static class UserFacingError
     {
         try
         {
-            var builder = new MySqlConnectionStringBuilder(Configured("MariaDb:ConnectionString") ?? "");
+            var builder = new MySqlConnectionStringBuilder(Configured($"{MariaDbSettings.Section}:{nameof(MariaDbSettings.ConnectionString)}") ?? "");
             return string.IsNullOrEmpty(builder.Server) ? "" : $" at {builder.Server}:{builder.Port}";
         }
         catch (ArgumentException) { return ""; }

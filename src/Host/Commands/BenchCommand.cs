@@ -4,11 +4,12 @@ using Insights.Capture;
 using Insights.Capture.Position;
 using Insights.Capture.Schema;
 using Insights.Capture.Sinks;
+using Insights.Contracts.Configuration;
+using Insights.Host.Bench;
 using Insights.Host.Configuration;
+using Insights.TestSupport;
 using Microsoft.Extensions.Configuration;
 using MySqlConnector;
-using Insights.Host.Bench;
-using Insights.TestSupport;
 using static Insights.TestSupport.Statistics;
 
 namespace Insights.Host.Commands;
@@ -36,8 +37,8 @@ public static class BenchCommand
         capture.SetAction(async (parse, ct) =>
         {
             var config = new ConfigurationBuilder().AddInsightsSources().Build();
-            var connection = config["MariaDb:CaptureConnectionString"] is { Length: > 0 } value
-                ? value : throw new CommandLineError("configuration key MariaDb:CaptureConnectionString is missing");
+            var connection = config.Bind<MariaDbSettings>(MariaDbSettings.Section).CaptureConnectionString is { Length: > 0 } value
+                ? value : throw new CommandLineError($"configuration key {MariaDbSettings.Section}:{nameof(MariaDbSettings.CaptureConnectionString)} is missing");
             var count = parse.GetValue(runs);
             if (count < 1) throw new CommandLineError("--runs must be at least 1");
             await RunAsync(connection, count, ct);

@@ -2,7 +2,6 @@ using System.CommandLine;
 using Insights.Capture;
 using Insights.Capture.Sinks;
 using Insights.Contracts.Configuration;
-using Insights.Contracts.Debezium;
 using Insights.Host.Configuration;
 using Insights.Host.Observability;
 using Microsoft.Extensions.Configuration;
@@ -12,9 +11,8 @@ namespace Insights.Host.Commands;
 
 /// <summary>
 /// `insights capture`: the built-in MariaDB binlog CDC, writing Debezium-identical events to Kafka.
-/// Settings come from the usual configuration sources (InsightsConfiguration) and --set Key=Value:
-/// MariaDb:CaptureConnectionString, the Kafka section (bootstrap servers, SASL/TLS), Capture:CheckpointPath, Capture:TopicPrefix,
-/// Capture:ServerId, Capture:DecimalHandlingMode, Capture:MessageKeyColumns, Capture:HeartbeatPeriodSeconds.
+/// Settings come from the usual configuration sources (InsightsConfiguration) and --set Key=Value: MariaDb:CaptureConnectionString,
+/// the Kafka section (bootstrap servers, SASL/TLS) and the Capture section (<see cref="CaptureSettings"/>).
 /// </summary>
 public static class CaptureCommand
 {
@@ -63,48 +61,12 @@ public static class CaptureCommand
             .Build();
     }
 
+    /// <summary>The capture's options and Kafka settings from configuration; the first wrong setting fails start-up naming its key.</summary>
     public static (CaptureOptions Capture, KafkaSettings Kafka) ReadOptions(IConfiguration config, bool forceSnapshot)
     {
-        string Required(string key) => config[key] is { Length: > 0 } value ? value : throw new CommandLineError($"configuration key {key} is missing");
-        var connection = Required("MariaDb:CaptureConnectionString");
-        try
-        {
-            var builder = new MySqlConnectionStringBuilder(connection);
-            if (string.IsNullOrEmpty(builder.Server) || string.IsNullOrEmpty(builder.UserID))
-                throw new CommandLineError("configuration key MariaDb:CaptureConnectionString needs Server and User ID");
-            if (builder.ConnectionProtocol != MySqlConnectionProtocol.Tcp)
-                throw new CommandLineError("configuration key MariaDb:CaptureConnectionString must use TCP (the replication client does not speak unix sockets)");
-        }
-        catch (ArgumentException e) { throw new CommandLineError($"configuration key MariaDb:CaptureConnectionString is not a valid connection string: {e.Message}"); }
-        var kafka = config.KafkaSettings();
-        var checkpoint = config["Capture:CheckpointPath"] ?? Path.Combine(".insights", "capture-checkpoint.json");
-        if (checkpoint.Length == 0 || checkpoint.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
-            throw new CommandLineError($"configuration key Capture:CheckpointPath is not a valid path: '{checkpoint}'");
-        var prefix = config["Capture:TopicPrefix"] ?? "cdc";
-        if (prefix.Length == 0 || prefix.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-')))
-            throw new CommandLineError($"configuration key Capture:TopicPrefix must be letters, digits, '.', '_' or '-', got '{prefix}'");
-        uint serverId = 184101;
-        if (config["Capture:ServerId"] is { } id && (!uint.TryParse(id, out serverId) || serverId == 0))
-            throw new CommandLineError($"configuration key Capture:ServerId must be a positive integer, got '{id}'");
-        var decimals = DecimalHandling.Precise;
-        if (config["Capture:DecimalHandlingMode"] is { } mode && !Enum.TryParse(mode, ignoreCase: true, out decimals))
-            throw new CommandLineError($"configuration key Capture:DecimalHandlingMode must be precise, string or double, got '{mode}'");
-        MessageKeyColumns messageKeys;
-        try { messageKeys = MessageKeyColumns.Parse(config[MessageKeyColumns.Setting] ?? MessageKeyColumns.Default); }
-        catch (FormatException e) { throw new CommandLineError($"configuration key {MessageKeyColumns.Setting}: {e.Message}"); }
-        HeartbeatPeriod heartbeat;
-        try { heartbeat = HeartbeatPeriod.Parse(config[HeartbeatPeriod.Setting]); }
-        catch (FormatException e) { throw new CommandLineError($"configuration key {HeartbeatPeriod.Setting}: {e.Message}"); }
-        return (new CaptureOptions
-        {
-            ConnectionString = connection,
-            CheckpointPath = checkpoint,
-            TopicPrefix = prefix,
-            ServerId = serverId,
-            Decimals = decimals,
-            MessageKeyColumns = messageKeys,
-            Heartbeat = heartbeat,
-            ForceSnapshot = forceSnapshot,
-        }, kafka);
+        var mariaDb = config.Bind<MariaDbSettings>(MariaDbSettings.Section);
+        var capture = config.Bind<CaptureSettings>(CaptureSettings.Section);
+        if (capture.Problems(mariaDb).FirstOrDefault() is { } problem) throw new CommandLineError(problem);
+        return (capture.ToOptions(mariaDb, forceSnapshot), config.KafkaSettings());
     }
 }

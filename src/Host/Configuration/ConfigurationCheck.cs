@@ -23,10 +23,12 @@ public static class ConfigurationCheck
 {
     public static readonly IReadOnlyList<string> Roles = ["capture", "worker", "sink", "api"];
 
-    /// <summary>The settings record each section binds into. Capture and MariaDb are read key by key (CaptureCommand.ReadOptions).</summary>
+    /// <summary>The settings record each section binds into.</summary>
     public static readonly IReadOnlyDictionary<string, Type> Sections = new Dictionary<string, Type>(StringComparer.OrdinalIgnoreCase)
     {
         [KafkaSettings.Section] = typeof(KafkaSettings),
+        [MariaDbSettings.Section] = typeof(MariaDbSettings),
+        [CaptureSettings.Section] = typeof(CaptureSettings),
         [WorkerSettings.Section] = typeof(WorkerSettings),
         [ElasticsearchSettings.Section] = typeof(ElasticsearchSettings),
         [SnapshotSettings.Section] = typeof(SnapshotSettings),
@@ -34,13 +36,6 @@ public static class ConfigurationCheck
         [SinkErrorSettings.Section] = typeof(SinkErrorSettings),
         [ApiSettings.Section] = typeof(ApiSettings),
         [ObservabilitySettings.Section] = typeof(ObservabilitySettings),
-    };
-
-    /// <summary>The keys of the sections read one by one.</summary>
-    public static readonly IReadOnlyDictionary<string, string[]> KeysReadOneByOne = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase)
-    {
-        ["Capture"] = ["CheckpointPath", "TopicPrefix", "ServerId", "DecimalHandlingMode", Last(MessageKeyColumns.Setting), Last(HeartbeatPeriod.Setting)],
-        ["MariaDb"] = ["ConnectionString", "CaptureConnectionString"],
     };
 
     /// <summary>The problems of <paramref name="role"/>'s configuration, one line each, naming the key; empty when it would start.</summary>
@@ -64,7 +59,7 @@ public static class ConfigurationCheck
         {
             case "capture":
                 CheckAll(kafka.Problems());
-                Check(() => { CaptureCommand.ReadOptions(configuration, forceSnapshot: false); return null; });
+                CheckAll(Bound<CaptureSettings>(CaptureSettings.Section).Problems(Bound<MariaDbSettings>(MariaDbSettings.Section)));
                 break;
             case "worker":
                 CheckAll(kafka.Problems());
@@ -100,9 +95,6 @@ public static class ConfigurationCheck
         {
             if (Sections.TryGetValue(section.Key, out var type))
                 foreach (var unknown in Unknown(section, type)) yield return unknown;
-            else if (KeysReadOneByOne.TryGetValue(section.Key, out var keys))
-                foreach (var child in section.GetChildren().Where(c => !keys.Contains(c.Key, StringComparer.OrdinalIgnoreCase)))
-                    yield return $"{child.Path} is not a setting (known in {section.Key}: {string.Join(", ", keys)})";
         }
     }
 
@@ -130,6 +122,4 @@ public static class ConfigurationCheck
     private static bool IsLeaf(Type type) =>
         type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || type.IsArray
         || Nullable.GetUnderlyingType(type) is not null || type.Namespace?.StartsWith("System", StringComparison.Ordinal) == true && !type.IsGenericType;
-
-    private static string Last(string setting) => setting[(setting.LastIndexOf(':') + 1)..];
 }

@@ -34,13 +34,6 @@ public static partial class SettingsReference
             text.AppendLine("|---|---|---|");
             Rows(text, section, type, Activator.CreateInstance(type));
         }
-        foreach (var (section, keys) in ConfigurationCheck.KeysReadOneByOne.OrderBy(s => s.Key, StringComparer.Ordinal))
-        {
-            text.AppendLine();
-            text.AppendLine($"## {section}");
-            text.AppendLine();
-            text.AppendLine($"Read key by key by the capture (`CaptureCommand.ReadOptions`), which states the defaults; see docs/capture.md. Keys: {string.Join(", ", keys.Select(k => $"`{section}:{k}`"))}.");
-        }
         return text.ToString();
     }
 

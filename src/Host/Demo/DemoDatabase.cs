@@ -1,3 +1,4 @@
+using Insights.Contracts.Configuration;
 using Insights.Host.Configuration;
 using Microsoft.Extensions.Configuration;
 using MySqlConnector;
@@ -7,7 +8,7 @@ namespace Insights.Host.Demo;
 /// <summary>The cinema database the demo writes to: from --connection-string, else MariaDb:ConnectionString.</summary>
 public static class DemoDatabase
 {
-    public const string ConnectionStringKey = "MariaDb:ConnectionString";
+    public const string ConnectionStringKey = $"{MariaDbSettings.Section}:{nameof(MariaDbSettings.ConnectionString)}";
 
     public static string ConnectionString(string? option)
     {

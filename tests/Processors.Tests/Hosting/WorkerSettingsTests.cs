@@ -1,6 +1,5 @@
 using Confluent.Kafka;
 using Insights.Contracts.Configuration;
-using Insights.Host.Configuration;
 using Insights.Processors.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -22,7 +21,7 @@ public sealed class WorkerSettingsTests
     private static WorkerSettings Bound(params (string Key, string Value)[] values)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => KeyValuePair.Create($"Processors:{v.Key}", (string?)v.Value))).Build();
-        return configuration.Bind<WorkerSettings>(WorkerSettings.Section) with { ModelPath = ModelPath };
+        return (configuration.GetSection(WorkerSettings.Section).Get<WorkerSettings>() ?? new WorkerSettings()) with { ModelPath = ModelPath };
     }
 
     [Fact]
