@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 bash stack/install
 dotnet build Insights.sln -c Release -nologo -v q
+# The code keeps .editorconfig's conventions (layout, using order); `dotnet format Insights.sln` applies them.
+dotnet format Insights.sln --verify-no-changes --no-restore \
+  || { echo "test.sh: the code departs from .editorconfig's conventions above; run: dotnet format Insights.sln" >&2; exit 1; }
 # A failed test prints its captured logs after its message; a log that keeps only the tail would lose the message,
 # so the run is also written to a file and the failures are repeated, without their logs, at the end.
 log="$(mktemp -t insights-tests.XXXXXX.log)"

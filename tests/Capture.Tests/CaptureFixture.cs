@@ -1,6 +1,6 @@
 using Insights.Fixtures.MariaDb;
-using MySqlConnector;
 using Insights.TestSupport;
+using MySqlConnector;
 
 namespace Insights.Capture.Tests;
 

@@ -4,8 +4,8 @@ using Confluent.Kafka;
 using Insights.Contracts.Cinema;
 using Insights.Contracts.Debezium;
 using Insights.Fixtures.MariaDb;
-using MySqlConnector;
 using Insights.TestSupport;
+using MySqlConnector;
 
 namespace Insights.Capture.Tests;
 

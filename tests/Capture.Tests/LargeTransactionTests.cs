@@ -4,8 +4,8 @@ using Insights.Capture.Schema;
 using Insights.Capture.Sinks;
 using Insights.Contracts.Cinema;
 using Insights.Fixtures.MariaDb;
-using MySqlConnector;
 using Insights.TestSupport;
+using MySqlConnector;
 
 namespace Insights.Capture.Tests;
 

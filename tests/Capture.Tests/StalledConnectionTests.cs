@@ -1,7 +1,7 @@
 using Insights.Contracts.Cinema;
+using Insights.TestSupport;
 using MySqlConnector;
 using static Insights.Capture.Tests.GoldenEventTests;
-using Insights.TestSupport;
 
 namespace Insights.Capture.Tests;
 

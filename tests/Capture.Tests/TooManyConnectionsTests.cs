@@ -1,6 +1,6 @@
+using Insights.TestSupport;
 using MySqlConnector;
 using static Insights.Capture.Tests.GoldenEventTests;
-using Insights.TestSupport;
 
 namespace Insights.Capture.Tests;
 

@@ -6,10 +6,10 @@ using Insights.Contracts.Scores;
 using Insights.Contracts.Topics;
 using Insights.Processors.Movies;
 using Insights.Processors.Topology;
+using Insights.TestSupport;
 using Streamiz.Kafka.Net;
 using Streamiz.Kafka.Net.Mock;
 using Streamiz.Kafka.Net.SerDes;
-using Insights.TestSupport;
 
 namespace Insights.Processors.Tests;
 

@@ -107,5 +107,5 @@ public sealed record KafkaSettings
             yield return $"{Section}:SslCertificateLocation and {Section}:SslKeyLocation go together (mutual TLS needs both)";
         if (SslKeyPassword is not null && SslKeyLocation is null)
             yield return $"{Section}:SslKeyPassword is set but {Section}:SslKeyLocation is not";
-            }
+    }
 }

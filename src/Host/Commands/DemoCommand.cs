@@ -72,7 +72,8 @@ public static class DemoCommand
                 done.SetResult(run.RunAsync(stopping.Token).GetAwaiter().GetResult());
             }
             catch (Exception e) { done.SetException(e); }
-        }) { IsBackground = false, Name = "insights-demo" };
+        })
+        { IsBackground = false, Name = "insights-demo" };
         thread.Start();
         return done.Task;
     }

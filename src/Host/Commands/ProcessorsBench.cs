@@ -8,10 +8,10 @@ using Insights.Processors;
 using Insights.Processors.Movies;
 using Insights.Processors.Topology;
 using Insights.Propensity.Scoring;
+using Insights.TestSupport;
 using Streamiz.Kafka.Net;
 using Streamiz.Kafka.Net.Mock;
 using Streamiz.Kafka.Net.SerDes;
-using Insights.TestSupport;
 using static Insights.TestSupport.Statistics;
 
 namespace Insights.Host.Commands;

@@ -4,9 +4,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Confluent.Kafka;
 using Insights.Contracts.Topics;
+using Insights.Host.Bench;
 using Insights.Processors.Manifest;
 using Insights.Processors.Topology;
-using Insights.Host.Bench;
 using Insights.TestSupport;
 using static Insights.TestSupport.Statistics;
 

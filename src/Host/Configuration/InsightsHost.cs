@@ -1,7 +1,7 @@
+using Insights.Host.Observability;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Insights.Host.Observability;
 
 namespace Insights.Host.Configuration;
 

@@ -190,7 +190,7 @@ public sealed record WorkerSettings
             yield return $"{Section}:ConsumerDebug names '{unknown}', which is not a librdkafka debug context ({string.Join(", ", DebugContexts)})";
         if (!CompressionTypes.Contains(CompressionType, StringComparer.OrdinalIgnoreCase))
             yield return $"{Section}:CompressionType must be none, gzip, snappy, lz4 or zstd, got '{CompressionType}'";
-            }
+    }
 
     /// <summary>The parsed <see cref="CompressionType"/>; call after <see cref="Problem"/> returned null.</summary>
     public Confluent.Kafka.CompressionType Compression => Enum.Parse<Confluent.Kafka.CompressionType>(CompressionType, ignoreCase: true);

@@ -1,5 +1,5 @@
-using Insights.Processors.Parsing;
 using Insights.Processors.Events;
+using Insights.Processors.Parsing;
 using Insights.Propensity.Collective;
 using Insights.Propensity.Members;
 

@@ -26,13 +26,13 @@ public sealed class TopicTail(KafkaSettings kafka, string topic, bool fromBeginn
     {
         var partitions = Partitions();
         using var consumer = new ConsumerBuilder<string?, byte[]?>(kafka.ApplyTo(new ConsumerConfig
-            {
-                GroupId = "insights-api-tail", // required by the client; nothing is committed under it
-                EnableAutoCommit = false,
-                EnableAutoOffsetStore = false,
-                AllowAutoCreateTopics = false,
-                EnablePartitionEof = true,
-            }))
+        {
+            GroupId = "insights-api-tail", // required by the client; nothing is committed under it
+            EnableAutoCommit = false,
+            EnableAutoOffsetStore = false,
+            AllowAutoCreateTopics = false,
+            EnablePartitionEof = true,
+        }))
             .SetLogHandler((_, m) => logger.LogDebug("librdkafka {Facility}: {Message}", m.Facility, m.Message))
             .SetErrorHandler((_, e) => logger.Log(e.IsFatal ? LogLevel.Error : LogLevel.Warning, "Kafka ({Topic}): {Reason}", topic, e.Reason))
             .Build();

@@ -1,8 +1,8 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using Elastic.Clients.Elasticsearch;
 using Elastic.Clients.Elasticsearch.Serialization;
 using Elastic.Transport;
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 
 namespace Insights.Sinks.Elasticsearch;
 

@@ -7,8 +7,8 @@ using Insights.Contracts.Topics;
 using Insights.Fixtures.Kafka;
 using Insights.Fixtures.MariaDb;
 using Insights.Fixtures.Poison;
-using MySqlConnector;
 using Insights.TestSupport;
+using MySqlConnector;
 
 namespace Insights.Capture.Tests.Poison;
 

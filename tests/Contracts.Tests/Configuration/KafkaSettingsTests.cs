@@ -103,8 +103,11 @@ public sealed class KafkaSettingsTests : IDisposable
             "TLS files without TLS" => settings with { SecurityProtocol = SecurityProtocol.SaslPlaintext, SslEndpointIdentificationAlgorithm = null },
             "host verification without TLS" => settings with
             {
-                SecurityProtocol = SecurityProtocol.SaslPlaintext, SslCaLocation = null, SslCertificateLocation = null,
-                SslKeyLocation = null, SslKeyPassword = null,
+                SecurityProtocol = SecurityProtocol.SaslPlaintext,
+                SslCaLocation = null,
+                SslCertificateLocation = null,
+                SslKeyLocation = null,
+                SslKeyPassword = null,
             },
             _ => settings with { BootstrapServers = "kafka-0.example" },
         };

@@ -2,8 +2,8 @@ using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Insights.Broker.Watermarks;
 using Insights.Contracts.Topics;
-using Testcontainers.Kafka;
 using Insights.TestSupport;
+using Testcontainers.Kafka;
 
 namespace Insights.Fixtures.Kafka;
 

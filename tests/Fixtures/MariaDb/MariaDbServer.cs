@@ -1,8 +1,8 @@
 using System.Text.Json;
 using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Containers;
-using MySqlConnector;
 using Insights.TestSupport;
+using MySqlConnector;
 
 namespace Insights.Fixtures.MariaDb;
 

@@ -6,8 +6,8 @@ using Insights.Fixtures.Kafka;
 using Insights.Fixtures.S3;
 using Insights.Sinks.Api.Access;
 using Insights.Sinks.Elasticsearch;
-using YamlDotNet.Serialization;
 using Insights.TestSupport;
+using YamlDotNet.Serialization;
 
 namespace Insights.Host.Tests.Deployment;
 

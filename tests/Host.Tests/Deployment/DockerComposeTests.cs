@@ -10,10 +10,10 @@ using Insights.Sinks.Api;
 using Insights.Sinks.Api.Access;
 using Insights.Sinks.Elasticsearch;
 using Insights.Sinks.Snapshots;
+using Insights.TestSupport;
 using Microsoft.Extensions.Configuration;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
-using Insights.TestSupport;
 
 namespace Insights.Host.Tests.Deployment;
 

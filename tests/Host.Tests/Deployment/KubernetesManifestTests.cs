@@ -10,6 +10,7 @@ using Insights.Processors.Hosting;
 using Insights.Sinks.Api;
 using Insights.Sinks.Elasticsearch;
 using Insights.Sinks.Snapshots;
+using Insights.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -17,7 +18,6 @@ using Microsoft.Extensions.Options;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 using YamlDotNet.Serialization;
-using Insights.TestSupport;
 
 namespace Insights.Host.Tests.Deployment;
 

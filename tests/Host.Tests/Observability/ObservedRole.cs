@@ -1,8 +1,8 @@
 using System.Globalization;
 using Insights.Contracts.Configuration;
 using Insights.Host.Observability;
-using Microsoft.Extensions.Configuration;
 using Insights.TestSupport;
+using Microsoft.Extensions.Configuration;
 
 namespace Insights.Host.Tests.Observability;
 

@@ -11,8 +11,8 @@ using Insights.Processors.Hosting;
 using Insights.Processors.Manifest;
 using Insights.Processors.Tests.Hosting;
 using Insights.Processors.Topology;
-using Microsoft.Extensions.Logging.Abstractions;
 using Insights.TestSupport;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Insights.Processors.Tests.DeadLetters;
 

@@ -6,8 +6,8 @@ using Insights.Fixtures.Kafka;
 using Insights.Processors.Hosting;
 using Insights.Processors.Manifest;
 using Insights.Processors.Topology;
-using Microsoft.Extensions.Logging.Abstractions;
 using Insights.TestSupport;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Insights.Processors.Tests.Hosting;
 

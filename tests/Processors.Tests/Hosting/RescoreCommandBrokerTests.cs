@@ -7,8 +7,8 @@ using Insights.Contracts.Topics;
 using Insights.Fixtures.Kafka;
 using Insights.Processors.Hosting;
 using Insights.Processors.Manifest;
-using Microsoft.Extensions.Logging.Abstractions;
 using Insights.TestSupport;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Insights.Processors.Tests.Hosting;
 

@@ -3,8 +3,8 @@ using Insights.Fixtures;
 using Insights.Processors.Manifest;
 using Insights.Processors.Movies;
 using Insights.Processors.Topology;
-using Streamiz.Kafka.Net.Stream;
 using Insights.TestSupport;
+using Streamiz.Kafka.Net.Stream;
 
 namespace Insights.Processors.Tests.Manifest;
 

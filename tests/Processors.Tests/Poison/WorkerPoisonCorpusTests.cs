@@ -2,14 +2,14 @@ using Insights.Contracts.Debezium;
 using Insights.Contracts.Scores;
 using Insights.Contracts.Topics;
 using Insights.Fixtures.Kafka;
+using Insights.Fixtures.Poison;
 using Insights.Processors.DeadLetters;
 using Insights.Processors.Events;
 using Insights.Processors.Movies;
 using Insights.Processors.Tests.Parsing;
 using Insights.Processors.Topology;
-using Insights.Fixtures.Poison;
-using static Insights.Processors.Tests.Poison.CaseFeed;
 using Insights.TestSupport;
+using static Insights.Processors.Tests.Poison.CaseFeed;
 
 namespace Insights.Processors.Tests.Poison;
 

@@ -5,9 +5,9 @@ using Insights.Processors.Hosting;
 using Insights.Processors.Manifest;
 using Insights.Processors.Tests.Hosting;
 using Insights.Processors.Topology;
+using Insights.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using RocksDbSharp;
-using Insights.TestSupport;
 
 namespace Insights.Processors.Tests.Topology;
 

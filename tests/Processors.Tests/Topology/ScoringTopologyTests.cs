@@ -1,6 +1,6 @@
 using Insights.Contracts.Commands;
-using Insights.Contracts.Topics;
 using Insights.Contracts.Debezium;
+using Insights.Contracts.Topics;
 using Insights.Processors.DeadLetters;
 using Insights.Processors.Movies;
 using Insights.Processors.Topology;

@@ -6,10 +6,9 @@ using Insights.Contracts.Cinema;
 using Insights.Contracts.Debezium;
 using Insights.Contracts.Scores;
 using Insights.Fixtures.Browser;
-using SkiaSharp;
-
 using Insights.Sinks.Tests.Api.Access;
 using Insights.TestSupport;
+using SkiaSharp;
 
 namespace Insights.Sinks.Tests.Api;
 

@@ -4,8 +4,8 @@ using Insights.Sinks.Tests.Api.Access;
 using Insights.Sinks.Tests.Elasticsearch;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Insights.Sinks.Tests.Api;
 

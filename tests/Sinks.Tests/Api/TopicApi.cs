@@ -1,11 +1,11 @@
 using Insights.Sinks.Api;
 using Insights.Sinks.Elasticsearch;
 using Insights.Sinks.Tests.Api.Access;
+using Insights.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Insights.TestSupport;
 
 namespace Insights.Sinks.Tests.Api;
 

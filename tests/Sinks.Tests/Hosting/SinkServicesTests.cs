@@ -4,9 +4,9 @@ using Insights.Sinks.Elasticsearch;
 using Insights.Sinks.Hosting;
 using Insights.Sinks.Snapshots;
 using Insights.Sinks.Tests.Kafka;
+using Insights.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Insights.TestSupport;
 
 namespace Insights.Sinks.Tests.Hosting;
 

@@ -1,6 +1,6 @@
-using Insights.Contracts.Topics;
 using System.Text;
 using System.Text.Json.Nodes;
+using Insights.Contracts.Topics;
 using Insights.Sinks.Kafka;
 using Insights.Sinks.Snapshots;
 

@@ -3,8 +3,8 @@ using System.Text.Json.Nodes;
 using Insights.Fixtures.Elasticsearch;
 using Insights.Fixtures.Poison;
 using Insights.Sinks.Kafka;
-using static Insights.Sinks.Tests.Poison.SinkCaseFeed;
 using Insights.TestSupport;
+using static Insights.Sinks.Tests.Poison.SinkCaseFeed;
 
 namespace Insights.Sinks.Tests.Poison;
 

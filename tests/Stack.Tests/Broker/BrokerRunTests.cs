@@ -1,10 +1,10 @@
-using Insights.Contracts.Topics;
-using Insights.Fixtures;
-using Insights.Fixtures.Kafka;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Confluent.Kafka;
+using Insights.Contracts.Topics;
+using Insights.Fixtures;
+using Insights.Fixtures.Kafka;
 using Insights.TestSupport;
 
 namespace Insights.Stack.Tests.Broker;

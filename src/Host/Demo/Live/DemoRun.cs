@@ -1,6 +1,6 @@
-using Insights.Contracts.Configuration;
 using System.Diagnostics;
 using Confluent.Kafka;
+using Insights.Contracts.Configuration;
 using Insights.Host.Configuration;
 using Insights.Sinks.Api.Access;
 using Microsoft.Extensions.Configuration;

@@ -1,6 +1,6 @@
-using Insights.Contracts.Configuration;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using Insights.Contracts.Configuration;
 
 namespace Insights.Host.Demo.Live;
 

@@ -1,8 +1,8 @@
-using Insights.Contracts.Configuration;
 using System.Diagnostics;
 using System.Text.Json;
 using Confluent.Kafka;
 using Insights.Contracts;
+using Insights.Contracts.Configuration;
 using Insights.TestSupport;
 using static Insights.TestSupport.Statistics;
 
