@@ -46,6 +46,8 @@ public static class LeaveLastOutEvaluation
             .Select(g => g.Key).ToHashSet();
         var ranks = methods.Select(_ => new List<int>(members.Length)).ToArray();
         var liftScores = methods.Select(_ => liftMovies.ToDictionary(m => m, _ => new List<(float, bool)>())).ToArray();
+        // Calibration over exactly the candidates each member is ranked on, for methods whose scores are probabilities.
+        var calibrations = methods.Select(method => method is IProbabilityMethod ? CandidateCalibration.Create() : null).ToArray();
         var candidates = new LloCandidates(split);
         for (var m = 0; m < members.Length; m++)
         {
@@ -57,6 +59,8 @@ public static class LeaveLastOutEvaluation
             {
                 methods[k].Score(memberId, list, scores);
                 ranks[k].Add(Ranking.PessimisticRank(scores, targetIndex));
+                if (methods[k] is IProbabilityMethod probabilities)
+                    for (var c = 0; c < list.Length; c++) calibrations[k]!.Add(probabilities.Probability(scores[c]), c == targetIndex);
                 for (var c = 0; c < list.Length; c++)
                 {
                     if (!liftMovies.Contains(list[c])) continue;
@@ -75,7 +79,7 @@ public static class LeaveLastOutEvaluation
             var random = new Random(2024);
             double? lift = liftMovies.Count == 0 ? null
                 : liftMovies.Order().Average(movie => AudienceLift.ForMovie(liftScores[k][movie], random));
-            results.Add(new MethodResult(methods[k].Name, members.Length, ranks[k], lift));
+            results.Add(new MethodResult(methods[k].Name, members.Length, ranks[k], lift, calibrations[k]));
         }
         return new EvaluationResult(dataset.Name, "llo", results, clock.Elapsed, model.ModelVersion);
     }

@@ -2,8 +2,11 @@ using Insights.Evaluation.Metrics;
 
 namespace Insights.Evaluation.Protocols;
 
-/// <summary>One method's outcome under a protocol: the rank of every evaluated case, and audience lift when the protocol has it.</summary>
-public sealed record MethodResult(string Method, int Members, IReadOnlyList<int> Ranks, double? AudienceLift10)
+/// <summary>
+/// One method's outcome under a protocol: the rank of every evaluated case, audience lift when the protocol has it,
+/// and the calibration of its probabilities over every scored candidate when the method gives probabilities.
+/// </summary>
+public sealed record MethodResult(string Method, int Members, IReadOnlyList<int> Ranks, double? AudienceLift10, Calibration? Calibration = null)
 {
     public double HitRate(int k) => Ranking.HitRate(Ranks, k);
     public double Ndcg(int k) => Ranking.Ndcg(Ranks, k);

@@ -40,6 +40,7 @@ public static class PrequentialEvaluation
         var windowStart = 0;
         var windowSeconds = ActiveWindowDays * 86400L;
 
+        var modelCalibration = CandidateCalibration.Create();
         var modelRanks = new List<int>();
         var popularRanks = new List<int>();
         var recentRanks = new List<int>();
@@ -70,6 +71,7 @@ public static class PrequentialEvaluation
 
                 scorer.LogOdds(member, span, replay.Collective, now.AtSeconds, scoreSpan);
                 modelRanks.Add(Ranking.PessimisticRank(scoreSpan, targetIndex));
+                for (var c = 0; c < span.Length; c++) modelCalibration.Add(PropensityScorer.Sigmoid(scoreSpan[c]), c == targetIndex);
                 for (var c = 0; c < span.Length; c++) scoreSpan[c] = totalCounts[span[c]];
                 popularRanks.Add(Ranking.PessimisticRank(scoreSpan, targetIndex));
                 for (var c = 0; c < span.Length; c++) scoreSpan[c] = windowCounts[span[c]];
@@ -85,7 +87,7 @@ public static class PrequentialEvaluation
         [
             new MethodResult("most-popular", members.Count, popularRanks, null),
             new MethodResult("recent-popularity", members.Count, recentRanks, null),
-            new MethodResult("propensity-model", members.Count, modelRanks, null),
+            new MethodResult("propensity-model", members.Count, modelRanks, null, modelCalibration),
         ], clock.Elapsed, model.ModelVersion);
     }
 

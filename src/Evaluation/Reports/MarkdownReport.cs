@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Text;
+using Insights.Evaluation.Metrics;
 using Insights.Evaluation.Protocols;
 
 namespace Insights.Evaluation.Reports;
 
-/// <summary>The side-by-side table of one run, as markdown.</summary>
+/// <summary>The side-by-side table of one run, and the calibration of the methods that give probabilities, as markdown.</summary>
 public static class MarkdownReport
 {
-    public static string Render(EvaluationResult result, string? plotFileName)
+    public static string Render(EvaluationResult result, string? plotFileName, string? reliabilityPlotFileName = null)
     {
         var c = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
@@ -15,18 +16,57 @@ public static class MarkdownReport
         text.AppendLine();
         text.AppendLine(c, $"Model {result.ModelVersion}; {result.Methods.FirstOrDefault()?.Ranks.Count ?? 0} ranked cases; run took {result.Elapsed.TotalSeconds:F1} s.");
         text.AppendLine();
-        text.AppendLine("| method | members | HR@1 | HR@10 | NDCG@10 | HR@50 | audience lift@10 |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| method | members | HR@1 | HR@10 | NDCG@10 | HR@50 | audience lift@10 | ECE |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var m in result.Methods)
         {
             var lift = m.AudienceLift10 is { } value ? value.ToString("F2", c) : "n/a";
-            text.AppendLine(c, $"| {m.Method} | {m.Members} | {m.HitRate(1):F4} | {m.HitRate(10):F4} | {m.Ndcg(10):F4} | {m.HitRate(50):F4} | {lift} |");
+            var ece = m.Calibration is { } calibration ? FormatProbability(calibration.ExpectedCalibrationError()) : "n/a";
+            text.AppendLine(c, $"| {m.Method} | {m.Members} | {m.HitRate(1):F4} | {m.HitRate(10):F4} | {m.Ndcg(10):F4} | {m.HitRate(50):F4} | {lift} | {ece} |");
+        }
+        if (result.Methods.Any(m => m.Calibration is null))
+        {
+            text.AppendLine();
+            text.AppendLine("ECE is n/a for the baselines: their scores (counts, similarities) only rank candidates and are not probabilities.");
         }
         if (plotFileName is not null)
         {
             text.AppendLine();
             text.AppendLine(c, $"![HR@k for k = 1..50]({plotFileName})");
         }
+        foreach (var m in result.Methods)
+            if (m.Calibration is { } calibration) AppendCalibration(text, m.Method, calibration, reliabilityPlotFileName);
         return text.ToString();
     }
+
+    private static void AppendCalibration(StringBuilder text, string method, Calibration calibration, string? plotFileName)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var bins = calibration.Bins();
+        var observed = bins.Sum(b => b.Observed);
+        text.AppendLine();
+        text.AppendLine(c, $"## Calibration: {method}");
+        text.AppendLine();
+        text.AppendLine(c, $"{calibration.Count:N0} scored candidates, {observed:N0} of them the actual attendance " +
+            $"(base rate {FormatProbability(calibration.Count == 0 ? 0 : (double)observed / calibration.Count)}); " +
+            $"ECE {FormatProbability(calibration.ExpectedCalibrationError())}. Bins without predictions are left out.");
+        text.AppendLine();
+        text.AppendLine("| predicted probability | candidates | attended | mean predicted | observed rate | observed / predicted |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var b in bins)
+        {
+            if (b.Count == 0) continue;
+            var ratio = b.MeanPredicted > 0 ? (b.ObservedRate / b.MeanPredicted).ToString("F2", c) : "n/a";
+            text.AppendLine(c, $"| [{FormatProbability(b.Lower)}, {FormatProbability(b.Upper)}) | {b.Count:N0} | {b.Observed:N0} | " +
+                $"{FormatProbability(b.MeanPredicted)} | {FormatProbability(b.ObservedRate)} | {ratio} |");
+        }
+        if (plotFileName is not null)
+        {
+            text.AppendLine();
+            text.AppendLine(c, $"![Reliability diagram, {method}]({plotFileName})");
+        }
+    }
+
+    /// <summary>Probabilities span orders of magnitude here: 3 significant digits.</summary>
+    internal static string FormatProbability(double p) => p.ToString("G3", CultureInfo.InvariantCulture);
 }

@@ -4,17 +4,25 @@ using Insights.Evaluation.Protocols;
 
 namespace Insights.Evaluation.Reports;
 
-/// <summary>One line of `evaluate --json`. Audience lift is null under protocols that do not define it.</summary>
+/// <summary>
+/// One line of `evaluate --json`. Audience lift is null under protocols that do not define it; ECE is null for
+/// methods whose scores only rank and are not probabilities.
+/// </summary>
 public sealed record MethodSummary(
     [property: JsonPropertyName("method")] string Method,
     [property: JsonPropertyName("members")] int Members,
     [property: JsonPropertyName("hr@10")] double HitRate10,
     [property: JsonPropertyName("ndcg@10")] double Ndcg10,
-    [property: JsonPropertyName("audience_lift@10")] double? AudienceLift10)
+    [property: JsonPropertyName("audience_lift@10")] double? AudienceLift10,
+    [property: JsonPropertyName("ece")] double? Ece)
 {
     public static MethodSummary Of(MethodResult result) =>
         new(result.Method, result.Members, Math.Round(result.HitRate(10), 4), Math.Round(result.Ndcg(10), 4),
-            result.AudienceLift10 is { } lift ? Math.Round(lift, 2) : null);
+            result.AudienceLift10 is { } lift ? Math.Round(lift, 2) : null,
+            result.Calibration?.ExpectedCalibrationError() is { } ece ? Math.Round(ece, EceDecimals) : null);
+
+    // Candidate probabilities average about 0.001, so the ECE is small: 8 decimals keep 4-5 significant digits.
+    private const int EceDecimals = 8;
 
     public static string ToJson(EvaluationResult result) =>
         JsonSerializer.Serialize(result.Methods.Select(Of).ToList(), MethodSummaryJson.Default.ListMethodSummary);

@@ -42,4 +42,16 @@ public class PrequentialEvaluationTests
         // Only movies 1..6 were active in the previous 30 days and the member has seen 1..5: movie 6 is alone.
         Assert.All(result.Methods.Single(m => m.Method == "recent-popularity").Ranks, rank => Assert.Equal(1, rank));
     }
+
+    [Fact]
+    public void The_models_calibration_covers_exactly_the_candidates_it_ranks_and_baselines_have_none()
+    {
+        var result = PrequentialEvaluation.Run(Sequel(), model: null);
+
+        // Each of the 9 ranked events has one candidate, movie 6, and it is the movie attended.
+        var calibration = result.Methods.Single(m => m.Method == "propensity-model").Calibration!;
+        Assert.Equal(9, calibration.Count);
+        Assert.Equal(9, calibration.Bins().Sum(b => b.Observed));
+        Assert.All(result.Methods.Where(m => m.Method != "propensity-model"), m => Assert.Null(m.Calibration));
+    }
 }

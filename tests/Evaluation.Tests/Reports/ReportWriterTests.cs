@@ -1,3 +1,4 @@
+using Insights.Evaluation.Metrics;
 using Insights.Evaluation.Protocols;
 using Insights.Evaluation.Reports;
 
@@ -8,8 +9,17 @@ public class ReportWriterTests
     private static EvaluationResult Result() => new("tiny", "llo",
     [
         new MethodResult("most-popular", 4, [1, 12, 40, 60], 1.0),
-        new MethodResult("propensity-model", 4, [1, 2, 3, 80], 4.5),
+        new MethodResult("propensity-model", 4, [1, 2, 3, 80], 4.5, ModelCalibration()),
     ], TimeSpan.FromSeconds(1), "lr-test");
+
+    /// <summary>Ten predictions of 0.3 of which 1 came true and ten of 0.006 of which none did: ECE (10 x 0.2 + 10 x 0.006) / 20 = 0.103.</summary>
+    private static Calibration ModelCalibration()
+    {
+        var calibration = Calibration.LogSpaced(lowestDecade: -3, binsPerDecade: 2);
+        for (var i = 0; i < 10; i++) calibration.Add(0.3, happened: i == 0);
+        for (var i = 0; i < 10; i++) calibration.Add(0.006, happened: false);
+        return calibration;
+    }
 
     [Fact]
     public void The_json_summary_has_one_object_per_method_with_the_agreed_keys()
@@ -17,7 +27,7 @@ public class ReportWriterTests
         var json = MethodSummary.ToJson(Result());
 
         Assert.Equal(
-            """[{"method":"most-popular","members":4,"hr@10":0.25,"ndcg@10":0.25,"audience_lift@10":1},{"method":"propensity-model","members":4,"hr@10":0.75,"ndcg@10":0.5327,"audience_lift@10":4.5}]""",
+            """[{"method":"most-popular","members":4,"hr@10":0.25,"ndcg@10":0.25,"audience_lift@10":1,"ece":null},{"method":"propensity-model","members":4,"hr@10":0.75,"ndcg@10":0.5327,"audience_lift@10":4.5,"ece":0.103}]""",
             json);
     }
 
@@ -30,14 +40,30 @@ public class ReportWriterTests
             var path = ReportWriter.Write(Result(), folder);
 
             var markdown = File.ReadAllText(path);
-            Assert.Contains("| propensity-model | 4 | 0.2500 | 0.7500 | 0.5327 | 0.7500 | 4.50 |", markdown);
-            var png = File.ReadAllBytes(Path.Combine(folder, "hr-at-k-llo.png"));
-            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
-            Assert.True(png.Length > 5_000, "the plot has content");
+            Assert.Contains("| propensity-model | 4 | 0.2500 | 0.7500 | 0.5327 | 0.7500 | 4.50 | 0.103 |", markdown);
+            Assert.Contains("| most-popular | 4 | 0.2500 | 0.2500 | 0.2500 | 0.7500 | 1.00 | n/a |", markdown);
+            foreach (var plot in new[] { "hr-at-k-llo.png", "reliability-llo.png" })
+            {
+                var png = File.ReadAllBytes(Path.Combine(folder, plot));
+                Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
+                Assert.True(png.Length > 5_000, $"{plot} has content");
+                Assert.Contains($"]({plot})", markdown);
+            }
         }
         finally
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Fact]
+    public void The_report_says_why_baselines_have_no_ece_and_lists_the_models_bins()
+    {
+        var markdown = MarkdownReport.Render(Result(), plotFileName: null);
+
+        Assert.Contains("ECE is n/a for the baselines: their scores (counts, similarities) only rank candidates and are not probabilities.", markdown);
+        Assert.Contains("20 scored candidates, 1 of them the actual attendance (base rate 0.05); ECE 0.103.", markdown);
+        Assert.Contains("| [0.00316, 0.01) | 10 | 0 | 0.006 | 0 | 0.00 |", markdown);
+        Assert.Contains("| [0.1, 0.316) | 10 | 1 | 0.3 | 0.1 | 0.33 |", markdown);
     }
 }
