@@ -107,7 +107,8 @@ public static class AudienceApi
             .ForScope(ApiScopes.MemberRead);
         routes.MapGet("/movies/{id:int}/histogram", Histogram)
             .WithName("ScoreHistogram")
-            .WithSummary("How the audience's scores spread over equal bins of 0..1 (members who saw the movie excluded).")
+            .WithSummary("How the audience's scores spread over bins of a log scale of probability: the first bin holds scores below 0.01%, " +
+                "the others split 0.01%..100% evenly in log10 (members who saw the movie excluded, each member counted once).")
             .Produces<ScoreHistogram>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status501NotImplemented)
             .ForScope(ApiScopes.AudienceRead);
         routes.MapGet("/movies", Movies)

@@ -10,6 +10,7 @@ using SkiaSharp;
 
 using Insights.Sinks.Tests.Api.Access;
 using Insights.Host.Bench;
+using Insights.Sinks.Api;
 
 namespace Insights.Sinks.Tests.Api;
 
@@ -42,8 +43,10 @@ public sealed partial class AudiencePageTests : IAsyncLifetime
             movies.Movie(1, "Night Train", MovieRow.NowShowing), movies.Movie(2, "Morning Sun", MovieRow.ComingSoon),
             movies.Movie(3, "Old Reel", MovieRow.Archived)]);
         var members = Enumerable.Range(1, 40).Select(m => (long)m).ToList();
-        var first = members.Select(m => ScoreUpdates.For(m, 1, movies: 4, ageBand: AgeBands.All[(int)(m % 7)], gender: m % 2 == 0 ? "F" : "M",
-            seen: m % 5 == 0 ? [Movie] : [])).ToList();
+        // The movie's scores are skewed as real ones are: most members below 2%, a few far above.
+        var skewed = SkewedScores.Of(members.Count);
+        var first = members.Select(m => WithMovieScore(ScoreUpdates.For(m, 1, movies: 4, ageBand: AgeBands.All[(int)(m % 7)], gender: m % 2 == 0 ? "F" : "M",
+            seen: m % 5 == 0 ? [Movie] : []), skewed[(int)m - 1])).ToList();
         await kafka.ProduceScoresAsync(first.Select(ScoreChange.Of));
         await using var api = await TopicApi.StartAsync(kafka, Ct);
         // The key handed over in the address, as a user following a link from their key store would.
@@ -54,6 +57,8 @@ public sealed partial class AudiencePageTests : IAsyncLifetime
         var current = first.ToDictionary(u => u.MemberId);
         Assert.Equal(TopOf(current.Values), RowsOf(before));
         Assert.Equal(HistogramOf(current.Values), BarCountsOf(before));
+        Assert.True(BarCountsOf(before).Count(c => c > 0) >= 5, $"expected several non-empty bars, got {string.Join(",", BarCountsOf(before))}");
+        Assert.True(BarCountsOf(before).Max() < BarCountsOf(before).Sum() / 2, "one bar holds most of the audience");
         Assert.Contains(">Night Train (now showing)<", before);
         Assert.Contains(">Morning Sun (coming soon)<", before);
         Assert.DoesNotContain("Old Reel", before);
@@ -142,11 +147,17 @@ public sealed partial class AudiencePageTests : IAsyncLifetime
         .OrderByDescending(m => m.Score.Score).ThenBy(m => m.MemberId)
         .Take(20).Select(m => m.MemberId).ToList();
 
+    private static ScoreUpdate WithMovieScore(ScoreUpdate update, double score) => update with
+    {
+        Scores = [.. update.Scores.Select(s => s.MovieId == Movie ? s with { Score = score } : s).OrderByDescending(s => s.Score)],
+    };
+
     private static int[] HistogramOf(IEnumerable<ScoreUpdate> updates)
     {
-        var counts = new int[20];
+        var edges = ScoreBins.Edges(ScoreBins.Default);
+        var counts = new int[ScoreBins.Default];
         foreach (var score in updates.Select(u => u.Scores.Single(s => s.MovieId == Movie)).Where(s => !s.Seen))
-            counts[Math.Min(19, (int)Math.Floor(score.Score * 20))]++;
+            counts[ScoreBins.IndexOf(edges, score.Score)]++;
         return counts;
     }
 

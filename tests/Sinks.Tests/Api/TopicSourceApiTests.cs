@@ -4,6 +4,7 @@ using System.Text.Json;
 using Insights.Contracts.Cinema;
 using Insights.Contracts.Scores;
 using Insights.Host.Bench;
+using Insights.Sinks.Api;
 
 namespace Insights.Sinks.Tests.Api;
 
@@ -33,7 +34,7 @@ public sealed class TopicSourceApiTests(PageTopics kafka) : IClassFixture<PageTo
         Assert.Equal([1L], Ids(women));
         Assert.Equal("""[{"movie_id":7,"title":"Harbour Lights","status":"now_showing"}]""", listed.GetProperty("movies").GetRawText());
         Assert.Equal(2, histogram.GetProperty("members").GetInt32());
-        Assert.Equal(new[] { 1L, 2L }.Select(m => (int)(ScoreUpdates.ScoreOf(m, 1, 2) * 4)).Order(),
+        Assert.Equal(new[] { 1L, 2L }.Select(m => ScoreBins.IndexOf(ScoreBins.Edges(4), ScoreUpdates.ScoreOf(m, 1, 2))).Order(),
             histogram.GetProperty("bins").EnumerateArray().SelectMany((b, i) => Enumerable.Repeat(i, b.GetProperty("count").GetInt32())));
         // Records already on the topic at start-up are history, not throughput.
         Assert.Equal(0, quiet.GetProperty("total_updates").GetInt64());
