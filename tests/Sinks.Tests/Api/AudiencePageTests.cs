@@ -67,12 +67,18 @@ public sealed partial class AudiencePageTests : IAsyncLifetime
         var favourite = TopOf(current.Values)[0];
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var boosted = new[] { Boost(33, 0.995, now), Boost(8, 0.990, now) };
-        await kafka.ProduceScoresAsync([.. boosted.Select(ScoreChange.Of), ScoreChange.Delete(favourite)]);
-        foreach (var update in boosted) current[update.MemberId] = update;
+        // A catalog change rescored member 3 with the same scores: their last ticket is a day old, which is no latency.
+        var rescored = current[3] with
+        {
+            Version = 2, Source = new SourcePosition { Gtid = "0-1-3", TsMs = now - 86_400_000 }, ComputedAtMs = now - 100, Cause = ScoreCauses.Catalog,
+        };
+        await kafka.ProduceScoresAsync([.. boosted.Select(ScoreChange.Of), ScoreChange.Of(rescored), ScoreChange.Delete(favourite)]);
+        foreach (var update in boosted.Append(rescored)) current[update.MemberId] = update;
         current.Remove(favourite);
         var expected = TopOf(current.Values);
-        await Poll.UntilAsync(async () => FirstIds(await api.Http.GetFromJsonAsync<JsonElement>($"/movies/{Movie}/audience?top=20", Ct)).SequenceEqual(expected),
-            () => "the API's view taking in the new scores", TimeSpan.FromSeconds(15), Ct);
+        await Poll.UntilAsync(async () => FirstIds(await api.Http.GetFromJsonAsync<JsonElement>($"/movies/{Movie}/audience?top=20", Ct)).SequenceEqual(expected)
+                && (await api.Http.GetFromJsonAsync<JsonElement>("/stats?seconds=60", Ct)).GetProperty("total_updates").GetInt64() == 3,
+            () => "the API's view and stats taking in the new scores", TimeSpan.FromSeconds(15), Ct);
 
         var after = await browser.DumpDomAsync(page, Width, Height, VirtualTimeMs, Ct);
         var shot = await browser.ScreenshotAsync(page, Width, Height, VirtualTimeMs, Ct);
@@ -80,8 +86,15 @@ public sealed partial class AudiencePageTests : IAsyncLifetime
         Assert.Equal(expected, RowsOf(after));
         Assert.Equal([33L, 8L], RowsOf(after).Take(2));
         Assert.DoesNotContain(favourite, RowsOf(after));
-        Assert.Equal("2", Attribute(after, "throughput", "data-total"));
-        Assert.Matches("<circle class=\"point compute\"[^>]*data-value=\"200\"", after);
+        Assert.Equal("3", Attribute(after, "throughput", "data-total"));
+        // The latency chart is the live series only: both boosts computed 200 ms after their tickets, the rescore is a count.
+        Assert.Equal(("2", "1"), (Attribute(after, "latency", "data-live"), Attribute(after, "latency", "data-rescores")));
+        var points = LatencyPoint().Matches(after).Select(m => (Series: m.Groups[1].Value, Ms: long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))).ToList();
+        Assert.Contains(points, p => p.Series == "compute");
+        Assert.All(points.Where(p => p.Series == "compute"), p => Assert.Equal(200, p.Ms));
+        Assert.All(points, p => Assert.True(p.Ms < 60_000, $"a {p.Series} point of {p.Ms} ms: the day-old rescore is in the live lines"));
+        Assert.Matches("<rect class=\"rescore\"[^>]*data-value=\"1\"", after);
+        Assert.Contains("1 rescores in the last 60 s are not in these lines", after);
         using var image = SKBitmap.Decode(shot);
         Assert.Equal((Width, Height), (image.Width, image.Height));
         var histogram = Box(after, "histogram");
@@ -139,6 +152,7 @@ public sealed partial class AudiencePageTests : IAsyncLifetime
         Scores = [new MovieScore(Movie, score, false), .. ScoreUpdates.For(member, 2, movies: 4).Scores.Where(s => s.MovieId != Movie)],
         Source = new SourcePosition { Gtid = $"0-1-{member}", TsMs = nowMs - 300 },
         ComputedAtMs = nowMs - 100,
+        Cause = ScoreCauses.MemberEvent,
     };
 
     private static List<long> TopOf(IEnumerable<ScoreUpdate> updates) => updates
@@ -195,6 +209,9 @@ public sealed partial class AudiencePageTests : IAsyncLifetime
 
     [GeneratedRegex("<tr data-member=\"(\\d+)\"")]
     private static partial Regex AudienceRow();
+
+    [GeneratedRegex("<circle class=\"point ([a-z0-9]+)\"[^>]*data-value=\"(\\d+)\"")]
+    private static partial Regex LatencyPoint();
 
     [GeneratedRegex("<rect class=\"bar\"[^>]*data-count=\"(\\d+)\"")]
     private static partial Regex HistogramBarElement();

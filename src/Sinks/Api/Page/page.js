@@ -165,14 +165,25 @@ function drawSeries(svg, seconds, series) {
   svg.replaceChildren(...parts);
 }
 
+// Rescores carry the member's last event time, so their "latency" is that event's age: they are counted (grey, at
+// the bottom of each second's bar) but never drawn on the latency chart, whose lines are live updates only.
 function drawStats(stats) {
-  drawSeries($("throughput"), stats.seconds, [{ className: "rate", bars: true, value: (s) => s.updates }]);
+  drawSeries($("throughput"), stats.seconds, [
+    { className: "rate", bars: true, value: (s) => s.updates },
+    { className: "rescore", bars: true, value: (s) => s.rescores || 0 },
+  ]);
   drawSeries($("latency"), stats.seconds, [
     { className: "arrival", value: (s) => s.arrival_p50_ms },
     { className: "arrival95", value: (s) => s.arrival_p95_ms },
     { className: "compute", value: (s) => s.compute_p50_ms },
   ]);
   $("throughput").dataset.total = stats.total_updates;
+  const rescores = stats.seconds.reduce((sum, s) => sum + (s.rescores || 0), 0);
+  $("latency").dataset.live = stats.seconds.reduce((sum, s) => sum + s.updates - (s.rescores || 0), 0);
+  $("latency").dataset.rescores = rescores;
+  $("rescores").textContent = rescores > 0
+    ? `${rescores} rescores in the last ${stats.seconds.length} s are not in these lines: they keep the member's last event time`
+    : "";
 }
 
 // Campaign sizing: the figures for the chosen size, and the expected attendance curve with that size marked.
