@@ -35,6 +35,13 @@ public sealed record ScoreUpdate
     /// source's member table; null when the processors do not know them. Added in schema 1 as optional.
     /// </summary>
     public MemberDemographics? Demographics { get; init; }
+
+    /// <summary>
+    /// Why the update was sent, one of <see cref="ScoreCauses"/>: the member's own event, or a rescore (catalog,
+    /// profiles, model, command) that keeps the source position of the member's last event. Added in schema 1 as
+    /// optional: null on updates written before it, which readers cannot tell apart and count as rescores.
+    /// </summary>
+    public string? Cause { get; init; }
 }
 
 /// <summary>

@@ -337,12 +337,13 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         }
         if (sent) sentSinceCommit[key] = new Sent(record, record.Outbox.Count, Retracted: false);
         // A member last scored by another model owes new scores even when nothing else changed.
-        record.RollTo(options.Model.ModelVersion);
+        var rolled = record.RollTo(options.Model.ModelVersion);
         var version = record.ScoreVersion(catalogSeenAtMs);
         var resend = commanded.Contains(key);
         if (record.ScoredVersion != version || refresh || resend)
         {
-            var update = Score(record, record.UpdateVersion(catalogSeenAtMs, profilesSeenAtMs), wallClockMs);
+            var cause = CauseOf(key, record, version, rolled, resend);
+            var update = Score(record, record.UpdateVersion(catalogSeenAtMs, profilesSeenAtMs), wallClockMs, cause);
             // Nothing a subscriber sees changed (a catalog change that left this member's candidates and scores as
             // they were, or a freshness rescore with the same profiles): no record goes out.
             var digest = ScoreDigest.Of(update);
@@ -350,8 +351,8 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
             if (digest != record.EmittedDigest || resend)
             {
                 Forward(new Routed(TopicNames.Scores, Encoding.UTF8.GetBytes(key), JsonSerializer.SerializeToUtf8Bytes(update, ContractsJsonContext.Default.ScoreUpdate)));
-                // Latency is of scores answering a member's own event; catalog-driven rescores keep the member's old source time.
-                if (version >> MemberRecord.CatalogBits != record.ScoredVersion >> MemberRecord.CatalogBits) Telemetry.ProcessorMetrics.ScoreEmitted(record.Source.TsMs);
+                // Latency is of scores answering a member's own event; rescores keep the member's old source time.
+                if (ScoreCauses.IsMemberEvent(cause)) Telemetry.ProcessorMetrics.ScoreEmitted(record.Source.TsMs);
                 record.EmittedDigest = digest;
             }
             record.ScoredVersion = version;
@@ -392,7 +393,22 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
     private static List<CoAttendanceUpdate> Batch(Dictionary<int, List<CoAttendanceUpdate>> batches, int partition) =>
         batches.TryGetValue(partition, out var list) ? list : batches[partition] = [];
 
-    private ScoreUpdate Score(MemberRecord record, long version, long computedAtMs)
+    /// <summary>
+    /// Why the member is scored in this flush (<see cref="ScoreCauses"/>). Its own event comes first, whatever else is
+    /// due: the update then answers that event. An event shows as a version whose high part rose by more than a model
+    /// roll (which survives a restart between the event and its flush), or as a record saved since the last flush (a
+    /// new member row without demographics changes no count).
+    /// </summary>
+    private string CauseOf(string key, MemberRecord record, long version, bool rolled, bool resend)
+    {
+        var ownChanges = (version >> MemberRecord.CatalogBits) - (record.ScoredVersion >> MemberRecord.CatalogBits) - (rolled ? 1 : 0);
+        if (ownChanges > 0 || saved.ContainsKey(key)) return ScoreCauses.MemberEvent;
+        if (rolled) return ScoreCauses.Model;
+        if (version != record.ScoredVersion) return ScoreCauses.Catalog;
+        return resend ? ScoreCauses.Command : ScoreCauses.Profiles;
+    }
+
+    private ScoreUpdate Score(MemberRecord record, long version, long computedAtMs, string cause)
     {
         var state = record.State;
         var at = state.LastAt ?? record.Source.TsMs / 1000;
@@ -406,6 +422,7 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
             ComputedAtMs = computedAtMs,
             Scores = Ranked(scores),
             Demographics = record.Demographics,
+            Cause = cause,
         };
         return update;
     }

@@ -1,4 +1,5 @@
 using Insights.Contracts.Configuration;
+using Insights.Contracts.Scores;
 using Insights.Sinks.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -32,7 +33,7 @@ public sealed class ApiFeeds(KafkaSettings kafka, ApiSettings settings, ScoreSta
                 return;
             }
             view?.Apply(change);
-            if (live && change.Update is { } update) stats.Record(update.Source.TsMs, update.ComputedAtMs);
+            if (live && change.Update is { } update) stats.Record(update.Source.TsMs, update.ComputedAtMs, ScoreCauses.IsMemberEvent(update.Cause));
         }, stoppingToken),
         Movies.RunAsync((record, _) =>
         {

@@ -62,6 +62,7 @@ public static class AudienceApi
             services.AddSingleton(elasticsearch);
             services.AddSingleton(_ => elasticsearch.CreateClient());
             services.AddSingleton<AudienceQueries>();
+            services.AddSingleton<ElasticsearchHistogram>();
             services.AddSingleton<IAudienceSource, ElasticsearchAudienceSource>();
         }
         if (kafka is not null)
@@ -107,8 +108,9 @@ public static class AudienceApi
             .ForScope(ApiScopes.MemberRead);
         routes.MapGet("/movies/{id:int}/histogram", Histogram)
             .WithName("ScoreHistogram")
-            .WithSummary("How the audience's scores spread over equal bins of 0..1 (members who saw the movie excluded).")
-            .Produces<ScoreHistogram>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status501NotImplemented)
+            .WithSummary("How the audience's scores spread over bins of a log scale of probability: the first bin holds scores below 0.01%, " +
+                "the others split 0.01%..100% evenly in log10 (members who saw the movie excluded, each member counted once).")
+            .Produces<ScoreHistogram>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status502BadGateway)
             .ForScope(ApiScopes.AudienceRead);
         routes.MapGet("/movies", Movies)
             .WithName("Movies")
@@ -214,7 +216,6 @@ public static class AudienceApi
         var n = bins ?? ScoreHistogram.DefaultBins;
         if (n is < 1 or > ScoreHistogram.MaxBins) return Problem(400, $"bins must be 1..{ScoreHistogram.MaxBins}, got {n}");
         try { return Results.Ok(await source.HistogramAsync(id, n, ct)); }
-        catch (NotSupportedException e) { return Problem(501, e.Message); }
         catch (ElasticsearchRequestException e) { return Problem(502, e.Message); }
     }
 

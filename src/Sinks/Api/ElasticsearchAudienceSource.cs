@@ -3,20 +3,17 @@ using Insights.Sinks.Elasticsearch;
 namespace Insights.Sinks.Api;
 
 /// <summary>The audience source over the Elasticsearch score index (one request per question).</summary>
-public sealed class ElasticsearchAudienceSource(AudienceQueries queries) : IAudienceSource
+public sealed class ElasticsearchAudienceSource(AudienceQueries queries, ElasticsearchHistogram histogram) : IAudienceSource
 {
     public Task<AudiencePage> TopAudienceAsync(AudienceQuery query, CancellationToken ct) => queries.TopAudienceAsync(query, ct);
 
     public Task<MemberPropensities?> MemberPropensitiesAsync(long memberId, CancellationToken ct) => queries.MemberPropensitiesAsync(memberId, ct);
 
-    // Audience scores live in a rank_features field, which no aggregation can read (rank features are not
-    // doc values), so Elasticsearch cannot bin them without a second, aggregatable copy of every score.
-    // Sizing sums every member's score for the movie: the same rank-features limit as the histogram.
+    // Sizing sums every member's score of the filtered audience and sorts them: the index could aggregate the nested
+    // audience_scores, but the segment's best-N sum and its demographics need every score, not bins.
     public Task<CampaignSize> CampaignSizeAsync(AudienceQuery query, CancellationToken ct) =>
         throw new NotSupportedException($"campaign sizing needs {ApiSettings.Section}:Source={ApiSettings.ScoresTopicSource}: " +
-            "the Elasticsearch index keeps audience scores as rank features, which cannot be summed");
+            "it sorts and sums every member's score of the filtered audience, which the Elasticsearch source does not do");
 
-    public Task<ScoreHistogram> HistogramAsync(int movieId, int bins, CancellationToken ct) =>
-        throw new NotSupportedException($"the score histogram needs {ApiSettings.Section}:Source={ApiSettings.ScoresTopicSource}: " +
-            "the Elasticsearch index keeps audience scores as rank features, which cannot be aggregated");
+    public Task<ScoreHistogram> HistogramAsync(int movieId, int bins, CancellationToken ct) => histogram.HistogramAsync(movieId, bins, ct);
 }

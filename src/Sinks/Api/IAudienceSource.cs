@@ -15,8 +15,8 @@ public interface IAudienceSource
     Task<MemberPropensities?> MemberPropensitiesAsync(long memberId, CancellationToken ct);
 
     /// <summary>
-    /// How the audience's scores spread over <paramref name="bins"/> equal bins of 0..1. Throws
-    /// <see cref="NotSupportedException"/> (answered 501) where the store cannot tell.
+    /// How the audience's scores spread over <paramref name="bins"/> bins of a log scale of probability
+    /// (<see cref="ScoreBins"/>), each member counted once.
     /// </summary>
     Task<ScoreHistogram> HistogramAsync(int movieId, int bins, CancellationToken ct);
 

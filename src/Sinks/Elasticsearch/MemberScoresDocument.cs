@@ -22,6 +22,12 @@ public sealed record MemberScoresDocument
     /// <summary>Movie id (as text) -> score, unseen movies with a positive score only (rank_features reject 0).</summary>
     public required Dictionary<string, float> Audience { get; init; }
 
+    /// <summary>
+    /// The entries of <see cref="Audience"/> with exact scores, as nested objects the score histogram aggregates
+    /// (rank features cannot be aggregated). Null on documents written before the field was added.
+    /// </summary>
+    public IReadOnlyList<AudienceScore>? AudienceScores { get; init; }
+
     /// <summary>Every candidate movie, highest score first, with exact scores.</summary>
     public required IReadOnlyList<MovieScore> Movies { get; init; }
 
@@ -57,9 +63,16 @@ public sealed record MemberScoresDocument
         SourceTsMs = update.Source.TsMs,
         AgeBand = update.Demographics?.AgeBand,
         Gender = update.Demographics?.Gender,
-        Audience = update.Scores
-            .Where(s => !s.Seen && s.Score > 0 && float.IsNormal((float)s.Score))
+        Audience = InAudience(update)
             .ToDictionary(s => s.MovieId.ToString(System.Globalization.CultureInfo.InvariantCulture), s => (float)s.Score),
+        AudienceScores = InAudience(update).Select(s => new AudienceScore(s.MovieId, s.Score)).ToList(),
         Movies = update.Scores.OrderByDescending(s => s.Score).ThenBy(s => s.MovieId).ToList(),
     };
+
+    // Unseen movies with a score a rank feature takes (a positive normal float): the one audience both fields hold.
+    private static IEnumerable<MovieScore> InAudience(ScoreUpdate update) =>
+        update.Scores.Where(s => !s.Seen && s.Score > 0 && float.IsNormal((float)s.Score));
 }
+
+/// <summary>One movie's score in <see cref="MemberScoresDocument.AudienceScores"/>.</summary>
+public sealed record AudienceScore(int MovieId, double Score);

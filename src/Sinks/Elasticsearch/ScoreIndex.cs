@@ -29,6 +29,12 @@ public sealed class ScoreIndex(ElasticsearchClient client, ElasticsearchSettings
             { "age_band", new KeywordProperty() },
             { "gender", new KeywordProperty() },
             { "audience", new RankFeaturesProperty() },
+            // The same audience scores again, aggregatable: rank features have no doc values. Nested, so a range
+            // aggregation under a movie_id filter counts each member's score for that one movie.
+            { "audience_scores", new NestedProperty
+            {
+                Properties = new Properties { { "movie_id", new IntegerNumberProperty() }, { "score", new DoubleNumberProperty() } },
+            } },
             { "deleted", new BooleanProperty() },
             // Read back whole by id, never searched: not indexed, no doc values.
             { "movies", new ObjectProperty { Enabled = false } },

@@ -10,8 +10,11 @@
 //   written document is refused per item as ES refuses it (DocumentMapping: strict dynamic, numbers, booleans,
 //   keywords and their 32,766-byte term limit, rank features that must be positive normal floats, objects and
 //   `enabled: false`), but values are not coerced into what is stored, there is no dynamic mapping output, no
-//   `nested` semantics (arrays of objects are flattened), no doc values limits (sorting on a text field works
-//   here and fails in ES). Other field types take any value.
+//   doc values limits (sorting on a text field works here and fails in ES). Other field types take any value.
+//   Arrays of objects are flattened, except under a top-level path mapped `nested`: those objects are invisible
+//   to queries on the document and reached only through the `nested` aggregation (no `nested` query).
+// - Aggregations: `nested`, `filter` and `range` only (SearchAggregations, checked as ES checks them); others
+//   answer 400 "not supported".
 // - Bulk bodies are parsed and validated whole before any item runs (BulkRequest.validate): a malformed line or
 //   an invalid item (a negative external version) fails the whole request with 400.
 // - No shards, replicas, routing or cluster: one copy of everything, in memory, lost on stop. Every request
@@ -19,7 +22,7 @@
 // - No periodic refresh (refresh_interval is effectively -1): documents become searchable after
 //   `_refresh` or a write with `?refresh=true|wait_for`. Get is realtime, as in ES.
 // - Delete tombstones keep external versions for gc_deletes (60 s by default, as index.gc_deletes).
-// - Not implemented: aggregations, highlighting, scroll, PIT, scripts, ingest pipelines,
+// - Not implemented: other aggregations, highlighting, scroll, PIT, scripts, ingest pipelines,
 //   alias filters and routing, component templates, data streams, date math, `q=` searches, `filter_path`,
 //   tasks, security (plain HTTP, no auth). Requests that use them get a 400 that says the fake does not support them.
 // - Bulk throughput here (client and fake in one process): about 20,000 documents per CPU-second; a

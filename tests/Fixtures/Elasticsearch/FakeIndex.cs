@@ -119,7 +119,7 @@ internal sealed class FakeIndex
                 throw ElasticsearchError.VersionConflict(Name, id, $"document already exists (current version [{existing.Version}])");
         }
         var version = NextVersion(id, existing, conditions);
-        Store(new StoredDocument(id, source, version, _nextSeqNo++));
+        Store(new StoredDocument(id, source, version, _nextSeqNo++, FieldTypes.NestedPaths));
         return existing is null ? new("created", version, _nextSeqNo - 1, 201) : new("updated", version, _nextSeqNo - 1, 200);
     }
 
@@ -139,7 +139,7 @@ internal sealed class FakeIndex
                     new JsonObject { ["index_uuid"] = Uuid, ["shard"] = "0", ["index"] = Name });
             DocumentMapping.Check(Mappings, id, inserted);
             var version = NextVersion(id, null, WriteConditions.None);
-            Store(new StoredDocument(id, (JsonObject)inserted.DeepClone(), version, _nextSeqNo++));
+            Store(new StoredDocument(id, (JsonObject)inserted.DeepClone(), version, _nextSeqNo++, FieldTypes.NestedPaths));
             return new("created", version, _nextSeqNo - 1, 201);
         }
         var merged = (JsonObject)existing.Source.DeepClone();
@@ -147,7 +147,7 @@ internal sealed class FakeIndex
         if (detectNoop && JsonNode.DeepEquals(merged, existing.Source))
             return new("noop", existing.Version, existing.SeqNo, 200);
         DocumentMapping.Check(Mappings, id, merged);
-        Store(new StoredDocument(id, merged, existing.Version + 1, _nextSeqNo++));
+        Store(new StoredDocument(id, merged, existing.Version + 1, _nextSeqNo++, FieldTypes.NestedPaths));
         return new("updated", existing.Version + 1, _nextSeqNo - 1, 200);
     }
 

@@ -6,11 +6,12 @@ internal enum NumericForm { None, Number, Date, Boolean }
 
 /// <summary>
 /// The field types an index's mappings declare, flattened to dotted paths (`properties` nesting and multi-field
-/// `fields`). The fake uses them only to compare values; it does not enforce or coerce documents against them.
+/// `fields`). The fake uses them to compare values and to keep `nested` objects apart; it does not coerce documents.
 /// </summary>
 internal sealed class FieldTypes
 {
     private readonly Dictionary<string, string> _types = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _nested = new(StringComparer.Ordinal);
 
     public FieldTypes(JsonObject? mappings)
     {
@@ -18,6 +19,9 @@ internal sealed class FieldTypes
     }
 
     public string? TypeOf(string path) => _types.GetValueOrDefault(path);
+
+    /// <summary>Paths mapped `nested`: their objects are documents of their own, seen only through a nested query or aggregation.</summary>
+    public IReadOnlySet<string> NestedPaths => _nested;
 
     public static NumericForm Numeric(string type) => type switch
     {
@@ -35,6 +39,7 @@ internal sealed class FieldTypes
             if (definition is not JsonObject field) continue;
             var path = prefix + name;
             if (field["type"]?.GetValue<string>() is { } type) _types[path] = type;
+            if (_types.GetValueOrDefault(path) == "nested") _nested.Add(path);
             if (field["properties"] is JsonObject children) Collect(children, path + ".");
             if (field["fields"] is JsonObject multiFields) Collect(multiFields, path + ".");
         }

@@ -29,11 +29,11 @@ internal static class SearchExecution
 
     private static readonly string[] SearchKeys =
         ["query", "size", "from", "sort", "_source", "track_total_hits", "track_scores", "timeout", "version", "seq_no_primary_term", "min_score",
-         "search_after"];
+         "search_after", "aggs", "aggregations"];
 
     private static readonly string[] UnsupportedSearchKeys =
     [
-        "aggs", "aggregations", "highlight", "collapse", "post_filter", "rescore", "suggest", "knn", "pit",
+        "highlight", "collapse", "post_filter", "rescore", "suggest", "knn", "pit",
         "runtime_mappings", "fields", "docvalue_fields", "stored_fields", "script_fields", "explain", "indices_boost", "profile",
         "stats", "terminate_after", "ext", "slice", "retriever", "rank",
     ];
@@ -55,6 +55,12 @@ internal static class SearchExecution
             : body?["min_score"]?.GetValue<double>();
 
         var hits = sort.Order(Match(indices, body?["query"]).Where(h => minScore is null || h.Score >= minScore).ToList());
+        if (body?["aggs"] is not null && body["aggregations"] is not null)
+            throw ElasticsearchError.Parsing("Found two aggregation definitions: [aggs] and [aggregations]");
+        // Aggregations see every match, whatever the page (from, size, search_after).
+        var aggregations = (body?["aggs"] ?? body?["aggregations"]) is { } requested
+            ? SearchAggregations.Run(requested, hits.Select(h => new SearchAggregations.Scope(h.Index, h.Document)).ToList(), parameters.Bool("typed_keys", false))
+            : null;
         if (body?["search_after"] is { } afterNode)
         {
             // As ES's SearchAfterBuilder checks: one value per sort key, and no `from` beside it.
@@ -95,6 +101,7 @@ internal static class SearchExecution
         hitsObject["max_score"] = scored && hits.Count > 0 ? hits.Max(h => h.Score) : null;
         hitsObject["hits"] = page;
         result["hits"] = hitsObject;
+        if (aggregations is not null) result["aggregations"] = aggregations;
         return result;
     }
 

@@ -4,16 +4,21 @@ namespace Insights.Fixtures.Elasticsearch;
 
 /// <summary>
 /// One version of a document: its source as sent, and its leaf values flattened to dotted paths once at write
-/// time so queries do not walk JSON. Arrays of objects are flattened too (no `nested` semantics).
+/// time so queries do not walk JSON. Arrays of objects are flattened too, except under a path mapped `nested`:
+/// as in ES, those objects are not fields of the document (a query or aggregation reaches them through `nested`,
+/// which sees each object as a document of its own, <see cref="NestedObjects"/>).
 /// </summary>
 internal sealed class StoredDocument
 {
-    public StoredDocument(string id, JsonObject source, long version, long seqNo)
+    private readonly IReadOnlySet<string> _nested;
+
+    public StoredDocument(string id, JsonObject source, long version, long seqNo, IReadOnlySet<string>? nested = null)
     {
         Id = id;
         Source = source;
         Version = version;
         SeqNo = seqNo;
+        _nested = nested ?? new HashSet<string>();
         Flatten(source, "");
     }
 
@@ -37,8 +42,26 @@ internal sealed class StoredDocument
         return false;
     }
 
+    /// <summary>
+    /// The objects under a top-level nested path, each as a document of its own holding only that object under the
+    /// same path (so `path.field` names its values), in source order.
+    /// </summary>
+    public IEnumerable<StoredDocument> NestedObjects(string path)
+    {
+        IEnumerable<JsonNode?> items = Source[path] switch
+        {
+            JsonArray array => array,
+            JsonObject single => [single],
+            _ => [],
+        };
+        foreach (var item in items)
+            if (item is JsonObject obj)
+                yield return new StoredDocument(Id, new JsonObject { [path] = obj.DeepClone() }, Version, SeqNo);
+    }
+
     private void Flatten(JsonNode? node, string path)
     {
+        if (path.Length > 0 && _nested.Contains(path)) return;
         switch (node)
         {
             case JsonObject obj:

@@ -1,5 +1,6 @@
 using Insights.Contracts.Commands;
 using Insights.Contracts.Debezium;
+using Insights.Contracts.Scores;
 using Insights.Contracts.Topics;
 using Insights.Processors.DeadLetters;
 using Insights.Processors.Movies;
@@ -72,6 +73,7 @@ public sealed class ScoringTopologyTests
         Assert.True(update.Scores.Single(s => s.MovieId == 1).Seen);
         Assert.False(update.Scores.Single(s => s.MovieId == 2).Seen);
         Assert.Equal("binlog.000001", update.Source.File);
+        Assert.Equal(ScoreCauses.MemberEvent, update.Cause);
     }
 
     [Fact]
@@ -206,6 +208,7 @@ public sealed class ScoringTopologyTests
             "member 7's score for movie 2 to rise with no ticket of their own");
         Assert.True(harness.Latest()["7"].Version > before.Version, "new content carries a higher version");
         Assert.Equal(before.Source, harness.Latest()["7"].Source);
+        Assert.Equal(ScoreCauses.Profiles, harness.Latest()["7"].Cause);
     }
 
     [Fact]
@@ -320,10 +323,14 @@ public sealed class ScoringTopologyTests
         harness.Pipe(harness.Tickets, changes.Ticket(100, 7, 10, Day));
         harness.Pipe(harness.Tickets, changes.Ticket(101, 8, 20, Day));
         harness.WaitUntil(h => h.Latest().Count == 2, "both members' scores");
+        var before = harness.Latest();
 
         harness.Pipe(harness.MoviesTopic, changes.Movie(3, "comedy", "coming_soon", Day.AddDays(1)));
 
         harness.WaitUntil(h => h.Latest().Values.All(u => u.Scores.Any(s => s.MovieId == 3)), "scores for movie 3 for every member");
+        // A rescore, not an answer to an event: the source position stays the member's last ticket.
+        Assert.All(harness.Latest().Values, u => Assert.Equal(ScoreCauses.Catalog, u.Cause));
+        Assert.All(harness.Latest(), pair => Assert.Equal(before[pair.Key].Source, pair.Value.Source));
     }
 
     [Fact]
@@ -351,6 +358,7 @@ public sealed class ScoringTopologyTests
         {
             Assert.Equal(before[pair.Key].Version, pair.Value.Version);
             Assert.Equal(before[pair.Key].Scores, pair.Value.Scores);
+            Assert.Equal(ScoreCauses.Command, pair.Value.Cause);
         });
 
         // The same command read again (the global topic is replayed whole at every worker start): already handled.

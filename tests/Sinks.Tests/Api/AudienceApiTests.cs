@@ -87,23 +87,35 @@ public sealed class AudienceApiTests(ElasticsearchServer elasticsearch) : IClass
     }
 
     [Fact]
-    public async Task Without_the_topics_the_histogram_and_sizing_are_501_and_movies_and_stats_are_503_naming_what_they_need()
+    public async Task Without_the_topics_sizing_is_501_and_movies_and_stats_are_503_naming_what_they_need()
     {
         var (app, http) = await StartAsync();
         await using var running = app;
 
-        var histogram = await http.GetAsync("/movies/2/histogram", Ct);
         var sizing = await http.GetAsync("/movies/2/audience/summary?top=10", Ct);
         var movies = await http.GetAsync("/movies", Ct);
         var stats = await http.GetAsync("/stats", Ct);
 
-        Assert.Equal(HttpStatusCode.NotImplemented, histogram.StatusCode);
-        Assert.Contains("Api:Source=scores-topic", await histogram.Content.ReadAsStringAsync(Ct));
         Assert.Equal(HttpStatusCode.NotImplemented, sizing.StatusCode);
         Assert.Contains("Api:Source=scores-topic", await sizing.Content.ReadAsStringAsync(Ct));
         Assert.Equal((HttpStatusCode.ServiceUnavailable, HttpStatusCode.ServiceUnavailable), (movies.StatusCode, stats.StatusCode));
         Assert.Contains("Kafka:BootstrapServers", await movies.Content.ReadAsStringAsync(Ct));
         Assert.Contains("Kafka:BootstrapServers", await stats.Content.ReadAsStringAsync(Ct));
+    }
+
+    [Fact]
+    public async Task The_histogram_comes_from_the_index_on_the_log_bins_of_the_audience_who_have_not_seen_the_movie()
+    {
+        var (app, http) = await StartAsync();
+        await using var running = app;
+
+        var histogram = await http.GetFromJsonAsync<JsonElement>("/movies/2/histogram?bins=4", Ct);
+
+        // Members 1 and 2; member 3 saw movie 2.
+        Assert.Equal(2, histogram.GetProperty("members").GetInt32());
+        Assert.Equal(new[] { 1L, 2L }.Select(m => ScoreBins.IndexOf(ScoreBins.Edges(4), ScoreUpdates.ScoreOf(m, 1, 2))).Order(),
+            histogram.GetProperty("bins").EnumerateArray().SelectMany((b, i) => Enumerable.Repeat(i, b.GetProperty("count").GetInt32())));
+        Assert.Equal(ScoreBins.Edges(4)[1..], histogram.GetProperty("bins").EnumerateArray().Select(b => b.GetProperty("to").GetDouble()));
     }
 
     [Fact]

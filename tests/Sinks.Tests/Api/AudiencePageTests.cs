@@ -6,6 +6,7 @@ using Insights.Contracts.Cinema;
 using Insights.Contracts.Debezium;
 using Insights.Contracts.Scores;
 using Insights.Fixtures.Browser;
+using Insights.Sinks.Api;
 using Insights.Sinks.Tests.Api.Access;
 using Insights.TestSupport;
 using SkiaSharp;
@@ -41,8 +42,10 @@ public sealed partial class AudiencePageTests : IAsyncLifetime
             movies.Movie(1, "Night Train", MovieRow.NowShowing), movies.Movie(2, "Morning Sun", MovieRow.ComingSoon),
             movies.Movie(3, "Old Reel", MovieRow.Archived)]);
         var members = Enumerable.Range(1, 40).Select(m => (long)m).ToList();
-        var first = members.Select(m => ScoreUpdates.For(m, 1, movies: 4, ageBand: AgeBands.All[(int)(m % 7)], gender: m % 2 == 0 ? "F" : "M",
-            seen: m % 5 == 0 ? [Movie] : [])).ToList();
+        // The movie's scores are skewed as real ones are: most members below 2%, a few far above.
+        var skewed = SkewedScores.Of(members.Count);
+        var first = members.Select(m => WithMovieScore(ScoreUpdates.For(m, 1, movies: 4, ageBand: AgeBands.All[(int)(m % 7)], gender: m % 2 == 0 ? "F" : "M",
+            seen: m % 5 == 0 ? [Movie] : []), skewed[(int)m - 1])).ToList();
         await kafka.ProduceScoresAsync(first.Select(ScoreChange.Of));
         await using var api = await TopicApi.StartAsync(kafka, Ct);
         // The key handed over in the address, as a user following a link from their key store would.
@@ -53,6 +56,8 @@ public sealed partial class AudiencePageTests : IAsyncLifetime
         var current = first.ToDictionary(u => u.MemberId);
         Assert.Equal(TopOf(current.Values), RowsOf(before));
         Assert.Equal(HistogramOf(current.Values), BarCountsOf(before));
+        Assert.True(BarCountsOf(before).Count(c => c > 0) >= 5, $"expected several non-empty bars, got {string.Join(",", BarCountsOf(before))}");
+        Assert.True(BarCountsOf(before).Max() < BarCountsOf(before).Sum() / 2, "one bar holds most of the audience");
         Assert.Contains(">Night Train (now showing)<", before);
         Assert.Contains(">Morning Sun (coming soon)<", before);
         Assert.DoesNotContain("Old Reel", before);
@@ -61,12 +66,21 @@ public sealed partial class AudiencePageTests : IAsyncLifetime
         var favourite = TopOf(current.Values)[0];
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var boosted = new[] { Boost(33, 0.995, now), Boost(8, 0.990, now) };
-        await kafka.ProduceScoresAsync([.. boosted.Select(ScoreChange.Of), ScoreChange.Delete(favourite)]);
-        foreach (var update in boosted) current[update.MemberId] = update;
+        // A catalog change rescored member 3 with the same scores: their last ticket is a day old, which is no latency.
+        var rescored = current[3] with
+        {
+            Version = 2,
+            Source = new SourcePosition { Gtid = "0-1-3", TsMs = now - 86_400_000 },
+            ComputedAtMs = now - 100,
+            Cause = ScoreCauses.Catalog,
+        };
+        await kafka.ProduceScoresAsync([.. boosted.Select(ScoreChange.Of), ScoreChange.Of(rescored), ScoreChange.Delete(favourite)]);
+        foreach (var update in boosted.Append(rescored)) current[update.MemberId] = update;
         current.Remove(favourite);
         var expected = TopOf(current.Values);
-        await Poll.UntilAsync(async () => FirstIds(await api.Http.GetFromJsonAsync<JsonElement>($"/movies/{Movie}/audience?top=20", Ct)).SequenceEqual(expected),
-            () => "the API's view taking in the new scores", TimeSpan.FromSeconds(15), Ct);
+        await Poll.UntilAsync(async () => FirstIds(await api.Http.GetFromJsonAsync<JsonElement>($"/movies/{Movie}/audience?top=20", Ct)).SequenceEqual(expected)
+                && (await api.Http.GetFromJsonAsync<JsonElement>("/stats?seconds=60", Ct)).GetProperty("total_updates").GetInt64() == 3,
+            () => "the API's view and stats taking in the new scores", TimeSpan.FromSeconds(15), Ct);
 
         var after = await browser.DumpDomAsync(page, Width, Height, VirtualTimeMs, Ct);
         var shot = await browser.ScreenshotAsync(page, Width, Height, VirtualTimeMs, Ct);
@@ -74,8 +88,15 @@ public sealed partial class AudiencePageTests : IAsyncLifetime
         Assert.Equal(expected, RowsOf(after));
         Assert.Equal([33L, 8L], RowsOf(after).Take(2));
         Assert.DoesNotContain(favourite, RowsOf(after));
-        Assert.Equal("2", Attribute(after, "throughput", "data-total"));
-        Assert.Matches("<circle class=\"point compute\"[^>]*data-value=\"200\"", after);
+        Assert.Equal("3", Attribute(after, "throughput", "data-total"));
+        // The latency chart is the live series only: both boosts computed 200 ms after their tickets, the rescore is a count.
+        Assert.Equal(("2", "1"), (Attribute(after, "latency", "data-live"), Attribute(after, "latency", "data-rescores")));
+        var points = LatencyPoint().Matches(after).Select(m => (Series: m.Groups[1].Value, Ms: long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))).ToList();
+        Assert.Contains(points, p => p.Series == "compute");
+        Assert.All(points.Where(p => p.Series == "compute"), p => Assert.Equal(200, p.Ms));
+        Assert.All(points, p => Assert.True(p.Ms < 60_000, $"a {p.Series} point of {p.Ms} ms: the day-old rescore is in the live lines"));
+        Assert.Matches("<rect class=\"rescore\"[^>]*data-value=\"1\"", after);
+        Assert.Contains("1 rescores in the last 60 s are not in these lines", after);
         using var image = SKBitmap.Decode(shot);
         Assert.Equal((Width, Height), (image.Width, image.Height));
         var histogram = Box(after, "histogram");
@@ -133,6 +154,7 @@ public sealed partial class AudiencePageTests : IAsyncLifetime
         Scores = [new MovieScore(Movie, score, false), .. ScoreUpdates.For(member, 2, movies: 4).Scores.Where(s => s.MovieId != Movie)],
         Source = new SourcePosition { Gtid = $"0-1-{member}", TsMs = nowMs - 300 },
         ComputedAtMs = nowMs - 100,
+        Cause = ScoreCauses.MemberEvent,
     };
 
     private static List<long> TopOf(IEnumerable<ScoreUpdate> updates) => updates
@@ -141,11 +163,17 @@ public sealed partial class AudiencePageTests : IAsyncLifetime
         .OrderByDescending(m => m.Score.Score).ThenBy(m => m.MemberId)
         .Take(20).Select(m => m.MemberId).ToList();
 
+    private static ScoreUpdate WithMovieScore(ScoreUpdate update, double score) => update with
+    {
+        Scores = [.. update.Scores.Select(s => s.MovieId == Movie ? s with { Score = score } : s).OrderByDescending(s => s.Score)],
+    };
+
     private static int[] HistogramOf(IEnumerable<ScoreUpdate> updates)
     {
-        var counts = new int[20];
+        var edges = ScoreBins.Edges(ScoreBins.Default);
+        var counts = new int[ScoreBins.Default];
         foreach (var score in updates.Select(u => u.Scores.Single(s => s.MovieId == Movie)).Where(s => !s.Seen))
-            counts[Math.Min(19, (int)Math.Floor(score.Score * 20))]++;
+            counts[ScoreBins.IndexOf(edges, score.Score)]++;
         return counts;
     }
 
@@ -183,6 +211,9 @@ public sealed partial class AudiencePageTests : IAsyncLifetime
 
     [GeneratedRegex("<tr data-member=\"(\\d+)\"")]
     private static partial Regex AudienceRow();
+
+    [GeneratedRegex("<circle class=\"point ([a-z0-9]+)\"[^>]*data-value=\"(\\d+)\"")]
+    private static partial Regex LatencyPoint();
 
     [GeneratedRegex("<rect class=\"bar\"[^>]*data-count=\"(\\d+)\"")]
     private static partial Regex HistogramBarElement();

@@ -122,16 +122,28 @@ public sealed class TopicAudienceViewTests
     }
 
     [Fact]
-    public async Task The_histogram_bins_the_audience_scores_of_members_who_have_not_seen_the_movie()
+    public async Task The_histogram_bins_the_audience_scores_of_members_who_have_not_seen_the_movie_on_a_log_scale()
     {
         ScoreUpdate With(long member, double score, bool seen = false) => ScoreUpdates.For(member, 1) with { Scores = [new(1, score, seen)] };
-        var view = ViewOf(ScoreChange.Of(With(1, 0.05)), ScoreChange.Of(With(2, 0.07)), ScoreChange.Of(With(3, 0.55)),
-            ScoreChange.Of(With(4, 1.0)), ScoreChange.Of(With(5, 0.95, seen: true)));
+        var view = ViewOf(ScoreChange.Of(With(1, 0.00005)), ScoreChange.Of(With(2, 0.003)), ScoreChange.Of(With(3, 0.007)),
+            ScoreChange.Of(With(4, 0.2)), ScoreChange.Of(With(5, 1.0)), ScoreChange.Of(With(6, 0.004, seen: true)));
 
-        var histogram = await view.HistogramAsync(1, 10, Ct);
+        var histogram = await view.HistogramAsync(1, 5, Ct);
 
-        Assert.Equal(4, histogram.Members);
-        Assert.Equal([2, 0, 0, 0, 0, 1, 0, 0, 0, 1], histogram.Bins.Select(b => b.Count));
-        Assert.Equal((0.5, 0.6), (histogram.Bins[5].From, histogram.Bins[5].To));
+        Assert.Equal(5, histogram.Members);
+        Assert.Equal([1, 0, 2, 0, 2], histogram.Bins.Select(b => b.Count));
+        Assert.Equal((0.001, 0.01), (histogram.Bins[2].From, histogram.Bins[2].To));
+    }
+
+    [Fact]
+    public async Task A_skewed_audience_is_counted_once_per_member_over_several_bars()
+    {
+        var scores = SkewedScores.Of(2_000);
+        var view = ViewOf([.. scores.Select((score, i) => ScoreChange.Of(ScoreUpdates.For(i + 1, 1) with { Scores = [new(1, score, false)] }))]);
+
+        var histogram = await view.HistogramAsync(1, ScoreHistogram.DefaultBins, Ct);
+
+        Assert.Equal(scores.Count, histogram.Bins.Sum(b => b.Count));
+        Assert.True(histogram.Bins.Max(b => b.Count) < scores.Count / 4, $"one bar holds {histogram.Bins.Max(b => b.Count)} of {scores.Count}");
     }
 }

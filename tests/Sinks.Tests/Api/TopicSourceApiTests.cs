@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Insights.Contracts.Cinema;
 using Insights.Contracts.Scores;
+using Insights.Sinks.Api;
 using Insights.TestSupport;
 
 namespace Insights.Sinks.Tests.Api;
@@ -33,7 +34,7 @@ public sealed class TopicSourceApiTests(PageTopics kafka) : IClassFixture<PageTo
         Assert.Equal([1L], Ids(women));
         Assert.Equal("""[{"movie_id":7,"title":"Harbour Lights","status":"now_showing"}]""", listed.GetProperty("movies").GetRawText());
         Assert.Equal(2, histogram.GetProperty("members").GetInt32());
-        Assert.Equal(new[] { 1L, 2L }.Select(m => (int)(ScoreUpdates.ScoreOf(m, 1, 2) * 4)).Order(),
+        Assert.Equal(new[] { 1L, 2L }.Select(m => ScoreBins.IndexOf(ScoreBins.Edges(4), ScoreUpdates.ScoreOf(m, 1, 2))).Order(),
             histogram.GetProperty("bins").EnumerateArray().SelectMany((b, i) => Enumerable.Repeat(i, b.GetProperty("count").GetInt32())));
         // Records already on the topic at start-up are history, not throughput.
         Assert.Equal(0, quiet.GetProperty("total_updates").GetInt64());
@@ -41,20 +42,29 @@ public sealed class TopicSourceApiTests(PageTopics kafka) : IClassFixture<PageTo
         Assert.True(quiet.GetProperty("caught_up").GetBoolean());
 
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        await kafka.ProduceScoresAsync([ScoreChange.Of(ScoreUpdates.For(4, 1, movies: 4) with
-        {
-            Source = new SourcePosition { Gtid = "0-1-99", TsMs = now - 250 }, ComputedAtMs = now - 150,
-        })]);
+        await kafka.ProduceScoresAsync([
+            ScoreChange.Of(ScoreUpdates.For(4, 1, movies: 4) with
+            {
+                Source = new SourcePosition { Gtid = "0-1-99", TsMs = now - 250 }, ComputedAtMs = now - 150, Cause = ScoreCauses.MemberEvent,
+            }),
+            // A catalog rescore keeps the member's last event, a day old: counted, but not a latency.
+            ScoreChange.Of(ScoreUpdates.For(5, 2, movies: 4) with
+            {
+                Source = new SourcePosition { Gtid = "0-1-98", TsMs = now - 86_400_000 }, ComputedAtMs = now - 100, Cause = ScoreCauses.Catalog,
+            })]);
         JsonElement live = default;
         await Poll.UntilAsync(async () =>
         {
             live = await api.Http.GetFromJsonAsync<JsonElement>("/stats?seconds=30", Ct);
-            return live.GetProperty("total_updates").GetInt64() == 1;
-        }, () => "the live update reaching the stats", TimeSpan.FromSeconds(15), Ct);
+            return live.GetProperty("total_updates").GetInt64() == 2;
+        }, () => "the live update and the rescore reaching the stats", TimeSpan.FromSeconds(15), Ct);
 
-        var busy = live.GetProperty("seconds").EnumerateArray().Single(s => s.GetProperty("updates").GetInt64() > 0);
-        Assert.Equal(100, busy.GetProperty("compute_p50_ms").GetInt64());
-        Assert.InRange(busy.GetProperty("arrival_p50_ms").GetInt64(), 250, 15_000);
+        var busy = live.GetProperty("seconds").EnumerateArray().Where(s => s.GetProperty("updates").GetInt64() > 0).ToList();
+        Assert.Equal(1, live.GetProperty("total_rescores").GetInt64());
+        Assert.Equal(1, busy.Sum(s => s.GetProperty("rescores").GetInt64()));
+        var measured = busy.Single(s => s.GetProperty("compute_p50_ms").ValueKind == JsonValueKind.Number);
+        Assert.Equal(100, measured.GetProperty("compute_p50_ms").GetInt64());
+        Assert.InRange(measured.GetProperty("arrival_p50_ms").GetInt64(), 250, 15_000);
         Assert.Equal(4, (await api.Http.GetFromJsonAsync<JsonElement>("/members/4/propensities", Ct)).GetProperty("member_id").GetInt64());
     }
 

@@ -99,24 +99,39 @@ function drawAudience(answer) {
   $("audience-size").textContent = `top ${rows.length}`;
 }
 
+// Axis ticks: as few digits as the value needs (0.01%, 0.1%, 1%, 10%, 100%).
+const tickOf = (p) => `${Number((100 * p).toPrecision(2))}%`;
+
+// The bins are on a log scale of probability (see the API's ScoreBins): the first, everything below the floor, is a
+// bar of its own at the left; the others sit at their place on a log10 axis, with a tick at every decade.
 function drawHistogram(histogram) {
   const svg = $("histogram");
   const width = +svg.getAttribute("width"), height = +svg.getAttribute("height");
   const left = 40, bottom = 24, top = 8, plotW = width - left - 8, plotH = height - top - bottom;
-  const max = Math.max(1, ...histogram.bins.map((b) => b.count));
-  const barW = plotW / histogram.bins.length;
+  const bins = histogram.bins;
+  const max = Math.max(1, ...bins.map((b) => b.count));
+  const floor = bins.length > 1 ? bins[1].from : 0;
+  const firstW = bins.length > 1 ? plotW / bins.length : plotW;
+  const logW = plotW - firstW;
+  const x = (p) => left + firstW + (Math.log10(p / floor) / -Math.log10(floor)) * logW;
   const parts = [el("line", { class: "axis", x1: left, y1: top + plotH, x2: left + plotW, y2: top + plotH }),
     el("text", { x: left - 6, y: top + 10, "text-anchor": "end" }, String(max)),
     el("text", { x: left - 6, y: top + plotH, "text-anchor": "end" }, "0")];
-  histogram.bins.forEach((bin, i) => {
+  bins.forEach((bin, i) => {
+    const x0 = i === 0 ? left : x(bin.from), x1 = i === 0 ? left + firstW : x(bin.to);
     const h = (bin.count / max) * plotH;
-    const bar = el("rect", { class: "bar", x: left + i * barW + 1, y: top + plotH - h, width: Math.max(1, barW - 2), height: h,
-      "data-from": bin.from, "data-count": bin.count });
-    bar.append(el("title", {}, `${bin.from.toFixed(2)}–${bin.to.toFixed(2)}: ${bin.count}`));
+    const bar = el("rect", { class: "bar", x: x0 + 1, y: top + plotH - h, width: Math.max(1, x1 - x0 - 2), height: h,
+      "data-from": bin.from, "data-to": bin.to, "data-count": bin.count });
+    bar.append(el("title", {}, `${percentOf(bin.from)}–${percentOf(bin.to)}: ${bin.count}`));
     parts.push(bar);
   });
-  for (const tick of [0, 0.25, 0.5, 0.75, 1])
-    parts.push(el("text", { x: left + tick * plotW, y: height - 8, "text-anchor": tick === 1 ? "end" : "middle" }, tick.toFixed(2)));
+  if (floor > 0) {
+    // The first bar (below the floor) ends at the first tick; its tooltip names it.
+    for (let p = floor; p <= 1.0000001; p *= 10)
+      parts.push(el("text", { x: x(p), y: height - 8, "text-anchor": p > 0.5 ? "end" : "middle" }, tickOf(p)));
+  } else {
+    parts.push(el("text", { x: left, y: height - 8 }, "0%"), el("text", { x: left + plotW, y: height - 8, "text-anchor": "end" }, "100%"));
+  }
   svg.replaceChildren(...parts);
   $("histogram-size").textContent = `${histogram.members} members`;
 }
@@ -150,14 +165,25 @@ function drawSeries(svg, seconds, series) {
   svg.replaceChildren(...parts);
 }
 
+// Rescores carry the member's last event time, so their "latency" is that event's age: they are counted (grey, at
+// the bottom of each second's bar) but never drawn on the latency chart, whose lines are live updates only.
 function drawStats(stats) {
-  drawSeries($("throughput"), stats.seconds, [{ className: "rate", bars: true, value: (s) => s.updates }]);
+  drawSeries($("throughput"), stats.seconds, [
+    { className: "rate", bars: true, value: (s) => s.updates },
+    { className: "rescore", bars: true, value: (s) => s.rescores || 0 },
+  ]);
   drawSeries($("latency"), stats.seconds, [
     { className: "arrival", value: (s) => s.arrival_p50_ms },
     { className: "arrival95", value: (s) => s.arrival_p95_ms },
     { className: "compute", value: (s) => s.compute_p50_ms },
   ]);
   $("throughput").dataset.total = stats.total_updates;
+  const rescores = stats.seconds.reduce((sum, s) => sum + (s.rescores || 0), 0);
+  $("latency").dataset.live = stats.seconds.reduce((sum, s) => sum + s.updates - (s.rescores || 0), 0);
+  $("latency").dataset.rescores = rescores;
+  $("rescores").textContent = rescores > 0
+    ? `${rescores} rescores in the last ${stats.seconds.length} s are not in these lines: they keep the member's last event time`
+    : "";
 }
 
 // Campaign sizing: the figures for the chosen size, and the expected attendance curve with that size marked.
