@@ -149,6 +149,44 @@ public sealed partial class AudiencePageTests : IAsyncLifetime
         Assert.Empty(RowsOf(dom));
     }
 
+    [Fact]
+    public async Task A_member_in_the_address_shows_their_best_movies_as_the_API_ranks_them_with_titles_seen_flags_and_the_model()
+    {
+        var browser = HeadlessChromium.Require();
+        var movies = new MovieChanges();
+        await kafka.ProduceMoviesAsync([movies.Movie(1, "Night Train", MovieRow.NowShowing), movies.Movie(2, "Blue Harbour", MovieRow.ComingSoon)]);
+        await kafka.ProduceScoresAsync([ScoreChange.Of(ScoreUpdates.For(7, 1, movies: 12, seen: [3])), ScoreChange.Of(ScoreUpdates.For(8, 1, movies: 4))]);
+        await using var api = await TopicApi.StartAsync(kafka, Ct);
+
+        var dom = await browser.DumpDomAsync(new Uri(api.Address, $"/?movie={Movie}&member=7#key={TestKeys.Analyst.Key}"), Width, Height, VirtualTimeMs, Ct);
+
+        var member = await api.Http.GetFromJsonAsync<JsonElement>("/members/7/propensities", Ct);
+        var expected = member.GetProperty("movies").EnumerateArray().Take(10).ToList();
+        var rows = MemberRow().Matches(dom).Select(m => (Movie: int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), Row: m.Groups[2].Value)).ToList();
+        Assert.Equal(expected.Select(m => m.GetProperty("movie_id").GetInt32()), rows.Select(r => r.Movie));
+        Assert.Equal(10, rows.Count); // the best 10 of 12 candidates
+        Assert.All(rows.Where(r => r.Movie is 1 or 2), r => Assert.Contains(r.Movie == 1 ? "Night Train" : "Blue Harbour", r.Row));
+        Assert.All(rows, r => Assert.Equal(r.Movie == 3, r.Row.Contains("<td>seen</td>", StringComparison.Ordinal)));
+        Assert.Contains("model test-model-1", dom);
+        Assert.Contains("member 7: best 10 of 12 candidates", dom);
+    }
+
+    [Fact]
+    public async Task A_key_without_member_read_gets_the_APIs_reason_in_the_member_panel_and_still_sees_the_audience()
+    {
+        var browser = HeadlessChromium.Require();
+        var movies = new MovieChanges();
+        await kafka.ProduceMoviesAsync([movies.Movie(1, "Night Train", MovieRow.NowShowing)]);
+        await kafka.ProduceScoresAsync([ScoreChange.Of(ScoreUpdates.For(7, 1, movies: 4))]);
+        await using var api = await TopicApi.StartAsync(kafka, Ct);
+
+        var dom = await browser.DumpDomAsync(new Uri(api.Address, $"/?movie={Movie}&member=7#key={TestKeys.Marketing.Key}"), Width, Height, VirtualTimeMs, Ct);
+
+        Assert.Empty(MemberRow().Matches(dom));
+        Assert.Matches("<p id=\"member-status\" class=\"figures error\">[^<]*needs the scope member:read", dom);
+        Assert.Equal([7L], RowsOf(dom));
+    }
+
     private static ScoreUpdate Boost(long member, double score, long nowMs) => ScoreUpdates.For(member, 2, movies: 4) with
     {
         Scores = [new MovieScore(Movie, score, false), .. ScoreUpdates.For(member, 2, movies: 4).Scores.Where(s => s.MovieId != Movie)],
@@ -211,6 +249,9 @@ public sealed partial class AudiencePageTests : IAsyncLifetime
 
     [GeneratedRegex("<tr data-member=\"(\\d+)\"")]
     private static partial Regex AudienceRow();
+
+    [GeneratedRegex("<tr data-movie=\"(\\d+)\"[^>]*>(.*?)</tr>")]
+    private static partial Regex MemberRow();
 
     [GeneratedRegex("<circle class=\"point ([a-z0-9]+)\"[^>]*data-value=\"(\\d+)\"")]
     private static partial Regex LatencyPoint();

@@ -14,6 +14,9 @@ $("size").value = Number(query.get("size")) || 100;
 $("size-value").value = $("size").value;
 $("age").value = query.get("age") || "";
 $("gender").value = query.get("gender") || "";
+// A member looked at (?member=ID) is kept in the URL as well; reading one needs the member:read scope.
+let memberId = Number(query.get("member")) || null;
+const titles = new Map();
 let refreshes = 0;
 const KEY = "insights-api-key";
 const handedOver = new URLSearchParams(location.hash.slice(1)).get("key");
@@ -60,6 +63,7 @@ function say(message, isError) {
 
 async function loadMovies() {
   const { movies } = await getJson("/movies");
+  for (const m of movies) titles.set(m.movie_id, m.title);
   const select = $("movie");
   const keep = movieId;
   select.replaceChildren(...movies.map((m) => {
@@ -93,6 +97,7 @@ function drawAudience(answer) {
       tr.append(td);
     }
     tr.children[2].className = "score";
+    tr.addEventListener("click", () => showMember(m.member_id));
     return tr;
   });
   $("audience").tBodies[0].replaceChildren(...rows);
@@ -252,7 +257,7 @@ function filters() {
 }
 
 function remember() {
-  history.replaceState(null, "", `?movie=${movieId}${filters()}&size=${$("size").value}`);
+  history.replaceState(null, "", `?movie=${movieId}${filters()}&size=${$("size").value}${memberId ? `&member=${memberId}` : ""}`);
   refresh();
 }
 
@@ -264,6 +269,51 @@ $("size").addEventListener("input", () => { $("size-value").value = $("size").va
 $("size").addEventListener("change", remember);
 $("age").addEventListener("change", remember);
 $("gender").addEventListener("change", remember);
+
+// One member's propensities, best first (the API sends them so), with the movies they have seen flagged. The call
+// needs the member:read scope: a key without it gets the API's reason here, and the rest of the page keeps working.
+const MEMBER_TOP = 10;
+
+async function drawMember() {
+  const status = $("member-status");
+  const body = $("member").tBodies[0];
+  if (!memberId) { body.replaceChildren(); status.textContent = ""; return; }
+  $("member-id").value = memberId;
+  try {
+    const member = await getJson(`/members/${memberId}/propensities`);
+    const rows = member.movies.slice(0, MEMBER_TOP).map((m, i) => {
+      const tr = document.createElement("tr");
+      tr.dataset.movie = m.movie_id;
+      tr.dataset.score = m.score.toFixed(6);
+      for (const text of [i + 1, titles.get(m.movie_id) || `movie ${m.movie_id}`, percentOf(m.score), m.seen ? "seen" : ""]) {
+        const td = document.createElement("td");
+        td.textContent = text;
+        tr.append(td);
+      }
+      tr.children[2].className = "score";
+      return tr;
+    });
+    body.replaceChildren(...rows);
+    $("member-caption").textContent = `member ${member.member_id}: best ${rows.length} of ${member.movies.length} candidates`;
+    status.textContent = `model ${member.model_version}, scored ${new Date(member.computed_at_ms).toLocaleString()}`;
+    status.classList.remove("error");
+  } catch (e) {
+    body.replaceChildren();
+    status.textContent = e.message;
+    status.classList.add("error");
+  }
+}
+
+function showMember(id) {
+  memberId = Number(id) || null;
+  remember();
+  drawMember();
+}
+
+$("member-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  showMember($("member-id").value);
+});
 
 // The export needs the key header, so it is fetched, then handed to the browser as a file.
 $("download").addEventListener("click", async () => {
@@ -282,6 +332,7 @@ $("download").addEventListener("click", async () => {
 (async () => {
   try { await loadMovies(); } catch (e) { say(e.message, true); }
   await refresh();
+  await drawMember();
   setInterval(refresh, REFRESH_MS);
   setInterval(() => loadMovies().catch(() => {}), REFRESH_MS * 15);
 })();
