@@ -63,6 +63,7 @@ public static class AudienceApi
             services.AddSingleton(_ => elasticsearch.CreateClient());
             services.AddSingleton<AudienceQueries>();
             services.AddSingleton<ElasticsearchHistogram>();
+            services.AddSingleton<ElasticsearchCampaignSize>();
             services.AddSingleton<IAudienceSource, ElasticsearchAudienceSource>();
         }
         if (kafka is not null)

@@ -18,18 +18,27 @@ public sealed record CampaignSize(
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
         var running = new double[audience.Count + 1];
         for (var i = 0; i < audience.Count; i++) running[i + 1] = running[i] + audience[i].Score;
-        var total = running[^1];
-        var mean = audience.Count == 0 ? 0 : total / audience.Count;
-        var n = Math.Min(top, audience.Count);
-        var segment = audience.Take(n).ToList();
-        // The curve: expected attendance and lift at evenly spaced segment sizes up to the whole audience.
+        // The curve: expected attendance at evenly spaced segment sizes up to the whole audience.
         var curve = Enumerable.Range(1, Math.Min(CurvePoints, audience.Count))
             .Select(i => (int)Math.Ceiling((double)audience.Count * i / Math.Min(CurvePoints, audience.Count)))
             .Distinct()
-            .Select(size => new CampaignPoint(size, running[size], LiftOf(running[size], size, mean)))
+            .Select(size => (size, running[size]))
             .ToList();
-        return new CampaignSize(movieId, n, audience.Count, running[n], total, total == 0 ? 0 : running[n] / total, LiftOf(running[n], n, mean),
-            Counts(segment.Select(m => m.AgeBand)), Counts(segment.Select(m => m.Gender)), curve);
+        return Of(movieId, audience.Take(top).ToList(), audience.Count, running[^1], curve);
+    }
+
+    /// <summary>
+    /// From the segment (the best members, best first) and the whole audience's size, expected total and curve points
+    /// (segment size, expected attendance), where the store counts and sums the audience without handing every member over.
+    /// </summary>
+    public static CampaignSize Of(int movieId, IReadOnlyList<(double Score, string? AgeBand, string? Gender)> segment, int audienceSize,
+        double expectedTotal, IReadOnlyList<(int Members, double ExpectedAttendance)> curve)
+    {
+        var mean = audienceSize == 0 ? 0 : expectedTotal / audienceSize;
+        var expected = segment.Sum(m => m.Score);
+        return new CampaignSize(movieId, segment.Count, audienceSize, expected, expectedTotal, expectedTotal == 0 ? 0 : expected / expectedTotal,
+            LiftOf(expected, segment.Count, mean), Counts(segment.Select(m => m.AgeBand)), Counts(segment.Select(m => m.Gender)),
+            [.. curve.Select(p => new CampaignPoint(p.Members, p.ExpectedAttendance, LiftOf(p.ExpectedAttendance, p.Members, mean)))]);
     }
 
     private static double LiftOf(double expected, int size, double mean) => size == 0 || mean == 0 ? 0 : expected / (size * mean);

@@ -22,7 +22,7 @@ public interface IAudienceSource
 
     /// <summary>
     /// What targeting the best <see cref="AudienceQuery.Top"/> members of the filtered audience brings. Throws
-    /// <see cref="NotSupportedException"/> (answered 501) where the store cannot sum the whole audience.
+    /// <see cref="NotSupportedException"/> (answered 501) for a segment larger than the store reads member by member.
     /// </summary>
     Task<CampaignSize> CampaignSizeAsync(AudienceQuery query, CancellationToken ct);
 }

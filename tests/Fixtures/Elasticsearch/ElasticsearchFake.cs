@@ -13,7 +13,7 @@
 //   doc values limits (sorting on a text field works here and fails in ES). Other field types take any value.
 //   Arrays of objects are flattened, except under a top-level path mapped `nested`: those objects are invisible
 //   to queries on the document and reached only through the `nested` aggregation (no `nested` query).
-// - Aggregations: `nested`, `filter` and `range` only (SearchAggregations, checked as ES checks them); others
+// - Aggregations: `nested`, `filter`, `range` (with sub-aggregations) and `sum` only (SearchAggregations, checked as ES checks them); others
 //   answer 400 "not supported".
 // - Bulk bodies are parsed and validated whole before any item runs (BulkRequest.validate): a malformed line or
 //   an invalid item (a negative external version) fails the whole request with 400.

@@ -7,7 +7,8 @@ namespace Insights.Fixtures.Elasticsearch;
 /// <summary>
 /// The search aggregations the fake implements, over every document the query matched (not only the page):
 /// `nested` (objects under a top-level path mapped `nested`, each a document of its own), `filter` (any query the
-/// fake parses) and `range` (explicit ranges on a numeric field, from inclusive, to exclusive), with sub-aggregations.
+/// fake parses), `range` (explicit ranges on a numeric field, from inclusive, to exclusive) with sub-aggregations per
+/// bucket, and the `sum` metric of a numeric field.
 /// Checked as ES checks them: one type per aggregation, a nested path that is mapped `nested`, a range field that is
 /// numeric (keyword and boolean fields are refused, rank features have no doc values; one feature of a
 /// `rank_features` field is unmapped, so it counts nothing), ranges given. With `typed_keys` the names
@@ -15,12 +16,12 @@ namespace Insights.Fixtures.Elasticsearch;
 /// </summary>
 internal static class SearchAggregations
 {
-    private static readonly HashSet<string> Supported = ["nested", "filter", "range"];
+    private static readonly HashSet<string> Supported = ["nested", "filter", "range", "sum"];
 
     // Aggregations ES has but the fake does not implement: reported as such rather than as "unknown".
     private static readonly HashSet<string> UnsupportedKnown =
     [
-        "terms", "histogram", "date_histogram", "date_range", "percentiles", "percentile_ranks", "avg", "sum", "min", "max",
+        "terms", "histogram", "date_histogram", "date_range", "percentiles", "percentile_ranks", "avg", "min", "max",
         "stats", "extended_stats", "value_count", "cardinality", "filters", "reverse_nested", "top_hits", "composite",
         "significant_terms", "global", "missing", "sampler", "geo_distance", "ip_range", "scripted_metric", "bucket_sort",
         "variable_width_histogram", "auto_date_histogram", "multi_terms", "rare_terms", "children", "parent",
@@ -48,13 +49,15 @@ internal static class SearchAggregations
                     ? ElasticsearchError.IllegalArgument($"aggregation [{type}] is not supported by the Elasticsearch fake (see ElasticsearchFake limits)")
                     : ElasticsearchError.Parsing($"Unknown aggregation type [{type}]");
             var sub = definition["aggs"] ?? definition["aggregations"];
-            if (sub is not null && type == "range")
-                throw ElasticsearchError.IllegalArgument("sub-aggregations of [range] are not supported by the Elasticsearch fake");
+            // A metric has no buckets to aggregate further, as ES says.
+            if (sub is not null && type == "sum")
+                throw ElasticsearchError.Parsing($"Aggregator [{name}] of type [sum] cannot accept sub-aggregations");
             var answer = type switch
             {
                 "nested" => Nested(name, definition[type], documents, nestedPath, sub, typedKeys),
                 "filter" => Filter(definition[type], documents, nestedPath, sub, typedKeys),
-                _ => Range(name, definition[type], documents),
+                "sum" => Sum(definition[type], documents),
+                _ => Range(name, definition[type], documents, nestedPath, sub, typedKeys),
             };
             result[typedKeys ? $"{type}#{name}" : name] = answer;
         }
@@ -98,7 +101,40 @@ internal static class SearchAggregations
         return answer;
     }
 
-    private static JsonObject Range(string name, JsonNode? body, IReadOnlyList<Scope> documents)
+    private static JsonObject Sum(JsonNode? body, IReadOnlyList<Scope> documents)
+    {
+        var options = Object(body, "sum");
+        foreach (var key in options.Select(p => p.Key))
+        {
+            if (key is "script" or "format" or "missing" or "value_type")
+                throw ElasticsearchError.IllegalArgument($"[sum] [{key}] is not supported by the Elasticsearch fake");
+            if (key is not "field") throw ElasticsearchError.Parsing($"[sum] unknown field [{key}]");
+        }
+        var field = options["field"]?.GetValue<string>() ?? throw ElasticsearchError.IllegalArgument("Required one of fields [field, script], but none were specified.");
+        var mapped = NumericFieldIn(documents, field, "sum");
+        var sum = documents.Where(scope => mapped.Contains(scope.Index))
+            .SelectMany(scope => scope.Document.ValuesOf(field).Select(v => IndexedValue.AsNumber(v, field))).Sum();
+        return new JsonObject { ["value"] = sum };
+    }
+
+    /// <summary>The indexes where <paramref name="field"/> is a numeric field; refuses what ES refuses to aggregate.</summary>
+    private static HashSet<FakeIndex> NumericFieldIn(IReadOnlyList<Scope> documents, string field, string aggregation)
+    {
+        var mapped = new HashSet<FakeIndex>();
+        foreach (var index in documents.Select(d => d.Index).Distinct())
+        {
+            var type = index.FieldTypes.TypeOf(field);
+            if (type is "rank_feature" or "rank_features")
+                throw ElasticsearchError.IllegalArgument($"[{type}] fields do not support sorting, scripting or aggregating");
+            if (type is not null && FieldTypes.Numeric(type) != NumericForm.Number)
+                throw ElasticsearchError.IllegalArgument($"Field [{field}] of type [{type}] is not supported for aggregation [{aggregation}]");
+            // A feature of a rank_features field is no field of its own: unmapped, so no values, as ES answers.
+            if (type is not null) mapped.Add(index);
+        }
+        return mapped;
+    }
+
+    private static JsonObject Range(string name, JsonNode? body, IReadOnlyList<Scope> documents, string? nestedPath, JsonNode? sub, bool typedKeys)
     {
         var options = Object(body, "range");
         foreach (var key in options.Select(p => p.Key))
@@ -110,28 +146,18 @@ internal static class SearchAggregations
         var field = options["field"]?.GetValue<string>() ?? throw ElasticsearchError.IllegalArgument("Required one of fields [field, script], but none were specified.");
         if (options["ranges"] is not JsonArray { Count: > 0 } list) throw ElasticsearchError.IllegalArgument($"No [ranges] specified for the [{name}] aggregation");
         var ranges = list.Select(Bounds).OrderBy(r => r.From ?? double.NegativeInfinity).ThenBy(r => r.To ?? double.PositiveInfinity).ToList();
-        var unmapped = new HashSet<FakeIndex>();
-        foreach (var index in documents.Select(d => d.Index).Distinct())
-        {
-            var type = index.FieldTypes.TypeOf(field);
-            if (type is "rank_feature" or "rank_features")
-                throw ElasticsearchError.IllegalArgument($"[{type}] fields do not support sorting, scripting or aggregating");
-            if (type is not null && FieldTypes.Numeric(type) != NumericForm.Number)
-                throw ElasticsearchError.IllegalArgument($"Field [{field}] of type [{type}] is not supported for aggregation [range]");
-            // A feature of a rank_features field is no field of its own: unmapped, so no values, as ES answers.
-            var dot = field.LastIndexOf('.');
-            if (type is null && dot > 0 && index.FieldTypes.TypeOf(field[..dot]) is "rank_features") unmapped.Add(index);
-        }
+        var mapped = NumericFieldIn(documents, field, "range");
         var keyed = options["keyed"]?.GetValue<bool>() == true;
         JsonNode buckets = keyed ? new JsonObject() : new JsonArray();
         foreach (var (key, from, to) in ranges)
         {
-            var count = documents.Count(scope => !unmapped.Contains(scope.Index) && scope.Document.ValuesOf(field)
-                .Any(v => IndexedValue.AsNumber(v, field) is var n && (from is null || n >= from) && (to is null || n < to)));
+            var inBucket = documents.Where(scope => mapped.Contains(scope.Index) && scope.Document.ValuesOf(field)
+                .Any(v => IndexedValue.AsNumber(v, field) is var n && (from is null || n >= from) && (to is null || n < to))).ToList();
             var bucket = new JsonObject { ["key"] = key };
             if (from is not null) bucket["from"] = from;
             if (to is not null) bucket["to"] = to;
-            bucket["doc_count"] = count;
+            bucket["doc_count"] = inBucket.Count;
+            bucket = WithSub(bucket, sub, inBucket, nestedPath, typedKeys);
             if (buckets is JsonObject byKey) { bucket.Remove("key"); byKey[key] = bucket; }
             else ((JsonArray)buckets).Add(bucket);
         }

@@ -87,17 +87,20 @@ public sealed class AudienceApiTests(ElasticsearchServer elasticsearch) : IClass
     }
 
     [Fact]
-    public async Task Without_the_topics_sizing_is_501_and_movies_and_stats_are_503_naming_what_they_need()
+    public async Task Without_the_topics_sizing_comes_from_the_index_and_movies_and_stats_are_503_naming_what_they_need()
     {
         var (app, http) = await StartAsync();
         await using var running = app;
 
-        var sizing = await http.GetAsync("/movies/2/audience/summary?top=10", Ct);
+        var sizing = await http.GetFromJsonAsync<JsonElement>("/movies/2/audience/summary?top=1", Ct);
+        var tooLarge = await http.GetAsync("/movies/2/audience/summary?top=10001", Ct);
         var movies = await http.GetAsync("/movies", Ct);
         var stats = await http.GetAsync("/stats", Ct);
 
-        Assert.Equal(HttpStatusCode.NotImplemented, sizing.StatusCode);
-        Assert.Contains("Api:Source=scores-topic", await sizing.Content.ReadAsStringAsync(Ct));
+        // Members 1 and 2; member 3 saw movie 2.
+        Assert.Equal((1, 2), (sizing.GetProperty("members").GetInt32(), sizing.GetProperty("audience_size").GetInt32()));
+        Assert.Equal(HttpStatusCode.NotImplemented, tooLarge.StatusCode);
+        Assert.Contains("segments of up to 10,000 members", await tooLarge.Content.ReadAsStringAsync(Ct));
         Assert.Equal((HttpStatusCode.ServiceUnavailable, HttpStatusCode.ServiceUnavailable), (movies.StatusCode, stats.StatusCode));
         Assert.Contains("Kafka:BootstrapServers", await movies.Content.ReadAsStringAsync(Ct));
         Assert.Contains("Kafka:BootstrapServers", await stats.Content.ReadAsStringAsync(Ct));

@@ -60,6 +60,9 @@ public sealed class ScoreHistogramQueryTests(ElasticsearchServer server) : IClas
     [InlineData("""{"range":{"field":"gender","ranges":[{"to":0.5}]}}""", "of type [keyword] is not supported for aggregation [range]")]
     [InlineData("""{"nested":{"path":"movies"}}""", "is not nested")]
     [InlineData("""{"range":{"field":"audience_scores.score"}}""", "No [ranges] specified")]
+    [InlineData("""{"sum":{"field":"gender"}}""", "of type [keyword] is not supported for aggregation [sum]")]
+    [InlineData("""{"sum":{"field":"audience"}}""", "do not support sorting, scripting or aggregating")]
+    [InlineData("""{"sum":{"field":"member_id"},"aggs":{"b":{"sum":{"field":"member_id"}}}}""", "cannot accept sub-aggregations")]
     public async Task The_server_refuses_an_aggregation_it_cannot_run(string aggregation, string reason)
     {
         var index = await ScoreIndexUnderTest.CreateAsync(server);

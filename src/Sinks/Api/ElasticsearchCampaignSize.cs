@@ -1,0 +1,106 @@
+using System.Globalization;
+using Elastic.Clients.Elasticsearch;
+using Elastic.Clients.Elasticsearch.Aggregations;
+using Elastic.Clients.Elasticsearch.Core.Search;
+using Elastic.Clients.Elasticsearch.QueryDsl;
+using Insights.Sinks.Elasticsearch;
+
+namespace Insights.Sinks.Api;
+
+/// <summary>
+/// Campaign sizing from the score index. The segment (the best N of the filtered audience, with their demographics) is
+/// read through the ranked audience query, page by page; the whole audience is counted and summed by aggregations in
+/// one request: the members that pass the filters, a `nested` aggregation over their `audience_scores`, a `filter` to
+/// the movie (and the score floor), the `sum` of the scores, and a `range` over log-spaced score bins with the `sum` of
+/// each bin, from which the curve is accumulated best bin first. Sizes and sums are exact; the curve's points sit at
+/// bin edges rather than at evenly spaced sizes.
+/// </summary>
+public sealed class ElasticsearchCampaignSize(ElasticsearchClient client, ElasticsearchSettings settings, AudienceQueries queries)
+{
+    /// <summary>The largest segment read member by member (ten pages of the ranked query).</summary>
+    public const int MaxSegment = 10 * AudienceQueries.MaxTop;
+
+    private const string Path = "audience_scores";
+    private const int CurveBins = 40;
+
+    public async Task<CampaignSize> SizeAsync(AudienceQuery query, CancellationToken ct)
+    {
+        if (query.Top > MaxSegment)
+            throw new NotSupportedException($"the Elasticsearch source sizes segments of up to {MaxSegment:N0} members, asked for {query.Top:N0}");
+        var segment = await SegmentAsync(query, ct);
+        var (members, total, curve) = await AudienceAsync(query, ct);
+        return CampaignSize.Of(query.MovieId, segment, members, total, curve);
+    }
+
+    private async Task<List<(double Score, string? AgeBand, string? Gender)>> SegmentAsync(AudienceQuery query, CancellationToken ct)
+    {
+        var segment = new List<(double Score, string? AgeBand, string? Gender)>();
+        string? after = null;
+        while (segment.Count < query.Top)
+        {
+            var page = await queries.TopAudienceAsync(query with { Top = Math.Min(AudienceQueries.MaxTop, query.Top - segment.Count), After = after }, ct);
+            segment.AddRange(page.Members.Select(m => (m.Score, m.AgeBand, m.Gender)));
+            if (page.Next is not { } next) break;
+            after = next;
+        }
+        return segment;
+    }
+
+    private async Task<(int Members, double Total, List<(int Members, double ExpectedAttendance)> Curve)> AudienceAsync(AudienceQuery query, CancellationToken ct)
+    {
+        var edges = ScoreBins.Edges(CurveBins);
+        var ranges = Enumerable.Range(0, CurveBins)
+            .Select(i => new AggregationRange { From = edges[i], To = i == CurveBins - 1 ? null : edges[i + 1] })
+            .ToList();
+        var members = new List<Query> { new RankFeatureQuery($"audience.{query.MovieId.ToString(CultureInfo.InvariantCulture)}") };
+        if (query.AgeBand is { } age) members.Add(new TermQuery("age_band", age));
+        if (query.Gender is { } gender) members.Add(new TermQuery("gender", gender));
+        var movie = new List<Query> { new TermQuery($"{Path}.movie_id", query.MovieId) };
+        if (query.MinScore is { } floor) movie.Add(new NumberRangeQuery($"{Path}.score") { Gte = floor });
+        var response = await client.SearchAsync<object>(new SearchRequest(settings.Alias)
+        {
+            Query = new BoolQuery { Filter = members },
+            Size = 0,
+            TrackTotalHits = new TrackHits(false),
+            Aggregations = new Dictionary<string, Aggregation>
+            {
+                ["audience"] = new()
+                {
+                    Nested = new NestedAggregation { Path = Path },
+                    Aggregations = new Dictionary<string, Aggregation>
+                    {
+                        ["movie"] = new()
+                        {
+                            Filter = new BoolQuery { Filter = movie },
+                            Aggregations = new Dictionary<string, Aggregation>
+                            {
+                                ["total"] = new() { Sum = new SumAggregation { Field = $"{Path}.score" } },
+                                ["bins"] = new()
+                                {
+                                    Range = new RangeAggregation { Field = $"{Path}.score", Ranges = ranges },
+                                    Aggregations = new Dictionary<string, Aggregation> { ["expected"] = new() { Sum = new SumAggregation { Field = $"{Path}.score" } } },
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        }, ct);
+        ScoreIndex.EnsureValid(response, $"campaign size for movie {query.MovieId}");
+        var filtered = response.Aggregations?.GetNested("audience")?.Aggregations?.GetFilter("movie")
+            ?? throw new ElasticsearchRequestException($"Elasticsearch: campaign size for movie {query.MovieId} came back without its aggregations");
+        var total = filtered.Aggregations?.GetSum("total")?.Value ?? 0;
+        var buckets = filtered.Aggregations?.GetRange("bins")?.Buckets
+            ?? throw new ElasticsearchRequestException($"Elasticsearch: campaign size for movie {query.MovieId} came back without its range buckets");
+        // Best bin first: each non-empty bin adds its members and their expected attendance to the curve.
+        var curve = new List<(int Members, double ExpectedAttendance)>();
+        var (count, expected) = (0, 0.0);
+        foreach (var bucket in buckets.OrderByDescending(b => b.From ?? double.NegativeInfinity).Where(b => b.DocCount > 0))
+        {
+            count += checked((int)bucket.DocCount);
+            expected += bucket.Aggregations?.GetSum("expected")?.Value ?? 0;
+            curve.Add((count, expected));
+        }
+        return (checked((int)filtered.DocCount), total, curve);
+    }
+}
