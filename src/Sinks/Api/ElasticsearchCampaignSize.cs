@@ -20,7 +20,6 @@ public sealed class ElasticsearchCampaignSize(ElasticsearchClient client, Elasti
     /// <summary>The largest segment read member by member (ten pages of the ranked query).</summary>
     public const int MaxSegment = 10 * AudienceQueries.MaxTop;
 
-    private const string Path = "audience_scores";
     private const int CurveBins = 40;
 
     public async Task<CampaignSize> SizeAsync(AudienceQuery query, CancellationToken ct)
@@ -48,46 +47,27 @@ public sealed class ElasticsearchCampaignSize(ElasticsearchClient client, Elasti
 
     private async Task<(int Members, double Total, List<(int Members, double ExpectedAttendance)> Curve)> AudienceAsync(AudienceQuery query, CancellationToken ct)
     {
-        var edges = ScoreBins.Edges(CurveBins);
-        var ranges = Enumerable.Range(0, CurveBins)
-            .Select(i => new AggregationRange { From = edges[i], To = i == CurveBins - 1 ? null : edges[i + 1] })
-            .ToList();
         var members = new List<Query> { new RankFeatureQuery($"audience.{query.MovieId.ToString(CultureInfo.InvariantCulture)}") };
         if (query.AgeBand is { } age) members.Add(new TermQuery("age_band", age));
         if (query.Gender is { } gender) members.Add(new TermQuery("gender", gender));
-        var movie = new List<Query> { new TermQuery($"{Path}.movie_id", query.MovieId) };
-        if (query.MinScore is { } floor) movie.Add(new NumberRangeQuery($"{Path}.score") { Gte = floor });
+        Query[] floor = query.MinScore is { } min ? [new NumberRangeQuery(MovieScoreAggregation.Score) { Gte = min }] : [];
         var response = await client.SearchAsync<object>(new SearchRequest(settings.Alias)
         {
             Query = new BoolQuery { Filter = members },
             Size = 0,
             TrackTotalHits = new TrackHits(false),
-            Aggregations = new Dictionary<string, Aggregation>
+            Aggregations = MovieScoreAggregation.Over(query.MovieId, floor, new Dictionary<string, Aggregation>
             {
-                ["audience"] = new()
+                ["total"] = new() { Sum = new SumAggregation { Field = MovieScoreAggregation.Score } },
+                ["bins"] = new()
                 {
-                    Nested = new NestedAggregation { Path = Path },
-                    Aggregations = new Dictionary<string, Aggregation>
-                    {
-                        ["movie"] = new()
-                        {
-                            Filter = new BoolQuery { Filter = movie },
-                            Aggregations = new Dictionary<string, Aggregation>
-                            {
-                                ["total"] = new() { Sum = new SumAggregation { Field = $"{Path}.score" } },
-                                ["bins"] = new()
-                                {
-                                    Range = new RangeAggregation { Field = $"{Path}.score", Ranges = ranges },
-                                    Aggregations = new Dictionary<string, Aggregation> { ["expected"] = new() { Sum = new SumAggregation { Field = $"{Path}.score" } } },
-                                },
-                            },
-                        },
-                    },
+                    Range = MovieScoreAggregation.Bins(ScoreBins.Edges(CurveBins)),
+                    Aggregations = new Dictionary<string, Aggregation> { ["expected"] = new() { Sum = new SumAggregation { Field = MovieScoreAggregation.Score } } },
                 },
-            },
+            }),
         }, ct);
         ScoreIndex.EnsureValid(response, $"campaign size for movie {query.MovieId}");
-        var filtered = response.Aggregations?.GetNested("audience")?.Aggregations?.GetFilter("movie")
+        var filtered = MovieScoreAggregation.Of(response)
             ?? throw new ElasticsearchRequestException($"Elasticsearch: campaign size for movie {query.MovieId} came back without its aggregations");
         var total = filtered.Aggregations?.GetSum("total")?.Value ?? 0;
         var buckets = filtered.Aggregations?.GetRange("bins")?.Buckets

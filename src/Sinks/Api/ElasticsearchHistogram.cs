@@ -15,40 +15,18 @@ namespace Insights.Sinks.Api;
 /// </summary>
 public sealed class ElasticsearchHistogram(ElasticsearchClient client, ElasticsearchSettings settings)
 {
-    private const string Path = "audience_scores";
-
     public async Task<ScoreHistogram> HistogramAsync(int movieId, int bins, CancellationToken ct)
     {
         var edges = ScoreBins.Edges(bins);
-        var ranges = Enumerable.Range(0, bins)
-            .Select(i => new AggregationRange { From = edges[i], To = i == bins - 1 ? null : edges[i + 1] })
-            .ToList();
         var response = await client.SearchAsync<object>(new SearchRequest(settings.Alias)
         {
             Query = new BoolQuery { Filter = [new RankFeatureQuery($"audience.{movieId.ToString(CultureInfo.InvariantCulture)}")] },
             Size = 0,
             TrackTotalHits = new TrackHits(false),
-            Aggregations = new Dictionary<string, Aggregation>
-            {
-                ["audience"] = new()
-                {
-                    Nested = new NestedAggregation { Path = Path },
-                    Aggregations = new Dictionary<string, Aggregation>
-                    {
-                        ["movie"] = new()
-                        {
-                            Filter = new TermQuery($"{Path}.movie_id", movieId),
-                            Aggregations = new Dictionary<string, Aggregation>
-                            {
-                                ["bins"] = new() { Range = new RangeAggregation { Field = $"{Path}.score", Ranges = ranges } },
-                            },
-                        },
-                    },
-                },
-            },
+            Aggregations = MovieScoreAggregation.Over(movieId, [], new Dictionary<string, Aggregation> { ["bins"] = new() { Range = MovieScoreAggregation.Bins(edges) } }),
         }, ct);
         ScoreIndex.EnsureValid(response, $"score histogram for movie {movieId}");
-        var buckets = response.Aggregations?.GetNested("audience")?.Aggregations?.GetFilter("movie")?.Aggregations?.GetRange("bins")?.Buckets
+        var buckets = MovieScoreAggregation.Of(response)?.Aggregations?.GetRange("bins")?.Buckets
             ?? throw new ElasticsearchRequestException($"Elasticsearch: score histogram for movie {movieId} came back without its range buckets");
         if (buckets.Count != bins)
             throw new ElasticsearchRequestException($"Elasticsearch: score histogram for movie {movieId} came back with {buckets.Count} buckets, asked for {bins}");
