@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using Confluent.Kafka;
 using Insights.Contracts.Topics;
 using Insights.Host.Bench;
+using Insights.Processors.Hosting;
 using Insights.Processors.Manifest;
 using Insights.Processors.Topology;
 using Insights.TestSupport;
@@ -32,7 +33,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
 
     /// <summary>A `Processors:KEY=VALUE` worker setting as its configuration key and value, or null when it is not one.</summary>
     public static KeyValuePair<string, string>? WorkerSetting(string setting) =>
-        setting.Split('=', 2) is [var key, var value] && key.StartsWith("Processors:", StringComparison.Ordinal) && key.Length > "Processors:".Length
+        setting.Split('=', 2) is [var key, var value] && key.StartsWith($"{WorkerSettings.Section}:", StringComparison.Ordinal) && key.Length > WorkerSettings.Section.Length + 1
             ? new(key, value) : null;
 
     /// <summary>How long any one step may take before the run fails, naming the step.</summary>

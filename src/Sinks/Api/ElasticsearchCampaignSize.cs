@@ -1,4 +1,3 @@
-using System.Globalization;
 using Elastic.Clients.Elasticsearch;
 using Elastic.Clients.Elasticsearch.Aggregations;
 using Elastic.Clients.Elasticsearch.Core.Search;
@@ -47,9 +46,7 @@ public sealed class ElasticsearchCampaignSize(ElasticsearchClient client, Elasti
 
     private async Task<(int Members, double Total, List<(int Members, double ExpectedAttendance)> Curve)> AudienceAsync(AudienceQuery query, CancellationToken ct)
     {
-        var members = new List<Query> { new RankFeatureQuery($"audience.{query.MovieId.ToString(CultureInfo.InvariantCulture)}") };
-        if (query.AgeBand is { } age) members.Add(new TermQuery("age_band", age));
-        if (query.Gender is { } gender) members.Add(new TermQuery("gender", gender));
+        List<Query> members = [new RankFeatureQuery(AudienceQueries.Feature(query.MovieId)), .. AudienceQueries.DemographicFilters(query)];
         Query[] floor = query.MinScore is { } min ? [new NumberRangeQuery(MovieScoreAggregation.Score) { Gte = min }] : [];
         var response = await client.SearchAsync<object>(new SearchRequest(settings.Alias)
         {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Elastic.Clients.Elasticsearch;
 using Elastic.Clients.Elasticsearch.Aggregations;
 using Elastic.Clients.Elasticsearch.Core.Search;
@@ -20,7 +19,7 @@ public sealed class ElasticsearchHistogram(ElasticsearchClient client, Elasticse
         var edges = ScoreBins.Edges(bins);
         var response = await client.SearchAsync<object>(new SearchRequest(settings.Alias)
         {
-            Query = new BoolQuery { Filter = [new RankFeatureQuery($"audience.{movieId.ToString(CultureInfo.InvariantCulture)}")] },
+            Query = new BoolQuery { Filter = [new RankFeatureQuery(AudienceQueries.Feature(movieId))] },
             Size = 0,
             TrackTotalHits = new TrackHits(false),
             Aggregations = MovieScoreAggregation.Over(movieId, [], new Dictionary<string, Aggregation> { ["bins"] = new() { Range = MovieScoreAggregation.Bins(edges) } }),

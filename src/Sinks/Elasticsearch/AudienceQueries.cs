@@ -22,16 +22,13 @@ public sealed class AudienceQueries(ElasticsearchClient client, ElasticsearchSet
     public async Task<AudiencePage> TopAudienceAsync(AudienceQuery query, CancellationToken ct)
     {
         if (query.Top is < 1 or > MaxTop) throw new ArgumentOutOfRangeException(nameof(query), query.Top, $"top must be 1..{MaxTop}");
-        var feature = $"audience.{query.MovieId.ToString(CultureInfo.InvariantCulture)}";
-        var filters = new List<Query>();
-        if (query.AgeBand is { } age) filters.Add(new TermQuery("age_band", age));
-        if (query.Gender is { } gender) filters.Add(new TermQuery("gender", gender));
+        var feature = Feature(query.MovieId);
         var response = await client.SearchAsync<AudienceHit>(new SearchRequest(settings.Alias)
         {
             Query = new BoolQuery
             {
                 Must = [new RankFeatureQuery(feature) { Linear = new RankFeatureFunctionLinear() }],
-                Filter = filters,
+                Filter = DemographicFilters(query),
             },
             // One more than the page, to know whether another page follows.
             Size = query.Top + 1,
@@ -42,7 +39,7 @@ public sealed class AudienceQueries(ElasticsearchClient client, ElasticsearchSet
                 new SortOptions { Field = new FieldSort("member_id") { Order = SortOrder.Asc } },
             ],
             SearchAfter = query.After is { } after && AudienceCursor.Read(after) is var (score, member) ? [FieldValue.Double(score), FieldValue.Long(member)] : null,
-            Source = new SourceConfig(new SourceFilter { Includes = new[] { "member_id", "age_band", "gender", "audience." + query.MovieId } }),
+            Source = new SourceConfig(new SourceFilter { Includes = new[] { "member_id", "age_band", "gender", feature } }),
             TrackTotalHits = new TrackHits(false),
         }, ct);
         ScoreIndex.EnsureValid(response, $"audience query for movie {query.MovieId}");
@@ -58,6 +55,18 @@ public sealed class AudienceQueries(ElasticsearchClient client, ElasticsearchSet
         // Pages follow the index's order (its scores, then member ids): the next one starts behind this page's last hit.
         var more = response.Hits.Count > query.Top && above.Count == members.Count;
         return new AudiencePage(above, more ? AudienceCursor.After(Number(hits[^1].Sort!.First()), (long)Number(hits[^1].Sort!.Last())) : null);
+    }
+
+    /// <summary>The rank feature holding each member's score for the movie: only members who have not seen it have one.</summary>
+    public static string Feature(int movieId) => $"audience.{movieId.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>The query's demographic filters (age band, gender) as non-scoring term filters on the member document.</summary>
+    public static List<Query> DemographicFilters(AudienceQuery query)
+    {
+        var filters = new List<Query>();
+        if (query.AgeBand is { } age) filters.Add(new TermQuery("age_band", age));
+        if (query.Gender is { } gender) filters.Add(new TermQuery("gender", gender));
+        return filters;
     }
 
     private static double Number(FieldValue value) => value.TryGetDouble(out var d) ? d!.Value

@@ -86,17 +86,23 @@ async function loadMovies() {
 // Probabilities as percentages: one decimal from 1% up, two significant digits below.
 const percentOf = (p) => (p >= 0.01 ? `${(100 * p).toFixed(1)}%` : p > 0 ? `${(100 * p).toPrecision(2)}%` : "0%");
 
+// A table row of text cells, the third a probability, with data attributes (in the order given) for tests.
+function scoreRow(data, cells) {
+  const tr = document.createElement("tr");
+  for (const [key, value] of Object.entries(data)) tr.dataset[key] = value;
+  for (const text of cells) {
+    const td = document.createElement("td");
+    td.textContent = text;
+    tr.append(td);
+  }
+  tr.children[2].className = "score";
+  return tr;
+}
+
 function drawAudience(answer) {
   const rows = answer.members.map((m, i) => {
-    const tr = document.createElement("tr");
-    tr.dataset.member = m.member_id;
-    tr.dataset.score = m.score.toFixed(6);
-    for (const text of [i + 1, m.member_id, percentOf(m.score), m.age_band || "–", m.gender || "–"]) {
-      const td = document.createElement("td");
-      td.textContent = text;
-      tr.append(td);
-    }
-    tr.children[2].className = "score";
+    const tr = scoreRow({ member: m.member_id, score: m.score.toFixed(6) },
+      [i + 1, m.member_id, percentOf(m.score), m.age_band || "–", m.gender || "–"]);
     tr.addEventListener("click", () => showMember(m.member_id));
     return tr;
   });
@@ -281,18 +287,8 @@ async function drawMember() {
   $("member-id").value = memberId;
   try {
     const member = await getJson(`/members/${memberId}/propensities`);
-    const rows = member.movies.slice(0, MEMBER_TOP).map((m, i) => {
-      const tr = document.createElement("tr");
-      tr.dataset.movie = m.movie_id;
-      tr.dataset.score = m.score.toFixed(6);
-      for (const text of [i + 1, titles.get(m.movie_id) || `movie ${m.movie_id}`, percentOf(m.score), m.seen ? "seen" : ""]) {
-        const td = document.createElement("td");
-        td.textContent = text;
-        tr.append(td);
-      }
-      tr.children[2].className = "score";
-      return tr;
-    });
+    const rows = member.movies.slice(0, MEMBER_TOP).map((m, i) => scoreRow({ movie: m.movie_id, score: m.score.toFixed(6) },
+      [i + 1, titles.get(m.movie_id) || `movie ${m.movie_id}`, percentOf(m.score), m.seen ? "seen" : ""]));
     body.replaceChildren(...rows);
     $("member-caption").textContent = `member ${member.member_id}: best ${rows.length} of ${member.movies.length} candidates`;
     status.textContent = `model ${member.model_version}, scored ${new Date(member.computed_at_ms).toLocaleString()}`;
