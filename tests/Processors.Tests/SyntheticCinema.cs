@@ -1,3 +1,4 @@
+using Confluent.Kafka;
 using Insights.Contracts.Cinema;
 using Insights.Evaluation.Data;
 using Insights.Evaluation.Training;
@@ -36,6 +37,13 @@ public static class SyntheticCinema
          Enumerable.Range(1, members).Select(m => (m, Members[(m - 1) % Members.Length].BirthYear, Members[(m - 1) % Members.Length].Gender)).ToArray());
 
     /// <summary>The catalog and member changes, then one ticket per attendance (ticket id = position + 1).</summary>
+    /// <summary>Produces the cinema's rows and tickets to partition 0 of each CDC table topic: one partition per table keeps the order the replay uses.</summary>
+    public static async Task ProduceAsync(IProducer<byte[], byte[]> producer, CinemaChanges changes, IReadOnlyList<Attendance> attendances, CancellationToken ct)
+    {
+        foreach (var (table, change) in Changes(changes, attendances))
+            await producer.ProduceAsync(new TopicPartition($"cdc.cinema.{table}", 0), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value }, ct);
+    }
+
     public static IEnumerable<(string Table, (byte[] Key, byte[] Value) Change)> Changes(CinemaChanges changes, IReadOnlyList<Attendance> attendances) =>
         Changes(changes, attendances, Movies, Members);
 

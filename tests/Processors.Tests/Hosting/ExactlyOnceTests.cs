@@ -41,8 +41,7 @@ public sealed class ExactlyOnceTests
         // The scores reader reads committed records only (librdkafka's default), as the sink does.
         using var scores = new ScoreWatch(broker.BootstrapServers, partitions: 4);
         using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, Acks = Acks.All }).Build();
-        foreach (var (table, change) in SyntheticCinema.Changes(changes, attendances))
-            await producer.ProduceAsync(new TopicPartition($"cdc.cinema.{table}", 0), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value }, ct);
+        await SyntheticCinema.ProduceAsync(producer, changes, attendances, ct);
         var expected = SyntheticCinema.ExpectedScores(attendances, model);
         var tickets = attendances.Count;
 

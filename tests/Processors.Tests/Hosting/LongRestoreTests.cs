@@ -53,8 +53,7 @@ public sealed class LongRestoreTests(LongRestoreBroker broker) : IClassFixture<L
         // group, fails): so the worker is judged by its work. The tickets reach the member tasks through the main
         // consumer, whose partitions were paused while the restore kept it in the group.
         var attendances = SyntheticCinema.Attendances(100);
-        foreach (var (table, change) in SyntheticCinema.Changes(new CinemaChanges(), attendances))
-            await producer.ProduceAsync(new TopicPartition($"cdc.cinema.{table}", 0), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value }, ct);
+        await SyntheticCinema.ProduceAsync(producer, new CinemaChanges(), attendances, ct);
         await Poll.UntilAsync(() => stream.Movies.AttendancesCounted == attendances.Count || stream.Failed,
             () => $"every ticket counted after the restore ({stream.Movies.AttendancesCounted} of {attendances.Count}, stream {stream.State})", TimeSpan.FromSeconds(60), ct);
         Assert.False(stream.Failed, $"the stream failed after a {restore.Elapsed.TotalSeconds:0.0} s restore (state {stream.State})");

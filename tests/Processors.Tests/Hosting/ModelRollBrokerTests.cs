@@ -31,8 +31,7 @@ public sealed class ModelRollBrokerTests(ModelRollBroker broker) : IClassFixture
         var kafka = new KafkaSettings { BootstrapServers = broker.BootstrapServers };
         using var scores = new ScoreWatch(broker.BootstrapServers, partitions: 4);
         using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, Acks = Acks.All }).Build();
-        foreach (var (table, change) in SyntheticCinema.Changes(new CinemaChanges(), attendances))
-            await producer.ProduceAsync(new TopicPartition($"cdc.cinema.{table}", 0), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value }, TestContext.Current.CancellationToken);
+        await SyntheticCinema.ProduceAsync(producer, new CinemaChanges(), attendances, TestContext.Current.CancellationToken);
 
         Dictionary<string, long> versionsOfA;
         using (var a = new ScoringStream(ScoringStreamBrokerTests.Settings(await ModelFileAsync("model-a"), ApplicationId), kafka, NullLoggerFactory.Instance))

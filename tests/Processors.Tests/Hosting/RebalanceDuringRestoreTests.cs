@@ -48,8 +48,7 @@ public sealed class RebalanceDuringRestoreTests(RebalanceDuringRestoreBroker bro
         Assert.True(first.Observe().AssignedPartitions > 0 && second.Observe().AssignedPartitions > 0, "the group did not share the partitions");
 
         var attendances = SyntheticCinema.Attendances(100);
-        foreach (var (table, change) in SyntheticCinema.Changes(new CinemaChanges(), attendances))
-            await producer.ProduceAsync(new TopicPartition($"cdc.cinema.{table}", 0), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value }, ct);
+        await SyntheticCinema.ProduceAsync(producer, new CinemaChanges(), attendances, ct);
         await Poll.UntilAsync(
             () => (first.Movies.AttendancesCounted == attendances.Count && second.Movies.AttendancesCounted == attendances.Count) || first.Failed || second.Failed,
             () => $"every ticket counted by both workers (first {first.Movies.AttendancesCounted}, second {second.Movies.AttendancesCounted} of {attendances.Count})", TimeSpan.FromSeconds(60), ct);

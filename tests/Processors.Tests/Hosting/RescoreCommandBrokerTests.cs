@@ -36,8 +36,7 @@ public sealed class RescoreCommandBrokerTests(RescoreCommandBroker broker) : ICl
         var sent = new ConcurrentDictionary<long, int>();
         using var scores = new ScoreWatch(broker.BootstrapServers, partitions: 4, arrived: a => sent.AddOrUpdate(a.MemberId, 1, (_, n) => n + 1));
         using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, Acks = Acks.All }).Build();
-        foreach (var (table, change) in SyntheticCinema.Changes(changes, attendances))
-            await producer.ProduceAsync(new TopicPartition($"cdc.cinema.{table}", 0), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value }, ct);
+        await SyntheticCinema.ProduceAsync(producer, changes, attendances, ct);
         var members = SyntheticCinema.Members.Select(m => (long)m.Member).ToList();
 
         Dictionary<long, int> afterFirst;

@@ -34,9 +34,7 @@ public sealed class ScoringStreamBrokerTests(ProcessorBroker broker) : IClassFix
         using var scores = new ScoreWatch(broker.BootstrapServers, partitions: 4);
         using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, Acks = Acks.All }).Build();
 
-        // Events in order: one partition per table keeps the order the replay uses.
-        foreach (var (table, change) in SyntheticCinema.Changes(changes, attendances))
-            await producer.ProduceAsync(new TopicPartition($"cdc.cinema.{table}", 0), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value }, TestContext.Current.CancellationToken);
+        await SyntheticCinema.ProduceAsync(producer, changes, attendances, TestContext.Current.CancellationToken);
         var expected = SyntheticCinema.ExpectedScores(attendances, model);
 
         using (var first = new ScoringStream(Settings(modelPath), kafka, NullLoggerFactory.Instance))

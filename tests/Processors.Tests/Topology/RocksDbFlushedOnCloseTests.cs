@@ -33,8 +33,7 @@ public sealed class RocksDbFlushedOnCloseTests(LocalStoreBroker broker) : IClass
         var kafka = new KafkaSettings { BootstrapServers = broker.BootstrapServers };
         using var scores = new ScoreWatch(broker.BootstrapServers, partitions: 4);
         using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, Acks = Acks.All }).Build();
-        foreach (var (table, change) in SyntheticCinema.Changes(changes, attendances))
-            await producer.ProduceAsync(new TopicPartition($"cdc.cinema.{table}", 0), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value }, TestContext.Current.CancellationToken);
+        await SyntheticCinema.ProduceAsync(producer, changes, attendances, TestContext.Current.CancellationToken);
         var expected = SyntheticCinema.ExpectedScores(attendances, model);
         var settings = ScoringStreamBrokerTests.Settings(modelPath, ApplicationId);
 
