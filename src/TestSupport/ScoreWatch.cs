@@ -47,6 +47,7 @@ public sealed class ScoreWatch : IDisposable
                         continue;
                     }
                     long memberId, position;
+                    string? cause = null;
                     if (keepLatest)
                     {
                         var update = JsonSerializer.Deserialize(record.Message.Value, ContractsJsonContext.Default.ScoreUpdate)!;
@@ -54,10 +55,10 @@ public sealed class ScoreWatch : IDisposable
                         if (Latest.TryGetValue(key, out var previous) && update.Version < previous.Version)
                             VersionRegressions.Enqueue($"member {key}: version {update.Version} at offset {record.Offset.Value} after {previous.Version}");
                         Latest[key] = update;
-                        (memberId, position) = (update.MemberId, update.Source.Pos);
+                        (memberId, position, cause) = (update.MemberId, update.Source.Pos, update.Cause);
                     }
                     else (memberId, position) = Head(record.Message.Value);
-                    arrived?.Invoke(new ScoreArrival(memberId, position, record.Message.Timestamp.UnixTimestampMs));
+                    arrived?.Invoke(new ScoreArrival(memberId, position, record.Message.Timestamp.UnixTimestampMs, cause));
                 }
         });
     }
@@ -98,5 +99,8 @@ public sealed class ScoreWatch : IDisposable
     }
 }
 
-/// <summary>A score update as a bench needs it: whose, up to which source position, and the record's timestamp (epoch ms).</summary>
-public readonly record struct ScoreArrival(long MemberId, long SourcePosition, long TimestampMs);
+/// <summary>
+/// A score update as a bench needs it: whose, up to which source position, the record's timestamp (epoch ms), and why
+/// it was sent (<see cref="ScoreCauses"/>; read only when the watch keeps the latest updates, null on the benches' fast path).
+/// </summary>
+public readonly record struct ScoreArrival(long MemberId, long SourcePosition, long TimestampMs, string? Cause = null);
