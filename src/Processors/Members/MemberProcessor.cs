@@ -372,8 +372,12 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         var partitions = options.Partitions;
         var owner = CollectiveBatch.PartitionOf(update.MovieId, partitions);
         Batch(batches, owner).Add(update);
-        var tail = Math.Min(options.Model.Settings.FollowWindow, update.Before.Length);
+        // Another owner needs its own movies among the member's others (pair cells), and the follow window on both
+        // sides of the movie in place (follow cells, which shift when the movie lands between two attendances).
+        var window = options.Model.Settings.FollowWindow;
+        var tail = Math.Min(window, update.Before.Length);
         var head = update.Before.Length - tail;
+        var near = Math.Min(window, update.After.Length);
         var others = new Dictionary<int, (List<int> Before, List<int> After)>();
         (List<int> Before, List<int> After) Lists(int partition) =>
             others.TryGetValue(partition, out var lists) ? lists : others[partition] = ([], []);
@@ -381,11 +385,14 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
             if (CollectiveBatch.PartitionOf(update.Before[i], partitions) is var p && p != owner) Lists(p).Before.Add(update.Before[i]);
         for (var i = head; i < update.Before.Length; i++)
             if (CollectiveBatch.PartitionOf(update.Before[i], partitions) is var p && p != owner) Lists(p);
-        foreach (var movie in update.After)
-            if (CollectiveBatch.PartitionOf(movie, partitions) is var p && p != owner) Lists(p).After.Add(movie);
+        for (var i = 0; i < near; i++)
+            if (CollectiveBatch.PartitionOf(update.After[i], partitions) is var p && p != owner) Lists(p);
+        for (var i = near; i < update.After.Length; i++)
+            if (CollectiveBatch.PartitionOf(update.After[i], partitions) is var p && p != owner) Lists(p).After.Add(update.After[i]);
         foreach (var (partition, (before, after)) in others)
         {
             before.AddRange(update.Before.AsSpan(head));
+            after.InsertRange(0, update.After.AsSpan(0, near));
             Batch(batches, partition).Add(update with { Before = before.ToArray(), After = after.ToArray() });
         }
     }

@@ -130,8 +130,11 @@ public sealed class MovieProcessor : ITransformer<string, byte[], string, Routed
         for (var gap = 1; gap <= followWindow && gap <= update.Before.Length; gap++)
         {
             var earlier = update.Before[^gap];
-            if (earlier == movie || !rows.Owns(earlier)) continue;
-            dirtyCells.Add(('f', earlier, movie));
+            if (!rows.Owns(earlier)) continue;
+            if (earlier != movie) dirtyCells.Add(('f', earlier, movie));
+            // The pairs across the movie, which it moved one gap apart or closer.
+            for (var gapAfter = 1; gap + gapAfter - 1 <= followWindow && gapAfter <= update.After.Length; gapAfter++)
+                if (update.After[gapAfter - 1] != earlier) dirtyCells.Add(('f', earlier, update.After[gapAfter - 1]));
             Touched(earlier);
         }
     }

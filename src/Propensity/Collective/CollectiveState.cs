@@ -56,8 +56,24 @@ public sealed class CollectiveState(ModelSettings settings, double staleness = 0
             Add(source.Follow, movieId, sign * GapWeight(gap));
             MarkChanged(source);
         }
-        if (target is null) return;
         var after = update.After;
+        // The movie lands between (or leaves from between) attendances it separates: each pair across it moves one gap
+        // apart (or closer), so the rows end as the time-ordered history leaves them whatever order tickets arrive in
+        // (a member's tickets reach its task from several partitions, and a restart replays one behind the others).
+        for (var gapBefore = 1; gapBefore <= settings.FollowWindow && gapBefore <= before.Length; gapBefore++)
+        {
+            var earlier = before[^gapBefore];
+            if (!Owns(earlier)) continue;
+            for (var gapAfter = 1; gapBefore + gapAfter - 1 <= settings.FollowWindow && gapAfter <= after.Length; gapAfter++)
+            {
+                var later = after[gapAfter - 1];
+                if (later == earlier) continue;
+                var source = Get(earlier);
+                Add(source.Follow, later, sign * (FollowWeight(gapBefore + gapAfter) - GapWeight(gapBefore + gapAfter - 1)));
+                MarkChanged(source);
+            }
+        }
+        if (target is null) return;
         for (var gap = 1; gap <= settings.FollowWindow && gap <= after.Length; gap++)
         {
             if (after[gap - 1] == movieId) continue;
@@ -219,6 +235,9 @@ public sealed class CollectiveState(ModelSettings settings, double staleness = 0
     }
 
     private float GapWeight(int gap) => (float)Math.Exp(-(gap - 1) / settings.FollowGapDecay);
+
+    // Beyond the window a pair no longer counts.
+    private float FollowWeight(int gap) => gap <= settings.FollowWindow ? GapWeight(gap) : 0;
 
     private MovieStatistics Get(int movieId)
     {
