@@ -1,4 +1,5 @@
 using System.Text;
+using Insights.Processors.Topology;
 using Streamiz.Kafka.Net.State;
 
 namespace Insights.Processors.Members;
@@ -23,7 +24,7 @@ public sealed class RescoreWalk(RescoreRequests requests, int batch)
 
     /// <summary>The member records of the store, without the handled mark.</summary>
     public static IEnumerable<KeyValuePair<string, byte[]>> Members(IKeyValueStore<string, byte[]> store) =>
-        store.All().Where(entry => entry.Key != HandledKey);
+        StoreEntries.Of(store).Where(entry => entry.Key != HandledKey);
 
     /// <summary>
     /// The members to send again in this flush: none when no command is owed. The store must be restored. Marks the

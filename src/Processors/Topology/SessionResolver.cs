@@ -95,12 +95,9 @@ public sealed class SessionResolver : ITransformer<string, MemberEvent, string, 
     private bool AheadOfQueue(MemberEvent change)
     {
         if (!options.TicketsKeyedByMember) return false;
-        foreach (var entry in waiting.All())
-        {
-            var head = Waiting.Decode(entry.Value).Change.Origin;
-            return change.Origin.Topic == head.Topic && change.Origin.Offset < head.Offset;
-        }
-        return true;
+        if (StoreEntries.FirstOf(waiting) is not { } first) return true;
+        var head = Waiting.Decode(first.Value).Change.Origin;
+        return change.Origin.Topic == head.Topic && change.Origin.Offset < head.Offset;
     }
 
     /// <summary>
@@ -121,7 +118,7 @@ public sealed class SessionResolver : ITransformer<string, MemberEvent, string, 
     private void LoadQueue()
     {
         if (nextSequence is not null) return;
-        var keys = waiting.All().Select(e => long.Parse(e.Key, CultureInfo.InvariantCulture)).ToList();
+        var keys = StoreEntries.Of(waiting).Select(e => long.Parse(e.Key, CultureInfo.InvariantCulture)).ToList();
         nextSequence = keys.Count == 0 ? 0 : keys.Max() + 1;
         restoredBelow = SequenceKey(nextSequence.Value);
         waitingCount = keys.Count;
@@ -136,7 +133,7 @@ public sealed class SessionResolver : ITransformer<string, MemberEvent, string, 
         if (waitingCount == 0) return;
         // A member's tickets leave in their order: behind a ticket of the member that still waits, the next ones wait too.
         var blocked = new HashSet<int>();
-        foreach (var entry in waiting.All().ToList())
+        foreach (var entry in StoreEntries.Of(waiting))
         {
             var (since, change) = Waiting.Decode(entry.Value);
             if (blocked.Contains(change.MemberId)) continue;
