@@ -8,4 +8,5 @@ namespace Insights.Sinks.Api;
 [JsonSerializable(typeof(ScoreHistogram))]
 [JsonSerializable(typeof(StatsAnswer))]
 [JsonSerializable(typeof(CampaignSize))]
+[JsonSerializable(typeof(ComingSoonComparison))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

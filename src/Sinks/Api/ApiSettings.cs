@@ -27,6 +27,9 @@ public sealed record ApiSettings
     /// <summary>How many seconds of per-second stats the API keeps for `GET /stats`.</summary>
     public int StatsWindowSeconds { get; init; } = 300;
 
+    /// <summary>Seconds between the samples of each coming-soon movie's expected audience that `GET /movies/coming-soon` reads momentum from.</summary>
+    public int TrendSampleSeconds { get; init; } = 60;
+
     /// <summary>Who may call the data routes (section Api:Auth): at least one API key or an OpenID Connect provider.</summary>
     public ApiAuthSettings Auth { get; init; } = new();
 
@@ -46,6 +49,7 @@ public sealed record ApiSettings
         if (string.IsNullOrWhiteSpace(ScoresTopic)) yield return $"{Section}:ScoresTopic is required";
         if (string.IsNullOrWhiteSpace(MoviesTopic)) yield return $"{Section}:MoviesTopic is required";
         if (StatsWindowSeconds is < 10 or > 3600) yield return $"{Section}:StatsWindowSeconds must be 10..3600, got {StatsWindowSeconds}";
+        if (TrendSampleSeconds is < 5 or > 3600) yield return $"{Section}:TrendSampleSeconds must be 5..3600, got {TrendSampleSeconds}";
         foreach (var problem in Auth.Problems().Concat(RateLimit.Problems())) yield return problem;
     }
 }

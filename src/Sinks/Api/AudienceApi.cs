@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace Insights.Sinks.Api;
@@ -24,6 +25,9 @@ public static class AudienceApi
 {
     public const int DefaultTop = 100;
     public const int DefaultStatsSeconds = 60;
+
+    /// <summary>How far back the coming-soon comparison's momentum can look.</summary>
+    public static readonly TimeSpan TrendKept = TimeSpan.FromDays(1);
 
     /// <summary>The Elasticsearch source without topics: the audience endpoints only (`/movies` and `/stats` answer 503).</summary>
     public static IServiceCollection AddAudienceApi(this IServiceCollection services, ApiSettings api, ElasticsearchSettings settings) =>
@@ -47,6 +51,8 @@ public static class AudienceApi
         services.AddApiAccess(api);
         services.AddSingleton<ApiAudit>();
         services.AddSingleton(api);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(new AudienceTrend(TrendKept));
         var stats = new ScoreStats(api.StatsWindowSeconds);
         var movies = new MovieDirectory();
         services.AddSingleton(stats);
@@ -71,6 +77,8 @@ public static class AudienceApi
             services.AddSingleton(sp => new ApiFeeds(kafka, api, stats, movies,
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ApiFeeds>>(), sp.GetService<TopicAudienceView>()));
             services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ApiFeeds>());
+            // The coming-soon titles come from the movies topic: without it there is nothing to sample.
+            services.AddHostedService<AudienceTrendSampler>();
         }
         return services;
     }
@@ -117,6 +125,13 @@ public static class AudienceApi
             .WithName("Movies")
             .WithSummary("Movies now showing or coming soon (id, title, status), from the movies CDC topic.")
             .Produces<MoviesAnswer>().ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ForScope(ApiScopes.AudienceRead);
+        routes.MapGet("/movies/coming-soon", ComingSoon)
+            .WithName("ComingSoonComparison")
+            .WithSummary("The coming-soon titles side by side, most expected attendance first: audience size, expected attendance (the sum " +
+                "of their probabilities, members who saw the title excluded) and momentum, its relative change over the last " +
+                "`window_minutes` (null until the API has sampled that far back).")
+            .Produces<ComingSoonComparison>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ForScope(ApiScopes.AudienceRead);
         routes.MapGet("/stats", Stats)
             .WithName("Stats")
@@ -224,6 +239,18 @@ public static class AudienceApi
         services.GetService<ApiFeeds>() is null
             ? Problem(503, $"the movie list needs Kafka:BootstrapServers: the API reads titles from the movies CDC topic")
             : Results.Ok(new MoviesAnswer(movies.Candidates()));
+
+    private static async Task<IResult> ComingSoon(IAudienceSource source, MovieDirectory movies, AudienceTrend trend, TimeProvider clock,
+        IServiceProvider services, CancellationToken ct, [FromQuery(Name = "window_minutes")] int? windowMinutes)
+    {
+        var window = windowMinutes ?? ComingSoonComparison.DefaultWindowMinutes;
+        if (window < 1 || window > trend.Keep.TotalMinutes) return Problem(400, $"window_minutes must be 1..{trend.Keep.TotalMinutes:0}, got {window}");
+        if (services.GetService<ApiFeeds>() is null)
+            return Problem(503, "the coming-soon comparison needs Kafka:BootstrapServers: the API reads titles from the movies CDC topic");
+        try { return Results.Ok(await ComingSoonComparison.ReadAsync(source, movies, trend, clock.GetUtcNow(), TimeSpan.FromMinutes(window), ct)); }
+        catch (NotSupportedException e) { return Problem(501, e.Message); }
+        catch (ElasticsearchRequestException e) { return Problem(502, e.Message); }
+    }
 
     private static IResult Stats(ScoreStats stats, IServiceProvider services, [FromQuery] int? seconds)
     {

@@ -41,6 +41,7 @@ public sealed class ApiSettingsTests
     public void A_stats_window_out_of_range_names_the_key()
     {
         Assert.StartsWith("Api:StatsWindowSeconds", TestKeys.Granted(new ApiSettings { StatsWindowSeconds = 5 }).Problem());
+        Assert.StartsWith("Api:TrendSampleSeconds", TestKeys.Granted(new ApiSettings { TrendSampleSeconds = 1 }).Problem());
     }
 
     public static TheoryData<ApiKeyGrant, string> BadGrants() => new()

@@ -61,6 +61,12 @@ public sealed partial class AudiencePageTests : IAsyncLifetime
         Assert.Contains(">Night Train (now showing)<", before);
         Assert.Contains(">Morning Sun (coming soon)<", before);
         Assert.DoesNotContain("Old Reel", before);
+        // The coming-soon comparison shows the API's expected attendance for the one title coming soon.
+        var comingSoon = (await api.Http.GetFromJsonAsync<JsonElement>("/movies/coming-soon", Ct)).GetProperty("titles").EnumerateArray().Single();
+        Assert.Equal(2, comingSoon.GetProperty("movie_id").GetInt32());
+        Assert.Contains($"<tr data-coming-soon=\"2\" data-expected=\"{comingSoon.GetProperty("expected_attendance").GetDouble().ToString("F6", CultureInfo.InvariantCulture)}\"><td>Morning Sun</td>" +
+            $"<td>{comingSoon.GetProperty("audience").GetInt32()}</td>", before);
+        Assert.Contains("Every audience figure leaves out the members who already saw the movie.", before);
 
         // Tickets streamed in: two members now love the movie, the former favourite was deleted.
         var favourite = TopOf(current.Values)[0];

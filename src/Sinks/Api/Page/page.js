@@ -197,6 +197,37 @@ function drawStats(stats) {
     : "";
 }
 
+// Expected attendances run from fractions of a person (a niche title) to thousands: two significant digits at least.
+const people = (v) => (v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toPrecision(2));
+
+// The coming-soon titles side by side: a bar per title scaled to the largest expected attendance, and the change
+// over the last hour (a dash until the API has sampled an hour back). A row picks its movie.
+function drawComingSoon(answer) {
+  const max = Math.max(1e-9, ...answer.titles.map((t) => t.expected_attendance));
+  const rows = answer.titles.map((t) => {
+    const tr = document.createElement("tr");
+    tr.dataset.comingSoon = t.movie_id;
+    tr.dataset.expected = t.expected_attendance.toFixed(6);
+    const bar = document.createElement("span");
+    bar.className = "inline-bar";
+    bar.style.width = `${Math.round((60 * t.expected_attendance) / max)}px`;
+    const expected = document.createElement("td");
+    expected.append(bar, ` ${people(t.expected_attendance)}`);
+    const cells = [t.title, String(t.audience), expected,
+      t.momentum === null ? "–" : `${t.momentum >= 0 ? "+" : "−"}${(100 * Math.abs(t.momentum)).toFixed(1)}%`];
+    tr.append(...cells.map((c) => { if (typeof c !== "string") return c; const td = document.createElement("td"); td.textContent = c; return td; }));
+    tr.addEventListener("click", () => { movieId = t.movie_id; $("movie").value = String(movieId); remember(); });
+    return tr;
+  });
+  $("coming-soon").tBodies[0].replaceChildren(...rows);
+  $("coming-soon-caption").textContent = rows.length ? `${rows.length} titles, most expected attendance first` : "no title is coming soon";
+}
+
+async function refreshComingSoon() {
+  try { drawComingSoon(await getJson("/movies/coming-soon")); }
+  catch (e) { $("coming-soon-caption").textContent = e.message; }
+}
+
 // Campaign sizing: the figures for the chosen size, and the expected attendance curve with that size marked.
 function drawSizing(size) {
   $("sizing-audience").textContent = `${size.audience_size} members in the audience`;
@@ -204,8 +235,6 @@ function drawSizing(size) {
   $("size-value").value = $("size").value;
   const percent = (v) => `${(100 * v).toFixed(1)}%`;
   const figures = $("sizing");
-  // Expected attendances run from fractions of a person (a niche title) to thousands: two significant digits at least.
-  const people = (v) => (v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toPrecision(2));
   figures.textContent = `expected attendance ${people(size.expected_attendance)} of ${people(size.expected_total)} ` +
     `(${percent(size.share)}), lift ${size.lift.toFixed(2)}× over random targeting`;
   figures.dataset.expected = size.expected_attendance.toFixed(6);
@@ -226,7 +255,7 @@ function drawSizing(size) {
 
 // Where the histogram sits on screen, for tests that look at a screenshot.
 function markBoxes() {
-  for (const id of ["audience", "histogram", "throughput", "latency"]) {
+  for (const id of ["audience", "coming-soon", "histogram", "throughput", "latency"]) {
     const r = $(id).getBoundingClientRect();
     $(id).dataset.box = [r.left, r.top, r.width, r.height].map(Math.round).join(",");
   }
@@ -329,6 +358,8 @@ $("download").addEventListener("click", async () => {
   try { await loadMovies(); } catch (e) { say(e.message, true); }
   await refresh();
   await drawMember();
+  await refreshComingSoon();
   setInterval(refresh, REFRESH_MS);
-  setInterval(() => loadMovies().catch(() => {}), REFRESH_MS * 15);
+  // Each title's figures sum its whole audience: every 30 s is fresh enough for a comparison.
+  setInterval(() => loadMovies().catch(() => {}).then(refreshComingSoon), REFRESH_MS * 15);
 })();
