@@ -34,7 +34,7 @@ public static class ModelTrainer
         var candidates = new LloCandidates(validation);
         var width = FeatureNames.Count;
         PropensityModel? best = null;
-        (double Hr, double Ndcg) bestFigures = (-1, -1);
+        (double Hr, double Ndcg, double Ece, double BaseRate) bestFigures = (-1, -1, 0, 0);
         var step = 0;
         foreach (var decay in RecencyDecays)
         {
@@ -84,6 +84,9 @@ public static class ModelTrainer
                         {
                             ["validation_hr@10"] = Math.Round(figures.Hr, 4),
                             ["validation_ndcg@10"] = Math.Round(figures.Ndcg, 4),
+                            // How far the probabilities are from observed rates: what a campaign's expected attendance relies on.
+                            ["validation_ece"] = Math.Round(figures.Ece, 6),
+                            ["validation_base_rate"] = Math.Round(figures.BaseRate, 6),
                             ["recency_decay_events"] = decay,
                             ["l2"] = l2,
                             ["members"] = members.Length,
@@ -97,8 +100,10 @@ public static class ModelTrainer
         return best! with { ModelVersion = VersionOf(best!) };
     }
 
-    private static (double Hr, double Ndcg) ValidationFigures(PropensityModel model, (float[] Features, int Target, int Count)[] rows)
+    /// <summary>HR@10 and NDCG@10 of the validation targets over every candidate, and the calibration of every candidate's probability.</summary>
+    private static (double Hr, double Ndcg, double Ece, double BaseRate) ValidationFigures(PropensityModel model, (float[] Features, int Target, int Count)[] rows)
     {
+        var calibration = CandidateCalibration.Create();
         var width = FeatureNames.Count;
         var ranks = new List<int>(rows.Length);
         var coefficients = new float[width];
@@ -118,8 +123,9 @@ public static class ModelTrainer
                 scores[c] = z;
             }
             ranks.Add(Ranking.PessimisticRank(scores, target));
+            for (var c = 0; c < count; c++) calibration.Add(PropensityScorer.Sigmoid(scores[c]), c == target);
         }
-        return (Ranking.HitRate(ranks, 10), Ranking.Ndcg(ranks, 10));
+        return (Ranking.HitRate(ranks, 10), Ranking.Ndcg(ranks, 10), calibration.ExpectedCalibrationError(), (double)rows.Length / calibration.Count);
     }
 
     // A content hash: the same weights and settings always get the same version string.

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Insights.Host.Configuration;
 using Insights.Host.Observability;
+using Insights.Processors.Hosting;
 using Insights.Sinks.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -39,7 +40,7 @@ public static class ApiCommand
             var settings = SinkSettings.Load(builder.Configuration, needKafka: api.FromTopic);
             // Without Kafka the Elasticsearch source still answers; the page's movie list and stats then say they need it.
             var kafka = string.IsNullOrWhiteSpace(settings.Kafka.BootstrapServers) ? null : builder.Configuration.KafkaSettings();
-            builder.Services.AddAudienceApi(api, settings.Elasticsearch, kafka);
+            builder.Services.AddAudienceApi(api, settings.Elasticsearch, kafka, ModelCardOf(builder.Configuration));
             var observability = builder.AddInsightsObservability(ApiReadiness.SourceAnswers);
             var apiUrl = parse.GetValue(urls)!;
             var app = builder.Build();
@@ -62,6 +63,25 @@ public static class ApiCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The model the workers score with (Processors:ModelPath), for `GET /model` and the page; null when the setting is
+    /// empty. A path that names no readable model fails start-up naming the key.
+    /// </summary>
+    private static ModelCard? ModelCardOf(IConfiguration configuration)
+    {
+        var path = configuration.Bind<WorkerSettings>(WorkerSettings.Section).ModelPath;
+        if (string.IsNullOrWhiteSpace(path)) return null;
+        try
+        {
+            var model = ScoringStream.LoadModel(path);
+            return new ModelCard(model.ModelVersion, model.Training);
+        }
+        catch (FormatException e)
+        {
+            throw new CommandLineError($"configuration: {WorkerSettings.Section}:ModelPath: {e.Message}");
+        }
     }
 
     /// <summary>The `*:port` a route group answers on; a fixed port, since the two ports must be told apart.</summary>

@@ -9,4 +9,5 @@ namespace Insights.Sinks.Api;
 [JsonSerializable(typeof(StatsAnswer))]
 [JsonSerializable(typeof(CampaignSize))]
 [JsonSerializable(typeof(ComingSoonComparison))]
+[JsonSerializable(typeof(ModelCard))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

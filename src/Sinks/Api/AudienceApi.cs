@@ -35,9 +35,11 @@ public static class AudienceApi
 
     /// <summary>
     /// Registers JSON (source-generated, snake_case), OpenAPI, the audience source <paramref name="api"/> names,
-    /// and, when <paramref name="kafka"/> is given, the topic feeds (required for the scores-topic source).
+    /// and, when <paramref name="kafka"/> is given, the topic feeds (required for the scores-topic source); `GET /model`
+    /// describes <paramref name="model"/>, the model the workers score with, when the process could read it.
     /// </summary>
-    public static IServiceCollection AddAudienceApi(this IServiceCollection services, ApiSettings api, ElasticsearchSettings elasticsearch, KafkaSettings? kafka)
+    public static IServiceCollection AddAudienceApi(this IServiceCollection services, ApiSettings api, ElasticsearchSettings elasticsearch, KafkaSettings? kafka,
+        ModelCard? model = null)
     {
         if (api.Problem() is { } problem) throw new ArgumentException(problem, nameof(api));
         if (api.FromTopic && kafka is null) throw new ArgumentException($"{ApiSettings.Section}:Source={ApiSettings.ScoresTopicSource} needs the Kafka settings", nameof(kafka));
@@ -51,6 +53,7 @@ public static class AudienceApi
         services.AddApiAccess(api);
         services.AddSingleton<ApiAudit>();
         services.AddSingleton(api);
+        if (model is not null) services.AddSingleton(model);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(new AudienceTrend(TrendKept));
         var stats = new ScoreStats(api.StatsWindowSeconds);
@@ -132,6 +135,12 @@ public static class AudienceApi
                 "of their probabilities, members who saw the title excluded) and momentum, its relative change over the last " +
                 "`window_minutes` (null until the API has sampled that far back).")
             .Produces<ComingSoonComparison>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ForScope(ApiScopes.AudienceRead);
+        routes.MapGet("/model", Model)
+            .WithName("Model")
+            .WithSummary("The model the workers score with: its version and training figures, among them the calibration of its " +
+                "probabilities (`validation_ece` at `validation_base_rate`), which expected attendances rely on.")
+            .Produces<ModelCard>().ProducesProblem(StatusCodes.Status404NotFound)
             .ForScope(ApiScopes.AudienceRead);
         routes.MapGet("/stats", Stats)
             .WithName("Stats")
@@ -251,6 +260,11 @@ public static class AudienceApi
         catch (NotSupportedException e) { return Problem(501, e.Message); }
         catch (ElasticsearchRequestException e) { return Problem(502, e.Message); }
     }
+
+    private static IResult Model(IServiceProvider services) =>
+        services.GetService<ModelCard>() is { } model
+            ? Results.Ok(model)
+            : Problem(404, "the API was started without the model file: set Processors:ModelPath to the file the workers score with");
 
     private static IResult Stats(ScoreStats stats, IServiceProvider services, [FromQuery] int? seconds)
     {

@@ -87,7 +87,7 @@ public sealed class AudienceApiTests(ElasticsearchServer elasticsearch) : IClass
     }
 
     [Fact]
-    public async Task Without_the_topics_sizing_comes_from_the_index_and_movies_and_stats_are_503_naming_what_they_need()
+    public async Task Without_the_topics_sizing_comes_from_the_index_and_movies_comparison_and_stats_are_503_and_without_a_model_file_model_is_404_naming_what_they_need()
     {
         var (app, http) = await StartAsync();
         await using var running = app;
@@ -96,6 +96,8 @@ public sealed class AudienceApiTests(ElasticsearchServer elasticsearch) : IClass
         var tooLarge = await http.GetAsync("/movies/2/audience/summary?top=10001", Ct);
         var movies = await http.GetAsync("/movies", Ct);
         var stats = await http.GetAsync("/stats", Ct);
+        var comingSoon = await http.GetAsync("/movies/coming-soon", Ct);
+        var model = await http.GetAsync("/model", Ct);
 
         // Members 1 and 2; member 3 saw movie 2.
         Assert.Equal((1, 2), (sizing.GetProperty("members").GetInt32(), sizing.GetProperty("audience_size").GetInt32()));
@@ -104,6 +106,10 @@ public sealed class AudienceApiTests(ElasticsearchServer elasticsearch) : IClass
         Assert.Equal((HttpStatusCode.ServiceUnavailable, HttpStatusCode.ServiceUnavailable), (movies.StatusCode, stats.StatusCode));
         Assert.Contains("Kafka:BootstrapServers", await movies.Content.ReadAsStringAsync(Ct));
         Assert.Contains("Kafka:BootstrapServers", await stats.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, comingSoon.StatusCode);
+        Assert.Contains("Kafka:BootstrapServers", await comingSoon.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(HttpStatusCode.NotFound, model.StatusCode);
+        Assert.Contains("Processors:ModelPath", await model.Content.ReadAsStringAsync(Ct));
     }
 
     [Fact]

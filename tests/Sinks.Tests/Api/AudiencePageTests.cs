@@ -120,7 +120,8 @@ public sealed partial class AudiencePageTests : IAsyncLifetime
         await kafka.ProduceMoviesAsync([movies.Movie(1, "Night Train", MovieRow.NowShowing)]);
         var updates = Enumerable.Range(201, 60).Select(m => ScoreUpdates.For(m, 1, movies: 4, ageBand: AgeBands.All[m % 7], gender: m % 2 == 0 ? "F" : "M")).ToList();
         await kafka.ProduceScoresAsync(updates.Select(ScoreChange.Of));
-        await using var api = await TopicApi.StartAsync(kafka, Ct);
+        var model = new ModelCard("lr-0123456789ab", new Dictionary<string, double> { ["validation_ece"] = 0.000206, ["validation_base_rate"] = 0.000636 });
+        await using var api = await TopicApi.StartAsync(kafka, Ct, model: model);
 
         var dom = await browser.DumpDomAsync(new Uri(api.Address, $"/?movie={Movie}&age=25-34&gender=F&size=3#key={TestKeys.Analyst.Key}"), Width, Height, VirtualTimeMs, Ct);
 
@@ -136,6 +137,11 @@ public sealed partial class AudiencePageTests : IAsyncLifetime
         Assert.Equal(sizing.GetProperty("expected_attendance").GetDouble().ToString("F6", CultureInfo.InvariantCulture), Attribute(dom, "sizing", "data-expected"));
         Assert.Equal(sizing.GetProperty("lift").GetDouble().ToString("F6", CultureInfo.InvariantCulture), Attribute(dom, "sizing", "data-lift"));
         Assert.Matches("<polyline class=\"curve\" points=\"[^\"]+\"", dom);
+        // Beside the sizing, the model the API serves and how far its probabilities were from observed rates.
+        var served = await api.Http.GetFromJsonAsync<JsonElement>("/model", Ct);
+        Assert.Equal(model.ModelVersion, served.GetProperty("model_version").GetString());
+        Assert.Contains($"Model {model.ModelVersion}: its probabilities were off by 0.021 percentage points on average on its validation events " +
+            "(expected calibration error, at a base rate of 0.064%)", dom);
         Assert.Equal(AgeBands.All, Regex.Matches(Regex.Match(dom, "<select id=\"age\".*?</select>", RegexOptions.Singleline).Value, "<option>([^<]+)</option>").Select(m => m.Groups[1].Value));
     }
 

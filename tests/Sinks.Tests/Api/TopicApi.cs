@@ -27,13 +27,13 @@ public sealed class TopicApi : IAsyncDisposable
     public HttpClient Http { get; }
 
     /// <summary>Starts the API and waits until it has read everything already on both topics.</summary>
-    public static async Task<TopicApi> StartAsync(PageTopics kafka, CancellationToken ct, TimeProvider? clock = null)
+    public static async Task<TopicApi> StartAsync(PageTopics kafka, CancellationToken ct, TimeProvider? clock = null, ModelCard? model = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         if (clock is not null) builder.Services.AddSingleton(clock);
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.AddAudienceApi(TestKeys.Granted(new ApiSettings { Source = ApiSettings.ScoresTopicSource }), new ElasticsearchSettings(), kafka.Settings);
+        builder.Services.AddAudienceApi(TestKeys.Granted(new ApiSettings { Source = ApiSettings.ScoresTopicSource }), new ElasticsearchSettings(), kafka.Settings, model);
         var app = builder.Build();
         app.MapAudienceApi();
         await app.StartAsync(ct);

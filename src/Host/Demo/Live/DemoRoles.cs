@@ -53,6 +53,8 @@ public static class DemoRoles
         roles.Add(Role("api", ["api", "--urls", PageUrl(apiPort).TrimEnd('/')], new()
         {
             ["Api__Source"] = "scores-topic",
+            // The page states the workers' model and its calibration.
+            ["Processors__ModelPath"] = modelPath,
             [$"Api__Auth__Keys__{ApiClient}__Hash"] = apiKeyHash,
             [$"Api__Auth__Keys__{ApiClient}__Scopes"] = string.Join(' ', Sinks.Api.Access.ApiScopes.All),
         }));

@@ -223,6 +223,22 @@ function drawComingSoon(answer) {
   $("coming-soon-caption").textContent = rows.length ? `${rows.length} titles, most expected attendance first` : "no title is coming soon";
 }
 
+// Expected attendances are sums of probabilities: the page says how well the model's probabilities matched observed
+// rates on its validation events (the expected calibration error, in percentage points, at the base rate it was measured at).
+async function showModel() {
+  const line = $("model");
+  try {
+    const model = await getJson("/model");
+    const ece = model.training.validation_ece, base = model.training.validation_base_rate;
+    line.dataset.version = model.model_version;
+    line.textContent = `Model ${model.model_version}` + (ece === undefined ? "" :
+      `: its probabilities were off by ${(100 * ece).toPrecision(2)} percentage points on average on its validation events ` +
+      `(expected calibration error, at a base rate of ${percentOf(base)})`);
+  } catch (e) {
+    line.textContent = e.message;
+  }
+}
+
 async function refreshComingSoon() {
   try { drawComingSoon(await getJson("/movies/coming-soon")); }
   catch (e) { $("coming-soon-caption").textContent = e.message; }
@@ -359,6 +375,7 @@ $("download").addEventListener("click", async () => {
   await refresh();
   await drawMember();
   await refreshComingSoon();
+  await showModel();
   setInterval(refresh, REFRESH_MS);
   // Each title's figures sum its whole audience: every 30 s is fresh enough for a comparison.
   setInterval(() => loadMovies().catch(() => {}).then(refreshComingSoon), REFRESH_MS * 15);
