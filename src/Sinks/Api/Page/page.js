@@ -147,18 +147,31 @@ function drawHistogram(histogram) {
   $("histogram-size").textContent = `${histogram.members} members`;
 }
 
-function drawSeries(svg, seconds, series) {
+// Latencies span orders of magnitude (tens of ms when live, tens of seconds while a worker catches up), so that chart
+// has a log axis with a tick per decade from 10 ms: one slow second must not flatten the rest against the floor.
+const LOG_FLOOR_MS = 10;
+const msTick = (v) => (v >= 1000 ? `${v / 1000} s` : `${v} ms`);
+
+function drawSeries(svg, seconds, series, logAxis = false) {
   const width = +svg.getAttribute("width"), height = +svg.getAttribute("height");
   const left = 48, bottom = 20, top = 8, plotW = width - left - 8, plotH = height - top - bottom;
   const values = series.flatMap((s) => seconds.map(s.value)).filter((v) => v !== null);
-  const max = Math.max(1, ...values);
+  const max = logAxis ? Math.max(LOG_FLOOR_MS * 10, 10 ** Math.ceil(Math.log10(Math.max(1, ...values)))) : Math.max(1, ...values);
   const x = (i) => left + (i + 0.5) * (plotW / seconds.length);
-  const y = (v) => top + plotH - (v / max) * plotH;
+  const y = logAxis
+    ? (v) => top + plotH - (Math.log10(Math.max(v, LOG_FLOOR_MS) / LOG_FLOOR_MS) / Math.log10(max / LOG_FLOOR_MS)) * plotH
+    : (v) => top + plotH - (v / max) * plotH;
   const parts = [el("line", { class: "axis", x1: left, y1: top + plotH, x2: left + plotW, y2: top + plotH }),
-    el("text", { x: left - 6, y: top + 10, "text-anchor": "end" }, String(Math.round(max))),
-    el("text", { x: left - 6, y: top + plotH, "text-anchor": "end" }, "0"),
     el("text", { x: left, y: height - 4 }, `-${seconds.length}s`),
     el("text", { x: left + plotW, y: height - 4, "text-anchor": "end" }, "now")];
+  if (logAxis) {
+    for (let v = LOG_FLOOR_MS; v <= max; v *= 10)
+      parts.push(el("text", { x: left - 6, y: Math.max(top + 10, y(v) + 4), "text-anchor": "end" }, msTick(v)),
+        el("line", { class: "grid", x1: left, y1: y(v), x2: left + plotW, y2: y(v) }));
+  } else {
+    parts.push(el("text", { x: left - 6, y: top + 10, "text-anchor": "end" }, String(Math.round(max))),
+      el("text", { x: left - 6, y: top + plotH, "text-anchor": "end" }, "0"));
+  }
   for (const s of series) {
     if (s.bars) {
       const w = Math.max(1, plotW / seconds.length - 1);
@@ -187,7 +200,7 @@ function drawStats(stats) {
     { className: "arrival", value: (s) => s.arrival_p50_ms },
     { className: "arrival95", value: (s) => s.arrival_p95_ms },
     { className: "compute", value: (s) => s.compute_p50_ms },
-  ]);
+  ], true);
   $("throughput").dataset.total = stats.total_updates;
   const rescores = stats.seconds.reduce((sum, s) => sum + (s.rescores || 0), 0);
   $("latency").dataset.live = stats.seconds.reduce((sum, s) => sum + s.updates - (s.rescores || 0), 0);
@@ -220,7 +233,8 @@ function drawComingSoon(answer) {
     return tr;
   });
   $("coming-soon").tBodies[0].replaceChildren(...rows);
-  $("coming-soon-caption").textContent = rows.length ? `${rows.length} titles, most expected attendance first` : "no title is coming soon";
+  $("coming-soon-caption").textContent = rows.length === 0 ? "no title is coming soon"
+    : rows.length === 1 ? "1 title" : `${rows.length} titles, most expected attendance first`;
 }
 
 // Expected attendances are sums of probabilities: the page says how well the model's probabilities matched observed
