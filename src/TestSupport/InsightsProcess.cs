@@ -75,6 +75,22 @@ public sealed class InsightsProcess : IDisposable
         lock (lines) return lines.FirstOrDefault(l => l.Text.Contains(text, StringComparison.Ordinal)) is ({ } _, var at) ? at : null;
     }
 
+    /// <summary>
+    /// The first answer to a GET of <paramref name="url"/> once the child listens; throws with its output if it exits
+    /// first, or times out after <paramref name="limit"/> (30 s by default) naming the url.
+    /// </summary>
+    public async Task<HttpResponseMessage> FirstAnswerAsync(HttpClient http, string url, CancellationToken ct, TimeSpan? limit = null)
+    {
+        HttpResponseMessage? answer = null;
+        await Poll.UntilAsync(async () =>
+        {
+            if (HasExited) throw new InvalidOperationException($"{Name} exited with {ExitCode} before answering {url}:\n{Tail()}");
+            try { answer = await http.GetAsync(url, ct); return true; }
+            catch (HttpRequestException) { return false; }
+        }, () => $"an answer from {url}\n{Tail()}", limit ?? TimeSpan.FromSeconds(30), ct, TimeSpan.FromMilliseconds(100));
+        return answer!;
+    }
+
     private void Write(string? line)
     {
         if (line is null) return;

@@ -238,8 +238,8 @@ public static class AudienceApi
 
     private static async Task<IResult> Histogram(int id, IAudienceSource source, CancellationToken ct, [FromQuery] int? bins)
     {
-        var n = bins ?? ScoreHistogram.DefaultBins;
-        if (n is < 1 or > ScoreHistogram.MaxBins) return Problem(400, $"bins must be 1..{ScoreHistogram.MaxBins}, got {n}");
+        var n = bins ?? ScoreBins.Default;
+        if (n is < 1 or > ScoreBins.Max) return Problem(400, $"bins must be 1..{ScoreBins.Max}, got {n}");
         try { return Results.Ok(await source.HistogramAsync(id, n, ct)); }
         catch (ElasticsearchRequestException e) { return Problem(502, e.Message); }
     }

@@ -6,9 +6,6 @@ namespace Insights.Sinks.Api;
 /// </summary>
 public sealed record ScoreHistogram(int MovieId, int Members, IReadOnlyList<HistogramBin> Bins)
 {
-    public const int DefaultBins = ScoreBins.Default;
-    public const int MaxBins = ScoreBins.Max;
-
     public static ScoreHistogram Of(int movieId, int bins, IEnumerable<double> scores)
     {
         var edges = ScoreBins.Edges(bins);

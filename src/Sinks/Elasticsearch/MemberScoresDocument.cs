@@ -54,20 +54,23 @@ public sealed record MemberScoresDocument
         Deleted = true,
     };
 
-    public static MemberScoresDocument From(ScoreUpdate update) => new()
+    public static MemberScoresDocument From(ScoreUpdate update)
     {
-        MemberId = update.MemberId,
-        Version = update.Version,
-        ModelVersion = update.ModelVersion,
-        ComputedAtMs = update.ComputedAtMs,
-        SourceTsMs = update.Source.TsMs,
-        AgeBand = update.Demographics?.AgeBand,
-        Gender = update.Demographics?.Gender,
-        Audience = InAudience(update)
-            .ToDictionary(s => s.MovieId.ToString(System.Globalization.CultureInfo.InvariantCulture), s => (float)s.Score),
-        AudienceScores = InAudience(update).Select(s => new AudienceScore(s.MovieId, s.Score)).ToList(),
-        Movies = update.Scores.OrderByDescending(s => s.Score).ThenBy(s => s.MovieId).ToList(),
-    };
+        var audience = InAudience(update).ToList();
+        return new()
+        {
+            MemberId = update.MemberId,
+            Version = update.Version,
+            ModelVersion = update.ModelVersion,
+            ComputedAtMs = update.ComputedAtMs,
+            SourceTsMs = update.Source.TsMs,
+            AgeBand = update.Demographics?.AgeBand,
+            Gender = update.Demographics?.Gender,
+            Audience = audience.ToDictionary(s => s.MovieId.ToString(System.Globalization.CultureInfo.InvariantCulture), s => (float)s.Score),
+            AudienceScores = [.. audience.Select(s => new AudienceScore(s.MovieId, s.Score))],
+            Movies = [.. update.Scores.OrderByDescending(s => s.Score).ThenBy(s => s.MovieId)],
+        };
+    }
 
     // Unseen movies with a score a rank feature takes (a positive normal float): the one audience both fields hold.
     private static IEnumerable<MovieScore> InAudience(ScoreUpdate update) =>

@@ -30,13 +30,8 @@ public sealed class ApiModelTests
         using var http = new HttpClient();
         http.DefaultRequestHeaders.Add(ApiKeyAuthentication.Header, key);
 
-        JsonElement served = default;
-        await Poll.UntilAsync(async () =>
-        {
-            if (api.HasExited) Assert.Fail($"the api exited with {api.ExitCode}:\n{api.Tail()}");
-            try { served = await http.GetFromJsonAsync<JsonElement>($"{apiUrl}/model", Ct); return true; }
-            catch (HttpRequestException) { return false; }
-        }, () => $"an answer from {apiUrl}/model\n{api.Tail()}", TimeSpan.FromSeconds(30), Ct, TimeSpan.FromMilliseconds(100));
+        var answer = await api.FirstAnswerAsync(http, $"{apiUrl}/model", Ct);
+        var served = await answer.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>(Ct);
 
         using var file = JsonDocument.Parse(await File.ReadAllTextAsync(Model, Ct));
         Assert.Equal(file.RootElement.GetProperty("model_version").GetString(), served.GetProperty("model_version").GetString());

@@ -30,7 +30,7 @@ public sealed class ApiPortsTests
         using var http = new HttpClient();
         http.DefaultRequestHeaders.Add(ApiKeyAuthentication.Header, key);
 
-        var alive = await FirstAnswerAsync(http, api, $"{opsUrl}/healthz");
+        var alive = await api.FirstAnswerAsync(http, $"{opsUrl}/healthz", Ct);
         var metrics = await http.GetAsync($"{opsUrl}/metrics", Ct);
         var ready = await http.GetAsync($"{opsUrl}/readyz", Ct);
         var healthOnApiPort = await http.GetAsync($"{apiUrl}/healthz", Ct);
@@ -47,18 +47,5 @@ public sealed class ApiPortsTests
         Assert.Equal(
             [HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound],
             new[] { healthOnApiPort, metricsOnApiPort, routeOnOpsPort, pageOnOpsPort }.Select(r => r.StatusCode));
-    }
-
-    /// <summary>The first answer once the child listens; fails with its output if it exits or stays silent for 30 s.</summary>
-    private static async Task<HttpResponseMessage> FirstAnswerAsync(HttpClient http, InsightsProcess api, string url)
-    {
-        HttpResponseMessage? answer = null;
-        await Poll.UntilAsync(async () =>
-        {
-            if (api.HasExited) Assert.Fail($"the api exited with {api.ExitCode}:\n{api.Tail()}");
-            try { answer = await http.GetAsync(url, Ct); return true; }
-            catch (HttpRequestException) { return false; }
-        }, () => $"an answer from {url}\n{api.Tail()}", TimeSpan.FromSeconds(30), Ct, TimeSpan.FromMilliseconds(100));
-        return answer!;
     }
 }

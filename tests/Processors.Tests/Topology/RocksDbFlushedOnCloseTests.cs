@@ -40,7 +40,9 @@ public sealed class RocksDbFlushedOnCloseTests(LocalStoreBroker broker) : IClass
         var settings = ScoringStreamBrokerTests.Settings(modelPath, ApplicationId);
 
         var logs = new FakeLogCollector();
-        using var loggers = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(logs)));
+        // Not disposed: Streamiz keeps the last stream's logger factory process-wide, and a config built later without
+        // one (other tests of this process) creates its loggers from it.
+        var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddProvider(new FakeLoggerProvider(logs)));
         using (var worker = new ScoringStream(settings, kafka, loggers))
         {
             await ScoringStreamBrokerTests.StartAsync(worker);

@@ -10,7 +10,7 @@ public sealed class ScoreHistogramTests
         var scores = SkewedScores.Of(5_000);
         Assert.True(scores.Count(s => s < 0.02) > 0.85 * scores.Count, "the sample should be mostly below 2%");
 
-        var histogram = ScoreHistogram.Of(1, ScoreHistogram.DefaultBins, scores);
+        var histogram = ScoreHistogram.Of(1, ScoreBins.Default, scores);
 
         Assert.Equal(scores.Count, histogram.Members);
         Assert.Equal(scores.Count, histogram.Bins.Sum(b => b.Count));

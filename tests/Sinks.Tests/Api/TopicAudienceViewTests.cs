@@ -141,7 +141,7 @@ public sealed class TopicAudienceViewTests
         var scores = SkewedScores.Of(2_000);
         var view = ViewOf([.. scores.Select((score, i) => ScoreChange.Of(ScoreUpdates.For(i + 1, 1) with { Scores = [new(1, score, false)] }))]);
 
-        var histogram = await view.HistogramAsync(1, ScoreHistogram.DefaultBins, Ct);
+        var histogram = await view.HistogramAsync(1, ScoreBins.Default, Ct);
 
         Assert.Equal(scores.Count, histogram.Bins.Sum(b => b.Count));
         Assert.True(histogram.Bins.Max(b => b.Count) < scores.Count / 4, $"one bar holds {histogram.Bins.Max(b => b.Count)} of {scores.Count}");

@@ -32,8 +32,8 @@ public sealed class ScoreHistogramQueryTests(ElasticsearchServer server) : IClas
         var view = new TopicAudienceView();
         foreach (var change in changes) view.Apply(change);
 
-        var fromIndex = await new ElasticsearchHistogram(index.Client, index.Settings).HistogramAsync(Movie, ScoreHistogram.DefaultBins, Ct);
-        var fromTopic = await view.HistogramAsync(Movie, ScoreHistogram.DefaultBins, Ct);
+        var fromIndex = await new ElasticsearchHistogram(index.Client, index.Settings).HistogramAsync(Movie, ScoreBins.Default, Ct);
+        var fromTopic = await view.HistogramAsync(Movie, ScoreBins.Default, Ct);
 
         Assert.Equal(fromTopic.Bins, fromIndex.Bins);
         Assert.Equal(fromTopic.Members, fromIndex.Members);
