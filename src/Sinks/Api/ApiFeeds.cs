@@ -16,8 +16,8 @@ namespace Insights.Sinks.Api;
 public sealed class ApiFeeds(KafkaSettings kafka, ApiSettings settings, ScoreStats stats, MovieDirectory movies,
     ILogger<ApiFeeds> logger, TopicAudienceView? view = null) : BackgroundService
 {
-    public TopicTail Scores { get; } = new(kafka, settings.ScoresTopic, fromBeginning: view is not null, logger);
-    public TopicTail Movies { get; } = new(kafka, settings.MoviesTopic, fromBeginning: true, logger);
+    public TopicTail Scores { get; } = new(kafka, settings.ScoresTopic, fromBeginning: view is not null, logger, settings.FetchWaitMaxMs);
+    public TopicTail Movies { get; } = new(kafka, settings.MoviesTopic, fromBeginning: true, logger, settings.FetchWaitMaxMs);
 
     /// <summary>True once the score view (when there is one) and the movie list hold everything that was on their topics at start.</summary>
     public bool CaughtUp => Scores.CaughtUp && Movies.CaughtUp;

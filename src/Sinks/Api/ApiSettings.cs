@@ -27,6 +27,13 @@ public sealed record ApiSettings
     /// <summary>How many seconds of per-second stats the API keeps for `GET /stats`.</summary>
     public int StatsWindowSeconds { get; init; } = 300;
 
+    /// <summary>
+    /// librdkafka fetch.wait.max.ms of the API's topic followers: how long a broker may hold a fetch while it has no new
+    /// data. librdkafka's 500 let a broker that holds fetches to the end (the local mock) add up to half a second to every
+    /// score's arrival, a sawtooth on the page's latency chart; 10 costs about 100 empty fetches a second per topic.
+    /// </summary>
+    public int FetchWaitMaxMs { get; init; } = 10;
+
     /// <summary>Seconds between the samples of each coming-soon movie's expected audience that `GET /movies/coming-soon` reads momentum from.</summary>
     public int TrendSampleSeconds { get; init; } = 60;
 
@@ -49,6 +56,7 @@ public sealed record ApiSettings
         if (string.IsNullOrWhiteSpace(ScoresTopic)) yield return $"{Section}:ScoresTopic is required";
         if (string.IsNullOrWhiteSpace(MoviesTopic)) yield return $"{Section}:MoviesTopic is required";
         if (StatsWindowSeconds is < 10 or > 3600) yield return $"{Section}:StatsWindowSeconds must be 10..3600, got {StatsWindowSeconds}";
+        if (FetchWaitMaxMs is < 1 or > 300_000) yield return $"{Section}:FetchWaitMaxMs must be 1..300000, got {FetchWaitMaxMs}";
         if (TrendSampleSeconds is < 5 or > 3600) yield return $"{Section}:TrendSampleSeconds must be 5..3600, got {TrendSampleSeconds}";
         foreach (var problem in Auth.Problems().Concat(RateLimit.Problems())) yield return problem;
     }

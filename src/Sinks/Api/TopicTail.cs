@@ -10,7 +10,7 @@ namespace Insights.Sinks.Api;
 /// state, or from the end to see live records only. Records at or after the high watermark seen at start are
 /// "live"; <see cref="CaughtUp"/> turns true once every partition has been read up to that mark.
 /// </summary>
-public sealed class TopicTail(KafkaSettings kafka, string topic, bool fromBeginning, ILogger logger)
+public sealed class TopicTail(KafkaSettings kafka, string topic, bool fromBeginning, ILogger logger, int fetchWaitMaxMs)
 {
     private static readonly TimeSpan MetadataTimeout = TimeSpan.FromSeconds(15);
     private volatile bool _caughtUp;
@@ -32,6 +32,7 @@ public sealed class TopicTail(KafkaSettings kafka, string topic, bool fromBeginn
             EnableAutoOffsetStore = false,
             AllowAutoCreateTopics = false,
             EnablePartitionEof = true,
+            FetchWaitMaxMs = fetchWaitMaxMs,
         }))
             .SetLogHandler((_, m) => logger.LogDebug("librdkafka {Facility}: {Message}", m.Facility, m.Message))
             .SetErrorHandler((_, e) => logger.Log(e.IsFatal ? LogLevel.Error : LogLevel.Warning, "Kafka ({Topic}): {Reason}", topic, e.Reason))

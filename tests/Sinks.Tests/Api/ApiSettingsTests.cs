@@ -42,6 +42,7 @@ public sealed class ApiSettingsTests
     {
         Assert.StartsWith("Api:StatsWindowSeconds", TestKeys.Granted(new ApiSettings { StatsWindowSeconds = 5 }).Problem());
         Assert.StartsWith("Api:TrendSampleSeconds", TestKeys.Granted(new ApiSettings { TrendSampleSeconds = 1 }).Problem());
+        Assert.StartsWith("Api:FetchWaitMaxMs", TestKeys.Granted(new ApiSettings { FetchWaitMaxMs = 0 }).Problem());
     }
 
     public static TheoryData<ApiKeyGrant, string> BadGrants() => new()
