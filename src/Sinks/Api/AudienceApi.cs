@@ -257,7 +257,6 @@ public static class AudienceApi
         if (services.GetService<ApiFeeds>() is null)
             return Problem(503, "the coming-soon comparison needs Kafka:BootstrapServers: the API reads titles from the movies CDC topic");
         try { return Results.Ok(await ComingSoonComparison.ReadAsync(source, movies, trend, clock.GetUtcNow(), TimeSpan.FromMinutes(window), ct)); }
-        catch (NotSupportedException e) { return Problem(501, e.Message); }
         catch (ElasticsearchRequestException e) { return Problem(502, e.Message); }
     }
 

@@ -1,5 +1,4 @@
 using Insights.Contracts.Cinema;
-using Insights.Sinks.Elasticsearch;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -34,8 +33,8 @@ public sealed class AudienceTrendSampler(IAudienceSource source, MovieDirectory 
         if (!feeds.CaughtUp) return;
         foreach (var movie in movies.Candidates().Where(m => m.Status == MovieRow.ComingSoon))
         {
-            var size = await source.CampaignSizeAsync(new AudienceQuery(movie.MovieId, 1), ct);
-            trend.Record(movie.MovieId, clock.GetUtcNow(), size.ExpectedTotal);
+            var total = await source.AudienceTotalAsync(movie.MovieId, ct);
+            trend.Record(movie.MovieId, clock.GetUtcNow(), total.ExpectedAttendance);
         }
     }
 }

@@ -1,5 +1,4 @@
 using Insights.Contracts.Cinema;
-using Insights.Sinks.Elasticsearch;
 
 namespace Insights.Sinks.Api;
 
@@ -19,10 +18,10 @@ public sealed record ComingSoonComparison(int WindowMinutes, IReadOnlyList<Comin
         var titles = new List<ComingSoonTitle>();
         foreach (var movie in movies.Candidates().Where(m => m.Status == MovieRow.ComingSoon))
         {
-            var size = await source.CampaignSizeAsync(new AudienceQuery(movie.MovieId, 1), ct);
+            var total = await source.AudienceTotalAsync(movie.MovieId, ct);
             var before = trend.Before(movie.MovieId, now, window);
-            titles.Add(new ComingSoonTitle(movie.MovieId, movie.Title, size.AudienceSize, size.ExpectedTotal,
-                before?.Expected, before is { Expected: > 0 } then ? (size.ExpectedTotal - then.Expected) / then.Expected : null));
+            titles.Add(new ComingSoonTitle(movie.MovieId, movie.Title, total.Members, total.ExpectedAttendance,
+                before?.Expected, before is { Expected: > 0 } then ? (total.ExpectedAttendance - then.Expected) / then.Expected : null));
         }
         return new ComingSoonComparison((int)window.TotalMinutes,
             [.. titles.OrderByDescending(t => t.ExpectedAttendance).ThenBy(t => t.Title, StringComparer.OrdinalIgnoreCase)]);

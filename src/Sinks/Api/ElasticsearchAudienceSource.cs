@@ -11,5 +11,7 @@ public sealed class ElasticsearchAudienceSource(AudienceQueries queries, Elastic
 
     public Task<CampaignSize> CampaignSizeAsync(AudienceQuery query, CancellationToken ct) => sizing.SizeAsync(query, ct);
 
+    public Task<AudienceTotal> AudienceTotalAsync(int movieId, CancellationToken ct) => sizing.TotalAsync(movieId, ct);
+
     public Task<ScoreHistogram> HistogramAsync(int movieId, int bins, CancellationToken ct) => histogram.HistogramAsync(movieId, bins, ct);
 }

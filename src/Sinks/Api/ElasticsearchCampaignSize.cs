@@ -26,8 +26,15 @@ public sealed class ElasticsearchCampaignSize(ElasticsearchClient client, Elasti
         if (query.Top > MaxSegment)
             throw new NotSupportedException($"the Elasticsearch source sizes segments of up to {MaxSegment:N0} members, asked for {query.Top:N0}");
         var segment = await SegmentAsync(query, ct);
-        var (members, total, curve) = await AudienceAsync(query, ct);
+        var (members, total, curve) = await AudienceAsync(query, withCurve: true, ct);
         return CampaignSize.Of(query.MovieId, segment, members, total, curve);
+    }
+
+    /// <summary>The movie's whole audience counted and summed: the same aggregation without the segment and the curve's bins.</summary>
+    public async Task<AudienceTotal> TotalAsync(int movieId, CancellationToken ct)
+    {
+        var (members, total, _) = await AudienceAsync(new AudienceQuery(movieId, 1), withCurve: false, ct);
+        return new AudienceTotal(members, total);
     }
 
     private async Task<List<(double Score, string? AgeBand, string? Gender)>> SegmentAsync(AudienceQuery query, CancellationToken ct)
@@ -44,8 +51,16 @@ public sealed class ElasticsearchCampaignSize(ElasticsearchClient client, Elasti
         return segment;
     }
 
-    private async Task<(int Members, double Total, List<(int Members, double ExpectedAttendance)> Curve)> AudienceAsync(AudienceQuery query, CancellationToken ct)
+    private async Task<(int Members, double Total, List<(int Members, double ExpectedAttendance)> Curve)> AudienceAsync(AudienceQuery query, bool withCurve,
+        CancellationToken ct)
     {
+        var aggregations = new Dictionary<string, Aggregation> { ["total"] = new() { Sum = new SumAggregation { Field = MovieScoreAggregation.Score } } };
+        if (withCurve)
+            aggregations["bins"] = new()
+            {
+                Range = MovieScoreAggregation.Bins(ScoreBins.Edges(CurveBins)),
+                Aggregations = new Dictionary<string, Aggregation> { ["expected"] = new() { Sum = new SumAggregation { Field = MovieScoreAggregation.Score } } },
+            };
         List<Query> members = [new RankFeatureQuery(AudienceQueries.Feature(query.MovieId)), .. AudienceQueries.DemographicFilters(query)];
         Query[] floor = query.MinScore is { } min ? [new NumberRangeQuery(MovieScoreAggregation.Score) { Gte = min }] : [];
         var response = await client.SearchAsync<object>(new SearchRequest(settings.Alias)
@@ -53,24 +68,17 @@ public sealed class ElasticsearchCampaignSize(ElasticsearchClient client, Elasti
             Query = new BoolQuery { Filter = members },
             Size = 0,
             TrackTotalHits = new TrackHits(false),
-            Aggregations = MovieScoreAggregation.Over(query.MovieId, floor, new Dictionary<string, Aggregation>
-            {
-                ["total"] = new() { Sum = new SumAggregation { Field = MovieScoreAggregation.Score } },
-                ["bins"] = new()
-                {
-                    Range = MovieScoreAggregation.Bins(ScoreBins.Edges(CurveBins)),
-                    Aggregations = new Dictionary<string, Aggregation> { ["expected"] = new() { Sum = new SumAggregation { Field = MovieScoreAggregation.Score } } },
-                },
-            }),
+            Aggregations = MovieScoreAggregation.Over(query.MovieId, floor, aggregations),
         }, ct);
         ScoreIndex.EnsureValid(response, $"campaign size for movie {query.MovieId}");
         var filtered = MovieScoreAggregation.Of(response)
             ?? throw new ElasticsearchRequestException($"Elasticsearch: campaign size for movie {query.MovieId} came back without its aggregations");
         var total = filtered.Aggregations?.GetSum("total")?.Value ?? 0;
+        var curve = new List<(int Members, double ExpectedAttendance)>();
+        if (!withCurve) return (checked((int)filtered.DocCount), total, curve);
         var buckets = filtered.Aggregations?.GetRange("bins")?.Buckets
             ?? throw new ElasticsearchRequestException($"Elasticsearch: campaign size for movie {query.MovieId} came back without its range buckets");
         // Best bin first: each non-empty bin adds its members and their expected attendance to the curve.
-        var curve = new List<(int Members, double ExpectedAttendance)>();
         var (count, expected) = (0, 0.0);
         foreach (var bucket in buckets.OrderByDescending(b => b.From ?? double.NegativeInfinity).Where(b => b.DocCount > 0))
         {

@@ -25,4 +25,10 @@ public interface IAudienceSource
     /// <see cref="NotSupportedException"/> (answered 501) for a segment larger than the store reads member by member.
     /// </summary>
     Task<CampaignSize> CampaignSizeAsync(AudienceQuery query, CancellationToken ct);
+
+    /// <summary>The movie's whole audience counted and its probabilities summed (its expected attendance), nothing else.</summary>
+    Task<AudienceTotal> AudienceTotalAsync(int movieId, CancellationToken ct);
 }
+
+/// <summary>A movie's audience (members with a score who have not seen it) and its expected attendance, the sum of their probabilities.</summary>
+public readonly record struct AudienceTotal(int Members, double ExpectedAttendance);

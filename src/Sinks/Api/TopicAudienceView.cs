@@ -62,6 +62,13 @@ public sealed class TopicAudienceView : IAudienceSource
         return Task.FromResult(CampaignSize.Of(query.MovieId, query.Top, audience));
     }
 
+    public Task<AudienceTotal> AudienceTotalAsync(int movieId, CancellationToken ct)
+    {
+        var (members, expected) = (0, 0.0);
+        foreach (var (_, score) in Audience(movieId)) (members, expected) = (members + 1, expected + score);
+        return Task.FromResult(new AudienceTotal(members, expected));
+    }
+
     public Task<ScoreHistogram> HistogramAsync(int movieId, int bins, CancellationToken ct) =>
         Task.FromResult(ScoreHistogram.Of(movieId, bins, Audience(movieId).Select(a => a.Score)));
 

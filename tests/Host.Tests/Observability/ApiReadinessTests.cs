@@ -34,5 +34,6 @@ public sealed class ApiReadinessTests
         public Task<AudiencePage> TopAudienceAsync(AudienceQuery query, CancellationToken ct) => throw new NotSupportedException();
         public Task<ScoreHistogram> HistogramAsync(int movieId, int bins, CancellationToken ct) => throw new NotSupportedException();
         public Task<CampaignSize> CampaignSizeAsync(AudienceQuery query, CancellationToken ct) => throw new NotSupportedException();
+        public Task<AudienceTotal> AudienceTotalAsync(int movieId, CancellationToken ct) => throw new NotSupportedException();
     }
 }

@@ -66,6 +66,22 @@ public sealed class CampaignSizeQueryTests(ElasticsearchServer server) : IClassF
     }
 
     [Fact]
+    public async Task The_index_counts_and_sums_a_movies_whole_audience_as_the_topic_view_does()
+    {
+        var (index, view) = await AudienceAsync(1_200);
+
+        var fromIndex = await Sizing(index).TotalAsync(Movie, Ct);
+        var fromTopic = await view.AudienceTotalAsync(Movie, Ct);
+        var sized = await view.CampaignSizeAsync(new AudienceQuery(Movie, 1), Ct);
+
+        // The sizing sums best first, the total in the view's order: the same sum up to rounding.
+        Assert.Equal(sized.AudienceSize, fromTopic.Members);
+        Assert.Equal(sized.ExpectedTotal, fromTopic.ExpectedAttendance, 1e-9);
+        Assert.Equal(fromTopic.Members, fromIndex.Members);
+        Assert.Equal(fromTopic.ExpectedAttendance, fromIndex.ExpectedAttendance, 1e-9);
+    }
+
+    [Fact]
     public async Task A_movie_without_audience_sizes_to_nothing()
     {
         var (index, _) = await AudienceAsync(10);
