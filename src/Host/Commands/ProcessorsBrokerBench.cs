@@ -184,6 +184,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         var cpuAtStart = processes.Sum(p => p.CpuSeconds);
         var brokerAtStart = broker.CpuSeconds;
         var benchAtStart = LinuxProcess.CpuSeconds(Environment.ProcessId);
+        progress.WriteLine($"{label}: draining {measured.Count:N0} tickets produced at once");
         var clock = Stopwatch.StartNew();
         await LoadAsync(producer, measured, pending, ct);
         await WaitAsync(label, "the measured load drained",

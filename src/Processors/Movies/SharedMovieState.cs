@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Insights.Propensity;
 using Insights.Propensity.Catalog;
 using Insights.Propensity.Collective;
@@ -10,11 +11,15 @@ namespace Insights.Processors.Movies;
 /// The movie-keyed state one worker process shares between its stream tasks: the sessions' movies, the catalog and the
 /// movie profiles (the collective signals each movie's owner publishes), all fed by global stores (every worker reads
 /// every partition of their topics). The model's classes are single-threaded, so the global thread's writes and the
-/// tasks' reads take one lock; a profile is replaced whole, so the lock is held briefly.
+/// tasks' reads take one lock; a profile is replaced whole, so the lock is held briefly. The two catalog reads every
+/// ticket makes (is the movie known, its genres) do not take it: the global thread applies profiles under that lock
+/// all through a busy drain, and in a profiled drain the stream thread spent 14% of its time waiting there.
 /// </summary>
 public sealed class SharedMovieState
 {
     private readonly object gate = new();
+    // Each known movie's genre bits, written with the catalog under the lock, read without it.
+    private readonly ConcurrentDictionary<int, uint> genres = new();
     private readonly MovieTable profiles;
     private int[] candidates = [];
     private bool candidatesStale = true;
@@ -92,6 +97,7 @@ public sealed class SharedMovieState
         {
             var previous = Catalog.Find(entry.Movie.Id);
             Catalog.Upsert(entry.Movie);
+            genres[entry.Movie.Id] = entry.Movie.Genres;
             if (previous is null || IsCandidate(previous.Status) != IsCandidate(entry.Movie.Status)) candidatesStale = true;
             CatalogChangedAtMs = Math.Max(CatalogChangedAtMs, entry.UpdatedAtMs);
         }
@@ -124,16 +130,10 @@ public sealed class SharedMovieState
         lock (gate) return profiles.Find(movieId);
     }
 
-    public bool KnowsMovie(int movieId)
-    {
-        lock (gate) return Catalog.Contains(movieId);
-    }
+    public bool KnowsMovie(int movieId) => genres.ContainsKey(movieId);
 
     /// <summary>The genre bits of a movie, 0 when the catalog does not know it (yet).</summary>
-    public uint GenresOf(int movieId)
-    {
-        lock (gate) return Catalog.Find(movieId)?.Genres ?? 0;
-    }
+    public uint GenresOf(int movieId) => genres.GetValueOrDefault(movieId);
 
     /// <summary>Scores a member against every candidate movie (now showing or coming soon), in movie id order.</summary>
     public CandidateScore[] Score(PropensityScorer scorer, MemberState member, long atSeconds)
