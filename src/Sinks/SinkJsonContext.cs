@@ -1,11 +1,10 @@
 using System.Text.Json.Serialization;
-using Insights.Sinks.Api;
 using Insights.Sinks.Elasticsearch;
 using Insights.Sinks.Snapshots;
 
 namespace Insights.Sinks;
 
-/// <summary>Source-generated JSON for the sinks' own types: Elasticsearch documents, snapshot manifests, API answers.</summary>
+/// <summary>Source-generated JSON for the sinks' own types: Elasticsearch documents, snapshot manifests, a member's propensities.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = false,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(MemberScoresDocument))]
@@ -15,6 +14,5 @@ namespace Insights.Sinks;
 [JsonSerializable(typeof(System.Text.Json.JsonElement))]
 [JsonSerializable(typeof(SnapshotManifest))]
 [JsonSerializable(typeof(SnapshotInProgress))]
-[JsonSerializable(typeof(AudienceAnswer))]
 [JsonSerializable(typeof(MemberPropensities))]
 public sealed partial class SinkJsonContext : JsonSerializerContext;

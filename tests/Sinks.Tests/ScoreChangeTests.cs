@@ -1,3 +1,4 @@
+using Insights.TestSupport;
 namespace Insights.Sinks.Tests;
 
 public sealed class ScoreChangeTests

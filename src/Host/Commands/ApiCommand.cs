@@ -1,8 +1,8 @@
 using System.CommandLine;
+using Insights.Api;
 using Insights.Host.Configuration;
 using Insights.Host.Observability;
 using Insights.Processors.Hosting;
-using Insights.Sinks.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
-using Insights.Sinks.Api.Access;
+using Insights.Api.Access;
 
 namespace Insights.Host.Commands;
 

@@ -1,10 +1,10 @@
 using System.Reflection;
+using Insights.Api;
 using Insights.Capture;
 using Insights.Contracts.Configuration;
 using Insights.Host.Commands;
 using Insights.Host.Observability;
 using Insights.Processors.Hosting;
-using Insights.Sinks.Api;
 using Insights.Sinks.Elasticsearch;
 using Insights.Sinks.Hosting;
 using Insights.Sinks.Kafka;

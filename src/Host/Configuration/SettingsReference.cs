@@ -84,7 +84,7 @@ public static partial class SettingsReference
         return Whitespace().Replace(summary.Value, " ").Trim().Replace("|", "\\|");
     }
 
-    // `P:Insights.Sinks.Api.ApiSettings.Source` -> Source; `M:...KafkaSettings.ApplyTo``1(``0)` -> ApplyTo.
+    // `P:Insights.Api.ApiSettings.Source` -> Source; `M:...KafkaSettings.ApplyTo``1(``0)` -> ApplyTo.
     private static string Name(string cref)
     {
         var member = cref.Split('(')[0];

@@ -1,4 +1,4 @@
-using Insights.Sinks.Api;
+using Insights.Api;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Insights.Host.Observability;

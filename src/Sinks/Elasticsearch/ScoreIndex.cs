@@ -71,7 +71,7 @@ public sealed class ScoreIndex(ElasticsearchClient client, ElasticsearchSettings
             EnsureValid(created, $"creating index {IndexName}");
     }
 
-    internal static void EnsureValid(ElasticsearchResponse response, string what)
+    public static void EnsureValid(ElasticsearchResponse response, string what)
     {
         if (response.IsValidResponse) return;
         var error = response.ElasticsearchServerError?.Error;

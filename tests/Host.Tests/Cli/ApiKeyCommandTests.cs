@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using Insights.Sinks.Api;
-using Insights.Sinks.Api.Access;
+using Insights.Api;
+using Insights.Api.Access;
 using Microsoft.Extensions.Configuration;
 
 namespace Insights.Host.Tests.Cli;

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Insights.Api.Access;
 using Insights.Fixtures;
-using Insights.Sinks.Api.Access;
 using Insights.TestSupport;
 
 namespace Insights.Host.Tests.Cli;

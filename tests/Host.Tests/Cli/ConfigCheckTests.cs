@@ -1,5 +1,5 @@
+using Insights.Api.Access;
 using Insights.Fixtures;
-using Insights.Sinks.Api.Access;
 using Insights.TestSupport;
 
 namespace Insights.Host.Tests.Cli;

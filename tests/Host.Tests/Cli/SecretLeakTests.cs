@@ -12,7 +12,7 @@ public sealed class SecretLeakTests
     private const string ElasticsearchApiKey = "ZXMtYXBpLWtleS1zZWNyZXQtNDcxMg==";
     private const string S3SecretKey = "s3-secret-key-4713";
     private const string MariaDbPassword = "mariadb-secret-4714";
-    private static readonly string ApiKey = Sinks.Api.Access.ApiKeyHash.New().Key;
+    private static readonly string ApiKey = Api.Access.ApiKeyHash.New().Key;
     private static readonly string[] Secrets = [KafkaPassword, ElasticsearchApiKey, S3SecretKey, MariaDbPassword, ApiKey];
 
     private static readonly string Closed = $"127.0.0.1:{Fixtures.FreePort.Next()}";
@@ -34,7 +34,7 @@ public sealed class SecretLeakTests
         ["MariaDb__ConnectionString"] = $"Server=127.0.0.1;Port={Closed.Split(':')[1]};User ID=insights;Password={MariaDbPassword};Connection Timeout=3",
         ["MariaDb__CaptureConnectionString"] = $"Server=127.0.0.1;Port={Closed.Split(':')[1]};User ID=capture;Password={MariaDbPassword};Connection Timeout=3",
         ["Processors__ModelPath"] = Model,
-        ["Api__Auth__Keys__crm__Hash"] = Sinks.Api.Access.ApiKeyHash.Of(ApiKey),
+        ["Api__Auth__Keys__crm__Hash"] = Api.Access.ApiKeyHash.Of(ApiKey),
         ["Api__Auth__Keys__crm__Scopes"] = "audience:read",
     };
 

@@ -6,7 +6,7 @@ using SkiaSharp;
 namespace Insights.Host.Tests.Demo;
 
 /// <summary>
-/// One load of the audience explorer page (src/Sinks/Api/Page) as the browser left it, read through the
+/// One load of the audience explorer page (src/Api/Page) as the browser left it, read through the
 /// attributes the page writes for machines: data-member / data-score on audience rows, data-count on histogram
 /// bars, data-total on the throughput chart, data-box (on-screen position) on each panel, data-movie on the body.
 /// </summary>

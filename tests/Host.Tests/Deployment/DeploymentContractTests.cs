@@ -1,10 +1,10 @@
 using System.Net;
+using Insights.Api.Access;
 using Insights.Contracts.Topics;
 using Insights.Fixtures;
 using Insights.Fixtures.Elasticsearch;
 using Insights.Fixtures.Kafka;
 using Insights.Fixtures.S3;
-using Insights.Sinks.Api.Access;
 using Insights.Sinks.Elasticsearch;
 using Insights.TestSupport;
 using YamlDotNet.Serialization;

@@ -1,13 +1,13 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Insights.Api;
+using Insights.Api.Access;
 using Insights.Capture;
 using Insights.Contracts.Topics;
 using Insights.Fixtures;
 using Insights.Host;
 using Insights.Host.Configuration;
 using Insights.Processors.Hosting;
-using Insights.Sinks.Api;
-using Insights.Sinks.Api.Access;
 using Insights.Sinks.Elasticsearch;
 using Insights.Sinks.Snapshots;
 using Insights.TestSupport;

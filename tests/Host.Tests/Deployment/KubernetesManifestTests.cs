@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using Insights.Api;
 using Insights.Contracts.Cinema;
 using Insights.Contracts.Configuration;
 using Insights.Contracts.Topics;
 using Insights.Fixtures;
 using Insights.Host.Configuration;
 using Insights.Processors.Hosting;
-using Insights.Sinks.Api;
 using Insights.Sinks.Elasticsearch;
 using Insights.Sinks.Snapshots;
 using Insights.TestSupport;

@@ -1,6 +1,6 @@
 using System.Net;
+using Insights.Api.Access;
 using Insights.Fixtures;
-using Insights.Sinks.Api.Access;
 using Insights.TestSupport;
 
 namespace Insights.Host.Tests.Observability;

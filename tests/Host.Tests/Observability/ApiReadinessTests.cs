@@ -1,5 +1,5 @@
+using Insights.Api;
 using Insights.Host.Observability;
-using Insights.Sinks.Api;
 using Insights.Sinks.Elasticsearch;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Insights.Contracts.Scores;
 using Insights.Fixtures.Elasticsearch;
 using Insights.Sinks.Elasticsearch;
+using Insights.TestSupport;
 
 namespace Insights.Sinks.Tests.Elasticsearch;
 

@@ -5,6 +5,7 @@ using Insights.Contracts;
 using Insights.Contracts.Scores;
 using Insights.Contracts.Topics;
 using Insights.Sinks.Kafka;
+using Insights.TestSupport;
 
 namespace Insights.Sinks.Tests.Kafka;
 

@@ -6,6 +6,7 @@ using FsCheck.Fluent;
 using Insights.Contracts.Scores;
 using Insights.Contracts.Topics;
 using Insights.Sinks.Kafka;
+using Insights.TestSupport;
 
 namespace Insights.Sinks.Tests.Kafka;
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Insights.Contracts.Topics;
 using Insights.Sinks.Kafka;
 using Insights.Sinks.Snapshots;
+using Insights.TestSupport;
 
 namespace Insights.Sinks.Tests.Kafka;
 

@@ -1,4 +1,5 @@
 using Insights.Sinks.Snapshots;
+using Insights.TestSupport;
 
 namespace Insights.Sinks.Tests.Snapshots;
 

@@ -1,5 +1,6 @@
 using Insights.Fixtures.S3;
 using Insights.Sinks.Snapshots;
+using Insights.TestSupport;
 
 namespace Insights.Sinks.Tests.Snapshots;
 

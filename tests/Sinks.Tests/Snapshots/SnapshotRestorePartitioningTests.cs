@@ -3,6 +3,7 @@ using Insights.Contracts.Topics;
 using Insights.Sinks.Kafka;
 using Insights.Sinks.Snapshots;
 using Insights.Sinks.Tests.Kafka;
+using Insights.TestSupport;
 using Streamiz.Kafka.Net;
 
 namespace Insights.Sinks.Tests.Snapshots;

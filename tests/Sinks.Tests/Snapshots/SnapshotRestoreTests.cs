@@ -3,6 +3,7 @@ using Insights.Fixtures.S3;
 using Insights.Sinks.Elasticsearch;
 using Insights.Sinks.Snapshots;
 using Insights.Sinks.Tests.Elasticsearch;
+using Insights.TestSupport;
 
 namespace Insights.Sinks.Tests.Snapshots;
 

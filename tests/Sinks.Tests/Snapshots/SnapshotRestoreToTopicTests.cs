@@ -2,6 +2,7 @@ using Insights.Contracts.Topics;
 using Insights.Sinks.Kafka;
 using Insights.Sinks.Snapshots;
 using Insights.Sinks.Tests.Kafka;
+using Insights.TestSupport;
 
 namespace Insights.Sinks.Tests.Snapshots;
 

@@ -1,6 +1,7 @@
 using Insights.Fixtures.S3;
 using Insights.Sinks.Kafka;
 using Insights.Sinks.Snapshots;
+using Insights.TestSupport;
 
 namespace Insights.Sinks.Tests.Snapshots;
 

@@ -1,8 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Insights.Api;
+using Insights.Api.Access;
 using Insights.Sinks;
-using Insights.Sinks.Api;
-using Insights.Sinks.Api.Access;
 
 namespace Insights.Host.Demo.Live;
 
@@ -31,7 +31,7 @@ public sealed class AudienceProbe : IDisposable
                 var error = await ReadErrorAsync(response, ct);
                 return AudienceView.Failed($"HTTP {(int)response.StatusCode}{(error is null ? "" : $": {error}")}");
             }
-            var answer = await response.Content.ReadFromJsonAsync(SinkJsonContext.Default.AudienceAnswer, ct);
+            var answer = await response.Content.ReadFromJsonAsync(AudienceJsonContext.Default.AudienceAnswer, ct);
             return answer is null ? AudienceView.Failed("empty answer") : new AudienceView([.. answer.Members.Select(m => (m.MemberId, m.Score))], null);
         }
         catch (HttpRequestException e) { return AudienceView.Failed(e.HttpRequestError == HttpRequestError.ConnectionError ? "api not answering yet" : e.Message); }

@@ -56,7 +56,7 @@ public static class DemoRoles
             // The page states the workers' model and its calibration.
             ["Processors__ModelPath"] = modelPath,
             [$"Api__Auth__Keys__{ApiClient}__Hash"] = apiKeyHash,
-            [$"Api__Auth__Keys__{ApiClient}__Scopes"] = string.Join(' ', Sinks.Api.Access.ApiScopes.All),
+            [$"Api__Auth__Keys__{ApiClient}__Scopes"] = string.Join(' ', Api.Access.ApiScopes.All),
         }));
         return roles;
     }

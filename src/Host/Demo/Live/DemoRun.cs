@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using Insights.Api.Access;
 using Insights.Contracts.Configuration;
 using Insights.Host.Configuration;
-using Insights.Sinks.Api.Access;
 using Microsoft.Extensions.Configuration;
 
 namespace Insights.Host.Demo.Live;
