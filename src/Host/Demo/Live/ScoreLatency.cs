@@ -3,6 +3,7 @@ using System.Text.Json;
 using Confluent.Kafka;
 using Insights.Contracts;
 using Insights.Contracts.Configuration;
+using Insights.Contracts.Scores;
 using Insights.TestSupport;
 using static Insights.TestSupport.Statistics;
 
@@ -10,9 +11,10 @@ namespace Insights.Host.Demo.Live;
 
 /// <summary>
 /// Event-to-score latency as a subscriber sees it: a consumer of the scores topic (no group, from the end)
-/// measures now minus the source commit time of each update (ScoreUpdate.Source.TsMs), keeping the last
-/// <see cref="Window"/> of samples. The binlog stamps commits in whole seconds, so a sample can read up to
-/// a second high; the median is still the figure to watch.
+/// measures now minus the source commit time of each update that answers a member's own event
+/// (ScoreUpdate.Source.TsMs; a rescore keeps the member's old source time), keeping the last <see cref="Window"/>
+/// of samples. The binlog stamps commits in whole seconds, so a sample can read up to a second high; the median
+/// is still the figure to watch.
 /// </summary>
 public sealed class ScoreLatency : IDisposable
 {
@@ -33,6 +35,9 @@ public sealed class ScoreLatency : IDisposable
             EnableAutoCommit = false,
             AllowAutoCreateTopics = false,
             ClientId = "insights-demo-latency",
+            // The local mock broker holds an empty fetch for the whole wait, so librdkafka's 500 ms added 0-500 ms to
+            // every sample; real Kafka answers a fetch as soon as a record arrives, whatever the wait.
+            FetchWaitMaxMs = 10,
         })).SetLogHandler((_, _) => { }).Build();
         reader = new Thread(Read) { IsBackground = true, Name = "demo-score-latency" };
     }
@@ -56,7 +61,7 @@ public sealed class ScoreLatency : IDisposable
             try
             {
                 var update = JsonSerializer.Deserialize(value, ContractsJsonContext.Default.ScoreUpdate);
-                if (update is null || update.Source.TsMs <= 0) continue;
+                if (update is null || update.Source.TsMs <= 0 || !ScoreCauses.IsMemberEvent(update.Cause)) continue;
                 lock (gate)
                 {
                     samples.Enqueue((Stopwatch.GetTimestamp(), now - update.Source.TsMs));
