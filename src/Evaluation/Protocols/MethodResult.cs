@@ -6,7 +6,8 @@ namespace Insights.Evaluation.Protocols;
 /// One method's outcome under a protocol: the rank of every evaluated case, audience lift when the protocol has it,
 /// and the calibration of its probabilities over every scored candidate when the method gives probabilities.
 /// </summary>
-public sealed record MethodResult(string Method, int Members, IReadOnlyList<int> Ranks, double? AudienceLift10, Calibration? Calibration = null)
+public sealed record MethodResult(string Method, int Members, IReadOnlyList<int> Ranks, double? AudienceLift10, Calibration? Calibration = null,
+    MethodTiming? Timing = null)
 {
     public double HitRate(int k) => Ranking.HitRate(Ranks, k);
     public double Ndcg(int k) => Ranking.Ndcg(Ranks, k);
@@ -14,3 +15,9 @@ public sealed record MethodResult(string Method, int Members, IReadOnlyList<int>
 
 /// <summary>All methods' results of one run, with what was run on what.</summary>
 public sealed record EvaluationResult(string Dataset, string Protocol, IReadOnlyList<MethodResult> Methods, TimeSpan Elapsed, string ModelVersion);
+
+/// <summary>
+/// What a method cost in one run: building it from the training split (for the streaming model, replaying the split
+/// into its state) and ranking every test member's candidates.
+/// </summary>
+public sealed record MethodTiming(TimeSpan Fit, TimeSpan Rank);

@@ -16,13 +16,14 @@ public static class MarkdownReport
         text.AppendLine();
         text.AppendLine(c, $"Model {result.ModelVersion}; {result.Methods.FirstOrDefault()?.Ranks.Count ?? 0} ranked cases; run took {result.Elapsed.TotalSeconds:F1} s.");
         text.AppendLine();
-        text.AppendLine("| method | members | HR@1 | HR@10 | NDCG@10 | HR@50 | audience lift@10 | ECE |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| method | members | HR@1 | HR@10 | NDCG@10 | HR@50 | audience lift@10 | ECE | fit s | rank s |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var m in result.Methods)
         {
             var lift = m.AudienceLift10 is { } value ? value.ToString("F2", c) : "n/a";
             var ece = m.Calibration is { } calibration ? FormatProbability(calibration.ExpectedCalibrationError()) : "n/a";
-            text.AppendLine(c, $"| {m.Method} | {m.Members} | {m.HitRate(1):F4} | {m.HitRate(10):F4} | {m.Ndcg(10):F4} | {m.HitRate(50):F4} | {lift} | {ece} |");
+            var (fit, rank) = m.Timing is { } timing ? (timing.Fit.TotalSeconds.ToString("F2", c), timing.Rank.TotalSeconds.ToString("F2", c)) : ("n/a", "n/a");
+            text.AppendLine(c, $"| {m.Method} | {m.Members} | {m.HitRate(1):F4} | {m.HitRate(10):F4} | {m.Ndcg(10):F4} | {m.HitRate(50):F4} | {lift} | {ece} | {fit} | {rank} |");
         }
         if (result.Methods.Any(m => m.Calibration is null))
         {

@@ -6,7 +6,8 @@ namespace Insights.Evaluation.Reports;
 
 /// <summary>
 /// One line of `evaluate --json`. Audience lift is null under protocols that do not define it; ECE is null for
-/// methods whose scores only rank and are not probabilities.
+/// methods whose scores only rank and are not probabilities; the seconds are null where the protocol does not time
+/// the method on its own (prequential: the methods advance together, event by event).
 /// </summary>
 public sealed record MethodSummary(
     [property: JsonPropertyName("method")] string Method,
@@ -14,12 +15,16 @@ public sealed record MethodSummary(
     [property: JsonPropertyName("hr@10")] double HitRate10,
     [property: JsonPropertyName("ndcg@10")] double Ndcg10,
     [property: JsonPropertyName("audience_lift@10")] double? AudienceLift10,
-    [property: JsonPropertyName("ece")] double? Ece)
+    [property: JsonPropertyName("ece")] double? Ece,
+    [property: JsonPropertyName("fit_seconds")] double? FitSeconds,
+    [property: JsonPropertyName("rank_seconds")] double? RankSeconds)
 {
     public static MethodSummary Of(MethodResult result) =>
         new(result.Method, result.Members, Math.Round(result.HitRate(10), 4), Math.Round(result.Ndcg(10), 4),
             result.AudienceLift10 is { } lift ? Math.Round(lift, 2) : null,
-            result.Calibration?.ExpectedCalibrationError() is { } ece ? Math.Round(ece, EceDecimals) : null);
+            result.Calibration?.ExpectedCalibrationError() is { } ece ? Math.Round(ece, EceDecimals) : null,
+            result.Timing is { } fit ? Math.Round(fit.Fit.TotalSeconds, 3) : null,
+            result.Timing is { } rank ? Math.Round(rank.Rank.TotalSeconds, 3) : null);
 
     // Candidate probabilities average about 0.001, so the ECE is small: 8 decimals keep 4-5 significant digits.
     private const int EceDecimals = 8;

@@ -46,6 +46,20 @@ public class MovieLens100kLeaveLastOutTests
     }
 
     [Fact]
+    public void Every_method_is_timed_on_its_own()
+    {
+        var methods = Run().Methods;
+
+        Assert.All(methods, m =>
+        {
+            Assert.NotNull(m.Timing);
+            Assert.True(m.Timing.Fit > TimeSpan.Zero && m.Timing.Rank > TimeSpan.Zero, $"{m.Method}: fit {m.Timing.Fit}, rank {m.Timing.Rank}");
+        });
+        // EASE inverts a movies x movies matrix; counting popularity does not.
+        Assert.True(Method("ease").Timing!.Fit > Method("most-popular").Timing!.Fit);
+    }
+
+    [Fact]
     public void The_streaming_model_reaches_the_quality_targets()
     {
         var model = Method("propensity-model");

@@ -9,7 +9,8 @@ public class ReportWriterTests
     private static EvaluationResult Result() => new("tiny", "llo",
     [
         new MethodResult("most-popular", 4, [1, 12, 40, 60], 1.0),
-        new MethodResult("propensity-model", 4, [1, 2, 3, 80], 4.5, ModelCalibration()),
+        new MethodResult("propensity-model", 4, [1, 2, 3, 80], 4.5, ModelCalibration(),
+            new MethodTiming(TimeSpan.FromMilliseconds(1234.6), TimeSpan.FromMilliseconds(56.7))),
     ], TimeSpan.FromSeconds(1), "lr-test");
 
     /// <summary>Ten predictions of 0.3 of which 1 came true and ten of 0.006 of which none did: ECE (10 x 0.2 + 10 x 0.006) / 20 = 0.103.</summary>
@@ -27,7 +28,7 @@ public class ReportWriterTests
         var json = MethodSummary.ToJson(Result());
 
         Assert.Equal(
-            """[{"method":"most-popular","members":4,"hr@10":0.25,"ndcg@10":0.25,"audience_lift@10":1,"ece":null},{"method":"propensity-model","members":4,"hr@10":0.75,"ndcg@10":0.5327,"audience_lift@10":4.5,"ece":0.103}]""",
+            """[{"method":"most-popular","members":4,"hr@10":0.25,"ndcg@10":0.25,"audience_lift@10":1,"ece":null,"fit_seconds":null,"rank_seconds":null},{"method":"propensity-model","members":4,"hr@10":0.75,"ndcg@10":0.5327,"audience_lift@10":4.5,"ece":0.103,"fit_seconds":1.235,"rank_seconds":0.057}]""",
             json);
     }
 
@@ -40,8 +41,8 @@ public class ReportWriterTests
             var path = ReportWriter.Write(Result(), folder);
 
             var markdown = File.ReadAllText(path);
-            Assert.Contains("| propensity-model | 4 | 0.2500 | 0.7500 | 0.5327 | 0.7500 | 4.50 | 0.103 |", markdown);
-            Assert.Contains("| most-popular | 4 | 0.2500 | 0.2500 | 0.2500 | 0.7500 | 1.00 | n/a |", markdown);
+            Assert.Contains("| propensity-model | 4 | 0.2500 | 0.7500 | 0.5327 | 0.7500 | 4.50 | 0.103 | 1.23 | 0.06 |", markdown);
+            Assert.Contains("| most-popular | 4 | 0.2500 | 0.2500 | 0.2500 | 0.7500 | 1.00 | n/a | n/a | n/a |", markdown);
             foreach (var plot in new[] { "hr-at-k-llo.png", "reliability-llo.png" })
             {
                 var png = File.ReadAllBytes(Path.Combine(folder, plot));
