@@ -4,7 +4,7 @@ using Insights.Sinks.Snapshots;
 
 namespace Insights.Sinks;
 
-/// <summary>Source-generated JSON for the sinks' own types: Elasticsearch documents, snapshot manifests, a member's propensities.</summary>
+/// <summary>Source-generated JSON for the sinks' own types: Elasticsearch documents and snapshot manifests.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = false,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(MemberScoresDocument))]
@@ -14,5 +14,4 @@ namespace Insights.Sinks;
 [JsonSerializable(typeof(System.Text.Json.JsonElement))]
 [JsonSerializable(typeof(SnapshotManifest))]
 [JsonSerializable(typeof(SnapshotInProgress))]
-[JsonSerializable(typeof(MemberPropensities))]
 public sealed partial class SinkJsonContext : JsonSerializerContext;
