@@ -99,10 +99,11 @@ public sealed class HeadlessChromium
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(RunTimeout);
         try { await process.WaitForExitAsync(timeout.Token); }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"chromium did not finish {string.Join(' ', arguments)} within {RunTimeout.TotalSeconds:F0} s");
+            var said = await stderr.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ContinueWith(t => t.IsCompletedSuccessfully ? Tail(t.Result) : "");
+            throw new TimeoutException($"chromium did not finish {Shown(arguments)} within {RunTimeout.TotalSeconds:F0} s; it printed: {said}");
         }
         finally
         {
@@ -112,6 +113,10 @@ public sealed class HeadlessChromium
         if (process.ExitCode != 0) throw new InvalidOperationException($"chromium exited with {process.ExitCode}: {Tail(errors)}");
         return (output, errors);
     }
+
+    // A page's address may carry an API key in its fragment; messages name the page without it.
+    private static string Shown(IEnumerable<string> arguments) => string.Join(' ', arguments.Select(a =>
+        Uri.TryCreate(a, UriKind.Absolute, out var uri) && uri.Fragment.Length > 0 ? uri.GetLeftPart(UriPartial.Query) + "#..." : a));
 
     private static string Tail(string text) => text.Length <= 600 ? text.Trim() : text[^600..].Trim();
 }

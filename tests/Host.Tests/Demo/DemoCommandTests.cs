@@ -28,7 +28,7 @@ public sealed class DemoCommandTests : IDisposable
     {
         DemoRunProcess.SkipUnlessInstalled();
         var browser = HeadlessChromium.Require();
-        using var demo = DemoRunProcess.Start(environment, "--duration", "45", "--no-dashboard", "--rate", "20");
+        using var demo = DemoRunProcess.Start(environment, "--duration", "60", "--no-dashboard", "--rate", "20");
 
         // While tickets stream in, a visitor opens the featured movie's page, and opens it again later.
         var (address, movie, key) = await demo.WaitForPageAsync(PageTimeout);
