@@ -1,3 +1,4 @@
+using System.Buffers;
 using Insights.Contracts.Scores;
 using Insights.Processors.Events;
 using Insights.Propensity.Members;
@@ -85,34 +86,34 @@ public sealed class MemberRecord(MemberState state)
         return true;
     }
 
-    public byte[] Encode() => BinaryFields.Encode(w =>
+    public byte[] Encode() => BinaryFields.Encode(this, static (w, record) =>
     {
         w.Write(Version);
-        w.Write7BitEncodedInt64(ChangeSequence);
-        w.Write7BitEncodedInt64(ModelRolls);
-        w.WriteOptional(ModelVersion);
-        w.Write(ScoredVersion);
-        w.WriteSource(Source);
-        w.Write(Demographics is not null);
-        if (Demographics is { } d)
+        w.Write7BitEncodedInt64(record.ChangeSequence);
+        w.Write7BitEncodedInt64(record.ModelRolls);
+        w.WriteOptional(record.ModelVersion);
+        w.Write(record.ScoredVersion);
+        w.WriteSource(record.Source);
+        w.Write(record.Demographics is not null);
+        if (record.Demographics is { } d)
         {
             w.WriteOptional(d.AgeBand);
             w.WriteOptional(d.Gender);
         }
-        var state = MemberStateCodec.Encode(State);
-        w.Write7BitEncodedInt(state.Length);
-        w.Write(state);
-        w.Write(Deleted);
-        w.Write(EmittedDigest);
-        w.Write7BitEncodedInt64(Refreshes);
-        w.Write7BitEncodedInt(Outbox.Count);
-        foreach (var update in Outbox)
+        var buffer = ArrayPool<byte>.Shared.Rent(MemberStateCodec.MaxSize(record.State));
+        try
         {
-            var bytes = update.Encode();
-            w.Write7BitEncodedInt(bytes.Length);
-            w.Write(bytes);
+            var length = MemberStateCodec.Encode(record.State, buffer);
+            w.Write7BitEncodedInt(length);
+            w.Write(buffer.AsSpan(0, length));
         }
-        w.Write7BitEncodedInt64(DeletedAt + 1);
+        finally { ArrayPool<byte>.Shared.Return(buffer); }
+        w.Write(record.Deleted);
+        w.Write(record.EmittedDigest);
+        w.Write7BitEncodedInt64(record.Refreshes);
+        w.Write7BitEncodedInt(record.Outbox.Count);
+        foreach (var update in record.Outbox) update.WriteNested(w);
+        w.Write7BitEncodedInt64(record.DeletedAt + 1);
     });
 
     public static MemberRecord Decode(byte[] bytes) => BinaryFields.Decode(bytes, "member record", r =>
@@ -128,7 +129,10 @@ public sealed class MemberRecord(MemberState state)
         var source = r.ReadSource();
         MemberDemographics? demographics = r.ReadBoolean() ? new MemberDemographics { AgeBand = r.ReadOptional(), Gender = r.ReadOptional() } : null;
         var length = r.Read7BitEncodedInt();
-        var state = MemberStateCodec.Decode(r.ReadBytes(length));
+        var at = (int)r.BaseStream.Position;
+        if (length < 0 || length > bytes.Length - at) throw new FormatException($"member record claims a {length}-byte state with {bytes.Length - at} bytes left");
+        var state = MemberStateCodec.Decode(bytes.AsSpan(at, length));
+        r.BaseStream.Position = at + length;
         var record = new MemberRecord(state) { ChangeSequence = sequence, ModelRolls = rolls, ModelVersion = model, ScoredVersion = emitted, Source = source, Demographics = demographics };
         if (version < VersionWithoutDeletedAt) return record;
         record.Deleted = r.ReadBoolean();

@@ -39,19 +39,24 @@ public sealed record CoAttendanceUpdate(int MovieId, long AtSeconds, int Sign, b
 
     public CoAttendance AsModelUpdate() => new(MovieId, AtSeconds, Sign, AudienceCell, Before, After);
 
-    public byte[] Encode() => BinaryFields.Encode(w =>
+    public byte[] Encode() => BinaryFields.Encode(this, Write);
+
+    /// <summary>Writes the update as a nested record (its length, then what <see cref="Encode"/> returns) into a batch or an outbox.</summary>
+    public void WriteNested(BinaryWriter writer) => writer.WriteNested(this, Write);
+
+    private static void Write(BinaryWriter w, CoAttendanceUpdate u)
     {
         w.Write(Version);
-        w.Write7BitEncodedInt(MemberId);
-        w.Write7BitEncodedInt64(EventOffset + 1);
-        w.Write7BitEncodedInt(Index);
-        w.Write7BitEncodedInt(MovieId);
-        w.Write7BitEncodedInt64(AtSeconds);
-        w.Write((sbyte)Sign);
-        w.Write(AudienceCell);
-        WriteMovies(w, Before);
-        WriteMovies(w, After);
-    });
+        w.Write7BitEncodedInt(u.MemberId);
+        w.Write7BitEncodedInt64(u.EventOffset + 1);
+        w.Write7BitEncodedInt(u.Index);
+        w.Write7BitEncodedInt(u.MovieId);
+        w.Write7BitEncodedInt64(u.AtSeconds);
+        w.Write((sbyte)u.Sign);
+        w.Write(u.AudienceCell);
+        WriteMovies(w, u.Before);
+        WriteMovies(w, u.After);
+    }
 
     public static CoAttendanceUpdate Decode(byte[] bytes) => BinaryFields.Decode(bytes, "co-attendance update", r =>
     {

@@ -43,17 +43,12 @@ public sealed record CollectiveBatch(int SourcePartition, IReadOnlyList<CoAttend
     /// <summary>The movie partition that owns a movie: a plain modulo, so owners and senders agree without a hash.</summary>
     public static int PartitionOf(int movieId, int partitions) => (int)((uint)movieId % (uint)partitions);
 
-    public byte[] Encode() => BinaryFields.Encode(w =>
+    public byte[] Encode() => BinaryFields.Encode(this, static (w, batch) =>
     {
         w.Write(Version);
-        w.Write7BitEncodedInt(SourcePartition);
-        w.Write7BitEncodedInt(Updates.Count);
-        foreach (var update in Updates)
-        {
-            var bytes = update.Encode();
-            w.Write7BitEncodedInt(bytes.Length);
-            w.Write(bytes);
-        }
+        w.Write7BitEncodedInt(batch.SourcePartition);
+        w.Write7BitEncodedInt(batch.Updates.Count);
+        foreach (var update in batch.Updates) update.WriteNested(w);
     });
 
     public static CollectiveBatch Decode(byte[] bytes) => BinaryFields.Decode(bytes, "collective batch", r =>
