@@ -19,7 +19,7 @@ status=0
 # last and one at a time: beside the other test assemblies two cores do not keep their timeouts.
 dotnet test --solution Insights.sln -c Release --no-build -- --filter-not-trait "Run=alone" 2>&1 | tee "$log" \
   || status=$?
-dotnet test --project tests/Host.Tests -c Release --no-build -- --filter-trait "Run=alone" 2>&1 | tee -a "$log" \
+dotnet test --project tests/DevTool.Tests -c Release --no-build -- --filter-trait "Run=alone" 2>&1 | tee -a "$log" \
   || status=$?
 if ((status)); then
   echo; echo "== failed tests (their logs are above) =="; failures

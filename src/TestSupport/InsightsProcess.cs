@@ -17,10 +17,10 @@ public sealed class InsightsProcess : IDisposable
     private readonly long startedAt;
     private bool disposed;
 
-    private InsightsProcess(string name, IReadOnlyDictionary<string, string> settings, string[] arguments)
+    private InsightsProcess(string name, IReadOnlyDictionary<string, string> settings, string[] arguments, string program = "insights.dll")
     {
         Name = name;
-        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "insights.dll"), .. arguments])
+        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, program), .. arguments])
         {
             UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
         };
@@ -43,6 +43,13 @@ public sealed class InsightsProcess : IDisposable
     /// <summary>`insights` with <paramref name="arguments"/> (e.g. `sink`, or `snapshot take`).</summary>
     public static InsightsProcess Start(string name, IReadOnlyDictionary<string, string> settings, params string[] arguments) =>
         new(name, settings, arguments);
+
+    /// <summary>
+    /// The developer tool (`insights-dev`, src/DevTool) with <paramref name="arguments"/>, for the processes only it runs
+    /// (`bench ticket-count`); the benches that call this run inside the tool, so it is beside them.
+    /// </summary>
+    public static InsightsProcess DevTool(string name, IReadOnlyDictionary<string, string> settings, params string[] arguments) =>
+        new(name, settings, arguments, "insights-dev.dll");
 
     /// <summary>`insights worker`, which says it is ready through its ready file (<see cref="Ready"/>).</summary>
     public static InsightsProcess Worker(string name, IReadOnlyDictionary<string, string> settings) => new(name, settings, ["worker"]);

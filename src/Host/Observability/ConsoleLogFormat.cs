@@ -7,7 +7,7 @@ namespace Insights.Host.Observability;
 /// <summary>
 /// The console log every role writes: one line per entry by default, or one JSON object per entry with
 /// Logging:Format=json (for log collectors). Values are logged as structured fields; no role logs settings
-/// objects or connection strings (secrets stay out, see tests/Host.Tests/Observability/LogSecretsTests).
+/// objects or connection strings (secrets stay out, see tests/Host.Tests/Cli/SecretLeakTests).
 /// </summary>
 public static class ConsoleLogFormat
 {

@@ -41,6 +41,8 @@ public sealed partial class ProjectReferenceTests
         while (pending.TryPop(out var next))
             if (reached.Add(next)) foreach (var r in projects[next]) pending.Push(r);
         Assert.All(reached, p => Assert.StartsWith("src/", p));
+        // What ships is the program, not the developer's tools: no demo, bench, evaluation or test support in the image.
+        Assert.Empty(reached.Intersect(["src/DevTool", "src/Evaluation", "src/TestSupport"]));
     }
 
     /// <summary>Project folder (relative to the checkout, '/' separated) -> the folders of the projects it references.</summary>

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Insights.Api;
 using Insights.Api.Access;
+using Insights.Fixtures.Cli;
 using Microsoft.Extensions.Configuration;
 
 namespace Insights.Host.Tests.Cli;

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Insights.Api.Access;
 using Insights.Fixtures;
+using Insights.Fixtures.Cli;
 using Insights.TestSupport;
 
 namespace Insights.Host.Tests.Cli;

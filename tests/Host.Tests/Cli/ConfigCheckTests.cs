@@ -1,5 +1,6 @@
 using Insights.Api.Access;
 using Insights.Fixtures;
+using Insights.Fixtures.Cli;
 using Insights.TestSupport;
 
 namespace Insights.Host.Tests.Cli;

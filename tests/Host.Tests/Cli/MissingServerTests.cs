@@ -1,5 +1,6 @@
 using Insights.Contracts.Topics;
 using Insights.Fixtures;
+using Insights.Fixtures.Cli;
 using Insights.Fixtures.Kafka;
 using Insights.TestSupport;
 

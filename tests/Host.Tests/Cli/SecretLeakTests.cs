@@ -1,3 +1,4 @@
+using Insights.Fixtures.Cli;
 using Insights.TestSupport;
 namespace Insights.Host.Tests.Cli;
 

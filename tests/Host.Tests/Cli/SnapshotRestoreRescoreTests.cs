@@ -3,6 +3,7 @@ using Confluent.Kafka;
 using Insights.Contracts.Commands;
 using Insights.Contracts.Scores;
 using Insights.Contracts.Topics;
+using Insights.Fixtures.Cli;
 using Insights.Fixtures.Elasticsearch;
 using Insights.Fixtures.Kafka;
 using Insights.Sinks.Kafka;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Insights.Host.Tests.Cli;
+using Insights.Fixtures.Cli;
 using Insights.TestSupport;
 
 namespace Insights.Host.Tests.Observability;

@@ -1,0 +1,110 @@
+using System.CommandLine;
+using Insights.Evaluation;
+using Insights.Evaluation.Data;
+using Insights.Evaluation.Protocols;
+using Insights.Evaluation.Reports;
+using Insights.Host;
+using Insights.Propensity.Scoring;
+using Spectre.Console;
+
+namespace Insights.DevTool.Commands;
+
+/// <summary>
+/// `insights evaluate`: replays a MovieLens dataset through the streaming model under the LLO or
+/// prequential protocol and reports the model and the baselines side by side.
+/// </summary>
+public static class EvaluateCommand
+{
+    public static Command Create()
+    {
+        var dataset = new Option<DirectoryInfo>("--dataset") { Description = "Dataset folder (ml-100k layout or MovieLens CSV layout).", Required = true };
+        var protocol = new Option<string>("--protocol") { Description = "llo (leave-last-out, full ranking) or prequential.", DefaultValueFactory = _ => "llo" };
+        protocol.AcceptOnlyFromAmong("llo", "prequential");
+        var model = new Option<FileInfo?>("--model") { Description = "Trained model file; without it a model is trained on the validation split first." };
+        var report = new Option<DirectoryInfo?>("--report") { Description = "Folder for the markdown report and the HR@k plot." };
+        var json = new Option<bool>("--json") { Description = "Print only a JSON array of per-method figures on stdout." };
+
+        var command = new Command("evaluate", "Evaluate the propensity model against baselines on a MovieLens dataset.")
+        {
+            dataset, protocol, model, report, json,
+        };
+        command.SetAction((parse, ct) =>
+        {
+            var data = LoadDataset(parse.GetValue(dataset)!);
+            var trained = parse.GetValue(model) is { } file ? LoadModel(file) : null;
+            var chosen = parse.GetValue(protocol)!;
+            var result = WithProgressBar(progress => chosen == "prequential"
+                ? PrequentialEvaluation.Run(data, trained, progress)
+                : LeaveLastOutEvaluation.Run(data, trained, progress));
+
+            if (parse.GetValue(report) is { } folder)
+            {
+                var path = ReportWriter.Write(result, folder.FullName);
+                Console.Error.WriteLine($"report written to {path}");
+            }
+            if (parse.GetValue(json)) Console.WriteLine(MethodSummary.ToJson(result));
+            else Console.Write(MarkdownReport.Render(result, null));
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    /// <summary>Loads a dataset; a missing or malformed file becomes one line naming it.</summary>
+    internal static Dataset LoadDataset(DirectoryInfo folder)
+    {
+        try
+        {
+            return DatasetLoader.Load(folder.FullName);
+        }
+        catch (DatasetException e)
+        {
+            throw new CommandLineError(e.Message);
+        }
+        catch (IOException e)
+        {
+            throw new CommandLineError($"{folder.FullName}: {e.Message}");
+        }
+    }
+
+    internal static PropensityModel LoadModel(FileInfo file)
+    {
+        if (!file.Exists) throw new CommandLineError($"{file.FullName}: model file not found");
+        try
+        {
+            return PropensityModel.FromJson(File.ReadAllText(file.FullName));
+        }
+        catch (FormatException e)
+        {
+            throw new CommandLineError($"{file.FullName}: {e.Message}");
+        }
+    }
+
+    /// <summary>Runs work with a Spectre progress bar on stderr, so stdout stays clean for --json.</summary>
+    private static EvaluationResult WithProgressBar(Func<IProgress<EvaluationProgress>, EvaluationResult> work)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        EvaluationResult? result = null;
+        console.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(context => result = work(new StageProgress(context)));
+        return result!;
+    }
+
+    /// <summary>One progress task per stage; a new stage completes the previous one.</summary>
+    private sealed class StageProgress(ProgressContext context) : IProgress<EvaluationProgress>
+    {
+        private ProgressTask? current;
+        private string? stage;
+
+        public void Report(EvaluationProgress value)
+        {
+            if (value.Stage != stage)
+            {
+                current?.Value(current.MaxValue);
+                current = context.AddTask(value.Stage, maxValue: 1);
+                stage = value.Stage;
+            }
+            current!.Value(Math.Clamp(value.Fraction, 0, 1));
+        }
+    }
+}

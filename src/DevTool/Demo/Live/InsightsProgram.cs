@@ -1,0 +1,21 @@
+namespace Insights.DevTool.Demo.Live;
+
+/// <summary>
+/// How the demo starts the production program's roles: `insights.dll` built beside this tool (the tool references it),
+/// run by the same `dotnet` that runs the tool, or its apphost when the tool runs as its own apphost.
+/// </summary>
+public sealed record InsightsProgram(string FileName, IReadOnlyList<string> LeadingArguments)
+{
+    public static InsightsProgram BesideThisTool()
+    {
+        var process = Environment.ProcessPath ?? throw new InvalidOperationException("the path of the running program is unknown");
+        var dll = Path.Combine(AppContext.BaseDirectory, "insights.dll");
+        if (!File.Exists(dll)) throw new InvalidOperationException($"the production program is not built beside the developer tool: {dll} is missing");
+        var apphost = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "insights.exe" : "insights");
+        return Path.GetFileNameWithoutExtension(process) != "dotnet" && File.Exists(apphost)
+            ? new InsightsProgram(apphost, [])
+            : new InsightsProgram(Path.GetFileNameWithoutExtension(process) == "dotnet" ? process : "dotnet", [dll]);
+    }
+
+    public IReadOnlyList<string> CommandLine(IEnumerable<string> arguments) => [FileName, .. LeadingArguments, .. arguments];
+}

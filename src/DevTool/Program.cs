@@ -1,0 +1,4 @@
+using Insights.DevTool;
+using Insights.Host;
+
+return await CommandLineProgram.RunAsync("insights", DevToolCommands.Root(), args);
