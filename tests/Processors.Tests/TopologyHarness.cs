@@ -25,6 +25,8 @@ public sealed class TopologyHarness : IDisposable
     private readonly TopologyTestDriver driver;
     private readonly TestOutputTopic<byte[], byte[]> scoresTopic;
     private readonly TestOutputTopic<byte[], byte[]> deadLetterTopic;
+    private readonly string applicationId;
+    private TestOutputTopic<byte[], byte[]>? collectiveTopic;
     private readonly string stateDir = Path.Combine(Path.GetTempPath(), "insights-processors-tests", Guid.NewGuid().ToString("N"));
 
     public TopologyHarness(ProcessorOptions? options = null)
@@ -37,6 +39,7 @@ public sealed class TopologyHarness : IDisposable
             StateDir = stateDir,
             CommitIntervalMs = 100,
         };
+        applicationId = config.ApplicationId;
         driver = new TopologyTestDriver(ScoringTopology.Build(Options, Movies), config, TopologyTestDriver.Mode.ASYNC_CLUSTER_IN_MEMORY);
         Tickets = driver.CreateInputTopic<byte[], byte[]>(Options.TicketsTopic);
         Sessions = driver.CreateInputTopic<byte[], byte[]>(Options.SessionsTopic);
@@ -124,6 +127,17 @@ public sealed class TopologyHarness : IDisposable
             if (record.Message.Value is not null) ScoreJson.Add(Encoding.UTF8.GetString(record.Message.Value));
         }
         DeadLetters.AddRange(deadLetterTopic.ReadKeyValueList());
+    }
+
+    /// <summary>
+    /// The attendance updates the member tasks sent the movie partitions since the last call, in order (the internal
+    /// collective-deltas repartition topic, read from its start at the first call).
+    /// </summary>
+    public List<CoAttendanceUpdate> ReadCollectiveUpdates()
+    {
+        collectiveTopic ??= driver.CreateOutputTopic<byte[], byte[]>(ProcessorTopics.RepartitionTopic(applicationId, ProcessorTopics.CollectiveDeltasRepartition),
+            TimeSpan.FromMilliseconds(200), new ByteArraySerDes(), new ByteArraySerDes());
+        return collectiveTopic.ReadKeyValueList().SelectMany(r => CollectiveBatch.Decode(r.Message.Value).Updates).ToList();
     }
 
     public static string Header(ConsumeResult<byte[], byte[]> record, string name) =>

@@ -8,7 +8,9 @@ namespace Insights.Processors.Events;
 /// </summary>
 public static class MemberEventCodec
 {
-    private const byte Version = 1;
+    private const byte Version = 2;
+    // Version 1 had no part: its events read as part 0.
+    private const byte VersionWithoutPart = 1;
     private const byte TicketKind = 1;
     private const byte MemberKind = 2;
 
@@ -44,13 +46,23 @@ public static class MemberEventCodec
             w.WriteSource(m.Source);
         }
         else throw new ArgumentException("member event without a change", nameof(value));
+        w.Write7BitEncodedInt(value.Part);
     });
 
     public static MemberEvent Decode(byte[] bytes) => BinaryFields.Decode(bytes, "member event", r =>
     {
         var version = r.ReadByte();
-        if (version != Version) throw new FormatException($"member event version {version} is not supported (this build reads {Version})");
+        if (version is not (Version or VersionWithoutPart))
+            throw new FormatException($"member event version {version} is not supported (this build reads {VersionWithoutPart} and {Version})");
         var origin = new EventOrigin(r.ReadString(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt64());
+        var change = ReadChange(r, origin);
+        if (version < Version) return change;
+        var part = r.Read7BitEncodedInt();
+        return part is 0 or 1 ? change with { Part = part } : throw new FormatException($"member event part {part} is not 0 or 1");
+    });
+
+    private static MemberEvent ReadChange(BinaryReader r, EventOrigin origin)
+    {
         var kind = r.ReadByte();
         switch (kind)
         {
@@ -75,5 +87,5 @@ public static class MemberEventCodec
             }
             default: throw new FormatException($"member event kind {kind} is unknown");
         }
-    });
+    }
 }

@@ -21,10 +21,14 @@ public static class EventLanes
     public const int Stride = 1 << 16;
 
     /// <summary>
-    /// Where the indexes of a released change start: the other change of its ticket event (an exchange's retraction) may
-    /// have gone at once with the same identity offset and indexes from 0.
+    /// The first update index of a change: the changes of one source record share its identity offset, so each has a
+    /// range of its own, fixed by its place in the record (an exchange's retraction from 0, its addition from this
+    /// stride). Whether a change went at once or waited for its session, and whatever went before it, a replay numbers
+    /// its updates the same.
     /// </summary>
-    public const int WaitedIndexBase = 1 << 20;
+    public static int FirstIndex(MemberEvent change) => change.Part * PartStride;
+
+    private const int PartStride = 1 << 20;
 
     /// <summary>The identity offset of an event: read at <paramref name="read"/> (behind the hop), or at its CDC origin.</summary>
     public static long Identity(ProcessorOptions options, TopicPartitionOffset? read, MemberEvent change)

@@ -100,12 +100,8 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
     {
         var key = record.Key;
         var change = record.Value;
-        var identity = EventLanes.Identity(options, record.TopicPartitionOffset, change);
-        // The changes of one source record (an exchange: a retraction and an addition) share its offset: their indexes run
-        // on, and a change released after waiting for its session, apart from the other, starts its indexes past them.
-        if (identity != eventOffset) published = 0;
-        if (change.Waited) published = Math.Max(published, EventLanes.WaitedIndexBase);
-        eventOffset = identity;
+        eventOffset = EventLanes.Identity(options, record.TopicPartitionOffset, change);
+        published = EventLanes.FirstIndex(change);
         processing = true; // Streamiz processes records only for a task whose stores are restored
         try
         {

@@ -157,7 +157,7 @@ public static class ScoringTopology
             throw new FormatException($"ticket {stray.TicketId} of member {stray.MemberId} is keyed {(key is null ? "null" : Encoding.UTF8.GetString(key))}, " +
                 $"not {Encoding.UTF8.GetString(MemberKey.Of(stray.MemberId))}: Processors:TicketsKeyedByMember is true, so each ticket event must be keyed " +
                 "by its member (Debezium message.key.columns cinema.tickets:member_id, or Capture:MessageKeyColumns); set it false for a ticket-keyed source");
-        return changes.Select(t => new MemberEvent(t, null, origin)).ToArray();
+        return changes.Select((t, part) => new MemberEvent(t, null, origin) { Part = part }).ToArray();
     }
 
     private static IKStream<string, Parsed<T>> Read<T>(StreamBuilder builder, string topic, Func<byte[]?, byte[]?, EventOrigin, (string, T)?> read)

@@ -138,7 +138,7 @@ public sealed class SessionResolver : ITransformer<string, MemberEvent, string, 
             var (since, change) = Waiting.Decode(entry.Value);
             if (blocked.Contains(change.MemberId)) continue;
             if (options.TicketsKeyedByMember && !ReadUpTo(entry.Key, change, wallClockMs)) break;
-            if (Resolve(change with { Waited = true }) is { } resolved)
+            if (Resolve(change) is { } resolved)
                 context.Forward(Id(change.Ticket!.SessionId), resolved);
             else if (Expired(change) is { } expired)
                 context.Forward("", expired);
