@@ -2,6 +2,7 @@ using Insights.Capture.Position;
 using Insights.Capture.Schema;
 using Insights.Capture.Sinks;
 using Insights.Capture.Snapshot;
+using Microsoft.Extensions.Logging;
 using MySqlConnector;
 using Polly;
 using Polly.Retry;
@@ -13,7 +14,7 @@ namespace Insights.Capture;
 /// streaming from the checkpoint's GTID, reconnecting while MariaDB restarts, with the checkpoint written
 /// as Kafka acknowledges whole transactions.
 /// </summary>
-public sealed class CaptureRunner(CaptureOptions options, IChangeEventSink sink, TextWriter log)
+public sealed class CaptureRunner(CaptureOptions options, IChangeEventSink sink, ILogger log)
 {
     public long RowEvents { get; private set; }
 
@@ -37,9 +38,9 @@ public sealed class CaptureRunner(CaptureOptions options, IChangeEventSink sink,
             var (position, rows) = await new ConsistentSnapshot(options, factory, sink).RunAsync(ct);
             position.Save(options.CheckpointPath);
             checkpoint = position;
-            log.WriteLine($"capture: snapshot of {rows} rows done at {position.File}:{position.Pos}, GTID '{position.Gtid}'");
+            log.LogInformation("capture: snapshot of {Rows} rows done at {File}:{Position}, GTID '{Gtid}'", rows, position.File, position.Pos, position.Gtid);
         }
-        else log.WriteLine($"capture: resuming from checkpoint GTID '{checkpoint.Gtid}'");
+        else log.LogInformation("capture: resuming from checkpoint GTID '{Gtid}'", checkpoint.Gtid);
 
         var tracker = new CommitTracker(checkpoint);
         var writer = new CheckpointWriter(tracker, options.CheckpointPath, options.CheckpointInterval);
@@ -68,11 +69,11 @@ public sealed class CaptureRunner(CaptureOptions options, IChangeEventSink sink,
                     deadline = DateTime.UtcNow + options.ReconnectFor;
                 }
                 from = streamer.Sent.IsEmpty ? from : streamer.Sent;
-                log.WriteLine($"capture: binlog connection lost ({args.Outcome.Exception?.Message}); reconnecting from GTID '{from}'");
+                log.LogWarning("capture: binlog connection lost ({Reason}); reconnecting from GTID '{Gtid}'", args.Outcome.Exception?.Message, from);
                 return ValueTask.CompletedTask;
             },
         }).Build();
-        log.WriteLine($"capture: streaming from GTID '{from}'");
+        log.LogInformation("capture: streaming from GTID '{Gtid}'", from);
         try
         {
             while (!ct.IsCancellationRequested)

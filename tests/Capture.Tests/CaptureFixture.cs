@@ -1,5 +1,6 @@
 using Insights.Fixtures.MariaDb;
 using Insights.TestSupport;
+using Microsoft.Extensions.Logging;
 using MySqlConnector;
 
 namespace Insights.Capture.Tests;
@@ -90,29 +91,22 @@ public class CaptureFixture : IAsyncLifetime
 /// <summary>The same capture with <see cref="MessageKeyColumns.Setting"/> empty: every table keyed by its primary key.</summary>
 public sealed class PrimaryKeyCaptureFixture() : CaptureFixture(MessageKeyColumns.None);
 
-/// <summary>A thread-safe log writer that keeps each line with the time it was written.</summary>
-public sealed class CaptureLog : TextWriter
+/// <summary>A thread-safe logger that keeps each entry, as one line, with the time it was logged.</summary>
+public sealed class CaptureLog : ILogger
 {
-    private readonly List<(DateTime At, string Line)> _lines = new();
-    private readonly System.Text.StringBuilder _current = new();
+    private readonly List<(DateTime At, string Line)> lines = [];
 
-    public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
+    public IReadOnlyList<(DateTime At, string Line)> Lines { get { lock (lines) return lines.ToList(); } }
 
-    public IReadOnlyList<(DateTime At, string Line)> Lines { get { lock (_lines) return _lines.ToList(); } }
-
-    public override void Write(char value)
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
+        Func<TState, Exception?, string> formatter)
     {
-        lock (_lines)
-        {
-            if (value == '\n') { _lines.Add((DateTime.UtcNow, _current.ToString().TrimEnd('\r'))); _current.Clear(); }
-            else _current.Append(value);
-        }
+        lock (lines) lines.Add((DateTime.UtcNow, formatter(state, exception)));
     }
 
-    public override void WriteLine(string? value)
-    {
-        lock (_lines) _lines.Add((DateTime.UtcNow, value ?? ""));
-    }
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
     public override string ToString() => string.Join('\n', Lines.Select(l => $"{l.At:HH:mm:ss.fff} {l.Line}"));
 }

@@ -1,5 +1,6 @@
 using Insights.Capture.Position;
 using Insights.Fixtures.MariaDb;
+using Microsoft.Extensions.Logging.Abstractions;
 using MySqlConnector;
 
 namespace Insights.Capture.Tests;
@@ -38,7 +39,7 @@ public sealed class StartupCheckTests(MariaDbServer server) : IClassFixture<Mari
             var problem = Assert.Single(await ProblemsAsync());
             Assert.Contains($"{setting} is {wrong}", problem);
             var options = new CaptureOptions { ConnectionString = server.CaptureConnectionString, CheckpointPath = Path.GetTempFileName() };
-            var error = await Assert.ThrowsAsync<CaptureException>(() => new CaptureRunner(options, new RecordingSink(), TextWriter.Null).RunAsync(CancellationToken.None));
+            var error = await Assert.ThrowsAsync<CaptureException>(() => new CaptureRunner(options, new RecordingSink(), NullLogger.Instance).RunAsync(CancellationToken.None));
             Assert.Contains(setting, error.Message);
         }
         finally { await RootAsync($"SET GLOBAL {setting} = '{right}'"); }
@@ -66,7 +67,7 @@ public sealed class StartupCheckTests(MariaDbServer server) : IClassFixture<Mari
         {
             ConnectionString = server.CaptureConnectionString, CheckpointPath = Path.GetTempFileName(), MessageKeyColumns = MessageKeyColumns.Parse(setting),
         };
-        var error = await Assert.ThrowsAsync<CaptureException>(() => new CaptureRunner(options, new RecordingSink(), TextWriter.Null).RunAsync(CancellationToken.None));
+        var error = await Assert.ThrowsAsync<CaptureException>(() => new CaptureRunner(options, new RecordingSink(), NullLogger.Instance).RunAsync(CancellationToken.None));
         Assert.Contains("Capture:MessageKeyColumns", error.Message);
         Assert.Contains(problem, error.Message);
     }
@@ -79,7 +80,7 @@ public sealed class StartupCheckTests(MariaDbServer server) : IClassFixture<Mari
         new CaptureCheckpoint("0-1-999999999", "binlog.000001", 4, DateTimeOffset.UtcNow).Save(path);
         var options = new CaptureOptions { ConnectionString = server.CaptureConnectionString, CheckpointPath = path };
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var error = await Assert.ThrowsAsync<SnapshotNeededException>(() => new CaptureRunner(options, new RecordingSink(), TextWriter.Null).RunAsync(timeout.Token));
+        var error = await Assert.ThrowsAsync<SnapshotNeededException>(() => new CaptureRunner(options, new RecordingSink(), NullLogger.Instance).RunAsync(timeout.Token));
         Assert.Contains("--snapshot", error.Message);
     }
 }

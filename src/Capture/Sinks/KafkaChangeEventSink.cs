@@ -3,6 +3,8 @@ using System.Text;
 using Confluent.Kafka;
 using Insights.Contracts.Configuration;
 using Insights.Contracts.Topics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Insights.Capture.Sinks;
 
@@ -17,13 +19,16 @@ public sealed class KafkaChangeEventSink : IChangeEventSink
     private volatile bool _reached;
     private readonly KafkaErrorLog _errors = new();
 
-    public KafkaChangeEventSink(KafkaSettings kafka)
+    private readonly ILogger _log;
+
+    public KafkaChangeEventSink(KafkaSettings kafka, ILogger? log = null)
     {
+        _log = log ?? NullLogger.Instance;
         _producer = new ProducerBuilder<byte[]?, byte[]?>(ProducerConfig(kafka))
             .SetLogHandler((client, message) =>
             {
                 _errors.Record(client, message);
-                if (_reached && message.Level <= SyslogLevel.Error) Console.Error.WriteLine($"capture: kafka: {message.Message}");
+                if (_reached && message.Level <= SyslogLevel.Error) _log.LogError("capture: kafka: {Message}", message.Message);
             })
             .Build();
     }
@@ -105,7 +110,7 @@ public sealed class KafkaChangeEventSink : IChangeEventSink
         var headers = DeadLetterHeaders.For(error, DeadLetterStage, change.Topic, -1, -1);
         var (key, value, truncation) = DeadLetterFit.Fit(change.Key, change.Value, headers);
         if (truncation is not null) headers.Add(DeadLetterHeaders.Truncated, Encoding.UTF8.GetBytes(truncation));
-        Console.Error.WriteLine($"capture: {error.Message}; sent to {TopicNames.DeadLetter}{(truncation is null ? "" : $" ({truncation})")}");
+        _log.LogWarning("capture: {Error}; sent to {DeadLetterTopic}{Truncation}", error.Message, TopicNames.DeadLetter, truncation is null ? "" : $" ({truncation})");
         Produce(TopicNames.DeadLetter, new Message<byte[]?, byte[]?> { Key = key, Value = value, Headers = headers }, delivered, tooLarge: null);
     }
 

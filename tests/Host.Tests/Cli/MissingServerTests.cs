@@ -18,7 +18,6 @@ public sealed class MissingServerTests(BareBroker broker) : IClassFixture<BareBr
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(40);
     private static readonly string Closed = $"127.0.0.1:{FreePort.Next()}";
     private static readonly string Model = Path.Combine(RepositoryPaths.Root, "models", "propensity-ml100k.json");
-    private static readonly string Dataset = Path.Combine(RepositoryPaths.SharedData, "ml-100k");
 
     private static string ClosedMariaDb => $"Server=127.0.0.1;Port={Closed.Split(':')[1]};User ID=insights;Connection Timeout=3";
 
@@ -32,8 +31,6 @@ public sealed class MissingServerTests(BareBroker broker) : IClassFixture<BareBr
         { "api --urls http://127.0.0.1:0", "Kafka", "Kafka__BootstrapServers={closed};Elasticsearch__Url=http://{closed};" +
             $"Api__Auth__Keys__ops__Hash=sha256:{new string('0', 64)};Api__Auth__Keys__ops__Scopes=audience:read" },
         { "snapshot take", "Kafka", "Kafka__BootstrapServers={closed}" },
-        { "seed --dataset {dataset}", "MariaDB", "MariaDb__ConnectionString={mariadb}" },
-        { "replay --dataset {dataset} --rate 10 --limit 1", "MariaDB", "MariaDb__ConnectionString={mariadb}" },
     };
 
     [Theory]
@@ -88,7 +85,7 @@ public sealed class MissingServerTests(BareBroker broker) : IClassFixture<BareBr
     }
 
     private static string Expand(string text) => text
-        .Replace("{closed}", Closed).Replace("{mariadb}", ClosedMariaDb).Replace("{model}", Model).Replace("{dataset}", Dataset);
+        .Replace("{closed}", Closed).Replace("{mariadb}", ClosedMariaDb).Replace("{model}", Model);
 
     private static Dictionary<string, string> Environment(string settings) => settings
         .Split(';', StringSplitOptions.RemoveEmptyEntries)

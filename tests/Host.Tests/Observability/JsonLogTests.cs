@@ -14,7 +14,9 @@ public sealed class JsonLogTests
     private const string ElasticsearchApiKey = "b2JzLWVzLWFwaS1rZXktNTgxMg==";
     private const string S3SecretKey = "obs-s3-secret-5813";
 
-    public static TheoryData<string> Roles() => new() { "worker", "sink" };
+    private const string MariaDbPassword = "obs-mariadb-secret-5814";
+
+    public static TheoryData<string> Roles() => new() { "capture", "worker", "sink" };
 
     [Theory]
     [MemberData(nameof(Roles))]
@@ -36,6 +38,7 @@ public sealed class JsonLogTests
             ["S3__AccessKey"] = "obs-access-key",
             ["S3__SecretKey"] = S3SecretKey,
             ["Processors__ModelPath"] = Path.Combine(RepositoryPaths.Root, "models", "propensity-ml100k.json"),
+            ["MariaDb__CaptureConnectionString"] = $"Server=127.0.0.1;Port={Fixtures.FreePort.Next()};User ID=capture;Password={MariaDbPassword}",
         }, TimeSpan.FromSeconds(60));
 
         var logLines = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -45,7 +48,7 @@ public sealed class JsonLogTests
             using var entry = JsonDocument.Parse(line);
             Assert.True(entry.RootElement.TryGetProperty("LogLevel", out _), $"not a JSON log entry: {line}");
         }
-        foreach (var secret in new[] { KafkaPassword, ElasticsearchApiKey, S3SecretKey })
+        foreach (var secret in new[] { KafkaPassword, ElasticsearchApiKey, S3SecretKey, MariaDbPassword })
             Assert.DoesNotContain(secret, run.Output + run.Error);
     }
 
