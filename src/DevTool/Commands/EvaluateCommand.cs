@@ -4,8 +4,8 @@ using Insights.Evaluation.Data;
 using Insights.Evaluation.Protocols;
 using Insights.Evaluation.Reports;
 using Insights.Host;
+using Insights.Processors.Hosting;
 using Insights.Propensity.Scoring;
-using Spectre.Console;
 
 namespace Insights.DevTool.Commands;
 
@@ -33,7 +33,8 @@ public static class EvaluateCommand
             var data = LoadDataset(parse.GetValue(dataset)!);
             var trained = parse.GetValue(model) is { } file ? LoadModel(file) : null;
             var chosen = parse.GetValue(protocol)!;
-            var result = WithProgressBar(progress => chosen == "prequential"
+            // Progress on stderr: stdout stays clean for --json.
+            var result = ProgressBars.ForStages<EvaluationProgress, EvaluationResult>(p => (p.Stage, p.Fraction), progress => chosen == "prequential"
                 ? PrequentialEvaluation.Run(data, trained, progress)
                 : LeaveLastOutEvaluation.Run(data, trained, progress));
 
@@ -66,45 +67,11 @@ public static class EvaluateCommand
         }
     }
 
-    internal static PropensityModel LoadModel(FileInfo file)
+    /// <summary>The workers' model loader; a missing or malformed file becomes one line naming it.</summary>
+    private static PropensityModel LoadModel(FileInfo file)
     {
         if (!file.Exists) throw new CommandLineError($"{file.FullName}: model file not found");
-        try
-        {
-            return PropensityModel.FromJson(File.ReadAllText(file.FullName));
-        }
-        catch (FormatException e)
-        {
-            throw new CommandLineError($"{file.FullName}: {e.Message}");
-        }
-    }
-
-    /// <summary>Runs work with a Spectre progress bar on stderr, so stdout stays clean for --json.</summary>
-    private static EvaluationResult WithProgressBar(Func<IProgress<EvaluationProgress>, EvaluationResult> work)
-    {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        EvaluationResult? result = null;
-        console.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .Start(context => result = work(new StageProgress(context)));
-        return result!;
-    }
-
-    /// <summary>One progress task per stage; a new stage completes the previous one.</summary>
-    private sealed class StageProgress(ProgressContext context) : IProgress<EvaluationProgress>
-    {
-        private ProgressTask? current;
-        private string? stage;
-
-        public void Report(EvaluationProgress value)
-        {
-            if (value.Stage != stage)
-            {
-                current?.Value(current.MaxValue);
-                current = context.AddTask(value.Stage, maxValue: 1);
-                stage = value.Stage;
-            }
-            current!.Value(Math.Clamp(value.Fraction, 0, 1));
-        }
+        try { return ScoringStream.LoadModel(file.FullName); }
+        catch (FormatException e) { throw new CommandLineError(e.Message); }
     }
 }

@@ -29,10 +29,7 @@ public static class ApiCommand
         };
         command.SetAction(async (parse, ct) =>
         {
-            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "insights-api", ContentRootPath = RepositoryRoot.Find() });
-            ((IConfigurationBuilder)builder.Configuration).Sources.Clear();
-            builder.Configuration.AddInsightsSources();
-            builder.Logging.AddInsightsConsole(builder.Configuration);
+            var builder = InsightsHost.CreateWebBuilder("api");
             // The page polls every 2 s: per-request lines would drown the service's own.
             builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
             var api = builder.Configuration.Bind<ApiSettings>(ApiSettings.Section);

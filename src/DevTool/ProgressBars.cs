@@ -1,9 +1,10 @@
+using Insights.DevTool.Demo;
 using Spectre.Console;
 
-namespace Insights.DevTool.Demo;
+namespace Insights.DevTool;
 
 /// <summary>
-/// Spectre progress bars on stderr (stdout stays for the summary line). The IProgress adapters report
+/// The developer tool's progress bars (Spectre), on stderr: stdout stays for the summary line or --json. The IProgress adapters report
 /// synchronously: Progress&lt;T&gt; would post to the thread pool and could draw reports out of order.
 /// </summary>
 public static class ProgressBars
@@ -21,6 +22,34 @@ public static class ProgressBars
         StandardError().Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .StartAsync(context => work(new RateBar(context)));
+
+    /// <summary>One bar per stage of a synchronous run; a new stage completes the one before.</summary>
+    public static TResult ForStages<TProgress, TResult>(Func<TProgress, (string Stage, double Fraction)> read, Func<IProgress<TProgress>, TResult> work)
+    {
+        var result = default(TResult)!;
+        StandardError().Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(context => result = work(new StageBars<TProgress>(context, read)));
+        return result;
+    }
+
+    private sealed class StageBars<T>(ProgressContext context, Func<T, (string Stage, double Fraction)> read) : IProgress<T>
+    {
+        private ProgressTask? current;
+        private string? stage;
+
+        public void Report(T value)
+        {
+            var (name, fraction) = read(value);
+            if (name != stage)
+            {
+                current?.Value(current.MaxValue);
+                current = context.AddTask(name, maxValue: 1);
+                stage = name;
+            }
+            current!.Value(Math.Clamp(fraction, 0, 1));
+        }
+    }
 
     private sealed class TableBars(ProgressContext context) : IProgress<SeedProgress>
     {
