@@ -1,26 +1,17 @@
 using Insights.Contracts.Scores;
+using Insights.TestSupport;
 
 namespace Insights.Bench.Sinks;
 
-/// <summary>Synthetic score updates shaped like the live ones: every member scored on every candidate movie.</summary>
+/// <summary>
+/// Score updates shaped like the live ones, built as the tests build theirs (<see cref="ScoreUpdates"/>): every member
+/// scored on every candidate movie, with demographics, one movie in twenty seen.
+/// </summary>
 public static class ScoreWorld
 {
     private static readonly string[] Genders = ["F", "M"];
 
-    public static List<ScoreUpdate> Updates(int members, int movies, long version, int seed = 6)
-    {
-        var random = new Random(seed + (int)version);
-        return Enumerable.Range(1, members).Select(m => new ScoreUpdate
-        {
-            MemberId = m,
-            Version = version,
-            ModelVersion = "bench",
-            Source = new SourcePosition { Gtid = $"0-1-{version}", TsMs = 1_700_000_000_000 + version },
-            ComputedAtMs = 1_700_000_000_000 + version,
-            Scores = Enumerable.Range(1, movies)
-                .Select(movie => new MovieScore(movie, Math.Round(random.NextDouble() * random.NextDouble(), 6), random.Next(20) == 0))
-                .OrderByDescending(s => s.Score).ToList(),
-            Demographics = new MemberDemographics { AgeBand = AgeBands.All[m % AgeBands.All.Count], Gender = Genders[m % 2] },
-        }).ToList();
-    }
+    public static List<ScoreUpdate> Updates(int members, int movies, long version) =>
+        Enumerable.Range(1, members).Select(m => ScoreUpdates.For(m, version, movies, AgeBands.All[m % AgeBands.All.Count], Genders[m % 2],
+            [.. Enumerable.Range(1, movies).Where(movie => (m + movie) % 20 == 0)])).ToList();
 }
