@@ -10,21 +10,21 @@ namespace Insights.Api;
 /// </summary>
 public sealed class MovieDirectory
 {
-    private readonly ConcurrentDictionary<int, MovieEntry> _movies = new();
+    private readonly ConcurrentDictionary<int, MovieEntry> movies = new();
 
-    public int Count => _movies.Count;
+    public int Count => movies.Count;
 
     /// <summary>Applies one record value; a tombstone (null) changes nothing because the delete event before it already did.</summary>
     public void Apply(ReadOnlySpan<byte> value)
     {
         if (ChangeEnvelope.Parse(value) is not { } change) return;
         var row = MovieRow.Read(change.Row);
-        if (change.Op == ChangeOperation.Delete) _movies.TryRemove(row.MovieId, out _);
-        else _movies[row.MovieId] = new MovieEntry(row.MovieId, row.Title, row.Status);
+        if (change.Op == ChangeOperation.Delete) movies.TryRemove(row.MovieId, out _);
+        else movies[row.MovieId] = new MovieEntry(row.MovieId, row.Title, row.Status);
     }
 
     /// <summary>Movies that are now showing or coming soon: now showing first, then by title.</summary>
-    public IReadOnlyList<MovieEntry> Candidates() => _movies.Values
+    public IReadOnlyList<MovieEntry> Candidates() => movies.Values
         .Where(m => m.Status is MovieRow.NowShowing or MovieRow.ComingSoon)
         .OrderBy(m => m.Status == MovieRow.NowShowing ? 0 : 1).ThenBy(m => m.Title, StringComparer.OrdinalIgnoreCase).ThenBy(m => m.MovieId)
         .ToList();

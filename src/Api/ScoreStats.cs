@@ -13,21 +13,21 @@ public sealed class ScoreStats(int windowSeconds = 300, TimeProvider? clock = nu
 {
     public const int SamplesPerSecond = 4096;
 
-    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
-    private readonly Second[] _ring = Enumerable.Range(0, windowSeconds).Select(_ => new Second()).ToArray();
-    private long _total;
-    private long _rescores;
+    private readonly TimeProvider clock = clock ?? TimeProvider.System;
+    private readonly Second[] ring = Enumerable.Range(0, windowSeconds).Select(_ => new Second()).ToArray();
+    private long total;
+    private long rescores;
 
-    public int WindowSeconds => _ring.Length;
-    public long Total => Interlocked.Read(ref _total);
-    public long Rescores => Interlocked.Read(ref _rescores);
+    public int WindowSeconds => ring.Length;
+    public long Total => Interlocked.Read(ref total);
+    public long Rescores => Interlocked.Read(ref rescores);
 
     /// <summary>Counts one update arriving now; only a <paramref name="live"/> one adds latency samples.</summary>
     public void Record(long sourceTsMs, long computedAtMs, bool live)
     {
-        var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var second = now / 1000;
-        var slot = _ring[(int)(second % _ring.Length)];
+        var slot = ring[(int)(second % ring.Length)];
         lock (slot)
         {
             if (slot.At != second) slot.Reset(second);
@@ -39,19 +39,19 @@ public sealed class ScoreStats(int windowSeconds = 300, TimeProvider? clock = nu
                 slot.Compute.Add(computedAtMs - sourceTsMs);
             }
         }
-        Interlocked.Increment(ref _total);
-        if (!live) Interlocked.Increment(ref _rescores);
+        Interlocked.Increment(ref total);
+        if (!live) Interlocked.Increment(ref rescores);
     }
 
     /// <summary>The last <paramref name="seconds"/> seconds up to and including the current one, oldest first; seconds without updates count 0.</summary>
     public StatsAnswer Read(int seconds)
     {
-        if (seconds < 1 || seconds > _ring.Length) throw new ArgumentOutOfRangeException(nameof(seconds), seconds, $"seconds must be 1..{_ring.Length}");
-        var current = _clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000;
+        if (seconds < 1 || seconds > ring.Length) throw new ArgumentOutOfRangeException(nameof(seconds), seconds, $"seconds must be 1..{ring.Length}");
+        var current = clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000;
         var list = new List<StatsSecond>(seconds);
         for (var second = current - seconds + 1; second <= current; second++)
         {
-            var slot = _ring[(int)(second % _ring.Length)];
+            var slot = ring[(int)(second % ring.Length)];
             lock (slot)
             {
                 list.Add(slot.At == second && slot.Updates > 0

@@ -13,17 +13,17 @@ namespace Insights.Api;
 /// </summary>
 public sealed class TopicAudienceView : IAudienceSource
 {
-    private readonly ConcurrentDictionary<long, ScoreUpdate> _members = new();
+    private readonly ConcurrentDictionary<long, ScoreUpdate> members = new();
 
-    public int Count => _members.Count;
+    public int Count => members.Count;
 
     /// <summary>Applies one record of the topic; a version at or below the one held changes nothing.</summary>
     public void Apply(ScoreChange change)
     {
-        if (change.Update is not { } update) { _members.TryRemove(change.MemberId, out _); return; }
+        if (change.Update is not { } update) { members.TryRemove(change.MemberId, out _); return; }
         // Of equal versions the later wins: a worker replaying a member's events re-emits a version with newer content.
-        if (_members.TryGetValue(update.MemberId, out var held) && held.Version > update.Version) return;
-        _members[update.MemberId] = update;
+        if (members.TryGetValue(update.MemberId, out var held) && held.Version > update.Version) return;
+        members[update.MemberId] = update;
     }
 
     public Task<AudiencePage> TopAudienceAsync(AudienceQuery query, CancellationToken ct)
@@ -49,7 +49,7 @@ public sealed class TopicAudienceView : IAudienceSource
         .Where(a => query.MinScore is not { } floor || a.Score >= floor);
 
     public Task<MemberPropensities?> MemberPropensitiesAsync(long memberId, CancellationToken ct) =>
-        Task.FromResult(_members.TryGetValue(memberId, out var u)
+        Task.FromResult(members.TryGetValue(memberId, out var u)
             ? new MemberPropensities(u.MemberId, u.Version, u.ModelVersion, u.ComputedAtMs,
                 u.Scores.OrderByDescending(s => s.Score).ThenBy(s => s.MovieId).ToList())
             : null);
@@ -79,7 +79,7 @@ public sealed class TopicAudienceView : IAudienceSource
     /// </summary>
     private IEnumerable<(ScoreUpdate Update, double Score)> Audience(int movieId)
     {
-        foreach (var update in _members.Values)
+        foreach (var update in members.Values)
             foreach (var score in update.Scores)
                 if (score.MovieId == movieId)
                 {

@@ -13,10 +13,10 @@ namespace Insights.Api;
 public sealed class TopicTail(KafkaSettings kafka, string topic, bool fromBeginning, ILogger logger, int fetchWaitMaxMs)
 {
     private static readonly TimeSpan MetadataTimeout = TimeSpan.FromSeconds(15);
-    private volatile bool _caughtUp;
+    private volatile bool caughtUp;
 
     public string Topic => topic;
-    public bool CaughtUp => _caughtUp;
+    public bool CaughtUp => caughtUp;
 
     /// <summary>Consumes until cancelled, handing each record to <paramref name="onRecord"/> with whether it is live.</summary>
     public Task RunAsync(Action<ConsumeResult<string?, byte[]?>, bool> onRecord, CancellationToken ct) =>
@@ -45,7 +45,7 @@ public sealed class TopicTail(KafkaSettings kafka, string topic, bool fromBeginn
             liveFrom[p] = fromBeginning ? high : 0;
             if (fromBeginning && high > 0) behind.Add(p);
         }
-        _caughtUp = behind.Count == 0;
+        caughtUp = behind.Count == 0;
         consumer.Assign(partitions.Select(p => new TopicPartitionOffset(topic, p, fromBeginning ? Offset.Beginning : Offset.End)));
         logger.LogInformation("api: following {Topic} ({Partitions} partitions) from the {Where}", topic, partitions.Count, fromBeginning ? "beginning" : "end");
         try
@@ -59,7 +59,7 @@ public sealed class TopicTail(KafkaSettings kafka, string topic, bool fromBeginn
                 var next = result.IsPartitionEOF ? result.Offset.Value : result.Offset.Value + 1;
                 if (behind.Count > 0 && next >= liveFrom[p] && behind.Remove(p) && behind.Count == 0)
                 {
-                    _caughtUp = true;
+                    caughtUp = true;
                     logger.LogInformation("api: caught up with {Topic}", topic);
                 }
             }

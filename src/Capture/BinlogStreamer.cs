@@ -18,12 +18,12 @@ namespace Insights.Capture;
 /// </summary>
 public sealed class BinlogStreamer(CaptureOptions options, ChangeEventFactory events, IChangeEventSink sink, CommitTracker tracker)
 {
-    private readonly Dictionary<ulong, TableMapEvent> _tables = new();
-    private readonly List<CapturedEvent> _rowEvents = new(3);
-    private CollationCharsets _charsets = new(new Dictionary<int, string>());
-    private string _file = "";
-    private (uint Domain, uint Server, ulong Sequence)? _gtid;
-    private bool _standalone;
+    private readonly Dictionary<ulong, TableMapEvent> tables = new();
+    private readonly List<CapturedEvent> rowEvents = new(3);
+    private CollationCharsets charsets = new(new Dictionary<int, string>());
+    private string file = "";
+    private (uint Domain, uint Server, ulong Sequence)? gtid;
+    private bool standalone;
 
     /// <summary>The GTID position of the last transaction handed to the sink (not necessarily acknowledged yet).</summary>
     public GtidState Sent { get; private set; } = new();
@@ -39,7 +39,7 @@ public sealed class BinlogStreamer(CaptureOptions options, ChangeEventFactory ev
     {
         Sent = from.Copy();
         var builder = new MySqlConnectionStringBuilder(options.ConnectionString);
-        _charsets = await LoadCharsetsAsync(ct);
+        charsets = await LoadCharsetsAsync(ct);
         await using var connection = await ReplicationConnection.OpenAsync(builder.Server, (int)builder.Port, builder.UserID, builder.Password, options.Heartbeat.ReadDeadline, ct);
         await connection.ExecuteAsync("SET @master_binlog_checksum = @@global.binlog_checksum", ct);
         await connection.ExecuteAsync("SET @mariadb_slave_capability = 4", ct);
@@ -60,7 +60,7 @@ public sealed class BinlogStreamer(CaptureOptions options, ChangeEventFactory ev
     public async Task ReadToEndAsync(string file, bool checksummed, CancellationToken ct)
     {
         var builder = new MySqlConnectionStringBuilder(options.ConnectionString);
-        _charsets = await LoadCharsetsAsync(ct);
+        charsets = await LoadCharsetsAsync(ct);
         await using var connection = await ReplicationConnection.OpenAsync(builder.Server, (int)builder.Port, builder.UserID, builder.Password, options.Heartbeat.ReadDeadline, ct);
         await connection.ExecuteAsync("SET @master_binlog_checksum = @@global.binlog_checksum", ct);
         await connection.ExecuteAsync("SET @mariadb_slave_capability = 4", ct);
@@ -85,8 +85,8 @@ public sealed class BinlogStreamer(CaptureOptions options, ChangeEventFactory ev
 
     private async Task<bool> ReadAsync(ReplicationConnection connection, bool checksummed, CancellationToken ct)
     {
-        _tables.Clear();
-        _gtid = null;
+        tables.Clear();
+        gtid = null;
         try
         {
             while (!ct.IsCancellationRequested)
@@ -112,7 +112,7 @@ public sealed class BinlogStreamer(CaptureOptions options, ChangeEventFactory ev
         switch (e.Type)
         {
             case BinlogEventType.Rotate:
-                _file = Encoding.UTF8.GetString(body[8..]);
+                file = Encoding.UTF8.GetString(body[8..]);
                 break;
             case BinlogEventType.MariaGtid:
             {
@@ -120,8 +120,8 @@ public sealed class BinlogStreamer(CaptureOptions options, ChangeEventFactory ev
                 var domain = BinaryPrimitives.ReadUInt32LittleEndian(body[8..]);
                 // A GTID starts a transaction: one still open here never committed, and is not counted as done.
                 tracker.AbandonOpen();
-                _standalone = (body[12] & 1) != 0;
-                _gtid = (domain, e.ServerId, sequence);
+                standalone = (body[12] & 1) != 0;
+                gtid = (domain, e.ServerId, sequence);
                 break;
             }
             case BinlogEventType.TableMap:
@@ -130,8 +130,8 @@ public sealed class BinlogStreamer(CaptureOptions options, ChangeEventFactory ev
                 var r = new PacketReader(body) { Offset = 8 };
                 var database = Encoding.UTF8.GetString(r.Bytes(r.U8())); r.Skip(1);
                 var table = Encoding.UTF8.GetString(r.Bytes(r.U8()));
-                if (options.Captures(database, table)) _tables[tableId] = TableMapEvent.Parse(body, _charsets);
-                else _tables.Remove(tableId);
+                if (options.Captures(database, table)) tables[tableId] = TableMapEvent.Parse(body, charsets);
+                else tables.Remove(tableId);
                 break;
             }
             case BinlogEventType.Xid:
@@ -140,11 +140,11 @@ public sealed class BinlogStreamer(CaptureOptions options, ChangeEventFactory ev
             case BinlogEventType.Query or BinlogEventType.QueryCompressed:
             {
                 var query = QueryText(body, compressed: e.Type == BinlogEventType.QueryCompressed);
-                if (_standalone || query.Equals("COMMIT", StringComparison.OrdinalIgnoreCase)) Commit(e);
+                if (standalone || query.Equals("COMMIT", StringComparison.OrdinalIgnoreCase)) Commit(e);
                 break;
             }
             case BinlogEventType.Incident:
-                throw new CaptureException($"MariaDB recorded an incident at {_file}:{e.Position} (changes may be missing from the binlog " +
+                throw new CaptureException($"MariaDB recorded an incident at {file}:{e.Position} (changes may be missing from the binlog " +
                                            "after it, as a replica would stop here); take a new snapshot: `insights capture --snapshot`");
             case var type when BinlogEventType.RowsKind(type) is not null:
                 OnRows(e);
@@ -152,7 +152,7 @@ public sealed class BinlogStreamer(CaptureOptions options, ChangeEventFactory ev
             case var type when BinlogEventType.CarriesNoRowChanges(type):
                 break;
             default:
-                throw new CaptureException($"binlog event type {e.Type} at {_file}:{e.Position} is not one the capture knows; it may hold " +
+                throw new CaptureException($"binlog event type {e.Type} at {file}:{e.Position} is not one the capture knows; it may hold " +
                                            "row changes, so the capture stops rather than skip it (the checkpoint stays before it)");
         }
     }
@@ -160,7 +160,7 @@ public sealed class BinlogStreamer(CaptureOptions options, ChangeEventFactory ev
     private void OnRows(BinlogEvent e)
     {
         var body = e.Body.Span;
-        if (!_tables.TryGetValue(RowsEvent.ReadTableId(body), out var map)) return;
+        if (!tables.TryGetValue(RowsEvent.ReadTableId(body), out var map)) return;
         var rows = RowsEvent.Parse(e.Type, body, map);
         var op = rows.Kind switch
         {
@@ -175,22 +175,22 @@ public sealed class BinlogStreamer(CaptureOptions options, ChangeEventFactory ev
             {
                 Version = ChangeEventFactory.DebeziumVersion, Connector = ChangeEventFactory.Connector, Name = options.TopicPrefix,
                 TsMs = tsMs, TsUs = tsMs * 1000, TsNs = tsMs * 1_000_000, Snapshot = "false", Db = map.Database, Table = map.Table,
-                ServerId = e.ServerId, Gtid = _gtid is { } g ? $"{g.Domain}-{g.Server}-{g.Sequence}" : null,
-                File = _file, Pos = e.Position, Row = i,
+                ServerId = e.ServerId, Gtid = gtid is { } g ? $"{g.Domain}-{g.Server}-{g.Sequence}" : null,
+                File = file, Pos = e.Position, Row = i,
             };
-            _rowEvents.Clear();
-            events.Add(_rowEvents, map.Definition, op, rows.Rows[i].Before, rows.Rows[i].After, source);
-            foreach (var change in _rowEvents) tracker.Send(change, sink);
+            rowEvents.Clear();
+            events.Add(rowEvents, map.Definition, op, rows.Rows[i].Before, rows.Rows[i].After, source);
+            foreach (var change in rowEvents) tracker.Send(change, sink);
             RowEvents++;
         }
     }
 
     private void Commit(BinlogEvent e)
     {
-        if (_gtid is { } g) Sent.Apply(g.Domain, g.Server, g.Sequence);
-        tracker.Commit(new CaptureCheckpoint(Sent.ToString(), _file, e.NextPosition, DateTimeOffset.UtcNow));
-        _gtid = null;
-        _standalone = false;
+        if (gtid is { } g) Sent.Apply(g.Domain, g.Server, g.Sequence);
+        tracker.Commit(new CaptureCheckpoint(Sent.ToString(), file, e.NextPosition, DateTimeOffset.UtcNow));
+        gtid = null;
+        standalone = false;
     }
 
     // QUERY: thread id, exec time, db length, error code, status variables, db name and NUL, then the statement,

@@ -25,22 +25,22 @@ public sealed class BrokerProcess : IAsyncDisposable
         };
     }
 
-    private readonly Process _process;
-    private readonly StringBuilder _stderr;
+    private readonly Process process;
+    private readonly StringBuilder stderr;
 
     public string BootstrapServers { get; }
     public string Folder { get; }
     public string ManifestPath => Path.Combine(Folder, "topics.json");
     public string BootstrapFile => Path.Combine(Folder, "bootstrap");
     public string StatusFile => Path.Combine(Folder, "status.json");
-    public int Pid => _process.Id;
+    public int Pid => process.Id;
     /// <summary>From process start to the `ready` line: .NET start-up, cluster, topics, first watermark read.</summary>
     public TimeSpan TimeToReady { get; }
-    public bool HasExited => _process.HasExited;
-    public string StandardError { get { lock (_stderr) return _stderr.ToString(); } }
+    public bool HasExited => process.HasExited;
+    public string StandardError { get { lock (stderr) return stderr.ToString(); } }
 
     /// <summary>CPU seconds (user + system) the broker process has used since it started.</summary>
-    public double CpuSeconds => LinuxProcess.CpuSeconds(_process.Id);
+    public double CpuSeconds => LinuxProcess.CpuSeconds(process.Id);
 
     /// <summary>The copy built beside this program (test projects reference the broker), else the local stack's build.</summary>
     public static string ProgramPath => File.Exists(Path.Combine(AppContext.BaseDirectory, "insights-broker.dll"))
@@ -49,8 +49,8 @@ public sealed class BrokerProcess : IAsyncDisposable
 
     private BrokerProcess(Process process, StringBuilder stderr, string bootstrap, string folder, TimeSpan timeToReady)
     {
-        _process = process;
-        _stderr = stderr;
+        this.process = process;
+        this.stderr = stderr;
         BootstrapServers = bootstrap;
         Folder = folder;
         TimeToReady = timeToReady;
@@ -119,17 +119,17 @@ public sealed class BrokerProcess : IAsyncDisposable
     /// <summary>Kills the process at once (SIGKILL): what a crash looks like to clients.</summary>
     public async Task KillAsync()
     {
-        Kill(_process);
-        await _process.WaitForExitAsync();
+        Kill(process);
+        await process.WaitForExitAsync();
     }
 
     /// <summary>Asks the broker to stop (SIGTERM) and waits for it: cluster destroyed, bootstrap file removed.</summary>
     public async Task<int> StopAsync(TimeSpan? timeout = null)
     {
-        if (!_process.HasExited) LinuxProcess.SendTerminate(_process.Id);
-        await _process.WaitForExitAsync().WaitAsync(timeout ?? TimeSpan.FromSeconds(15));
-        Running.TryRemove(_process.Id, out _);
-        return _process.ExitCode;
+        if (!process.HasExited) LinuxProcess.SendTerminate(process.Id);
+        await process.WaitForExitAsync().WaitAsync(timeout ?? TimeSpan.FromSeconds(15));
+        Running.TryRemove(process.Id, out _);
+        return process.ExitCode;
     }
 
     /// <summary>Runs `insights-broker check` against this broker: exit code and everything it printed.</summary>
@@ -148,13 +148,13 @@ public sealed class BrokerProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
+        if (!process.HasExited)
         {
             try { await StopAsync(TimeSpan.FromSeconds(10)); }
-            catch (TimeoutException) { Kill(_process); }
+            catch (TimeoutException) { Kill(process); }
         }
-        Running.TryRemove(_process.Id, out _);
-        _process.Dispose();
+        Running.TryRemove(process.Id, out _);
+        process.Dispose();
         try { Directory.Delete(Folder, recursive: true); } catch (IOException) { }
     }
 }

@@ -3,7 +3,7 @@ namespace Insights.Api.Tests;
 /// <summary>A clock that stands still until the test moves it.</summary>
 public sealed class ManualClock(DateTimeOffset start) : TimeProvider
 {
-    private DateTimeOffset _now = start;
-    public override DateTimeOffset GetUtcNow() => _now;
-    public void Advance(TimeSpan by) => _now += by;
+    private DateTimeOffset now = start;
+    public override DateTimeOffset GetUtcNow() => now;
+    public void Advance(TimeSpan by) => now += by;
 }

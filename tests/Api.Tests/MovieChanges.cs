@@ -5,11 +5,11 @@ namespace Insights.Api.Tests;
 /// <summary>Debezium change events of cinema.movies, written by the Contracts' <see cref="ChangeEventWriter"/> (the bytes the capture produces).</summary>
 public sealed class MovieChanges
 {
-    private long _position = 4;
+    private long position = 4;
 
     public (byte[] Key, byte[] Value) Movie(int movieId, string title, string status, ChangeOperation op = ChangeOperation.Create)
     {
-        var at = new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero).AddSeconds(_position);
+        var at = new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero).AddSeconds(position);
         ColumnValue[] row =
         [
             new("movie_id", (long)movieId), new("title", title), new("genres", "Drama"),
@@ -19,7 +19,7 @@ public sealed class MovieChanges
         var source = new SourceInfo
         {
             Version = "3.0.0.Final", Connector = "mariadb", Name = "cdc", Db = "cinema", Table = "movies",
-            TsMs = at.ToUnixTimeMilliseconds(), ServerId = 1, File = "binlog.000001", Pos = _position++, Row = 0,
+            TsMs = at.ToUnixTimeMilliseconds(), ServerId = 1, File = "binlog.000001", Pos = position++, Row = 0,
         };
         var isDelete = op == ChangeOperation.Delete;
         return (ChangeEventWriter.Key([new("movie_id", (long)movieId)]),

@@ -21,8 +21,8 @@ public class CaptureFixture : IAsyncLifetime
         """;
 
     // Null: the capture's default.
-    private readonly MessageKeyColumns? _messageKeys;
-    private readonly string _setup;
+    private readonly MessageKeyColumns? messageKeys;
+    private readonly string setup;
 
     public CaptureFixture() : this(null) { }
 
@@ -31,8 +31,8 @@ public class CaptureFixture : IAsyncLifetime
     /// <param name="setup">Statements run before the snapshot, after the cinema rows (tables the test captures, their first rows).</param>
     protected CaptureFixture(MessageKeyColumns? messageKeys, IReadOnlyList<string>? serverSettings = null, string setup = "")
     {
-        _messageKeys = messageKeys;
-        _setup = setup;
+        this.messageKeys = messageKeys;
+        this.setup = setup;
         Server = new MariaDbServer { Settings = serverSettings ?? [] };
     }
 
@@ -41,17 +41,17 @@ public class CaptureFixture : IAsyncLifetime
     /// <summary>What the capture printed, line by line with the time of each line.</summary>
     public CaptureLog Log { get; } = new();
     public string CheckpointPath { get; } = Path.Combine(Directory.CreateTempSubdirectory("insights-capture-").FullName, "checkpoint.json");
-    private readonly CancellationTokenSource _stop = new();
-    private Task? _capture;
+    private readonly CancellationTokenSource stop = new();
+    private Task? capture;
 
     public async ValueTask InitializeAsync()
     {
         await Server.InitializeAsync();
-        await ExecuteAsync(CinemaRows + _setup);
+        await ExecuteAsync(CinemaRows + setup);
         var options = new CaptureOptions { ConnectionString = Server.CaptureConnectionString, CheckpointPath = CheckpointPath, ServerId = 9101 };
-        if (_messageKeys is not null) options = options with { MessageKeyColumns = _messageKeys };
+        if (messageKeys is not null) options = options with { MessageKeyColumns = messageKeys };
         options = Configure(options);
-        _capture = Task.Run(() => new CaptureRunner(options, Sink, Log).RunAsync(_stop.Token));
+        capture = Task.Run(() => new CaptureRunner(options, Sink, Log).RunAsync(stop.Token));
         // Tests change rows only after the snapshot, or their changes would be read as op "r" instead of streamed.
         await Poll.UntilAsync(() =>
             {
@@ -76,13 +76,13 @@ public class CaptureFixture : IAsyncLifetime
     /// <summary>Fails the test with the capture's own error if it stopped.</summary>
     public void ThrowIfCaptureFailed()
     {
-        if (_capture is { IsFaulted: true }) throw new Xunit.Sdk.XunitException($"capture stopped: {_capture.Exception!.InnerException}");
+        if (capture is { IsFaulted: true }) throw new Xunit.Sdk.XunitException($"capture stopped: {capture.Exception!.InnerException}");
     }
 
     public virtual async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        if (_capture is not null) try { await _capture; } catch (Exception) { }
+        await stop.CancelAsync();
+        if (capture is not null) try { await capture; } catch (Exception) { }
         await Server.DisposeAsync();
         try { Directory.Delete(Path.GetDirectoryName(CheckpointPath)!, recursive: true); } catch (IOException) { }
     }

@@ -7,15 +7,15 @@ namespace Insights.Capture.Tests;
 /// <summary>`insights capture` (the program built beside the tests) as a child process a test can kill -9.</summary>
 public sealed class CaptureProcess : IDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly Process process;
+    private readonly StringBuilder output = new();
 
-    private CaptureProcess(Process process) => _process = process;
+    private CaptureProcess(Process process) => this.process = process;
 
     public static string ProgramPath => Path.Combine(AppContext.BaseDirectory, "insights.dll");
 
-    public string Output { get { lock (_output) return _output.ToString(); } }
-    public bool HasExited => _process.HasExited;
+    public string Output { get { lock (output) return output.ToString(); } }
+    public bool HasExited => process.HasExited;
 
     public static CaptureProcess Start(IReadOnlyDictionary<string, string> environment)
     {
@@ -28,8 +28,8 @@ public sealed class CaptureProcess : IDisposable
         foreach (var (key, value) in environment) info.Environment[key] = value;
         var process = new Process { StartInfo = info };
         var capture = new CaptureProcess(process);
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (capture._output) capture._output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (capture._output) capture._output.AppendLine("stderr: " + e.Data); };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (capture.output) capture.output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (capture.output) capture.output.AppendLine("stderr: " + e.Data); };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -41,7 +41,7 @@ public sealed class CaptureProcess : IDisposable
         await Poll.UntilAsync(() =>
             {
                 if (Output.Contains(text, StringComparison.Ordinal)) return true;
-                if (_process.HasExited) throw new InvalidOperationException($"capture exited with {_process.ExitCode} before printing '{text}':\n{Output}");
+                if (process.HasExited) throw new InvalidOperationException($"capture exited with {process.ExitCode} before printing '{text}':\n{Output}");
                 return false;
             },
             () => $"capture to print '{text}':\n{Output}", timeout, TestContext.Current.CancellationToken);
@@ -50,13 +50,13 @@ public sealed class CaptureProcess : IDisposable
     /// <summary>SIGKILL: no flush, no final checkpoint, like a crash or an OOM kill.</summary>
     public void KillHard()
     {
-        if (!_process.HasExited) _process.Kill(entireProcessTree: false);
-        _process.WaitForExit();
+        if (!process.HasExited) process.Kill(entireProcessTree: false);
+        process.WaitForExit();
     }
 
     public void Dispose()
     {
         KillHard();
-        _process.Dispose();
+        process.Dispose();
     }
 }

@@ -7,13 +7,13 @@ namespace Insights.Capture.Tests;
 /// <summary>An in-memory sink that acknowledges at once and lets a test wait for the events it expects.</summary>
 public sealed class RecordingSink : IChangeEventSink
 {
-    private readonly List<CapturedEvent> _events = new();
+    private readonly List<CapturedEvent> events = new();
 
-    public IReadOnlyList<CapturedEvent> Events { get { lock (_events) return _events.ToList(); } }
+    public IReadOnlyList<CapturedEvent> Events { get { lock (events) return events.ToList(); } }
 
     public void Send(CapturedEvent change, Action<Exception?> delivered)
     {
-        lock (_events) { _events.Add(change); Monitor.PulseAll(_events); }
+        lock (events) { events.Add(change); Monitor.PulseAll(events); }
         delivered(null);
     }
 

@@ -18,35 +18,35 @@ public sealed class StallingProxy : IAsyncDisposable
         public volatile bool Silent;
     }
 
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly string _targetHost;
-    private readonly int _targetPort;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly List<Link> _links = new();
-    private readonly Task _accepting;
-    private volatile bool _stalled;
+    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
+    private readonly string targetHost;
+    private readonly int targetPort;
+    private readonly CancellationTokenSource stop = new();
+    private readonly List<Link> links = new();
+    private readonly Task accepting;
+    private volatile bool stalled;
 
     private StallingProxy(string targetHost, int targetPort)
     {
-        (_targetHost, _targetPort) = (targetHost, targetPort);
-        _listener.Start();
-        _accepting = AcceptAsync();
+        (this.targetHost, this.targetPort) = (targetHost, targetPort);
+        listener.Start();
+        accepting = AcceptAsync();
     }
 
     public static StallingProxy Start(string targetHost, int targetPort) => new(targetHost, targetPort);
 
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+    public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
 
     public void Stall()
     {
-        lock (_links)
+        lock (links)
         {
-            _stalled = true;
-            foreach (var link in _links) link.Silent = true;
+            stalled = true;
+            foreach (var link in links) link.Silent = true;
         }
     }
 
-    public void Resume() { lock (_links) _stalled = false; }
+    public void Resume() { lock (links) stalled = false; }
 
     private async Task AcceptAsync()
     {
@@ -54,15 +54,15 @@ public sealed class StallingProxy : IAsyncDisposable
         {
             while (true)
             {
-                var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                var client = await listener.AcceptTcpClientAsync(stop.Token);
                 var server = new TcpClient();
-                try { await server.ConnectAsync(_targetHost, _targetPort, _stop.Token); }
+                try { await server.ConnectAsync(targetHost, targetPort, stop.Token); }
                 catch (SocketException) { client.Dispose(); server.Dispose(); continue; }
                 Link link;
-                lock (_links)
+                lock (links)
                 {
-                    link = new Link(client, server) { Silent = _stalled };
-                    _links.Add(link);
+                    link = new Link(client, server) { Silent = stalled };
+                    links.Add(link);
                 }
                 _ = PumpAsync(link, client.GetStream(), server.GetStream());
                 _ = PumpAsync(link, server.GetStream(), client.GetStream());
@@ -79,10 +79,10 @@ public sealed class StallingProxy : IAsyncDisposable
         {
             while (true)
             {
-                var read = await from.ReadAsync(buffer, _stop.Token);
+                var read = await from.ReadAsync(buffer, stop.Token);
                 if (read == 0) break;
                 if (link.Silent) continue; // dropped: the other end hears nothing
-                await to.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
+                await to.WriteAsync(buffer.AsMemory(0, read), stop.Token);
             }
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException) { }
@@ -93,9 +93,9 @@ public sealed class StallingProxy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        await _accepting;
-        lock (_links) foreach (var link in _links) { link.Client.Dispose(); link.Server.Dispose(); }
+        await stop.CancelAsync();
+        listener.Stop();
+        await accepting;
+        lock (links) foreach (var link in links) { link.Client.Dispose(); link.Server.Dispose(); }
     }
 }

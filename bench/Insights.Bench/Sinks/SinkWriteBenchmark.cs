@@ -17,10 +17,10 @@ namespace Insights.Bench.Sinks;
 public class SinkWriteBenchmark
 {
     private const int Members = 500;
-    private ElasticsearchFake _fake = null!;
-    private ScoreIndexWriter _writer = null!;
-    private MemberMovieShape _alternative = null!;
-    private long _version;
+    private ElasticsearchFake fake = null!;
+    private ScoreIndexWriter writer = null!;
+    private MemberMovieShape alternative = null!;
+    private long version;
 
     [Params(50)]
     public int Movies { get; set; }
@@ -30,23 +30,23 @@ public class SinkWriteBenchmark
 
     private async Task SetupAsync()
     {
-        _fake = await ElasticsearchFake.StartAsync();
-        var settings = new ElasticsearchSettings { Url = _fake.BaseUri.ToString(), Alias = "bench-scores", BulkMaxDocuments = 500 };
+        fake = await ElasticsearchFake.StartAsync();
+        var settings = new ElasticsearchSettings { Url = fake.BaseUri.ToString(), Alias = "bench-scores", BulkMaxDocuments = 500 };
         var client = settings.CreateClient();
         await new ScoreIndex(client, settings).EnsureAsync(CancellationToken.None);
-        _writer = new ScoreIndexWriter(client, settings);
-        _alternative = new MemberMovieShape(_fake.BaseUri, "bench-member-movie");
-        await _alternative.CreateAsync();
+        writer = new ScoreIndexWriter(client, settings);
+        alternative = new MemberMovieShape(fake.BaseUri, "bench-member-movie");
+        await alternative.CreateAsync();
     }
 
-    private List<ScoreUpdate> Next() => ScoreWorld.Updates(Members, Movies, ++_version);
+    private List<ScoreUpdate> Next() => ScoreWorld.Updates(Members, Movies, ++version);
 
     [Benchmark(OperationsPerInvoke = Members, Description = "one doc per member (chosen)")]
-    public async Task<int> MemberDocuments() => (await _writer.WriteAsync(Next().Select(ScoreChange.Of), CancellationToken.None)).Indexed;
+    public async Task<int> MemberDocuments() => (await writer.WriteAsync(Next().Select(ScoreChange.Of), CancellationToken.None)).Indexed;
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Members, Description = "one doc per member and movie")]
-    public Task<int> MemberMovieDocuments() => _alternative.WriteAsync(Next());
+    public Task<int> MemberMovieDocuments() => alternative.WriteAsync(Next());
 
     [GlobalCleanup]
-    public void Cleanup() => _fake.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    public void Cleanup() => fake.DisposeAsync().AsTask().GetAwaiter().GetResult();
 }

@@ -6,7 +6,7 @@ namespace Insights.Capture.Position;
 /// </summary>
 public sealed class CheckpointWriter(CommitTracker tracker, string path, TimeSpan interval)
 {
-    private long _written = -1;
+    private long written = -1;
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -21,9 +21,9 @@ public sealed class CheckpointWriter(CommitTracker tracker, string path, TimeSpa
         {
             var version = tracker.Version;
             var durable = tracker.Durable;
-            if (version == _written || durable is null) return;
+            if (version == written || durable is null) return;
             (durable with { WrittenAt = DateTimeOffset.UtcNow }).Save(path);
-            _written = version;
+            written = version;
         }
     }
 }

@@ -18,10 +18,10 @@ public sealed class CommitTracker
         public long Unacknowledged;
     }
 
-    private readonly Queue<Transaction> _transactions = new();
-    private readonly Lock _lock = new();
-    private Transaction? _open;
-    private Exception? _failure;
+    private readonly Queue<Transaction> transactions = new();
+    private readonly Lock @lock = new();
+    private Transaction? open;
+    private Exception? failure;
 
     /// <summary>The newest position whose events (and all before them) Kafka acknowledged.</summary>
     public CaptureCheckpoint? Durable { get; private set; }
@@ -35,7 +35,7 @@ public sealed class CommitTracker
     {
         ThrowIfFailed();
         var transaction = Open();
-        lock (_lock) transaction.Unacknowledged++;
+        lock (@lock) transaction.Unacknowledged++;
         sink.Send(change, error => Acknowledge(transaction, error));
     }
 
@@ -44,8 +44,8 @@ public sealed class CommitTracker
     {
         ThrowIfFailed();
         var transaction = Open();
-        _open = null;
-        lock (_lock)
+        open = null;
+        lock (@lock)
         {
             transaction.End = position;
             Advance();
@@ -58,9 +58,9 @@ public sealed class CommitTracker
     /// </summary>
     public void AbandonOpen()
     {
-        if (_open is not { } transaction) return;
-        _open = null;
-        lock (_lock)
+        if (open is not { } transaction) return;
+        open = null;
+        lock (@lock)
         {
             transaction.Abandoned = true;
             Advance();
@@ -69,17 +69,17 @@ public sealed class CommitTracker
 
     private Transaction Open()
     {
-        if (_open is not null) return _open;
+        if (open is not null) return open;
         var transaction = new Transaction();
-        lock (_lock) _transactions.Enqueue(transaction);
-        return _open = transaction;
+        lock (@lock) transactions.Enqueue(transaction);
+        return open = transaction;
     }
 
     private void Acknowledge(Transaction transaction, Exception? error)
     {
-        lock (_lock)
+        lock (@lock)
         {
-            if (error is not null) { _failure ??= error; return; }
+            if (error is not null) { failure ??= error; return; }
             transaction.Unacknowledged--;
             Advance();
         }
@@ -87,9 +87,9 @@ public sealed class CommitTracker
 
     private void Advance()
     {
-        while (_transactions.TryPeek(out var front) && front.Unacknowledged == 0 && (front.End is not null || front.Abandoned))
+        while (transactions.TryPeek(out var front) && front.Unacknowledged == 0 && (front.End is not null || front.Abandoned))
         {
-            _transactions.Dequeue();
+            transactions.Dequeue();
             if (front.End is null) continue;
             Durable = front.End;
             Version++;
@@ -98,7 +98,7 @@ public sealed class CommitTracker
 
     public void ThrowIfFailed()
     {
-        var failure = _failure;
+        var failure = this.failure;
         if (failure is not null) throw new CaptureException($"Kafka did not accept a change event: {failure.Message}", failure);
     }
 }

@@ -6,7 +6,7 @@ namespace Insights.Capture.Position;
 /// </summary>
 public sealed class GtidState
 {
-    private readonly SortedDictionary<uint, (uint Server, ulong Sequence)> _domains = new();
+    private readonly SortedDictionary<uint, (uint Server, ulong Sequence)> domains = new();
 
     public static GtidState Parse(string? text)
     {
@@ -17,21 +17,21 @@ public sealed class GtidState
             var fields = part.Split('-');
             if (fields.Length != 3 || !uint.TryParse(fields[0], out var domain) || !uint.TryParse(fields[1], out var server) || !ulong.TryParse(fields[2], out var seq))
                 throw new FormatException($"'{part}' is not a MariaDB GTID (domain-server-sequence)");
-            state._domains[domain] = (server, seq);
+            state.domains[domain] = (server, seq);
         }
         return state;
     }
 
-    public void Apply(uint domain, uint server, ulong sequence) => _domains[domain] = (server, sequence);
+    public void Apply(uint domain, uint server, ulong sequence) => domains[domain] = (server, sequence);
 
     public GtidState Copy()
     {
         var copy = new GtidState();
-        foreach (var (domain, value) in _domains) copy._domains[domain] = value;
+        foreach (var (domain, value) in domains) copy.domains[domain] = value;
         return copy;
     }
 
-    public bool IsEmpty => _domains.Count == 0;
+    public bool IsEmpty => domains.Count == 0;
 
-    public override string ToString() => string.Join(',', _domains.Select(d => $"{d.Key}-{d.Value.Server}-{d.Value.Sequence}"));
+    public override string ToString() => string.Join(',', domains.Select(d => $"{d.Key}-{d.Value.Server}-{d.Value.Sequence}"));
 }

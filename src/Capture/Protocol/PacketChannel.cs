@@ -12,26 +12,26 @@ namespace Insights.Capture.Protocol;
 public sealed class PacketChannel : IAsyncDisposable
 {
     private const int MaxPayload = 0xFFFFFF;
-    private readonly byte[] _header = new byte[4];
-    private readonly Stream _stream;
-    private readonly Socket? _socket;
-    private readonly TimeSpan _readDeadline;
-    private readonly Timer? _watchdog;
+    private readonly byte[] header = new byte[4];
+    private readonly Stream stream;
+    private readonly Socket? socket;
+    private readonly TimeSpan readDeadline;
+    private readonly Timer? watchdog;
     // Environment.TickCount64 when the pending read started waiting, 0 while no read is pending: time spent outside
     // reads (the sink applying back-pressure) must not count against the server.
-    private long _readingSince;
-    private volatile bool _deadlineExceeded;
-    private byte _sequence;
+    private long readingSince;
+    private volatile bool deadlineExceeded;
+    private byte sequence;
 
     public PacketChannel(Stream stream, Socket? socket = null, TimeSpan? readDeadline = null)
     {
-        _stream = stream;
-        _socket = socket;
-        _readDeadline = readDeadline ?? Timeout.InfiniteTimeSpan;
+        this.stream = stream;
+        this.socket = socket;
+        this.readDeadline = readDeadline ?? Timeout.InfiniteTimeSpan;
         if (readDeadline is { } deadline)
         {
             var check = TimeSpan.FromMilliseconds(Math.Clamp(deadline.TotalMilliseconds / 10, 10, 1000));
-            _watchdog = new Timer(_ => CheckDeadline(), null, check, check);
+            watchdog = new Timer(_ => CheckDeadline(), null, check, check);
         }
     }
 
@@ -51,7 +51,7 @@ public sealed class PacketChannel : IAsyncDisposable
     }
 
     /// <summary>Starts a new command: the client's first packet of a command has sequence 0.</summary>
-    public void ResetSequence() => _sequence = 0;
+    public void ResetSequence() => sequence = 0;
 
     public async Task<byte[]> ReadAsync(CancellationToken ct)
     {
@@ -60,20 +60,20 @@ public sealed class PacketChannel : IAsyncDisposable
         {
             while (true)
             {
-                await FillAsync(_header, ct);
-                var length = _header[0] | _header[1] << 8 | _header[2] << 16;
-                _sequence = (byte)(_header[3] + 1);
+                await FillAsync(header, ct);
+                var length = header[0] | header[1] << 8 | header[2] << 16;
+                sequence = (byte)(header[3] + 1);
                 var offset = result?.Length ?? 0;
                 Array.Resize(ref result, offset + length);
                 await FillAsync(result.AsMemory(offset, length), ct);
                 if (length < MaxPayload) return result;
             }
         }
-        catch (Exception e) when (_deadlineExceeded && !ct.IsCancellationRequested)
+        catch (Exception e) when (deadlineExceeded && !ct.IsCancellationRequested)
         {
-            throw new ReadDeadlineExceededException(_readDeadline, e);
+            throw new ReadDeadlineExceededException(readDeadline, e);
         }
-        finally { Volatile.Write(ref _readingSince, 0); }
+        finally { Volatile.Write(ref readingSince, 0); }
     }
 
     // The deadline is for silence, not for a whole packet: each read that brings bytes starts it again, so a
@@ -82,8 +82,8 @@ public sealed class PacketChannel : IAsyncDisposable
     {
         while (buffer.Length > 0)
         {
-            Volatile.Write(ref _readingSince, Math.Max(1, Environment.TickCount64));
-            var read = await _stream.ReadAsync(buffer, ct);
+            Volatile.Write(ref readingSince, Math.Max(1, Environment.TickCount64));
+            var read = await stream.ReadAsync(buffer, ct);
             if (read == 0) throw new EndOfStreamException("MariaDB closed the connection");
             buffer = buffer[read..];
         }
@@ -91,12 +91,12 @@ public sealed class PacketChannel : IAsyncDisposable
 
     private void CheckDeadline()
     {
-        var since = Volatile.Read(ref _readingSince);
-        if (since == 0 || _deadlineExceeded || Environment.TickCount64 - since <= _readDeadline.TotalMilliseconds) return;
-        _deadlineExceeded = true;
+        var since = Volatile.Read(ref readingSince);
+        if (since == 0 || deadlineExceeded || Environment.TickCount64 - since <= readDeadline.TotalMilliseconds) return;
+        deadlineExceeded = true;
         // Closing the socket fails the pending read; the connection is not used again.
-        try { _socket?.Dispose(); } catch (ObjectDisposedException) { }
-        if (_socket is null) _stream.Dispose();
+        try { socket?.Dispose(); } catch (ObjectDisposedException) { }
+        if (socket is null) stream.Dispose();
     }
 
     public async Task WriteAsync(ReadOnlyMemory<byte> payload, CancellationToken ct)
@@ -106,20 +106,20 @@ public sealed class PacketChannel : IAsyncDisposable
         {
             var chunk = payload[..Math.Min(payload.Length, MaxPayload)];
             BinaryPrimitives.WriteInt32LittleEndian(header, chunk.Length);
-            header[3] = _sequence++;
-            await _stream.WriteAsync(header, ct);
-            await _stream.WriteAsync(chunk, ct);
+            header[3] = sequence++;
+            await stream.WriteAsync(header, ct);
+            await stream.WriteAsync(chunk, ct);
             payload = payload[chunk.Length..];
             if (chunk.Length < MaxPayload) break;
         } while (true);
-        await _stream.FlushAsync(ct);
+        await stream.FlushAsync(ct);
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_watchdog is not null) await _watchdog.DisposeAsync();
-        try { await _stream.DisposeAsync(); }
-        catch (Exception e) when (_deadlineExceeded && e is IOException or ObjectDisposedException or SocketException) { }
+        if (watchdog is not null) await watchdog.DisposeAsync();
+        try { await stream.DisposeAsync(); }
+        catch (Exception e) when (deadlineExceeded && e is IOException or ObjectDisposedException or SocketException) { }
     }
 }
 

@@ -21,9 +21,9 @@ public sealed class ReplicationConnection : IAsyncDisposable
     }
 
     private const string NativePassword = "mysql_native_password";
-    private readonly PacketChannel _channel;
+    private readonly PacketChannel channel;
 
-    private ReplicationConnection(PacketChannel channel) => _channel = channel;
+    private ReplicationConnection(PacketChannel channel) => this.channel = channel;
 
     public string ServerVersion { get; private set; } = "";
     public uint ConnectionId { get; private set; }
@@ -39,7 +39,7 @@ public sealed class ReplicationConnection : IAsyncDisposable
 
     private async Task AuthenticateAsync(string user, string password, CancellationToken ct)
     {
-        var greeting = await _channel.ReadAsync(ct);
+        var greeting = await channel.ReadAsync(ct);
         if (greeting[0] == 0xFF) ThrowError(greeting);
         var scramble = ParseGreeting(greeting, out var plugin);
         var response = new List<byte>(128);
@@ -52,9 +52,9 @@ public sealed class ReplicationConnection : IAsyncDisposable
         var auth = plugin == NativePassword ? NativeScramble(password, scramble) : [];
         response.Add((byte)auth.Length); response.AddRange(auth);
         response.AddRange(Encoding.ASCII.GetBytes(NativePassword)); response.Add(0);
-        await _channel.WriteAsync(response.ToArray(), ct);
+        await channel.WriteAsync(response.ToArray(), ct);
 
-        var reply = await _channel.ReadAsync(ct);
+        var reply = await channel.ReadAsync(ct);
         if (reply[0] == 0xFE)
         {
             // Auth switch: the account uses another plugin, or the server wants a fresh scramble.
@@ -64,8 +64,8 @@ public sealed class ReplicationConnection : IAsyncDisposable
                 throw new CaptureException($"the capture user authenticates with '{requested}'; the capture supports mysql_native_password only (ALTER USER ... IDENTIFIED VIA mysql_native_password USING PASSWORD('...'))");
             var seed = reader.Rest.ToArray().AsSpan();
             if (seed.Length > 0 && seed[^1] == 0) seed = seed[..^1];
-            await _channel.WriteAsync(NativeScramble(password, seed.ToArray()), ct);
-            reply = await _channel.ReadAsync(ct);
+            await channel.WriteAsync(NativeScramble(password, seed.ToArray()), ct);
+            reply = await channel.ReadAsync(ct);
         }
         if (reply[0] == 0xFF) ThrowError(reply);
         if (reply[0] != 0x00) throw new CaptureException($"unexpected authentication reply 0x{reply[0]:X2}");
@@ -103,23 +103,23 @@ public sealed class ReplicationConnection : IAsyncDisposable
     /// <summary>Runs a statement that returns no rows (SET ...).</summary>
     public async Task ExecuteAsync(string sql, CancellationToken ct)
     {
-        _channel.ResetSequence();
+        channel.ResetSequence();
         var payload = new byte[1 + Encoding.UTF8.GetByteCount(sql)];
         payload[0] = 0x03;
         Encoding.UTF8.GetBytes(sql, payload.AsSpan(1));
-        await _channel.WriteAsync(payload, ct);
+        await channel.WriteAsync(payload, ct);
         await ExpectOkAsync(ct);
     }
 
     /// <summary>COM_REGISTER_SLAVE: makes the capture visible in SHOW SLAVE HOSTS under its server id.</summary>
     public async Task RegisterReplicaAsync(uint serverId, CancellationToken ct)
     {
-        _channel.ResetSequence();
+        channel.ResetSequence();
         var payload = new byte[1 + 4 + 3 + 2 + 4 + 4];
         payload[0] = 0x15;
         BinaryPrimitives.WriteUInt32LittleEndian(payload.AsSpan(1), serverId);
         // empty host, user and password (1-byte lengths 0), port 0, rank 0, master id 0
-        await _channel.WriteAsync(payload, ct);
+        await channel.WriteAsync(payload, ct);
         await ExpectOkAsync(ct);
     }
 
@@ -129,7 +129,7 @@ public sealed class ReplicationConnection : IAsyncDisposable
     /// </summary>
     public async Task StartDumpAsync(uint serverId, string file, uint position, CancellationToken ct, bool nonBlocking = false)
     {
-        _channel.ResetSequence();
+        channel.ResetSequence();
         var name = Encoding.UTF8.GetBytes(file);
         var payload = new byte[1 + 4 + 2 + 4 + name.Length];
         payload[0] = 0x12;
@@ -137,13 +137,13 @@ public sealed class ReplicationConnection : IAsyncDisposable
         BinaryPrimitives.WriteUInt16LittleEndian(payload.AsSpan(5), (ushort)(nonBlocking ? 1 : 0));
         BinaryPrimitives.WriteUInt32LittleEndian(payload.AsSpan(7), serverId);
         name.CopyTo(payload.AsSpan(11));
-        await _channel.WriteAsync(payload, ct);
+        await channel.WriteAsync(payload, ct);
     }
 
     /// <summary>The next binlog event (header, body and checksum), or null when the server ended the stream.</summary>
     public async Task<byte[]?> ReadEventAsync(CancellationToken ct)
     {
-        var packet = await _channel.ReadAsync(ct);
+        var packet = await channel.ReadAsync(ct);
         switch (packet[0])
         {
             case 0x00: return packet[1..];
@@ -158,7 +158,7 @@ public sealed class ReplicationConnection : IAsyncDisposable
 
     private async Task ExpectOkAsync(CancellationToken ct)
     {
-        var reply = await _channel.ReadAsync(ct);
+        var reply = await channel.ReadAsync(ct);
         if (reply[0] == 0xFF) ThrowError(reply);
         if (reply[0] != 0x00) throw new CaptureException($"expected OK from MariaDB, got packet 0x{reply[0]:X2}");
     }
@@ -174,5 +174,5 @@ public sealed class ReplicationConnection : IAsyncDisposable
         return new ServerErrorException(code, state, r.RestAsString());
     }
 
-    public ValueTask DisposeAsync() => _channel.DisposeAsync();
+    public ValueTask DisposeAsync() => channel.DisposeAsync();
 }

@@ -14,27 +14,27 @@ namespace Insights.Capture.Sinks;
 /// </summary>
 public sealed class KafkaChangeEventSink : IChangeEventSink
 {
-    private readonly IProducer<byte[]?, byte[]?> _producer;
+    private readonly IProducer<byte[]?, byte[]?> producer;
     // Until the start-up check has reached the cluster, its failure is reported once, as one line, by the check itself.
-    private volatile bool _reached;
-    private readonly KafkaErrorLog _errors = new();
+    private volatile bool reached;
+    private readonly KafkaErrorLog errors = new();
 
-    private readonly ILogger _log;
+    private readonly ILogger log;
 
     public KafkaChangeEventSink(KafkaSettings kafka, ILogger? log = null)
     {
-        _log = log ?? NullLogger.Instance;
-        _producer = new ProducerBuilder<byte[]?, byte[]?>(ProducerConfig(kafka))
+        this.log = log ?? NullLogger.Instance;
+        producer = new ProducerBuilder<byte[]?, byte[]?>(ProducerConfig(kafka))
             .SetLogHandler((client, message) =>
             {
-                _errors.Record(client, message);
-                if (_reached && message.Level <= SyslogLevel.Error) _log.LogError("capture: kafka: {Message}", message.Message);
+                errors.Record(client, message);
+                if (reached && message.Level <= SyslogLevel.Error) this.log.LogError("capture: kafka: {Message}", message.Message);
             })
             .Build();
     }
 
     /// <summary>Why a Kafka call failed: its reason and the latest error the client logged.</summary>
-    public string Explain(KafkaException failure) => _errors.Explain(failure);
+    public string Explain(KafkaException failure) => errors.Explain(failure);
 
     /// <summary>
     /// Asks the cluster for its metadata over the producer's own connection (same servers, same SASL/TLS), so a missing
@@ -43,9 +43,9 @@ public sealed class KafkaChangeEventSink : IChangeEventSink
     /// <exception cref="KafkaException">The cluster did not answer.</exception>
     public void EnsureReachable(TimeSpan timeout)
     {
-        using var admin = new DependentAdminClientBuilder(_producer.Handle).Build();
+        using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
         admin.GetMetadata(timeout);
-        _reached = true;
+        reached = true;
     }
 
     /// <summary>The producer settings: the connection and security settings of <paramref name="kafka"/> plus delivery guarantees.</summary>
@@ -74,7 +74,7 @@ public sealed class KafkaChangeEventSink : IChangeEventSink
         {
             try
             {
-                _producer.Produce(topic, message, report =>
+                producer.Produce(topic, message, report =>
                 {
                     if (report.Error.IsError && tooLarge is not null && IsTooLarge(report.Error.Code)) { tooLarge(report.Error); return; }
                     if (!report.Error.IsError) Telemetry.CaptureMetrics.Delivered(topic);
@@ -85,7 +85,7 @@ public sealed class KafkaChangeEventSink : IChangeEventSink
             catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
             {
                 // The local queue is full: let deliveries drain, then try again (back-pressure on the binlog reader).
-                _producer.Poll(TimeSpan.FromMilliseconds(50));
+                producer.Poll(TimeSpan.FromMilliseconds(50));
             }
             catch (ProduceException<byte[]?, byte[]?> e) when (tooLarge is not null && IsTooLarge(e.Error.Code))
             {
@@ -110,14 +110,14 @@ public sealed class KafkaChangeEventSink : IChangeEventSink
         var headers = DeadLetterHeaders.For(error, DeadLetterStage, change.Topic, -1, -1);
         var (key, value, truncation) = DeadLetterFit.Fit(change.Key, change.Value, headers);
         if (truncation is not null) headers.Add(DeadLetterHeaders.Truncated, Encoding.UTF8.GetBytes(truncation));
-        _log.LogWarning("capture: {Error}; sent to {DeadLetterTopic}{Truncation}", error.Message, TopicNames.DeadLetter, truncation is null ? "" : $" ({truncation})");
+        log.LogWarning("capture: {Error}; sent to {DeadLetterTopic}{Truncation}", error.Message, TopicNames.DeadLetter, truncation is null ? "" : $" ({truncation})");
         Produce(TopicNames.DeadLetter, new Message<byte[]?, byte[]?> { Key = key, Value = value, Headers = headers }, delivered, tooLarge: null);
     }
 
     public Task FlushAsync(CancellationToken ct) => Task.Run(() =>
     {
-        while (_producer.Flush(TimeSpan.FromMilliseconds(200)) > 0) ct.ThrowIfCancellationRequested();
+        while (producer.Flush(TimeSpan.FromMilliseconds(200)) > 0) ct.ThrowIfCancellationRequested();
     }, ct);
 
-    public void Dispose() => _producer.Dispose();
+    public void Dispose() => producer.Dispose();
 }

@@ -33,17 +33,17 @@ public sealed class ScoreIndexWriter
     /// </summary>
     public const int InternalErrorRetries = 3;
 
-    private readonly ElasticsearchClient _client;
-    private readonly ElasticsearchSettings _settings;
-    private readonly ILogger _logger;
-    private readonly ResiliencePipeline<BulkAttempt> _retry;
+    private readonly ElasticsearchClient client;
+    private readonly ElasticsearchSettings settings;
+    private readonly ILogger logger;
+    private readonly ResiliencePipeline<BulkAttempt> retry;
 
     public ScoreIndexWriter(ElasticsearchClient client, ElasticsearchSettings settings, ILogger<ScoreIndexWriter>? logger = null)
     {
-        _client = client;
-        _settings = settings;
-        _logger = logger ?? NullLogger<ScoreIndexWriter>.Instance;
-        _retry = new ResiliencePipelineBuilder<BulkAttempt>()
+        this.client = client;
+        this.settings = settings;
+        this.logger = logger ?? NullLogger<ScoreIndexWriter>.Instance;
+        retry = new ResiliencePipelineBuilder<BulkAttempt>()
             .AddRetry(new RetryStrategyOptions<BulkAttempt>
             {
                 ShouldHandle = new PredicateBuilder<BulkAttempt>()
@@ -60,7 +60,7 @@ public sealed class ScoreIndexWriter
                 {
                     Telemetry.SinkMetrics.Retried();
                     var why = args.Outcome.Exception?.Message ?? args.Outcome.Result?.Reason ?? "unknown";
-                    _logger.LogWarning("Elasticsearch bulk: retry {Attempt} in {Delay} ms for {Pending} items ({Reason})",
+                    this.logger.LogWarning("Elasticsearch bulk: retry {Attempt} in {Delay} ms for {Pending} items ({Reason})",
                         args.AttemptNumber + 1, (int)args.RetryDelay.TotalMilliseconds, args.Outcome.Result?.Pending.Count, why);
                     return ValueTask.CompletedTask;
                 },
@@ -73,12 +73,12 @@ public sealed class ScoreIndexWriter
     {
         var report = new WriteReport();
         var all = ScoreChange.Collapse(changes);
-        foreach (var chunk in all.Chunk(_settings.BulkMaxDocuments))
+        foreach (var chunk in all.Chunk(settings.BulkMaxDocuments))
         {
             var pending = (IReadOnlyList<ScoreChange>)chunk;
             var first = true;
             var internalErrors = 0;
-            var last = await _retry.ExecuteAsync(async token =>
+            var last = await retry.ExecuteAsync(async token =>
             {
                 if (!first) report.ItemsResent += pending.Count;
                 first = false;
@@ -144,7 +144,7 @@ public sealed class ScoreIndexWriter
     /// </summary>
     private async Task<BulkSent> SendBulkAsync(IReadOnlyList<(ScoreChange Change, long MarkerVersion)> writes, WriteReport report, CancellationToken ct)
     {
-        var request = new BulkRequest(_settings.Alias) { Operations = new BulkOperationsCollection() };
+        var request = new BulkRequest(settings.Alias) { Operations = new BulkOperationsCollection() };
         foreach (var (change, markerVersion) in writes)
             request.Operations.Add(new BulkIndexOperation<MemberScoresDocument>(change.Update is { } update
                 ? MemberScoresDocument.From(update)
@@ -157,7 +157,7 @@ public sealed class ScoreIndexWriter
                 VersionType = VersionType.ExternalGte,
             });
         report.Requests++;
-        var response = await _client.BulkAsync(request, ct);
+        var response = await client.BulkAsync(request, ct);
         var status = response.ApiCallDetails.HttpStatusCode;
         if (status != 200 && (TransientFailure.IsRetryable(response) || status is { } code && TransientFailure.IsInternalError(code)))
         {
@@ -176,7 +176,7 @@ public sealed class ScoreIndexWriter
                 report.Reject(writes[0].Change, status.Value, refusal ?? $"HTTP {status}");
                 return BulkSent.Nothing;
             }
-            _logger.LogWarning("Elasticsearch bulk: {Items} items refused whole (HTTP {Status}: {Refusal}); splitting it to find the items at fault",
+            logger.LogWarning("Elasticsearch bulk: {Items} items refused whole (HTTP {Status}: {Refusal}); splitting it to find the items at fault",
                 writes.Count, status, refusal);
             var half = writes.Count / 2;
             var first = await SendBulkAsync(writes.Take(half).ToList(), report, ct);
@@ -218,8 +218,8 @@ public sealed class ScoreIndexWriter
     /// <summary>The member's document as it stands: its version and whether it is a deletion marker (a realtime get).</summary>
     private async Task<StoredMember> LookUpAsync(long memberId, CancellationToken ct)
     {
-        var response = await _client.GetAsync<MemberScoresDocument>(
-            new GetRequest(_settings.Alias, memberId.ToString(CultureInfo.InvariantCulture)), ct);
+        var response = await client.GetAsync<MemberScoresDocument>(
+            new GetRequest(settings.Alias, memberId.ToString(CultureInfo.InvariantCulture)), ct);
         var status = response.ApiCallDetails.HttpStatusCode;
         if (status == 404 && response.ElasticsearchServerError is null) return new StoredMember(null, false);
         if (response.IsValidResponse && response.Found) return new StoredMember(response.Version, response.Source?.IsDeletionMarker == true);
@@ -248,7 +248,7 @@ public sealed class ScoreIndexWriter
 /// <summary>What one <see cref="ScoreIndexWriter.WriteAsync"/> did: counts of items by outcome and of requests sent, and the rejected changes.</summary>
 public sealed class WriteReport
 {
-    private readonly List<RejectedChange> _rejected = [];
+    private readonly List<RejectedChange> rejected = [];
 
     public int Indexed { get; internal set; }
     public int Stale { get; internal set; }
@@ -257,9 +257,9 @@ public sealed class WriteReport
     public int ItemsResent { get; internal set; }
 
     /// <summary>Changes Elasticsearch refused for what they hold: not written, and retrying would not write them.</summary>
-    public IReadOnlyList<RejectedChange> Rejected => _rejected;
+    public IReadOnlyList<RejectedChange> Rejected => rejected;
 
-    internal void Reject(ScoreChange change, int status, string error) => _rejected.Add(new RejectedChange(change, status, error));
+    internal void Reject(ScoreChange change, int status, string error) => rejected.Add(new RejectedChange(change, status, error));
 }
 
 /// <summary>A change Elasticsearch refused: the HTTP status of its item (or of its single-item bulk) and Elasticsearch's error.</summary>

@@ -20,16 +20,16 @@ namespace Insights.Sinks.Kafka;
 public sealed class ScoreTopicConsumer(KafkaSettings kafka, ElasticsearchSettings settings, ScoreIndexWriter writer,
     ILogger<ScoreTopicConsumer>? logger = null, SinkErrorSettings? errors = null)
 {
-    private readonly ILogger _logger = logger ?? NullLogger<ScoreTopicConsumer>.Instance;
-    private readonly SinkErrorSettings _errors = errors ?? new SinkErrorSettings();
+    private readonly ILogger logger = logger ?? NullLogger<ScoreTopicConsumer>.Instance;
+    private readonly SinkErrorSettings errors = errors ?? new SinkErrorSettings();
 
     /// <summary>Records written and committed so far (for health and tests).</summary>
-    public long Committed => Interlocked.Read(ref _committed);
-    private long _committed;
+    public long Committed => Interlocked.Read(ref committed);
+    private long committed;
 
     /// <summary>Records sent to the dead-letter topic so far (unreadable or rejected by Elasticsearch).</summary>
-    public long DeadLettered => Interlocked.Read(ref _deadLettered);
-    private long _deadLettered;
+    public long DeadLettered => Interlocked.Read(ref deadLettered);
+    private long deadLettered;
 
     public ConsumerConfig ConsumerConfig() => kafka.ApplyTo(new ConsumerConfig
     {
@@ -46,11 +46,11 @@ public sealed class ScoreTopicConsumer(KafkaSettings kafka, ElasticsearchSetting
     public async Task RunAsync(CancellationToken ct)
     {
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(ConsumerConfig())
-            .SetLogHandler((_, m) => _logger.LogDebug("librdkafka {Facility}: {Message}", m.Facility, m.Message))
-            .SetErrorHandler((_, e) => _logger.Log(e.IsFatal ? LogLevel.Error : LogLevel.Warning, "Kafka: {Reason}", e.Reason))
+            .SetLogHandler((_, m) => logger.LogDebug("librdkafka {Facility}: {Message}", m.Facility, m.Message))
+            .SetErrorHandler((_, e) => logger.Log(e.IsFatal ? LogLevel.Error : LogLevel.Warning, "Kafka: {Reason}", e.Reason))
             .Build();
         using var producer = new ProducerBuilder<byte[]?, byte[]?>(kafka.ApplyTo(ScoreDeadLetters.ProducerConfig()))
-            .SetLogHandler((_, m) => _logger.LogDebug("librdkafka {Facility}: {Message}", m.Facility, m.Message))
+            .SetLogHandler((_, m) => logger.LogDebug("librdkafka {Facility}: {Message}", m.Facility, m.Message))
             .Build();
         var deadLetters = new ScoreDeadLetters(producer);
         consumer.Subscribe(TopicNames.Scores);
@@ -61,9 +61,9 @@ public sealed class ScoreTopicConsumer(KafkaSettings kafka, ElasticsearchSetting
                 var batch = await Task.Run(() => ConsumeBatch(consumer, ct), ct);
                 if (batch.Count == 0) continue;
                 var unreadable = batch.Where(r => r.Read.Change is null).ToList();
-                if (unreadable.Count > 0 && !_errors.DeadLettersErrors) throw NotTolerated(unreadable[0].Read.Problem!);
+                if (unreadable.Count > 0 && !errors.DeadLettersErrors) throw NotTolerated(unreadable[0].Read.Problem!);
                 var report = await writer.WriteAsync(batch.Where(r => r.Read.Change is not null).Select(r => r.Read.Change!), ct);
-                if (report.Rejected.Count > 0 && !_errors.DeadLettersErrors)
+                if (report.Rejected.Count > 0 && !errors.DeadLettersErrors)
                     throw NotTolerated($"{Origin(batch, report.Rejected[0]).Where}: Elasticsearch refused {report.Rejected[0]}");
 
                 // Dead letters are acknowledged before the batch's offsets move past them: a crash in between
@@ -85,11 +85,11 @@ public sealed class ScoreTopicConsumer(KafkaSettings kafka, ElasticsearchSetting
                 {
                     // Partitions revoked by a rebalance meanwhile: their new owner replays these records,
                     // which is safe because every write is versioned.
-                    _logger.LogWarning("sink: commit after write failed ({Reason}); the records will be replayed", e.Error.Reason);
+                    logger.LogWarning("sink: commit after write failed ({Reason}); the records will be replayed", e.Error.Reason);
                     continue;
                 }
-                Interlocked.Add(ref _committed, batch.Count);
-                _logger.LogInformation("sink: {Records} records -> {Indexed} indexed, {Stale} stale, {Deleted} deleted, {DeadLettered} dead-lettered; committed {Partitions} partitions",
+                Interlocked.Add(ref committed, batch.Count);
+                logger.LogInformation("sink: {Records} records -> {Indexed} indexed, {Stale} stale, {Deleted} deleted, {DeadLettered} dead-lettered; committed {Partitions} partitions",
                     batch.Count, report.Indexed, report.Stale, report.Deleted, unreadable.Count + report.Rejected.Count, offsets.Count);
             }
         }
@@ -104,9 +104,9 @@ public sealed class ScoreTopicConsumer(KafkaSettings kafka, ElasticsearchSetting
     private async Task DeadLetterAsync(ScoreDeadLetters deadLetters, ConsumedRecord record, Exception reason, string kind, CancellationToken ct)
     {
         await deadLetters.SendAsync(record.Key, record.Value, record.Headers, record.Where, reason, ct);
-        Interlocked.Increment(ref _deadLettered);
+        Interlocked.Increment(ref deadLettered);
         Telemetry.SinkMetrics.DeadLettered(kind);
-        _logger.LogWarning("sink: {Where} sent to {Topic}: {Reason}", record.Where, TopicNames.DeadLetter, reason.Message);
+        logger.LogWarning("sink: {Where} sent to {Topic}: {Reason}", record.Where, TopicNames.DeadLetter, reason.Message);
     }
 
     private static ErrorToleranceExceededException NotTolerated(string problem) => new(

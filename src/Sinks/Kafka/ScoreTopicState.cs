@@ -18,7 +18,7 @@ namespace Insights.Sinks.Kafka;
 /// </summary>
 public sealed class ScoreTopicState(KafkaSettings kafka, string topic = TopicNames.Scores, ILogger<ScoreTopicState>? logger = null) : IScoreStateSource
 {
-    private readonly ILogger _logger = logger ?? NullLogger<ScoreTopicState>.Instance;
+    private readonly ILogger logger = logger ?? NullLogger<ScoreTopicState>.Instance;
 
     private static readonly TimeSpan MetadataTimeout = TimeSpan.FromSeconds(15);
 
@@ -67,7 +67,7 @@ public sealed class ScoreTopicState(KafkaSettings kafka, string topic = TopicNam
                 {
                     skipped++;
                     Telemetry.SinkMetrics.Skipped("snapshot");
-                    _logger.LogWarning("snapshot: skipped a score record: {Problem}", read.Problem);
+                    logger.LogWarning("snapshot: skipped a score record: {Problem}", read.Problem);
                 }
                 else if (change.Update is not { } update) latest[change.MemberId] = null;
                 // Of equal versions the later wins: a worker replaying a member's events re-emits a version with newer content.

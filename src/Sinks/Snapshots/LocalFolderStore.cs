@@ -7,9 +7,9 @@ namespace Insights.Sinks.Snapshots;
 public sealed class LocalFolderStore(string root) : ISnapshotStore
 {
     private const string TempSuffix = ".partial";
-    private readonly string _root = Path.GetFullPath(root);
+    private readonly string root = Path.GetFullPath(root);
 
-    public string Location => _root;
+    public string Location => root;
 
     public async Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken ct)
     {
@@ -39,10 +39,10 @@ public sealed class LocalFolderStore(string root) : ISnapshotStore
 
     public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken ct)
     {
-        if (!Directory.Exists(_root)) return Task.FromResult<IReadOnlyList<string>>([]);
-        IReadOnlyList<string> keys = Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories)
+        if (!Directory.Exists(root)) return Task.FromResult<IReadOnlyList<string>>([]);
+        IReadOnlyList<string> keys = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
             .Where(f => !f.EndsWith(TempSuffix, StringComparison.Ordinal))
-            .Select(f => Path.GetRelativePath(_root, f).Replace(Path.DirectorySeparatorChar, '/'))
+            .Select(f => Path.GetRelativePath(root, f).Replace(Path.DirectorySeparatorChar, '/'))
             .Where(k => k.StartsWith(prefix, StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)
             .ToList();
@@ -58,9 +58,9 @@ public sealed class LocalFolderStore(string root) : ISnapshotStore
 
     private string PathOf(string key)
     {
-        var path = Path.GetFullPath(Path.Combine(_root, key));
-        if (!path.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            throw new ArgumentException($"snapshot key '{key}' points outside {_root}", nameof(key));
+        var path = Path.GetFullPath(Path.Combine(root, key));
+        if (!path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new ArgumentException($"snapshot key '{key}' points outside {root}", nameof(key));
         return path;
     }
 }

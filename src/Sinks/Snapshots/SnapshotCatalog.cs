@@ -6,15 +6,15 @@ namespace Insights.Sinks.Snapshots;
 /// <summary>Reads snapshots: lists manifests, and reads a snapshot's data back, verifying every file's size and SHA-256.</summary>
 public sealed class SnapshotCatalog(ISnapshotStore store, string prefix)
 {
-    private readonly SnapshotLayout _layout = new(prefix);
+    private readonly SnapshotLayout layout = new(prefix);
 
     /// <summary>Every complete snapshot, oldest first.</summary>
     public async Task<IReadOnlyList<SnapshotManifest>> ListAsync(CancellationToken ct)
     {
         var manifests = new List<SnapshotManifest>();
-        foreach (var key in await store.ListAsync(_layout.ManifestsPrefix, ct))
+        foreach (var key in await store.ListAsync(layout.ManifestsPrefix, ct))
         {
-            if (_layout.IdOfManifest(key) is null) continue;
+            if (layout.IdOfManifest(key) is null) continue;
             // Retention may delete a manifest between list and get; that snapshot is simply gone.
             if (await store.GetAsync(key, ct) is { } content) manifests.Add(ParseManifest(content, key));
         }
@@ -26,9 +26,9 @@ public sealed class SnapshotCatalog(ISnapshotStore store, string prefix)
     {
         if (id is null)
             return (await ListAsync(ct)).LastOrDefault() ?? throw new SnapshotNotFoundException($"no snapshot at {store.Location}/{prefix}");
-        var content = await store.GetAsync(_layout.ManifestKey(id), ct)
+        var content = await store.GetAsync(layout.ManifestKey(id), ct)
             ?? throw new SnapshotNotFoundException($"snapshot {id} not found at {store.Location}/{prefix}");
-        return ParseManifest(content, _layout.ManifestKey(id));
+        return ParseManifest(content, layout.ManifestKey(id));
     }
 
     /// <summary>The members of one data file, after checking it is exactly the file the manifest lists.</summary>

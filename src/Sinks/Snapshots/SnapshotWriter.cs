@@ -15,15 +15,15 @@ namespace Insights.Sinks.Snapshots;
 public sealed class SnapshotWriter(IScoreStateSource source, ISnapshotStore store, SnapshotSettings settings,
     TimeProvider? clock = null, ILogger<SnapshotWriter>? logger = null)
 {
-    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
-    private readonly ILogger _logger = logger ?? NullLogger<SnapshotWriter>.Instance;
-    private readonly SnapshotLayout _layout = new(settings.Prefix);
+    private readonly TimeProvider clock = clock ?? TimeProvider.System;
+    private readonly ILogger logger = logger ?? NullLogger<SnapshotWriter>.Instance;
+    private readonly SnapshotLayout layout = new(settings.Prefix);
 
     public async Task<SnapshotManifest> TakeAsync(CancellationToken ct)
     {
-        var started = _clock.GetUtcNow();
+        var started = clock.GetUtcNow();
         var id = SnapshotLayout.NewId(started);
-        var marker = _layout.InProgressKey(id);
+        var marker = layout.InProgressKey(id);
         await BeatAsync(id, started, ct);
         SnapshotManifest manifest;
         try
@@ -33,7 +33,7 @@ public sealed class SnapshotWriter(IScoreStateSource source, ISnapshotStore stor
             {
                 var state = await source.ReadAsync(partition, ct);
                 var content = SnapshotFormat.Encode(state.Members);
-                var key = _layout.DataKey(id, partition);
+                var key = layout.DataKey(id, partition);
                 await store.PutAsync(key, content, ct);
                 files.Add(new SnapshotFile
                 {
@@ -51,24 +51,24 @@ public sealed class SnapshotWriter(IScoreStateSource source, ISnapshotStore stor
                 await BeatAsync(id, started, ct);
             }
             await EnsureMarkerAsync(id, ct);
-            manifest = new SnapshotManifest { Id = id, CreatedAtMs = _clock.GetUtcNow().ToUnixTimeMilliseconds(), Topic = source.Topic, Files = files };
-            await store.PutAsync(_layout.ManifestKey(id), JsonSerializer.SerializeToUtf8Bytes(manifest, SinkJsonContext.Default.SnapshotManifest), ct);
+            manifest = new SnapshotManifest { Id = id, CreatedAtMs = clock.GetUtcNow().ToUnixTimeMilliseconds(), Topic = source.Topic, Files = files };
+            await store.PutAsync(layout.ManifestKey(id), JsonSerializer.SerializeToUtf8Bytes(manifest, SinkJsonContext.Default.SnapshotManifest), ct);
         }
         catch
         {
             // This snapshot will never get a manifest: withdraw the marker so the next retention sweeps its files
             // now rather than after the grace period. Best effort: a store that fails here leaves that to the grace.
             try { await store.DeleteAsync(marker, CancellationToken.None); }
-            catch (Exception e) { _logger.LogWarning("snapshot {Id}: could not remove its in-progress marker ({Reason})", id, e.Message); }
+            catch (Exception e) { logger.LogWarning("snapshot {Id}: could not remove its in-progress marker ({Reason})", id, e.Message); }
             throw;
         }
         await store.DeleteAsync(marker, ct);
         Telemetry.SinkMetrics.SnapshotCompleted();
-        _logger.LogInformation("snapshot {Id}: {Members} members in {Files} files, {Bytes} bytes, at {Location}",
+        logger.LogInformation("snapshot {Id}: {Members} members in {Files} files, {Bytes} bytes, at {Location}",
             id, manifest.Members, manifest.Files.Count, manifest.Files.Sum(f => f.Bytes), store.Location);
         if (manifest.Files.Sum(f => f.SkippedRecords) is > 0 and var skipped)
-            _logger.LogWarning("snapshot {Id}: left out {Skipped} records that are not valid score records (see the manifest's skipped_records per partition)", id, skipped);
-        await new SnapshotRetention(store, _layout, settings.Keep, TimeSpan.FromSeconds(settings.InProgressGraceSeconds), _clock, _logger).ApplyAsync(ct);
+            logger.LogWarning("snapshot {Id}: left out {Skipped} records that are not valid score records (see the manifest's skipped_records per partition)", id, skipped);
+        await new SnapshotRetention(store, layout, settings.Keep, TimeSpan.FromSeconds(settings.InProgressGraceSeconds), clock, logger).ApplyAsync(ct);
         return manifest;
     }
 
@@ -78,18 +78,18 @@ public sealed class SnapshotWriter(IScoreStateSource source, ISnapshotStore stor
     /// </summary>
     private async Task EnsureMarkerAsync(string id, CancellationToken ct)
     {
-        if (await store.GetAsync(_layout.InProgressKey(id), ct) is null)
-            throw new InvalidOperationException($"snapshot {id}: its in-progress marker {_layout.InProgressKey(id)} is gone (no heartbeat within " +
+        if (await store.GetAsync(layout.InProgressKey(id), ct) is null)
+            throw new InvalidOperationException($"snapshot {id}: its in-progress marker {layout.InProgressKey(id)} is gone (no heartbeat within " +
                 $"{settings.InProgressGraceSeconds} s, so a retention took its writer for dead); not writing a manifest that could point at removed files");
     }
 
     /// <summary>Puts (or renews) this snapshot's in-progress marker with the current time as its heartbeat.</summary>
     private Task BeatAsync(string id, DateTimeOffset started, CancellationToken ct) =>
-        store.PutAsync(_layout.InProgressKey(id), JsonSerializer.SerializeToUtf8Bytes(new SnapshotInProgress
+        store.PutAsync(layout.InProgressKey(id), JsonSerializer.SerializeToUtf8Bytes(new SnapshotInProgress
         {
             Id = id,
             StartedAtMs = started.ToUnixTimeMilliseconds(),
-            HeartbeatAtMs = _clock.GetUtcNow().ToUnixTimeMilliseconds(),
+            HeartbeatAtMs = clock.GetUtcNow().ToUnixTimeMilliseconds(),
             Writer = $"{Environment.MachineName}/{Environment.ProcessId}",
         }, SinkJsonContext.Default.SnapshotInProgress), ct);
 }

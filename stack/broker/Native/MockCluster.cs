@@ -13,9 +13,9 @@ internal sealed unsafe class MockCluster : IDisposable
     private const int ProducerType = 0; // RD_KAFKA_PRODUCER
     private const int TopicAlreadyExists = 36; // RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS
 
-    private readonly LoadedLibrdkafka _lib;
-    private nint _handle;
-    private nint _cluster;
+    private readonly LoadedLibrdkafka lib;
+    private nint handle;
+    private nint cluster;
 
     public int BrokerCount { get; }
 
@@ -24,9 +24,9 @@ internal sealed unsafe class MockCluster : IDisposable
 
     private MockCluster(LoadedLibrdkafka lib, nint handle, nint cluster, int brokerCount)
     {
-        _lib = lib;
-        _handle = handle;
-        _cluster = cluster;
+        this.lib = lib;
+        this.handle = handle;
+        this.cluster = cluster;
         BrokerCount = brokerCount;
         var bootstraps = Marshal.PtrToStringUTF8((nint)lib.MockClusterBootstraps(cluster)) ?? "";
         // The mock lists its brokers in id order, one host:port each.
@@ -58,31 +58,31 @@ internal sealed unsafe class MockCluster : IDisposable
         return new MockCluster(lib, handle, cluster, brokerCount);
     }
 
-    public void SetControllerId(int brokerId) => Check(_lib.MockSetControllerId(_cluster, brokerId), $"set controller {brokerId}");
+    public void SetControllerId(int brokerId) => Check(lib.MockSetControllerId(cluster, brokerId), $"set controller {brokerId}");
 
     /// <summary>Kafka's group.initial.rebalance.delay.ms (3000 by default, as on a real broker).</summary>
-    public void SetGroupInitialRebalanceDelay(int milliseconds) => _lib.MockGroupInitialRebalanceDelayMs(_cluster, milliseconds);
+    public void SetGroupInitialRebalanceDelay(int milliseconds) => lib.MockGroupInitialRebalanceDelayMs(cluster, milliseconds);
 
     public void CreateTopic(string name, int partitions, int replicationFactor)
     {
-        var code = WithUtf8(name, p => _lib.MockTopicCreate(_cluster, p, partitions, replicationFactor));
+        var code = WithUtf8(name, p => lib.MockTopicCreate(cluster, p, partitions, replicationFactor));
         if (code == TopicAlreadyExists) throw new InvalidOperationException($"topic '{name}' is listed twice in the manifest");
         Check(code, $"create topic '{name}' with {partitions} partitions");
     }
 
     /// <summary>Changes the address a broker advertises in metadata; where it listens stays the same.</summary>
     public void Advertise(int brokerId, string host, int port) =>
-        WithUtf8(host, p => { _lib.MockBrokerSetHostPort(_cluster, brokerId, p, port); return 0; });
+        WithUtf8(host, p => { lib.MockBrokerSetHostPort(cluster, brokerId, p, port); return 0; });
 
     public void Dispose()
     {
-        if (_cluster != 0) { _lib.MockClusterDestroy(_cluster); _cluster = 0; }
-        if (_handle != 0) { _lib.Destroy(_handle); _handle = 0; }
+        if (cluster != 0) { lib.MockClusterDestroy(cluster); cluster = 0; }
+        if (handle != 0) { lib.Destroy(handle); handle = 0; }
     }
 
     private void Check(int code, string what)
     {
-        if (code != 0) throw new InvalidOperationException($"mock cluster: {what}: {_lib.ErrorText(code)}");
+        if (code != 0) throw new InvalidOperationException($"mock cluster: {what}: {lib.ErrorText(code)}");
     }
 
     private static void SetConf(LoadedLibrdkafka lib, nint conf, string name, string value)

@@ -9,16 +9,16 @@ namespace Insights.Broker.Proxy;
 /// </summary>
 internal sealed class LoopbackProxy : IAsyncDisposable
 {
-    private readonly TcpListener _listener;
-    private readonly CancellationTokenSource _stop = new();
-    private IPEndPoint? _target;
-    private Task _acceptLoop = Task.CompletedTask;
+    private readonly TcpListener listener;
+    private readonly CancellationTokenSource stop = new();
+    private IPEndPoint? target;
+    private Task acceptLoop = Task.CompletedTask;
 
     public int Port { get; }
 
     private LoopbackProxy(TcpListener listener, int port)
     {
-        _listener = listener;
+        this.listener = listener;
         Port = port;
     }
 
@@ -41,8 +41,8 @@ internal sealed class LoopbackProxy : IAsyncDisposable
 
     public void Start(IPEndPoint target)
     {
-        _target = target;
-        _acceptLoop = AcceptAsync(_stop.Token);
+        this.target = target;
+        acceptLoop = AcceptAsync(stop.Token);
     }
 
     private async Task AcceptAsync(CancellationToken ct)
@@ -50,7 +50,7 @@ internal sealed class LoopbackProxy : IAsyncDisposable
         while (!ct.IsCancellationRequested)
         {
             Socket client;
-            try { client = await _listener.AcceptSocketAsync(ct); }
+            try { client = await listener.AcceptSocketAsync(ct); }
             catch (OperationCanceledException) { return; }
             catch (ObjectDisposedException) { return; }
             catch (SocketException) { continue; } // a client that gave up while queued
@@ -65,7 +65,7 @@ internal sealed class LoopbackProxy : IAsyncDisposable
         client.NoDelay = true;
         try
         {
-            await upstream.ConnectAsync(_target!, ct);
+            await upstream.ConnectAsync(target!, ct);
             await using var clientStream = new NetworkStream(client, ownsSocket: false);
             await using var upstreamStream = new NetworkStream(upstream, ownsSocket: false);
             // Either side closing ends the pair: Kafka connections are request/response, never half-open.
@@ -82,10 +82,10 @@ internal sealed class LoopbackProxy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        await _acceptLoop;
-        _stop.Dispose();
+        await stop.CancelAsync();
+        listener.Stop();
+        await acceptLoop;
+        stop.Dispose();
     }
 }
 

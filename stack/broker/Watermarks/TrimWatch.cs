@@ -11,7 +11,7 @@ namespace Insights.Broker.Watermarks;
 /// </summary>
 internal sealed class TrimWatch(string bootstrapServers, TopicManifest manifest, string? statusFile, TimeSpan interval, TextWriter log)
 {
-    private readonly Dictionary<(string Topic, int Partition), long> _reportedLow = [];
+    private readonly Dictionary<(string Topic, int Partition), long> reportedLow = [];
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -41,8 +41,8 @@ internal sealed class TrimWatch(string bootstrapServers, TopicManifest manifest,
         foreach (var p in report.Trimmed)
         {
             var key = (p.Topic, p.Partition);
-            if (_reportedLow.TryGetValue(key, out var seen) && seen >= p.Low) continue;
-            _reportedLow[key] = p.Low;
+            if (reportedLow.TryGetValue(key, out var seen) && seen >= p.Low) continue;
+            reportedLow[key] = p.Low;
             log.WriteLine($"ERROR topic {p.Topic} partition {p.Partition} low watermark {p.Low}: {WatermarkReport.TrimExplanation}");
         }
         if (statusFile is not null)

@@ -10,19 +10,19 @@ namespace Insights.Broker.Watermarks;
 /// </summary>
 public sealed class WatermarkProbe : IDisposable
 {
-    private readonly IConsumer<Ignore, Ignore> _consumer;
-    private readonly IAdminClient _admin;
+    private readonly IConsumer<Ignore, Ignore> consumer;
+    private readonly IAdminClient admin;
 
     public WatermarkProbe(string bootstrapServers)
     {
-        _consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig
+        consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig
         {
             BootstrapServers = bootstrapServers,
             GroupId = "insights-broker-watermarks", // never joins: it only asks for offsets and metadata
             AllowAutoCreateTopics = false,
             ClientId = "insights-broker-watermarks",
         }).SetLogHandler((_, _) => { }).Build();
-        _admin = new DependentAdminClientBuilder(_consumer.Handle).Build();
+        admin = new DependentAdminClientBuilder(consumer.Handle).Build();
     }
 
     /// <summary>
@@ -31,7 +31,7 @@ public sealed class WatermarkProbe : IDisposable
     /// </summary>
     public WatermarkReport Read(TopicManifest manifest, TimeSpan timeout)
     {
-        var metadata = _admin.GetMetadata(timeout);
+        var metadata = admin.GetMetadata(timeout);
         var partitions = new List<PartitionWatermark>();
         var actualCounts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var topic in metadata.Topics.Where(t => !t.Topic.StartsWith("__", StringComparison.Ordinal)).OrderBy(t => t.Topic, StringComparer.Ordinal))
@@ -40,7 +40,7 @@ public sealed class WatermarkProbe : IDisposable
             actualCounts[topic.Topic] = topic.Partitions.Count;
             foreach (var partition in topic.Partitions.OrderBy(p => p.PartitionId))
             {
-                var offsets = _consumer.QueryWatermarkOffsets(new TopicPartition(topic.Topic, partition.PartitionId), timeout);
+                var offsets = consumer.QueryWatermarkOffsets(new TopicPartition(topic.Topic, partition.PartitionId), timeout);
                 partitions.Add(new PartitionWatermark(topic.Topic, partition.PartitionId, offsets.Low.Value, offsets.High.Value));
             }
         }
@@ -54,7 +54,7 @@ public sealed class WatermarkProbe : IDisposable
 
     public void Dispose()
     {
-        _admin.Dispose();
-        _consumer.Dispose();
+        admin.Dispose();
+        consumer.Dispose();
     }
 }

@@ -15,9 +15,9 @@ public sealed class HeadlessChromium
     public const string BinaryVariable = "INSIGHTS_CHROMIUM";
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly string _binary;
+    private readonly string binary;
 
-    private HeadlessChromium(string binary) => _binary = binary;
+    private HeadlessChromium(string binary) => this.binary = binary;
 
     /// <summary>The browser, or a skip naming what is missing.</summary>
     public static HeadlessChromium Require() => Find() is { } binary
@@ -83,7 +83,7 @@ public sealed class HeadlessChromium
     private async Task<(string Stdout, string Stderr)> RunAsync(IReadOnlyList<string> arguments, CancellationToken ct)
     {
         var profile = Directory.CreateTempSubdirectory("insights-chromium-");
-        var start = new ProcessStartInfo(_binary)
+        var start = new ProcessStartInfo(binary)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -93,7 +93,7 @@ public sealed class HeadlessChromium
                      "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--disable-background-networking",
                      "--force-device-scale-factor=1", $"--user-data-dir={profile.FullName}", .. arguments])
             start.ArgumentList.Add(argument);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {_binary}");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {binary}");
         var stdout = process.StandardOutput.ReadToEndAsync(ct);
         var stderr = process.StandardError.ReadToEndAsync(ct);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);

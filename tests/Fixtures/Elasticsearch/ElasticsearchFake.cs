@@ -46,16 +46,16 @@ namespace Insights.Fixtures.Elasticsearch;
 /// </summary>
 public sealed class ElasticsearchFake : IAsyncDisposable
 {
-    private readonly WebApplication _app;
-    private int _failNextCount;
-    private int _failNextStatus;
-    private int _abortNextCount;
-    private volatile Func<BulkItem, int?>? _bulkItemFault;
-    private long _delayTicks;
+    private readonly WebApplication app;
+    private int failNextCount;
+    private int failNextStatus;
+    private int abortNextCount;
+    private volatile Func<BulkItem, int?>? bulkItemFault;
+    private long delayTicks;
 
     private ElasticsearchFake(WebApplication app, FakeCluster cluster)
     {
-        _app = app;
+        this.app = app;
         Cluster = cluster;
     }
 
@@ -63,16 +63,16 @@ public sealed class ElasticsearchFake : IAsyncDisposable
     internal FakeCluster Cluster { get; }
 
     /// <summary>Requests answered so far, injected failures included.</summary>
-    public int RequestCount => _requestCount;
-    private int _requestCount;
+    public int RequestCount => requestCount;
+    private int requestCount;
 
     /// <summary>Requests being handled right now (a test that kills a client mid-request waits for one).</summary>
-    public int InFlightRequestCount => Volatile.Read(ref _inFlight);
-    private int _inFlight;
+    public int InFlightRequestCount => Volatile.Read(ref inFlight);
+    private int inFlight;
 
     /// <summary>Requests that arrived with a compressed body (Content-Encoding gzip or deflate).</summary>
-    public int CompressedRequestCount => _compressedRequestCount;
-    private int _compressedRequestCount;
+    public int CompressedRequestCount => compressedRequestCount;
+    private int compressedRequestCount;
 
     /// <summary>The Authorization header of the latest request (the fake does not check it), or null when it had none.</summary>
     public string? LastAuthorization { get; private set; }
@@ -108,55 +108,55 @@ public sealed class ElasticsearchFake : IAsyncDisposable
     public void FailNext(int count, int statusCode)
     {
         if (statusCode is < 400 or > 599) throw new ArgumentOutOfRangeException(nameof(statusCode), statusCode, "an error status (4xx or 5xx)");
-        Volatile.Write(ref _failNextStatus, statusCode);
-        Volatile.Write(ref _failNextCount, count);
+        Volatile.Write(ref failNextStatus, statusCode);
+        Volatile.Write(ref failNextCount, count);
     }
 
     /// <summary>The next <paramref name="count"/> requests have their connection dropped without an answer (a connection error for the client).</summary>
-    public void AbortNext(int count) => Volatile.Write(ref _abortNextCount, count);
+    public void AbortNext(int count) => Volatile.Write(ref abortNextCount, count);
 
     /// <summary>
     /// Makes chosen bulk items fail: the rule sees each item (action, index as written, id) and returns a status
     /// (e.g. 429, 503, 400) to fail it with ES's error for that status, or null to run it. Null clears the rule.
     /// </summary>
-    public void FailBulkItems(Func<BulkItem, int?>? rule) => _bulkItemFault = rule;
+    public void FailBulkItems(Func<BulkItem, int?>? rule) => bulkItemFault = rule;
 
-    public Func<BulkItem, int?>? BulkItemFault => _bulkItemFault;
+    public Func<BulkItem, int?>? BulkItemFault => bulkItemFault;
 
     /// <summary>
     /// Every request waits <paramref name="delay"/> before it is handled (a slow or loaded cluster), so a client
     /// spends most of its time inside a request; <see cref="TimeSpan.Zero"/> ends it.
     /// </summary>
-    public void DelayEachRequest(TimeSpan delay) => Interlocked.Exchange(ref _delayTicks, delay.Ticks);
+    public void DelayEachRequest(TimeSpan delay) => Interlocked.Exchange(ref delayTicks, delay.Ticks);
 
     /// <summary>Clears every injected fault.</summary>
     public void ClearFaults()
     {
-        Volatile.Write(ref _failNextCount, 0);
-        Volatile.Write(ref _abortNextCount, 0);
-        _bulkItemFault = null;
-        Interlocked.Exchange(ref _delayTicks, 0);
+        Volatile.Write(ref failNextCount, 0);
+        Volatile.Write(ref abortNextCount, 0);
+        bulkItemFault = null;
+        Interlocked.Exchange(ref delayTicks, 0);
     }
 
     private async Task HandleAsync(HttpContext context, RequestDelegate next)
     {
-        Interlocked.Increment(ref _requestCount);
+        Interlocked.Increment(ref requestCount);
         LastAuthorization = context.Request.Headers.Authorization.Count > 0 ? context.Request.Headers.Authorization.ToString() : null;
-        if (context.Request.Headers.ContentEncoding.ToString() is "gzip" or "deflate") Interlocked.Increment(ref _compressedRequestCount);
+        if (context.Request.Headers.ContentEncoding.ToString() is "gzip" or "deflate") Interlocked.Increment(ref compressedRequestCount);
         context.Response.Headers[WireContract.ProductHeader] = "Elasticsearch";
-        Interlocked.Increment(ref _inFlight);
+        Interlocked.Increment(ref inFlight);
         try
         {
-            if (Interlocked.Read(ref _delayTicks) is > 0 and var delay) await Task.Delay(TimeSpan.FromTicks(delay), context.RequestAborted);
+            if (Interlocked.Read(ref delayTicks) is > 0 and var delay) await Task.Delay(TimeSpan.FromTicks(delay), context.RequestAborted);
             await HandleUndelayedAsync(context, next);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested) { } // the client went away
-        finally { Interlocked.Decrement(ref _inFlight); }
+        finally { Interlocked.Decrement(ref inFlight); }
     }
 
     private async Task HandleUndelayedAsync(HttpContext context, RequestDelegate next)
     {
-        if (TryTake(ref _abortNextCount))
+        if (TryTake(ref abortNextCount))
         {
             context.Abort();
             return;
@@ -164,9 +164,9 @@ public sealed class ElasticsearchFake : IAsyncDisposable
         try
         {
             WireContract.Negotiate(context);
-            if (TryTake(ref _failNextCount))
+            if (TryTake(ref failNextCount))
             {
-                var injected = ElasticsearchError.Injected(Volatile.Read(ref _failNextStatus));
+                var injected = ElasticsearchError.Injected(Volatile.Read(ref failNextStatus));
                 await WireContract.WriteAsync(context, injected.Status, injected.Body());
                 return;
             }
@@ -200,7 +200,7 @@ public sealed class ElasticsearchFake : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await app.StopAsync();
+        await app.DisposeAsync();
     }
 }

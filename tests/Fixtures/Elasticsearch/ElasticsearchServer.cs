@@ -17,7 +17,7 @@ public sealed class ElasticsearchServer : IAsyncLifetime
     public const string NoFaultInjection =
         "fault injection exists only on the Elasticsearch fake; this run uses a real Elasticsearch container";
 
-    private IContainer? _container;
+    private IContainer? container;
 
     public Uri BaseUri { get; private set; } = null!;
     public ElasticsearchClient Client { get; private set; } = null!;
@@ -52,7 +52,7 @@ public sealed class ElasticsearchServer : IAsyncLifetime
 
     private async Task StartContainerAsync()
     {
-        _container = new ContainerBuilder(Image)
+        container = new ContainerBuilder(Image)
             .WithEnvironment("discovery.type", "single-node")
             .WithEnvironment("xpack.security.enabled", "false")
             .WithEnvironment("ES_JAVA_OPTS", "-Xms512m -Xmx512m")
@@ -60,13 +60,13 @@ public sealed class ElasticsearchServer : IAsyncLifetime
             .WithWaitStrategy(Wait.ForUnixContainer().UntilHttpRequestIsSucceeded(r => r
                 .ForPort(9200).ForPath("/_cluster/health?wait_for_status=yellow&timeout=60s")))
             .Build();
-        await _container.StartAsync();
-        BaseUri = new Uri($"http://{_container.Hostname}:{_container.GetMappedPublicPort(9200)}/");
+        await container.StartAsync();
+        BaseUri = new Uri($"http://{container.Hostname}:{container.GetMappedPublicPort(9200)}/");
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_container is not null) await _container.DisposeAsync();
+        if (container is not null) await container.DisposeAsync();
         if (Fake is not null) await Fake.DisposeAsync();
     }
 }

@@ -10,20 +10,20 @@ namespace Insights.Fixtures.Elasticsearch;
 /// </summary>
 internal sealed class FakeCluster(TimeProvider clock, TimeSpan gcDeletes)
 {
-    private readonly Dictionary<string, FakeIndex> _indices = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, IndexTemplate> _templates = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FakeIndex> indices = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IndexTemplate> templates = new(StringComparer.Ordinal);
 
     public object Gate { get; } = new();
     public bool AutoCreateIndex { get; set; } = true;
-    public IReadOnlyDictionary<string, FakeIndex> Indices => _indices;
-    public IReadOnlyDictionary<string, IndexTemplate> Templates => _templates;
+    public IReadOnlyDictionary<string, FakeIndex> Indices => indices;
+    public IReadOnlyDictionary<string, IndexTemplate> Templates => templates;
 
-    public bool AliasExists(string name) => _indices.Values.Any(i => i.Aliases.ContainsKey(name));
+    public bool AliasExists(string name) => indices.Values.Any(i => i.Aliases.ContainsKey(name));
 
     public FakeIndex CreateIndex(string name, JsonObject? body)
     {
         ValidateIndexName(name);
-        if (_indices.TryGetValue(name, out var existing))
+        if (indices.TryGetValue(name, out var existing))
             throw new ElasticsearchError(400, "resource_already_exists_exception", $"index [{name}/{existing.Uuid}] already exists",
                 new JsonObject { ["index_uuid"] = existing.Uuid, ["index"] = name });
         if (AliasExists(name))
@@ -31,7 +31,7 @@ internal sealed class FakeCluster(TimeProvider clock, TimeSpan gcDeletes)
                 new JsonObject { ["index_uuid"] = "_na_", ["index"] = name });
         CheckKeys(body, "create index", "settings", "mappings", "aliases");
 
-        var template = _templates.Values.Where(t => t.IndexPatterns.Any(p => IndexPattern.Matches(p, name)))
+        var template = templates.Values.Where(t => t.IndexPatterns.Any(p => IndexPattern.Matches(p, name)))
             .OrderByDescending(t => t.Priority).FirstOrDefault();
         var settings = IndexSettings.Normalize(template?.Settings);
         foreach (var (key, value) in IndexSettings.Normalize(body?["settings"] as JsonObject)) settings[key] = value?.DeepClone();
@@ -49,15 +49,15 @@ internal sealed class FakeCluster(TimeProvider clock, TimeSpan gcDeletes)
                 foreach (var (alias, definition) in source) aliases[alias] = ParseAlias(alias, definition as JsonObject);
         foreach (var alias in aliases.Keys)
         {
-            if (alias == name || _indices.ContainsKey(alias))
+            if (alias == name || indices.ContainsKey(alias))
                 throw new ElasticsearchError(400, "invalid_alias_name_exception",
                     $"Invalid alias name [{alias}]: an index or data stream exists with the same name as the alias");
         }
 
         var index = new FakeIndex(name, settings, mappings, clock, gcDeletes);
         foreach (var (alias, definition) in aliases) index.Aliases[alias] = definition;
-        CheckSingleWriteIndex(_indices.Values.Append(index));
-        _indices[name] = index;
+        CheckSingleWriteIndex(indices.Values.Append(index));
+        indices[name] = index;
         return index;
     }
 
@@ -69,13 +69,13 @@ internal sealed class FakeCluster(TimeProvider clock, TimeSpan gcDeletes)
             // ES 8+ defaults action.destructive_requires_name to true.
             if (IndexPattern.IsWildcard(part) || part == "_all")
                 throw ElasticsearchError.IllegalArgument("Wildcard expressions or all indices are not allowed");
-            if (_indices.TryGetValue(part, out var index)) targets.Add(index);
+            if (indices.TryGetValue(part, out var index)) targets.Add(index);
             else if (AliasExists(part))
                 throw ElasticsearchError.IllegalArgument(
                     $"The provided expression [{part}] matches an alias, specify the corresponding concrete indices instead.");
             else throw ElasticsearchError.IndexNotFound(part);
         }
-        foreach (var index in targets) _indices.Remove(index.Name);
+        foreach (var index in targets) indices.Remove(index.Name);
     }
 
     /// <summary>Indices an expression reads from: names, aliases, wildcards, `_all`, comma lists.</summary>
@@ -85,19 +85,19 @@ internal sealed class FakeCluster(TimeProvider clock, TimeSpan gcDeletes)
         void Add(FakeIndex index) { if (!result.Contains(index)) result.Add(index); }
         if (string.IsNullOrEmpty(expression) || expression is "_all" or "*")
         {
-            foreach (var index in _indices.Values) Add(index);
+            foreach (var index in indices.Values) Add(index);
             return result;
         }
         foreach (var part in expression.Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             if (IndexPattern.IsWildcard(part))
             {
-                foreach (var index in _indices.Values)
+                foreach (var index in indices.Values)
                     if (IndexPattern.Matches(part, index.Name) || index.Aliases.Keys.Any(a => IndexPattern.Matches(part, a))) Add(index);
                 continue;
             }
-            if (_indices.TryGetValue(part, out var named)) { Add(named); continue; }
-            var aliased = _indices.Values.Where(i => i.Aliases.ContainsKey(part)).ToList();
+            if (indices.TryGetValue(part, out var named)) { Add(named); continue; }
+            var aliased = indices.Values.Where(i => i.Aliases.ContainsKey(part)).ToList();
             if (aliased.Count == 0 && !ignoreUnavailable) throw ElasticsearchError.IndexNotFound(part);
             aliased.ForEach(Add);
         }
@@ -107,8 +107,8 @@ internal sealed class FakeCluster(TimeProvider clock, TimeSpan gcDeletes)
     /// <summary>The one index a single-document read (get) addresses: an index, or an alias over exactly one index.</summary>
     public FakeIndex ResolveSingle(string name)
     {
-        if (_indices.TryGetValue(name, out var index)) return index;
-        var aliased = _indices.Values.Where(i => i.Aliases.ContainsKey(name)).ToList();
+        if (indices.TryGetValue(name, out var index)) return index;
+        var aliased = indices.Values.Where(i => i.Aliases.ContainsKey(name)).ToList();
         return aliased.Count switch
         {
             0 => throw ElasticsearchError.IndexNotFound(name),
@@ -121,8 +121,8 @@ internal sealed class FakeCluster(TimeProvider clock, TimeSpan gcDeletes)
     /// <summary>Where a write goes: the index itself, an alias's write index, or a new index (auto-create, with templates).</summary>
     public FakeIndex ResolveForWrite(string name)
     {
-        if (_indices.TryGetValue(name, out var index)) return index;
-        var aliased = _indices.Values.Where(i => i.Aliases.ContainsKey(name)).ToList();
+        if (indices.TryGetValue(name, out var index)) return index;
+        var aliased = indices.Values.Where(i => i.Aliases.ContainsKey(name)).ToList();
         if (aliased.Count == 0)
         {
             if (!AutoCreateIndex) throw ElasticsearchError.IndexNotFound(name);
@@ -148,17 +148,17 @@ internal sealed class FakeCluster(TimeProvider clock, TimeSpan gcDeletes)
         };
         var template = body["template"] as JsonObject;
         CheckKeys(template, "template", "settings", "mappings", "aliases");
-        _templates[name] = new IndexTemplate(name, patterns, body["priority"]?.GetValue<long>() ?? 0,
+        templates[name] = new IndexTemplate(name, patterns, body["priority"]?.GetValue<long>() ?? 0,
             template?["settings"] as JsonObject, template?["mappings"] as JsonObject, template?["aliases"] as JsonObject,
             (JsonObject)body.DeepClone());
     }
 
-    public IndexTemplate GetTemplate(string name) => _templates.GetValueOrDefault(name)
+    public IndexTemplate GetTemplate(string name) => templates.GetValueOrDefault(name)
         ?? throw new ElasticsearchError(404, "resource_not_found_exception", $"index template matching [{name}] not found");
 
     public void DeleteTemplate(string name)
     {
-        if (!_templates.Remove(name))
+        if (!templates.Remove(name))
             throw new ElasticsearchError(404, "index_template_missing_exception", $"index_template [{name}] missing");
     }
 
@@ -167,7 +167,7 @@ internal sealed class FakeCluster(TimeProvider clock, TimeSpan gcDeletes)
     {
         CheckKeys(body, "aliases", "actions");
         if (body["actions"] is not JsonArray actions) throw ElasticsearchError.ActionValidation("no actions specified");
-        var staged = _indices.Values.ToDictionary(i => i.Name, i => new Dictionary<string, AliasSettings>(i.Aliases), StringComparer.Ordinal);
+        var staged = indices.Values.ToDictionary(i => i.Name, i => new Dictionary<string, AliasSettings>(i.Aliases), StringComparer.Ordinal);
         var removedIndices = new HashSet<string>(StringComparer.Ordinal);
         foreach (var action in actions.OfType<JsonObject>())
         {
@@ -182,7 +182,7 @@ internal sealed class FakeCluster(TimeProvider clock, TimeSpan gcDeletes)
                 case "add":
                     foreach (var alias in Names(spec, "alias", "aliases"))
                     {
-                        if (_indices.ContainsKey(alias))
+                        if (indices.ContainsKey(alias))
                             throw new ElasticsearchError(400, "invalid_alias_name_exception",
                                 $"Invalid alias name [{alias}]: an index or data stream exists with the same name as the alias");
                         foreach (var index in indexNames)
@@ -220,17 +220,17 @@ internal sealed class FakeCluster(TimeProvider clock, TimeSpan gcDeletes)
         }
         foreach (var (index, aliases) in staged)
         {
-            var target = _indices[index].Aliases;
+            var target = indices[index].Aliases;
             target.Clear();
             foreach (var (alias, settings) in aliases) target[alias] = settings;
         }
-        foreach (var index in removedIndices) _indices.Remove(index);
+        foreach (var index in removedIndices) indices.Remove(index);
     }
 
     private IEnumerable<string> ExpandIndexNames(string expression)
     {
-        if (IndexPattern.IsWildcard(expression)) return _indices.Keys.Where(n => IndexPattern.Matches(expression, n)).ToList();
-        if (_indices.ContainsKey(expression)) return [expression];
+        if (IndexPattern.IsWildcard(expression)) return indices.Keys.Where(n => IndexPattern.Matches(expression, n)).ToList();
+        if (indices.ContainsKey(expression)) return [expression];
         throw ElasticsearchError.IndexNotFound(expression);
     }
 

@@ -13,14 +13,14 @@ internal sealed class FakeIndex
 {
     public const long PrimaryTerm = 1;
 
-    private readonly Dictionary<string, StoredDocument> _live = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, StoredDocument> _searchable = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StoredDocument> live = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StoredDocument> searchable = new(StringComparer.Ordinal);
     // Ids written since the last refresh; null marks a delete.
-    private readonly Dictionary<string, StoredDocument?> _pending = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (long Version, DateTime DeletedAt)> _tombstones = new(StringComparer.Ordinal);
-    private readonly TimeProvider _clock;
-    private readonly TimeSpan _gcDeletes;
-    private long _nextSeqNo;
+    private readonly Dictionary<string, StoredDocument?> pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long Version, DateTime DeletedAt)> tombstones = new(StringComparer.Ordinal);
+    private readonly TimeProvider clock;
+    private readonly TimeSpan gcDeletes;
+    private long nextSeqNo;
 
     public FakeIndex(string name, JsonObject settings, JsonObject mappings, TimeProvider clock, TimeSpan gcDeletes)
     {
@@ -28,8 +28,8 @@ internal sealed class FakeIndex
         Settings = settings;
         Mappings = mappings;
         FieldTypes = new FieldTypes(mappings);
-        _clock = clock;
-        _gcDeletes = gcDeletes;
+        this.clock = clock;
+        this.gcDeletes = gcDeletes;
     }
 
     public string Name { get; }
@@ -38,14 +38,14 @@ internal sealed class FakeIndex
     public JsonObject Mappings { get; }
     public FieldTypes FieldTypes { get; private set; }
     public Dictionary<string, AliasSettings> Aliases { get; } = new(StringComparer.Ordinal);
-    public IEnumerable<StoredDocument> Searchable => _searchable.Values;
-    public int SearchableCount => _searchable.Count;
+    public IEnumerable<StoredDocument> Searchable => searchable.Values;
+    public int SearchableCount => searchable.Count;
 
     /// <summary>A stable made-up UUID per index name, as errors and index metadata carry one.</summary>
     public static string UuidOf(string index) =>
         Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(index)), 0, 16).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    public StoredDocument? Get(string id) => _live.GetValueOrDefault(id);
+    public StoredDocument? Get(string id) => live.GetValueOrDefault(id);
 
     /// <summary>
     /// PUT _mapping: adds new fields (recursively through object `properties`) and takes a new `dynamic`;
@@ -98,19 +98,19 @@ internal sealed class FakeIndex
 
     public void Refresh()
     {
-        foreach (var (id, document) in _pending)
+        foreach (var (id, document) in pending)
         {
-            if (document is null) _searchable.Remove(id);
-            else _searchable[id] = document;
+            if (document is null) searchable.Remove(id);
+            else searchable[id] = document;
         }
-        _pending.Clear();
+        pending.Clear();
     }
 
     public WriteOutcome Index(string id, JsonObject source, WriteConditions conditions, bool createOnly)
     {
         // Elasticsearch parses the document against the mapping before it looks at versions.
         DocumentMapping.Check(Mappings, id, source);
-        var existing = _live.GetValueOrDefault(id);
+        var existing = live.GetValueOrDefault(id);
         if (createOnly)
         {
             if (conditions.IsExternal)
@@ -119,8 +119,8 @@ internal sealed class FakeIndex
                 throw ElasticsearchError.VersionConflict(Name, id, $"document already exists (current version [{existing.Version}])");
         }
         var version = NextVersion(id, existing, conditions);
-        Store(new StoredDocument(id, source, version, _nextSeqNo++, FieldTypes.NestedPaths));
-        return existing is null ? new("created", version, _nextSeqNo - 1, 201) : new("updated", version, _nextSeqNo - 1, 200);
+        Store(new StoredDocument(id, source, version, nextSeqNo++, FieldTypes.NestedPaths));
+        return existing is null ? new("created", version, nextSeqNo - 1, 201) : new("updated", version, nextSeqNo - 1, 200);
     }
 
     public WriteOutcome Update(string id, JsonObject? partial, JsonObject? upsert, bool docAsUpsert, bool detectNoop, WriteConditions conditions)
@@ -129,7 +129,7 @@ internal sealed class FakeIndex
             throw ElasticsearchError.ActionValidation(conditions.IsExternal
                 ? $"version type [{conditions.VersionType.ToUpperInvariant()}] is not supported by the update API"
                 : "internal versioning can not be used for optimistic concurrency control. Please use `if_seq_no` and `if_primary_term` instead");
-        var existing = _live.GetValueOrDefault(id);
+        var existing = live.GetValueOrDefault(id);
         CheckSequence(id, existing, conditions);
         if (existing is null)
         {
@@ -139,35 +139,35 @@ internal sealed class FakeIndex
                     new JsonObject { ["index_uuid"] = Uuid, ["shard"] = "0", ["index"] = Name });
             DocumentMapping.Check(Mappings, id, inserted);
             var version = NextVersion(id, null, WriteConditions.None);
-            Store(new StoredDocument(id, (JsonObject)inserted.DeepClone(), version, _nextSeqNo++, FieldTypes.NestedPaths));
-            return new("created", version, _nextSeqNo - 1, 201);
+            Store(new StoredDocument(id, (JsonObject)inserted.DeepClone(), version, nextSeqNo++, FieldTypes.NestedPaths));
+            return new("created", version, nextSeqNo - 1, 201);
         }
         var merged = (JsonObject)existing.Source.DeepClone();
         if (partial is not null) JsonMerge.Into(merged, partial);
         if (detectNoop && JsonNode.DeepEquals(merged, existing.Source))
             return new("noop", existing.Version, existing.SeqNo, 200);
         DocumentMapping.Check(Mappings, id, merged);
-        Store(new StoredDocument(id, merged, existing.Version + 1, _nextSeqNo++, FieldTypes.NestedPaths));
-        return new("updated", existing.Version + 1, _nextSeqNo - 1, 200);
+        Store(new StoredDocument(id, merged, existing.Version + 1, nextSeqNo++, FieldTypes.NestedPaths));
+        return new("updated", existing.Version + 1, nextSeqNo - 1, 200);
     }
 
     public WriteOutcome Delete(string id, WriteConditions conditions)
     {
-        var existing = _live.GetValueOrDefault(id);
+        var existing = live.GetValueOrDefault(id);
         var version = NextVersion(id, existing, conditions);
-        var seqNo = _nextSeqNo++;
-        _tombstones[id] = (version, _clock.GetUtcNow().UtcDateTime);
+        var seqNo = nextSeqNo++;
+        tombstones[id] = (version, clock.GetUtcNow().UtcDateTime);
         if (existing is null) return new("not_found", version, seqNo, 404);
-        _live.Remove(id);
-        _pending[id] = null;
+        live.Remove(id);
+        pending[id] = null;
         return new("deleted", version, seqNo, 200);
     }
 
     private void Store(StoredDocument document)
     {
-        _live[document.Id] = document;
-        _pending[document.Id] = document;
-        _tombstones.Remove(document.Id);
+        live[document.Id] = document;
+        pending[document.Id] = document;
+        tombstones.Remove(document.Id);
     }
 
     private long NextVersion(string id, StoredDocument? existing, WriteConditions conditions)
@@ -206,9 +206,9 @@ internal sealed class FakeIndex
 
     private long? LiveTombstone(string id)
     {
-        if (!_tombstones.TryGetValue(id, out var tombstone)) return null;
-        if (_clock.GetUtcNow().UtcDateTime - tombstone.DeletedAt <= _gcDeletes) return tombstone.Version;
-        _tombstones.Remove(id);
+        if (!tombstones.TryGetValue(id, out var tombstone)) return null;
+        if (clock.GetUtcNow().UtcDateTime - tombstone.DeletedAt <= gcDeletes) return tombstone.Version;
+        tombstones.Remove(id);
         return null;
     }
 }

@@ -10,18 +10,18 @@ internal enum NumericForm { None, Number, Date, Boolean }
 /// </summary>
 internal sealed class FieldTypes
 {
-    private readonly Dictionary<string, string> _types = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _nested = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> types = new(StringComparer.Ordinal);
+    private readonly HashSet<string> nested = new(StringComparer.Ordinal);
 
     public FieldTypes(JsonObject? mappings)
     {
         if (mappings?["properties"] is JsonObject properties) Collect(properties, "");
     }
 
-    public string? TypeOf(string path) => _types.GetValueOrDefault(path);
+    public string? TypeOf(string path) => types.GetValueOrDefault(path);
 
     /// <summary>Paths mapped `nested`: their objects are documents of their own, seen only through a nested query or aggregation.</summary>
-    public IReadOnlySet<string> NestedPaths => _nested;
+    public IReadOnlySet<string> NestedPaths => nested;
 
     public static NumericForm Numeric(string type) => type switch
     {
@@ -38,8 +38,8 @@ internal sealed class FieldTypes
         {
             if (definition is not JsonObject field) continue;
             var path = prefix + name;
-            if (field["type"]?.GetValue<string>() is { } type) _types[path] = type;
-            if (_types.GetValueOrDefault(path) == "nested") _nested.Add(path);
+            if (field["type"]?.GetValue<string>() is { } type) types[path] = type;
+            if (types.GetValueOrDefault(path) == "nested") nested.Add(path);
             if (field["properties"] is JsonObject children) Collect(children, path + ".");
             if (field["fields"] is JsonObject multiFields) Collect(multiFields, path + ".");
         }

@@ -11,23 +11,23 @@ internal sealed class RequestParameters
 {
     private static readonly string[] Global = ["pretty", "human", "error_trace"];
     private static readonly string[] Unsupported = ["filter_path", "q", "scroll", "pipeline", "search_type_unsupported"];
-    private readonly IQueryCollection _query;
+    private readonly IQueryCollection query;
 
     public RequestParameters(HttpRequest request, params string[] allowed)
     {
-        _query = request.Query;
-        foreach (var key in _query.Keys)
+        query = request.Query;
+        foreach (var key in query.Keys)
         {
-            if (Unsupported.Contains(key) && !string.IsNullOrEmpty(_query[key]))
+            if (Unsupported.Contains(key) && !string.IsNullOrEmpty(query[key]))
                 throw ElasticsearchError.IllegalArgument($"request [{request.Path}] parameter [{key}] is not supported by the Elasticsearch fake");
             if (!allowed.Contains(key) && !Global.Contains(key))
                 throw ElasticsearchError.IllegalArgument($"request [{request.Path}] contains unrecognized parameter: [{key}]");
         }
     }
 
-    public IQueryCollection Query => _query;
+    public IQueryCollection Query => query;
 
-    public string? String(string key) => _query.TryGetValue(key, out var value) ? value.ToString() : null;
+    public string? String(string key) => query.TryGetValue(key, out var value) ? value.ToString() : null;
 
     public bool Bool(string key, bool fallback) => String(key) switch
     {

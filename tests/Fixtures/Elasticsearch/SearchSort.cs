@@ -13,15 +13,15 @@ internal sealed record SearchHit(FakeIndex Index, StoredDocument Document, doubl
 /// </summary>
 internal sealed class SearchSort
 {
-    private readonly List<SortKey> _keys;
+    private readonly List<SortKey> keys;
 
-    private SearchSort(List<SortKey> keys) => _keys = keys;
+    private SearchSort(List<SortKey> keys) => this.keys = keys;
 
     public static readonly SearchSort ByScore = new([new SortKey("_score", Descending: true, null, null)]);
 
     /// <summary>Whether this is the default score order (hits then carry `_score` and no `sort` values).</summary>
     public bool IsDefault => ReferenceEquals(this, ByScore);
-    public bool UsesScore => _keys.Any(k => k.Field == "_score");
+    public bool UsesScore => keys.Any(k => k.Field == "_score");
 
     public static SearchSort FromBody(JsonNode? node)
     {
@@ -48,7 +48,7 @@ internal sealed class SearchSort
     {
         var values = new IndexedValue?[hits.Count][];
         for (var i = 0; i < hits.Count; i++)
-            values[i] = _keys.Select(k => k.Field is "_score" or "_doc" ? null : Pick(k, hits[i])).ToArray();
+            values[i] = keys.Select(k => k.Field is "_score" or "_doc" ? null : Pick(k, hits[i])).ToArray();
         var order = Enumerable.Range(0, hits.Count).ToArray();
         Array.Sort(order, (a, b) => Compare(hits[a], values[a], hits[b], values[b]));
         return order.Select(i => hits[i]).ToList();
@@ -56,9 +56,9 @@ internal sealed class SearchSort
 
     private int Compare(SearchHit x, IndexedValue?[] xValues, SearchHit y, IndexedValue?[] yValues)
     {
-        for (var k = 0; k < _keys.Count; k++)
+        for (var k = 0; k < keys.Count; k++)
         {
-            var key = _keys[k];
+            var key = keys[k];
             var result = key.Field switch
             {
                 "_score" => x.Score.CompareTo(y.Score),
@@ -75,7 +75,7 @@ internal sealed class SearchSort
     public JsonArray SortValues(SearchHit hit)
     {
         var values = new JsonArray();
-        foreach (var key in _keys)
+        foreach (var key in keys)
         {
             values.Add(key.Field switch
             {
@@ -87,7 +87,7 @@ internal sealed class SearchSort
         return values;
     }
 
-    public int KeyCount => _keys.Count;
+    public int KeyCount => keys.Count;
 
     /// <summary>
     /// `search_after`: whether the hit sorts strictly after <paramref name="after"/> (a previous hit's sort values) in
@@ -96,7 +96,7 @@ internal sealed class SearchSort
     public bool IsAfter(SearchHit hit, JsonArray after)
     {
         var values = SortValues(hit);
-        for (var k = 0; k < _keys.Count; k++)
+        for (var k = 0; k < keys.Count; k++)
         {
             var (mine, theirs) = (values[k], after[k]);
             if (mine is null && theirs is null) continue;
@@ -105,7 +105,7 @@ internal sealed class SearchSort
             var order = mine.GetValueKind() == JsonValueKind.Number && theirs.GetValueKind() == JsonValueKind.Number
                 ? Number(mine).CompareTo(Number(theirs))
                 : string.CompareOrdinal(mine.ToString(), theirs.ToString());
-            if (order != 0) return _keys[k].Descending ? order < 0 : order > 0;
+            if (order != 0) return keys[k].Descending ? order < 0 : order > 0;
         }
         return false;
     }

@@ -12,14 +12,14 @@ internal sealed class SourceSelection
 {
     public static readonly SourceSelection All = new(true, [], []);
 
-    private readonly string[] _includes;
-    private readonly string[] _excludes;
+    private readonly string[] includes;
+    private readonly string[] excludes;
 
     private SourceSelection(bool enabled, string[] includes, string[] excludes)
     {
         Enabled = enabled;
-        _includes = includes;
-        _excludes = excludes;
+        this.includes = includes;
+        this.excludes = excludes;
     }
 
     public bool Enabled { get; }
@@ -49,8 +49,8 @@ internal sealed class SourceSelection
     public JsonObject? Apply(JsonObject source)
     {
         if (!Enabled) return null;
-        if (_includes.Length == 0 && _excludes.Length == 0) return (JsonObject)source.DeepClone();
-        return Filter(source, "", included: _includes.Length == 0);
+        if (includes.Length == 0 && excludes.Length == 0) return (JsonObject)source.DeepClone();
+        return Filter(source, "", included: includes.Length == 0);
     }
 
     private JsonObject Filter(JsonObject source, string prefix, bool included)
@@ -59,11 +59,11 @@ internal sealed class SourceSelection
         foreach (var (key, value) in source)
         {
             var path = prefix + key;
-            if (_excludes.Any(p => IndexPattern.Matches(p, path))) continue;
-            var here = included || _includes.Any(p => IndexPattern.Matches(p, path));
+            if (excludes.Any(p => IndexPattern.Matches(p, path))) continue;
+            var here = included || includes.Any(p => IndexPattern.Matches(p, path));
             if (value is JsonObject child)
             {
-                if (!here && !_includes.Any(p => MayMatchBelow(p, path))) continue;
+                if (!here && !includes.Any(p => MayMatchBelow(p, path))) continue;
                 var filtered = Filter(child, path + ".", here);
                 if (here || filtered.Count > 0) result[key] = filtered;
             }

@@ -10,7 +10,7 @@ namespace Insights.Fixtures.Elasticsearch;
 /// </summary>
 internal sealed class StoredDocument
 {
-    private readonly IReadOnlySet<string> _nested;
+    private readonly IReadOnlySet<string> nested;
 
     public StoredDocument(string id, JsonObject source, long version, long seqNo, IReadOnlySet<string>? nested = null)
     {
@@ -18,7 +18,7 @@ internal sealed class StoredDocument
         Source = source;
         Version = version;
         SeqNo = seqNo;
-        _nested = nested ?? new HashSet<string>();
+        this.nested = nested ?? new HashSet<string>();
         Flatten(source, "");
     }
 
@@ -61,7 +61,7 @@ internal sealed class StoredDocument
 
     private void Flatten(JsonNode? node, string path)
     {
-        if (path.Length > 0 && _nested.Contains(path)) return;
+        if (path.Length > 0 && nested.Contains(path)) return;
         switch (node)
         {
             case JsonObject obj:

@@ -20,7 +20,7 @@ public abstract class KafkaBroker(TopicManifest manifest) : IAsyncLifetime
     // Apache's own image runs KRaft (no ZooKeeper) by default.
     public const string KafkaImage = "apache/kafka:3.9.1";
 
-    private KafkaContainer? _container;
+    private KafkaContainer? container;
 
     public TopicManifest Manifest { get; } = manifest;
     public string BootstrapServers { get; private set; } = "";
@@ -40,9 +40,9 @@ public abstract class KafkaBroker(TopicManifest manifest) : IAsyncLifetime
 
     private async Task StartContainerAsync()
     {
-        _container = new KafkaBuilder(KafkaImage).Build();
-        await _container.StartAsync();
-        BootstrapServers = _container.GetBootstrapAddress();
+        container = new KafkaBuilder(KafkaImage).Build();
+        await container.StartAsync();
+        BootstrapServers = container.GetBootstrapAddress();
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).Build();
         await admin.CreateTopicsAsync(Manifest.Topics.Select(t => new TopicSpecification
         {
@@ -75,7 +75,7 @@ public abstract class KafkaBroker(TopicManifest manifest) : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         if (Process is not null) await Process.DisposeAsync();
-        if (_container is not null) await _container.DisposeAsync();
+        if (container is not null) await container.DisposeAsync();
         GC.SuppressFinalize(this);
     }
 }

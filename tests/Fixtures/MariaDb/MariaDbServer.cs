@@ -14,8 +14,8 @@ namespace Insights.Fixtures.MariaDb;
 /// </summary>
 public sealed class MariaDbServer : IAsyncLifetime
 {
-    private StackPart? _local;
-    private IContainer? _container;
+    private StackPart? local;
+    private IContainer? container;
 
     /// <summary>Server settings added to the CDC ones, name=value as in my.cnf (e.g. log_bin_compress=ON).</summary>
     public IReadOnlyList<string> Settings { get; init; } = [];
@@ -25,7 +25,7 @@ public sealed class MariaDbServer : IAsyncLifetime
     /// <summary>Full privileges, for tests that create schemas, purge binlogs or shut the server down.</summary>
     public string RootConnectionString { get; private set; } = "";
     public int Port { get; private set; }
-    public bool IsContainer => _container is not null;
+    public bool IsContainer => container is not null;
 
     public async ValueTask InitializeAsync()
     {
@@ -42,15 +42,15 @@ public sealed class MariaDbServer : IAsyncLifetime
         {
             dir = Directory.CreateTempSubdirectory("insights-mariadb-").FullName;
             Port = FreePort.Next();
-            _local = new StackPart("mariadb", dir, new Dictionary<string, string>
+            local = new StackPart("mariadb", dir, new Dictionary<string, string>
             {
                 ["INSIGHTS_MARIADB_PORT"] = Port.ToString(), ["INSIGHTS_MARIADB_SETTINGS"] = string.Join('\n', Settings),
                 // Test runs start a dozen servers at once beside busy test hosts on two cores: allow more than a
                 // developer's 60 s.
                 ["INSIGHTS_STACK_TIMEOUT"] = "180",
             });
-            try { await _local.UpAsync(); break; }
-            catch (InvalidOperationException) when (attempt < 2) { await _local.DownAsync(); }
+            try { await local.UpAsync(); break; }
+            catch (InvalidOperationException) when (attempt < 2) { await local.DownAsync(); }
         }
         using var endpoint = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "mariadb.json")));
         var mariaDb = endpoint.RootElement.GetProperty("MariaDb");
@@ -62,7 +62,7 @@ public sealed class MariaDbServer : IAsyncLifetime
 
     private async Task StartContainerAsync()
     {
-        _container = new ContainerBuilder("mariadb:10.11")
+        container = new ContainerBuilder("mariadb:10.11")
             .WithEnvironment("MARIADB_ROOT_PASSWORD", "test-only-root")
             .WithEnvironment("MARIADB_DATABASE", "cinema")
             .WithPortBinding(3306, true)
@@ -70,7 +70,7 @@ public sealed class MariaDbServer : IAsyncLifetime
                 "--binlog-row-metadata=FULL", "--gtid-strict-mode=ON", .. Settings.Select(s => "--" + s)])
             .WithWaitStrategy(Wait.ForUnixContainer().UntilMessageIsLogged("ready for connections", o => o.WithTimeout(TimeSpan.FromMinutes(2))))
             .Build();
-        await _container.StartAsync();
+        await container.StartAsync();
         UseContainerPort();
         await using (var root = new MySqlConnection(RootConnectionString))
         {
@@ -90,8 +90,8 @@ public sealed class MariaDbServer : IAsyncLifetime
     // Test-only credentials of a throwaway container; the published port changes when it restarts.
     private void UseContainerPort()
     {
-        Port = _container!.GetMappedPublicPort(3306);
-        var host = $"Server={_container.Hostname};Port={Port}";
+        Port = container!.GetMappedPublicPort(3306);
+        var host = $"Server={container.Hostname};Port={Port}";
         RootConnectionString = $"{host};User ID=root;Password=test-only-root;Database=cinema";
         ConnectionString = $"{host};Database=cinema;User ID=insights;Password=test-only-app";
         CaptureConnectionString = $"{host};User ID=insights_capture;Password=test-only-capture";
@@ -100,18 +100,18 @@ public sealed class MariaDbServer : IAsyncLifetime
     /// <summary>Stops the server cleanly and starts it again on the same port and data (binlog rotates).</summary>
     public async Task RestartAsync()
     {
-        if (_container is not null) { await _container.StopAsync(); await _container.StartAsync(); UseContainerPort(); return; }
-        await _local!.DownAsync();
-        await _local.UpAsync();
+        if (container is not null) { await container.StopAsync(); await container.StartAsync(); UseContainerPort(); return; }
+        await local!.DownAsync();
+        await local.UpAsync();
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_container is not null) await _container.DisposeAsync();
-        if (_local is not null)
+        if (container is not null) await container.DisposeAsync();
+        if (local is not null)
         {
-            await _local.DownAsync();
-            try { Directory.Delete(_local.StackDir, recursive: true); } catch (IOException) { }
+            await local.DownAsync();
+            try { Directory.Delete(local.StackDir, recursive: true); } catch (IOException) { }
         }
     }
 }

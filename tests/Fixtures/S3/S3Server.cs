@@ -10,15 +10,15 @@ namespace Insights.Fixtures.S3;
 /// </summary>
 public sealed class S3Server : IAsyncLifetime
 {
-    private StackPart? _local;
-    private IContainer? _container;
+    private StackPart? local;
+    private IContainer? container;
 
     public string ServiceUrl { get; private set; } = "";
     public string Bucket { get; } = "insights-test";
     // Fixed local-only credentials of s3rver and of a throwaway MinIO container, not secrets.
     public string AccessKey { get; private set; } = "S3RVER";
     public string SecretKey { get; private set; } = "S3RVER";
-    public bool IsContainer => _container is not null;
+    public bool IsContainer => container is not null;
 
     public async ValueTask InitializeAsync()
     {
@@ -30,12 +30,12 @@ public sealed class S3Server : IAsyncLifetime
     {
         var port = FreePort.Next();
         var dir = Directory.CreateTempSubdirectory("insights-s3-").FullName;
-        _local = new StackPart("s3", dir, new Dictionary<string, string>
+        local = new StackPart("s3", dir, new Dictionary<string, string>
         {
             ["INSIGHTS_S3_PORT"] = port.ToString(),
             ["INSIGHTS_S3_BUCKET"] = Bucket,
         });
-        await _local.UpAsync();
+        await local.UpAsync();
         using var endpoint = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "s3.json")));
         ServiceUrl = endpoint.RootElement.GetProperty("S3").GetProperty("ServiceUrl").GetString()!;
     }
@@ -44,26 +44,26 @@ public sealed class S3Server : IAsyncLifetime
     {
         AccessKey = "minio-test";
         SecretKey = "minio-test-secret";
-        _container = new ContainerBuilder("minio/minio:RELEASE.2025-04-22T22-12-26Z")
+        container = new ContainerBuilder("minio/minio:RELEASE.2025-04-22T22-12-26Z")
             .WithEnvironment("MINIO_ROOT_USER", AccessKey)
             .WithEnvironment("MINIO_ROOT_PASSWORD", SecretKey)
             .WithCommand("server", "/data")
             .WithPortBinding(9000, true)
             .WithWaitStrategy(Wait.ForUnixContainer().UntilHttpRequestIsSucceeded(r => r.ForPath("/minio/health/ready").ForPort(9000)))
             .Build();
-        await _container.StartAsync();
-        ServiceUrl = $"http://{_container.Hostname}:{_container.GetMappedPublicPort(9000)}";
-        var mkdir = await _container.ExecAsync(["mkdir", "-p", $"/data/{Bucket}"]);
+        await container.StartAsync();
+        ServiceUrl = $"http://{container.Hostname}:{container.GetMappedPublicPort(9000)}";
+        var mkdir = await container.ExecAsync(["mkdir", "-p", $"/data/{Bucket}"]);
         if (mkdir.ExitCode != 0) throw new InvalidOperationException($"creating bucket failed: {mkdir.Stderr}");
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_container is not null) await _container.DisposeAsync();
-        if (_local is not null)
+        if (container is not null) await container.DisposeAsync();
+        if (local is not null)
         {
-            await _local.DownAsync();
-            try { Directory.Delete(_local.StackDir, recursive: true); } catch (IOException) { }
+            await local.DownAsync();
+            try { Directory.Delete(local.StackDir, recursive: true); } catch (IOException) { }
         }
     }
 }

@@ -275,21 +275,21 @@ public sealed class ScoreIndexWriterTests(ElasticsearchServer server) : IClassFi
 public sealed class TombstoneTests : IAsyncLifetime
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private readonly ManualClock _clock = new();
-    private ElasticsearchFake _fake = null!;
+    private readonly ManualClock clock = new();
+    private ElasticsearchFake fake = null!;
 
-    public async ValueTask InitializeAsync() => _fake = await ElasticsearchFake.StartAsync(_clock);
+    public async ValueTask InitializeAsync() => fake = await ElasticsearchFake.StartAsync(clock);
 
-    public ValueTask DisposeAsync() => _fake.DisposeAsync();
+    public ValueTask DisposeAsync() => fake.DisposeAsync();
 
     [Fact]
     public async Task A_replayed_older_update_after_a_tombstone_leaves_the_member_deleted_even_after_gc_deletes()
     {
-        var index = await ScoreIndexUnderTest.CreateAsync(_fake.BaseUri);
+        var index = await ScoreIndexUnderTest.CreateAsync(fake.BaseUri);
         await index.Writer.WriteAsync([ScoreChange.Of(ScoreUpdates.For(1, 5)), ScoreChange.Of(ScoreUpdates.For(2, 5))], Ct);
         var deleted = await index.Writer.WriteAsync([ScoreChange.Delete(1)], Ct);
         // Past index.gc_deletes (60 s): a plain or versioned delete would have forgotten its version by now.
-        _clock.Advance(TimeSpan.FromMinutes(5));
+        clock.Advance(TimeSpan.FromMinutes(5));
 
         var replay = await index.Writer.WriteAsync([ScoreChange.Of(ScoreUpdates.For(1, 5)), ScoreChange.Of(ScoreUpdates.For(1, 3))], Ct);
 
@@ -304,12 +304,12 @@ public sealed class TombstoneTests : IAsyncLifetime
     [Fact]
     public async Task A_tombstone_in_the_same_batch_as_the_update_it_deletes_outranks_that_update()
     {
-        var index = await ScoreIndexUnderTest.CreateAsync(_fake.BaseUri);
+        var index = await ScoreIndexUnderTest.CreateAsync(fake.BaseUri);
         await index.Writer.WriteAsync([ScoreChange.Of(ScoreUpdates.For(1, 3))], Ct);
 
         // v5 never reaches Elasticsearch (the batch collapses to the tombstone), yet a later replay of it must lose.
         await index.Writer.WriteAsync([ScoreChange.Of(ScoreUpdates.For(1, 5)), ScoreChange.Delete(1)], Ct);
-        _clock.Advance(TimeSpan.FromMinutes(5));
+        clock.Advance(TimeSpan.FromMinutes(5));
         var replay = await index.Writer.WriteAsync([ScoreChange.Of(ScoreUpdates.For(1, 5))], Ct);
 
         Assert.Equal(1, replay.Stale);
@@ -319,7 +319,7 @@ public sealed class TombstoneTests : IAsyncLifetime
     [Fact]
     public async Task A_repeated_tombstone_writes_nothing_more()
     {
-        var index = await ScoreIndexUnderTest.CreateAsync(_fake.BaseUri);
+        var index = await ScoreIndexUnderTest.CreateAsync(fake.BaseUri);
         await index.Writer.WriteAsync([ScoreChange.Of(ScoreUpdates.For(1, 5))], Ct);
         await index.Writer.WriteAsync([ScoreChange.Delete(1)], Ct);
 
@@ -334,7 +334,7 @@ public sealed class TombstoneTests : IAsyncLifetime
 /// <summary>A clock the test moves by hand (the fake reads it for `index.gc_deletes`).</summary>
 public sealed class ManualClock : TimeProvider
 {
-    private DateTimeOffset _now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
-    public override DateTimeOffset GetUtcNow() => _now;
-    public void Advance(TimeSpan by) => _now += by;
+    private DateTimeOffset now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+    public override DateTimeOffset GetUtcNow() => now;
+    public void Advance(TimeSpan by) => now += by;
 }

@@ -9,16 +9,16 @@ namespace Insights.Sinks.Tests.Elasticsearch;
 
 public sealed class TransientFailureTests : IAsyncLifetime
 {
-    private ElasticsearchFake _fake = null!;
-    private ElasticsearchClient _client = null!;
+    private ElasticsearchFake fake = null!;
+    private ElasticsearchClient client = null!;
 
     public async ValueTask InitializeAsync()
     {
-        _fake = await ElasticsearchFake.StartAsync();
-        _client = new ElasticsearchClient(new ElasticsearchClientSettings(_fake.BaseUri));
+        fake = await ElasticsearchFake.StartAsync();
+        client = new ElasticsearchClient(new ElasticsearchClientSettings(fake.BaseUri));
     }
 
-    public ValueTask DisposeAsync() => _fake.DisposeAsync();
+    public ValueTask DisposeAsync() => fake.DisposeAsync();
 
     [Theory]
     [InlineData(429)]
@@ -27,9 +27,9 @@ public sealed class TransientFailureTests : IAsyncLifetime
     [InlineData(504)]
     public async Task A_response_with_an_overload_or_gateway_status_is_retryable(int status)
     {
-        _fake.FailNext(1, status);
+        fake.FailNext(1, status);
 
-        var response = await _client.Indices.CreateAsync("transient", TestContext.Current.CancellationToken);
+        var response = await client.Indices.CreateAsync("transient", TestContext.Current.CancellationToken);
 
         Assert.False(response.IsValidResponse);
         Assert.Equal(status, response.ApiCallDetails.HttpStatusCode);
@@ -39,7 +39,7 @@ public sealed class TransientFailureTests : IAsyncLifetime
     [Fact]
     public async Task A_response_rejecting_the_request_itself_is_permanent()
     {
-        var response = await _client.Indices.CreateAsync("Upper-Case-Is-Invalid", TestContext.Current.CancellationToken);
+        var response = await client.Indices.CreateAsync("Upper-Case-Is-Invalid", TestContext.Current.CancellationToken);
 
         Assert.Equal(400, response.ApiCallDetails.HttpStatusCode);
         Assert.False(TransientFailure.IsRetryable(response));
@@ -59,9 +59,9 @@ public sealed class TransientFailureTests : IAsyncLifetime
     [Fact]
     public async Task A_dropped_connection_is_retryable()
     {
-        _fake.AbortNext(1);
+        fake.AbortNext(1);
 
-        var response = await _client.Indices.CreateAsync("dropped", TestContext.Current.CancellationToken);
+        var response = await client.Indices.CreateAsync("dropped", TestContext.Current.CancellationToken);
 
         Assert.Null(response.ApiCallDetails.HttpStatusCode);
         Assert.True(TransientFailure.IsRetryable(response));
@@ -72,8 +72,8 @@ public sealed class TransientFailureTests : IAsyncLifetime
     [InlineData(404, false)]
     public async Task A_thrown_transport_exception_is_classified_by_its_status(int status, bool retryable)
     {
-        var throwing = new ElasticsearchClient(new ElasticsearchClientSettings(_fake.BaseUri).ThrowExceptions());
-        if (status == 503) _fake.FailNext(1, 503);
+        var throwing = new ElasticsearchClient(new ElasticsearchClientSettings(fake.BaseUri).ThrowExceptions());
+        if (status == 503) fake.FailNext(1, 503);
 
         var thrown = await Assert.ThrowsAsync<TransportException>(() =>
             throwing.GetAsync<object>("no-such-index", "1", TestContext.Current.CancellationToken));
@@ -86,8 +86,8 @@ public sealed class TransientFailureTests : IAsyncLifetime
     public async Task Bulk_items_rejected_for_overload_are_retryable_and_version_conflicts_are_not()
     {
         var ct = TestContext.Current.CancellationToken;
-        _fake.FailBulkItems(item => item.Id == "busy" ? 429 : null);
-        var response = await _client.BulkAsync(new BulkRequest("items")
+        fake.FailBulkItems(item => item.Id == "busy" ? 429 : null);
+        var response = await client.BulkAsync(new BulkRequest("items")
         {
             Operations =
             [

@@ -6,12 +6,12 @@ namespace Insights.Sinks.Tests.Snapshots;
 public sealed class LocalFolderStoreTests : IDisposable
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private readonly string _root = Directory.CreateTempSubdirectory("insights-snapshots-").FullName;
+    private readonly string root = Directory.CreateTempSubdirectory("insights-snapshots-").FullName;
 
     [Fact]
     public async Task Objects_put_read_back_byte_for_byte_and_list_by_prefix_in_order()
     {
-        var store = new LocalFolderStore(_root);
+        var store = new LocalFolderStore(root);
         await store.PutAsync("s/data/2/b", new byte[] { 1, 2, 3 }, Ct);
         await store.PutAsync("s/data/1/a", new byte[] { 9 }, Ct);
         await store.PutAsync("s/manifests/1.json", "{}"u8.ToArray(), Ct);
@@ -26,7 +26,7 @@ public sealed class LocalFolderStoreTests : IDisposable
     [Fact]
     public async Task A_snapshot_to_a_local_folder_reads_back_like_one_in_s3()
     {
-        var store = new LocalFolderStore(_root);
+        var store = new LocalFolderStore(root);
         var state = new ScoreStateInMemory(partitions: 2);
         for (var m = 1; m <= 30; m++) state.Add(ScoreChange.Of(ScoreUpdates.For(m, 1)));
         var settings = new SnapshotSettings { Prefix = "snapshots" };
@@ -41,10 +41,10 @@ public sealed class LocalFolderStoreTests : IDisposable
     [Fact]
     public async Task A_key_that_escapes_the_folder_is_refused()
     {
-        var store = new LocalFolderStore(_root);
+        var store = new LocalFolderStore(root);
         var error = await Assert.ThrowsAsync<ArgumentException>(() => store.PutAsync("../outside", new byte[] { 1 }, Ct));
         Assert.Contains("outside", error.Message);
     }
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => Directory.Delete(root, recursive: true);
 }

@@ -9,17 +9,17 @@ namespace Insights.Sinks.Tests.Snapshots;
 /// </summary>
 public sealed class ScoreStateInMemory(int partitions) : IScoreStateSource
 {
-    private readonly List<ScoreChange>[] _records = Enumerable.Range(0, partitions).Select(_ => new List<ScoreChange>()).ToArray();
+    private readonly List<ScoreChange>[] records = Enumerable.Range(0, partitions).Select(_ => new List<ScoreChange>()).ToArray();
 
     public string Topic => "insights.propensity.scores";
 
-    public void Add(ScoreChange change) => _records[(int)(change.MemberId % partitions)].Add(change);
+    public void Add(ScoreChange change) => records[(int)(change.MemberId % partitions)].Add(change);
 
     public Task<IReadOnlyList<int>> PartitionsAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<int>>(Enumerable.Range(0, partitions).ToList());
 
     public Task<PartitionState> ReadAsync(int partition, CancellationToken ct)
     {
-        var records = _records[partition];
+        var records = this.records[partition];
         var live = ScoreChange.Collapse(records).Select(c => c.Update).OfType<ScoreUpdate>().OrderBy(u => u.MemberId).ToList();
         return Task.FromResult(new PartitionState(partition, 0, records.Count, live));
     }
@@ -31,21 +31,21 @@ public sealed class ScoreStateInMemory(int partitions) : IScoreStateSource
 /// </summary>
 public sealed class SteppingClock : TimeProvider
 {
-    private long _ticks = new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero).UtcTicks;
-    public override DateTimeOffset GetUtcNow() => new(Interlocked.Add(ref _ticks, TimeSpan.TicksPerSecond), TimeSpan.Zero);
-    public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
+    private long ticks = new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero).UtcTicks;
+    public override DateTimeOffset GetUtcNow() => new(Interlocked.Add(ref ticks, TimeSpan.TicksPerSecond), TimeSpan.Zero);
+    public void Advance(TimeSpan by) => Interlocked.Add(ref ticks, by.Ticks);
 }
 
 /// <summary>A state source that holds every partition after the first until released, so a snapshot can be caught half-written.</summary>
 public sealed class GatedState(IScoreStateSource inner) : IScoreStateSource
 {
-    private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource open = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public string Topic => inner.Topic;
     /// <summary>Completes when the writer asks for the second partition: its first data file is written.</summary>
-    public Task Reached => _reached.Task;
-    public void Release() => _open.TrySetResult();
+    public Task Reached => reached.Task;
+    public void Release() => open.TrySetResult();
 
     public Task<IReadOnlyList<int>> PartitionsAsync(CancellationToken ct) => inner.PartitionsAsync(ct);
 
@@ -53,8 +53,8 @@ public sealed class GatedState(IScoreStateSource inner) : IScoreStateSource
     {
         if (partition > 0)
         {
-            _reached.TrySetResult();
-            await _open.Task.WaitAsync(ct);
+            reached.TrySetResult();
+            await open.Task.WaitAsync(ct);
         }
         return await inner.ReadAsync(partition, ct);
     }
@@ -63,15 +63,15 @@ public sealed class GatedState(IScoreStateSource inner) : IScoreStateSource
 /// <summary>A store that works for a given number of data-file puts and then fails every call, as a killed writer's store would.</summary>
 public sealed class DyingStore(ISnapshotStore inner, int dataPutsBeforeDeath) : ISnapshotStore
 {
-    private int _dataPuts;
-    private bool Dead => _dataPuts >= dataPutsBeforeDeath;
+    private int dataPuts;
+    private bool Dead => dataPuts >= dataPutsBeforeDeath;
     public string Location => inner.Location;
 
     public async Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken ct)
     {
         if (Dead) throw new IOException("the writer is dead");
         await inner.PutAsync(key, content, ct);
-        if (key.Contains("/data/", StringComparison.Ordinal)) _dataPuts++;
+        if (key.Contains("/data/", StringComparison.Ordinal)) dataPuts++;
     }
 
     public Task<byte[]?> GetAsync(string key, CancellationToken ct) => Dead ? throw new IOException("the writer is dead") : inner.GetAsync(key, ct);
@@ -82,13 +82,13 @@ public sealed class DyingStore(ISnapshotStore inner, int dataPutsBeforeDeath) : 
 /// <summary>Passes every call to a real store, and cancels a token once a given number of data files were put.</summary>
 public sealed class InterruptedStore(ISnapshotStore inner, int dataPutsBeforeCancel, CancellationTokenSource cancel) : ISnapshotStore
 {
-    private int _dataPuts;
+    private int dataPuts;
     public string Location => inner.Location;
 
     public async Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken ct)
     {
         await inner.PutAsync(key, content, ct);
-        if (key.Contains("/data/", StringComparison.Ordinal) && ++_dataPuts == dataPutsBeforeCancel) await cancel.CancelAsync();
+        if (key.Contains("/data/", StringComparison.Ordinal) && ++dataPuts == dataPutsBeforeCancel) await cancel.CancelAsync();
     }
 
     public Task<byte[]?> GetAsync(string key, CancellationToken ct) => inner.GetAsync(key, ct);

@@ -10,17 +10,17 @@ namespace Insights.Stack.Tests.Elasticsearch;
 /// </summary>
 public sealed class DeleteTombstoneTests : IAsyncLifetime
 {
-    private readonly ManualClock _clock = new();
-    private ElasticsearchFake _fake = null!;
-    private ElasticsearchClient _client = null!;
+    private readonly ManualClock clock = new();
+    private ElasticsearchFake fake = null!;
+    private ElasticsearchClient client = null!;
 
     public async ValueTask InitializeAsync()
     {
-        _fake = await ElasticsearchFake.StartAsync(_clock, gcDeletes: TimeSpan.FromSeconds(60));
-        _client = new ElasticsearchClient(new ElasticsearchClientSettings(_fake.BaseUri));
+        fake = await ElasticsearchFake.StartAsync(clock, gcDeletes: TimeSpan.FromSeconds(60));
+        client = new ElasticsearchClient(new ElasticsearchClientSettings(fake.BaseUri));
     }
 
-    public ValueTask DisposeAsync() => _fake.DisposeAsync();
+    public ValueTask DisposeAsync() => fake.DisposeAsync();
 
     [Theory]
     [InlineData(59, 409)]
@@ -28,14 +28,14 @@ public sealed class DeleteTombstoneTests : IAsyncLifetime
     public async Task A_stale_write_after_an_external_delete_conflicts_only_while_the_tombstone_lives(int secondsLater, int expectedStatus)
     {
         var ct = TestContext.Current.CancellationToken;
-        var delete = await _client.BulkAsync(new BulkRequest("tombstones")
+        var delete = await client.BulkAsync(new BulkRequest("tombstones")
         {
             Operations = [new BulkDeleteOperation("m1") { Version = 10, VersionType = VersionType.External }],
         }, ct);
         Assert.Equal("not_found", Assert.Single(delete.Items).Result);
 
-        _clock.Advance(TimeSpan.FromSeconds(secondsLater));
-        var stale = await _client.BulkAsync(new BulkRequest("tombstones")
+        clock.Advance(TimeSpan.FromSeconds(secondsLater));
+        var stale = await client.BulkAsync(new BulkRequest("tombstones")
         {
             Operations = [new BulkIndexOperation<object>(new { score = 0.1 }) { Id = "m1", Version = 9, VersionType = VersionType.External }],
         }, ct);
@@ -45,8 +45,8 @@ public sealed class DeleteTombstoneTests : IAsyncLifetime
 
     private sealed class ManualClock : TimeProvider
     {
-        private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        public override DateTimeOffset GetUtcNow() => _now;
-        public void Advance(TimeSpan by) => _now += by;
+        private DateTimeOffset now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        public override DateTimeOffset GetUtcNow() => now;
+        public void Advance(TimeSpan by) => now += by;
     }
 }

@@ -6,7 +6,7 @@ namespace Insights.Stack.Tests.Elasticsearch;
 
 public sealed class DocumentTests(ElasticsearchServer server) : IClassFixture<ElasticsearchServer>
 {
-    private readonly ElasticsearchClient _client = server.Client;
+    private readonly ElasticsearchClient client = server.Client;
 
     private sealed record ScorePatch(double Score);
 
@@ -14,11 +14,11 @@ public sealed class DocumentTests(ElasticsearchServer server) : IClassFixture<El
     public async Task Bulk_indexes_updates_and_deletes_and_get_reads_back_each_result()
     {
         var ct = TestContext.Current.CancellationToken;
-        var alias = await AudienceIndex.CreateAsync(_client, "bulk", ct);
-        await AudienceIndex.SeedAsync(_client, alias,
+        var alias = await AudienceIndex.CreateAsync(client, "bulk", ct);
+        await AudienceIndex.SeedAsync(client, alias,
             [new("a", "f1", 0.1, "F", 20), new("b", "f1", 0.2, "M", 30), new("c", "f1", 0.3, "F", 40)], ct);
 
-        var response = await _client.BulkAsync(new BulkRequest(alias)
+        var response = await client.BulkAsync(new BulkRequest(alias)
         {
             Operations =
             [
@@ -47,10 +47,10 @@ public sealed class DocumentTests(ElasticsearchServer server) : IClassFixture<El
     public async Task An_update_that_changes_nothing_is_a_noop_keeping_the_version()
     {
         var ct = TestContext.Current.CancellationToken;
-        var alias = await AudienceIndex.CreateAsync(_client, "noop", ct);
-        await AudienceIndex.SeedAsync(_client, alias, [new("a", "f1", 0.5, "F", 20)], ct);
+        var alias = await AudienceIndex.CreateAsync(client, "noop", ct);
+        await AudienceIndex.SeedAsync(client, alias, [new("a", "f1", 0.5, "F", 20)], ct);
 
-        var response = await _client.BulkAsync(new BulkRequest(alias)
+        var response = await client.BulkAsync(new BulkRequest(alias)
         {
             Operations = [new BulkUpdateOperation<AudienceDocument, ScorePatch>("a:f1") { Doc = new ScorePatch(0.5) }],
         }, ct);
@@ -64,10 +64,10 @@ public sealed class DocumentTests(ElasticsearchServer server) : IClassFixture<El
     public async Task External_versions_reject_stale_and_repeated_writes_as_409_items_and_keep_the_newer_document()
     {
         var ct = TestContext.Current.CancellationToken;
-        var alias = await AudienceIndex.CreateAsync(_client, "versions", ct);
+        var alias = await AudienceIndex.CreateAsync(client, "versions", ct);
         await WriteAsync(alias, new("a", "f1", 0.5, "F", 20), 5, ct);
 
-        var response = await _client.BulkAsync(new BulkRequest(alias)
+        var response = await client.BulkAsync(new BulkRequest(alias)
         {
             Operations =
             [
@@ -83,7 +83,7 @@ public sealed class DocumentTests(ElasticsearchServer server) : IClassFixture<El
             Assert.Equal(409, i.Status);
             Assert.Equal("version_conflict_engine_exception", i.Error!.Type);
         });
-        var kept = await _client.GetAsync<AudienceDocument>(alias, "a:f1", ct);
+        var kept = await client.GetAsync<AudienceDocument>(alias, "a:f1", ct);
         Assert.Equal(5, kept.Version);
         Assert.Equal(0.5, kept.Source!.Score);
 
@@ -96,10 +96,10 @@ public sealed class DocumentTests(ElasticsearchServer server) : IClassFixture<El
     public async Task An_external_delete_rejects_a_stale_write_that_arrives_after_it()
     {
         var ct = TestContext.Current.CancellationToken;
-        var alias = await AudienceIndex.CreateAsync(_client, "tombstone", ct);
+        var alias = await AudienceIndex.CreateAsync(client, "tombstone", ct);
         await WriteAsync(alias, new("a", "f1", 0.5, "F", 20), 5, ct);
 
-        var deleted = await _client.BulkAsync(new BulkRequest(alias)
+        var deleted = await client.BulkAsync(new BulkRequest(alias)
         {
             Operations = [new BulkDeleteOperation("a:f1") { Version = 10, VersionType = VersionType.External }],
         }, ct);
@@ -131,11 +131,11 @@ public sealed class DocumentTests(ElasticsearchServer server) : IClassFixture<El
         new(document) { Id = AudienceIndex.Id(document), Version = version, VersionType = VersionType.External };
 
     private async Task<BulkResponse> WriteAsync(string alias, AudienceDocument document, long version, CancellationToken ct) =>
-        await _client.BulkAsync(new BulkRequest(alias) { Operations = [Versioned(document, version)] }, ct);
+        await client.BulkAsync(new BulkRequest(alias) { Operations = [Versioned(document, version)] }, ct);
 
     private async Task<AudienceDocument?> GetAsync(string alias, string id, CancellationToken ct)
     {
-        var response = await _client.GetAsync<AudienceDocument>(alias, id, ct);
+        var response = await client.GetAsync<AudienceDocument>(alias, id, ct);
         Assert.True(response.IsValidResponse || response.ApiCallDetails.HttpStatusCode == 404, response.DebugInformation);
         return response.Found ? response.Source : null;
     }

@@ -8,7 +8,7 @@ namespace Insights.Stack.Tests.Elasticsearch;
 /// <summary>Faults injected into the fake surface through the real client as the sink will see them.</summary>
 public sealed class FaultInjectionTests(ElasticsearchServer server) : IClassFixture<ElasticsearchServer>, IDisposable
 {
-    private readonly ElasticsearchClient _client = server.Client;
+    private readonly ElasticsearchClient client = server.Client;
 
     public void Dispose() => server.Fake?.ClearFaults();
 
@@ -19,16 +19,16 @@ public sealed class FaultInjectionTests(ElasticsearchServer server) : IClassFixt
     {
         var ct = TestContext.Current.CancellationToken;
         var fake = server.RequireFake();
-        var alias = await AudienceIndex.CreateAsync(_client, "reject", ct);
+        var alias = await AudienceIndex.CreateAsync(client, "reject", ct);
         fake.FailNext(1, status);
 
-        var rejected = await _client.BulkAsync(new BulkRequest(alias) { Operations = [Index(new("m1", "f1", 0.5, "F", 30))] }, ct);
+        var rejected = await client.BulkAsync(new BulkRequest(alias) { Operations = [Index(new("m1", "f1", 0.5, "F", 30))] }, ct);
 
         Assert.False(rejected.IsValidResponse);
         Assert.Equal(status, rejected.ApiCallDetails.HttpStatusCode);
         Assert.Equal(type, rejected.ElasticsearchServerError?.Error?.Type);
         Assert.True(TransientFailure.IsRetryable(rejected));
-        var retried = await _client.BulkAsync(new BulkRequest(alias) { Operations = [Index(new("m1", "f1", 0.5, "F", 30))] }, ct);
+        var retried = await client.BulkAsync(new BulkRequest(alias) { Operations = [Index(new("m1", "f1", 0.5, "F", 30))] }, ct);
         Assert.True(retried.IsValidResponse && !retried.Errors, retried.DebugInformation);
     }
 
@@ -39,7 +39,7 @@ public sealed class FaultInjectionTests(ElasticsearchServer server) : IClassFixt
         server.RequireFake().FailNext(2, 429);
 
         var statuses = new List<int?>();
-        for (var i = 0; i < 3; i++) statuses.Add((await _client.InfoAsync(ct)).ApiCallDetails.HttpStatusCode);
+        for (var i = 0; i < 3; i++) statuses.Add((await client.InfoAsync(ct)).ApiCallDetails.HttpStatusCode);
 
         Assert.Equal([429, 429, 200], statuses);
     }
@@ -49,10 +49,10 @@ public sealed class FaultInjectionTests(ElasticsearchServer server) : IClassFixt
     {
         var ct = TestContext.Current.CancellationToken;
         var fake = server.RequireFake();
-        var alias = await AudienceIndex.CreateAsync(_client, "partial", ct);
+        var alias = await AudienceIndex.CreateAsync(client, "partial", ct);
         fake.FailBulkItems(item => item.Id == "m2:f1" ? 429 : item.Id == "m3:f1" ? 400 : null);
 
-        var response = await _client.BulkAsync(new BulkRequest(alias)
+        var response = await client.BulkAsync(new BulkRequest(alias)
         {
             Operations = [Index(new("m1", "f1", 0.1, "F", 30)), Index(new("m2", "f1", 0.2, "F", 30)), Index(new("m3", "f1", 0.3, "F", 30))],
         }, ct);
@@ -60,8 +60,8 @@ public sealed class FaultInjectionTests(ElasticsearchServer server) : IClassFixt
         Assert.True(response.Errors);
         Assert.Equal([201, 429, 400], response.Items.Select(i => i.Status));
         Assert.Equal(["m2:f1"], response.Items.Where(TransientFailure.IsRetryable).Select(i => i.Id));
-        Assert.True((await _client.GetAsync<AudienceDocument>(alias, "m1:f1", ct)).Found);
-        Assert.False((await _client.GetAsync<AudienceDocument>(alias, "m2:f1", ct)).Found);
+        Assert.True((await client.GetAsync<AudienceDocument>(alias, "m1:f1", ct)).Found);
+        Assert.False((await client.GetAsync<AudienceDocument>(alias, "m2:f1", ct)).Found);
     }
 
     [Fact]
@@ -69,10 +69,10 @@ public sealed class FaultInjectionTests(ElasticsearchServer server) : IClassFixt
     {
         var ct = TestContext.Current.CancellationToken;
         var fake = server.RequireFake();
-        var alias = await AudienceIndex.CreateAsync(_client, "dropped", ct);
+        var alias = await AudienceIndex.CreateAsync(client, "dropped", ct);
         fake.AbortNext(1);
 
-        var response = await _client.BulkAsync(new BulkRequest(alias) { Operations = [Index(new("m1", "f1", 0.5, "F", 30))] }, ct);
+        var response = await client.BulkAsync(new BulkRequest(alias) { Operations = [Index(new("m1", "f1", 0.5, "F", 30))] }, ct);
 
         Assert.False(response.IsValidResponse);
         Assert.Null(response.ApiCallDetails.HttpStatusCode);

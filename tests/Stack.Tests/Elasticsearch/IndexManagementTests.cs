@@ -9,15 +9,15 @@ namespace Insights.Stack.Tests.Elasticsearch;
 
 public sealed class IndexManagementTests(ElasticsearchServer server) : IClassFixture<ElasticsearchServer>
 {
-    private readonly ElasticsearchClient _client = server.Client;
+    private readonly ElasticsearchClient client = server.Client;
 
     [Fact]
     public async Task Creates_an_index_with_mappings_behind_a_write_alias_that_writes_and_reads_resolve()
     {
         var ct = TestContext.Current.CancellationToken;
-        var alias = await AudienceIndex.CreateAsync(_client, "create", ct);
+        var alias = await AudienceIndex.CreateAsync(client, "create", ct);
 
-        var state = await _client.Indices.GetAsync(new GetIndexRequest(alias), ct);
+        var state = await client.Indices.GetAsync(new GetIndexRequest(alias), ct);
         Assert.True(state.IsValidResponse, state.DebugInformation);
         var (concrete, index) = Assert.Single(state.Indices);
         Assert.Equal(alias + "-v1", concrete.ToString());
@@ -25,14 +25,14 @@ public sealed class IndexManagementTests(ElasticsearchServer server) : IClassFix
         Assert.True(index.Mappings.Properties.TryGetProperty("memberId", out KeywordProperty? _));
         Assert.True(index.Aliases![alias].IsWriteIndex);
 
-        var write = await _client.BulkAsync(new BulkRequest(alias)
+        var write = await client.BulkAsync(new BulkRequest(alias)
         {
             Operations = [new BulkIndexOperation<AudienceDocument>(new("m1", "f1", 0.5, "F", 30)) { Id = "m1:f1" }],
         }, ct);
         Assert.True(write.IsValidResponse && !write.Errors, write.DebugInformation);
         Assert.Equal(alias + "-v1", Assert.Single(write.Items).Index);
 
-        var read = await _client.GetAsync<AudienceDocument>(alias, "m1:f1", ct);
+        var read = await client.GetAsync<AudienceDocument>(alias, "m1:f1", ct);
         Assert.True(read.Found, read.DebugInformation);
         Assert.Equal(0.5, read.Source!.Score);
     }
@@ -41,11 +41,11 @@ public sealed class IndexManagementTests(ElasticsearchServer server) : IClassFix
     public async Task Moves_an_alias_between_indices_in_one_atomic_update()
     {
         var ct = TestContext.Current.CancellationToken;
-        var alias = await AudienceIndex.CreateAsync(_client, "swap", ct);
+        var alias = await AudienceIndex.CreateAsync(client, "swap", ct);
         var next = alias + "-v2";
-        Assert.True((await _client.Indices.CreateAsync(next, ct)).IsValidResponse);
+        Assert.True((await client.Indices.CreateAsync(next, ct)).IsValidResponse);
 
-        var swapped = await _client.Indices.UpdateAliasesAsync(new UpdateAliasesRequest
+        var swapped = await client.Indices.UpdateAliasesAsync(new UpdateAliasesRequest
         {
             Actions =
             [
@@ -57,7 +57,7 @@ public sealed class IndexManagementTests(ElasticsearchServer server) : IClassFix
         Assert.Equal([next], await IndicesOfAsync(alias, ct));
 
         // The second action fails (no such alias to remove), so the first must not apply either.
-        var failed = await _client.Indices.UpdateAliasesAsync(new UpdateAliasesRequest
+        var failed = await client.Indices.UpdateAliasesAsync(new UpdateAliasesRequest
         {
             Actions =
             [
@@ -67,7 +67,7 @@ public sealed class IndexManagementTests(ElasticsearchServer server) : IClassFix
         }, ct);
         Assert.False(failed.IsValidResponse);
         Assert.Equal(404, failed.ApiCallDetails.HttpStatusCode);
-        Assert.False((await _client.Indices.ExistsAliasAsync(new ExistsAliasRequest(alias + "-other"), ct)).Exists);
+        Assert.False((await client.Indices.ExistsAliasAsync(new ExistsAliasRequest(alias + "-other"), ct)).Exists);
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class IndexManagementTests(ElasticsearchServer server) : IClassFix
     {
         var ct = TestContext.Current.CancellationToken;
         var prefix = ElasticsearchServer.UniqueName("tpl");
-        var template = await _client.Indices.PutIndexTemplateAsync(new PutIndexTemplateRequest(prefix)
+        var template = await client.Indices.PutIndexTemplateAsync(new PutIndexTemplateRequest(prefix)
         {
             IndexPatterns = new[] { prefix + "-*" },
             Priority = 500,
@@ -87,9 +87,9 @@ public sealed class IndexManagementTests(ElasticsearchServer server) : IClassFix
         }, ct);
         Assert.True(template.IsValidResponse, template.DebugInformation);
 
-        Assert.True((await _client.Indices.CreateAsync(prefix + "-v1", ct)).IsValidResponse);
+        Assert.True((await client.Indices.CreateAsync(prefix + "-v1", ct)).IsValidResponse);
 
-        var state = await _client.Indices.GetAsync(new GetIndexRequest(prefix + "-v1"), ct);
+        var state = await client.Indices.GetAsync(new GetIndexRequest(prefix + "-v1"), ct);
         var index = Assert.Single(state.Indices).Value;
         Assert.True(index.Mappings!.Properties!.TryGetProperty("score", out DoubleNumberProperty? _));
         Assert.Contains(prefix, index.Aliases!.Keys.Select(k => k.ToString()));
@@ -100,9 +100,9 @@ public sealed class IndexManagementTests(ElasticsearchServer server) : IClassFix
     public async Task Refuses_to_create_an_index_that_exists()
     {
         var ct = TestContext.Current.CancellationToken;
-        var alias = await AudienceIndex.CreateAsync(_client, "twice", ct);
+        var alias = await AudienceIndex.CreateAsync(client, "twice", ct);
 
-        var again = await _client.Indices.CreateAsync(alias + "-v1", ct);
+        var again = await client.Indices.CreateAsync(alias + "-v1", ct);
 
         Assert.False(again.IsValidResponse);
         Assert.Equal(400, again.ApiCallDetails.HttpStatusCode);
@@ -115,8 +115,8 @@ public sealed class IndexManagementTests(ElasticsearchServer server) : IClassFix
         var ct = TestContext.Current.CancellationToken;
         var missing = ElasticsearchServer.UniqueName("missing");
 
-        var get = await _client.GetAsync<AudienceDocument>(missing, "x", ct);
-        var search = await _client.SearchAsync<AudienceDocument>(new SearchRequest(missing), ct);
+        var get = await client.GetAsync<AudienceDocument>(missing, "x", ct);
+        var search = await client.SearchAsync<AudienceDocument>(new SearchRequest(missing), ct);
 
         foreach (ElasticsearchResponse response in new ElasticsearchResponse[] { get, search })
         {
@@ -124,20 +124,20 @@ public sealed class IndexManagementTests(ElasticsearchServer server) : IClassFix
             Assert.Equal(404, response.ApiCallDetails.HttpStatusCode);
             Assert.Equal("index_not_found_exception", response.ElasticsearchServerError?.Error?.Type);
         }
-        Assert.False((await _client.Indices.ExistsAsync(missing, ct)).Exists);
+        Assert.False((await client.Indices.ExistsAsync(missing, ct)).Exists);
     }
 
     [Fact]
     public async Task Deletes_an_index()
     {
         var ct = TestContext.Current.CancellationToken;
-        var alias = await AudienceIndex.CreateAsync(_client, "drop", ct);
+        var alias = await AudienceIndex.CreateAsync(client, "drop", ct);
 
-        var deleted = await _client.Indices.DeleteAsync(alias + "-v1", ct);
+        var deleted = await client.Indices.DeleteAsync(alias + "-v1", ct);
 
         Assert.True(deleted.IsValidResponse, deleted.DebugInformation);
-        Assert.False((await _client.Indices.ExistsAsync(alias + "-v1", ct)).Exists);
-        Assert.False((await _client.Indices.ExistsAsync(alias, ct)).Exists);
+        Assert.False((await client.Indices.ExistsAsync(alias + "-v1", ct)).Exists);
+        Assert.False((await client.Indices.ExistsAsync(alias, ct)).Exists);
     }
 
     [Fact]
@@ -147,14 +147,14 @@ public sealed class IndexManagementTests(ElasticsearchServer server) : IClassFix
         var alias = ElasticsearchServer.UniqueName("ambiguous");
         foreach (var suffix in new[] { "-a", "-b" })
         {
-            var created = await _client.Indices.CreateAsync(new CreateIndexRequest(alias + suffix)
+            var created = await client.Indices.CreateAsync(new CreateIndexRequest(alias + suffix)
             {
                 Aliases = new Dictionary<Name, Alias> { [alias] = new Alias() },
             }, ct);
             Assert.True(created.IsValidResponse, created.DebugInformation);
         }
 
-        var write = await _client.BulkAsync(new BulkRequest(alias)
+        var write = await client.BulkAsync(new BulkRequest(alias)
         {
             Operations = [new BulkIndexOperation<AudienceDocument>(new("m1", "f1", 0.5, "F", 30)) { Id = "m1:f1" }],
         }, ct);
@@ -167,7 +167,7 @@ public sealed class IndexManagementTests(ElasticsearchServer server) : IClassFix
 
     private async Task<List<string>> IndicesOfAsync(string alias, CancellationToken ct)
     {
-        var response = await _client.Indices.GetAliasAsync(new GetAliasRequest((Names)alias), ct);
+        var response = await client.Indices.GetAliasAsync(new GetAliasRequest((Names)alias), ct);
         Assert.True(response.IsValidResponse, response.DebugInformation);
         return response.Aliases!.Keys.Select(k => k.ToString()).Order().ToList();
     }

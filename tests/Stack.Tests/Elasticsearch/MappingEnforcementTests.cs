@@ -13,13 +13,13 @@ namespace Insights.Stack.Tests.Elasticsearch;
 /// </summary>
 public sealed class MappingEnforcementTests(ElasticsearchServer server) : IClassFixture<ElasticsearchServer>
 {
-    private readonly ElasticsearchClient _client = server.Client;
+    private readonly ElasticsearchClient client = server.Client;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private async Task<string> StrictIndexAsync()
     {
         var index = ElasticsearchServer.UniqueName("strict");
-        var created = await _client.Indices.CreateAsync(new CreateIndexRequest(index)
+        var created = await client.Indices.CreateAsync(new CreateIndexRequest(index)
         {
             Mappings = new TypeMapping
             {
@@ -45,7 +45,7 @@ public sealed class MappingEnforcementTests(ElasticsearchServer server) : IClass
     public async Task Each_document_the_mapping_refuses_fails_its_own_item_and_the_others_are_written()
     {
         var index = await StrictIndexAsync();
-        var response = await _client.BulkAsync(new BulkRequest(index)
+        var response = await client.BulkAsync(new BulkRequest(index)
         {
             Operations =
             [
@@ -74,7 +74,7 @@ public sealed class MappingEnforcementTests(ElasticsearchServer server) : IClass
         Assert.Contains("positive normal float", errors["subnormal-feature"].CausedBy?.Reason ?? errors["subnormal-feature"].Reason);
         Assert.Contains("immense term", errors["immense-keyword"].Reason + errors["immense-keyword"].CausedBy?.Reason);
 
-        var refusedGet = await _client.GetAsync<JsonObject>(new GetRequest(index, "not-a-number"), Ct);
+        var refusedGet = await client.GetAsync<JsonObject>(new GetRequest(index, "not-a-number"), Ct);
         Assert.False(refusedGet.Found);
     }
 
@@ -82,7 +82,7 @@ public sealed class MappingEnforcementTests(ElasticsearchServer server) : IClass
     public async Task A_negative_external_version_fails_the_whole_bulk_and_writes_nothing()
     {
         var index = await StrictIndexAsync();
-        var response = await _client.BulkAsync(new BulkRequest(index)
+        var response = await client.BulkAsync(new BulkRequest(index)
         {
             Operations = [Item("valid", new JsonObject { ["n"] = 1 }, version: 5), Item("negative", new JsonObject { ["n"] = 2 }, version: -1)],
         }, Ct);
@@ -90,7 +90,7 @@ public sealed class MappingEnforcementTests(ElasticsearchServer server) : IClass
         Assert.Equal(400, response.ApiCallDetails.HttpStatusCode);
         Assert.Equal("action_request_validation_exception", response.ElasticsearchServerError?.Error?.Type);
         Assert.Contains("illegal version value [-1] for version type [EXTERNAL]", response.ElasticsearchServerError?.Error?.Reason);
-        var valid = await _client.GetAsync<JsonObject>(new GetRequest(index, "valid"), Ct);
+        var valid = await client.GetAsync<JsonObject>(new GetRequest(index, "valid"), Ct);
         Assert.False(valid.Found);
     }
 }

@@ -9,7 +9,7 @@ namespace Insights.Stack.Tests.Elasticsearch;
 
 public sealed class SearchTests(ElasticsearchServer server) : IClassFixture<ElasticsearchServer>
 {
-    private readonly ElasticsearchClient _client = server.Client;
+    private readonly ElasticsearchClient client = server.Client;
 
     private static readonly AudienceDocument[] Audience =
     [
@@ -29,7 +29,7 @@ public sealed class SearchTests(ElasticsearchServer server) : IClassFixture<Elas
         var ct = TestContext.Current.CancellationToken;
         var alias = await SeededAsync("top", ct);
 
-        var response = await _client.SearchAsync<AudienceDocument>(new SearchRequest(alias)
+        var response = await client.SearchAsync<AudienceDocument>(new SearchRequest(alias)
         {
             Query = new BoolQuery
             {
@@ -54,7 +54,7 @@ public sealed class SearchTests(ElasticsearchServer server) : IClassFixture<Elas
 
         async Task<List<string>> MembersAsync(NumberRangeQuery range)
         {
-            var response = await _client.SearchAsync<AudienceDocument>(new SearchRequest(alias)
+            var response = await client.SearchAsync<AudienceDocument>(new SearchRequest(alias)
             {
                 Query = new BoolQuery { Filter = [new TermQuery("movieId", "f1"), range] },
                 Sort = [new SortOptions { Field = new FieldSort("age") { Order = SortOrder.Asc } }],
@@ -73,7 +73,7 @@ public sealed class SearchTests(ElasticsearchServer server) : IClassFixture<Elas
         var ct = TestContext.Current.CancellationToken;
         var alias = await SeededAsync("terms", ct);
 
-        var response = await _client.SearchAsync<AudienceDocument>(new SearchRequest(alias)
+        var response = await client.SearchAsync<AudienceDocument>(new SearchRequest(alias)
         {
             Query = new BoolQuery
             {
@@ -93,18 +93,18 @@ public sealed class SearchTests(ElasticsearchServer server) : IClassFixture<Elas
     public async Task Documents_become_searchable_at_refresh_while_get_sees_them_at_once()
     {
         var ct = TestContext.Current.CancellationToken;
-        var alias = await AudienceIndex.CreateAsync(_client, "refresh", ct);
-        var write = await _client.BulkAsync(new BulkRequest(alias)
+        var alias = await AudienceIndex.CreateAsync(client, "refresh", ct);
+        var write = await client.BulkAsync(new BulkRequest(alias)
         {
             Operations = [new Elastic.Clients.Elasticsearch.Core.Bulk.BulkIndexOperation<AudienceDocument>(Audience[0]) { Id = "m1:f1" }],
         }, ct);
         Assert.False(write.Errors, write.DebugInformation);
 
-        Assert.Equal(0, (await _client.CountAsync(new CountRequest(alias), ct)).Count);
-        Assert.True((await _client.GetAsync<AudienceDocument>(alias, "m1:f1", ct)).Found);
+        Assert.Equal(0, (await client.CountAsync(new CountRequest(alias), ct)).Count);
+        Assert.True((await client.GetAsync<AudienceDocument>(alias, "m1:f1", ct)).Found);
 
-        Assert.True((await _client.Indices.RefreshAsync(alias, ct)).IsValidResponse);
-        Assert.Equal(1, (await _client.CountAsync(new CountRequest(alias), ct)).Count);
+        Assert.True((await client.Indices.RefreshAsync(alias, ct)).IsValidResponse);
+        Assert.Equal(1, (await client.CountAsync(new CountRequest(alias), ct)).Count);
     }
 
     [Fact]
@@ -114,8 +114,8 @@ public sealed class SearchTests(ElasticsearchServer server) : IClassFixture<Elas
         var alias = await SeededAsync("page", ct);
         var byScore = new SortOptions { Field = new FieldSort("score") { Order = SortOrder.Desc } };
 
-        var first = await _client.SearchAsync<AudienceDocument>(new SearchRequest(alias) { Sort = [byScore], Size = 3 }, ct);
-        var second = await _client.SearchAsync<AudienceDocument>(new SearchRequest(alias) { Sort = [byScore], From = 3, Size = 3 }, ct);
+        var first = await client.SearchAsync<AudienceDocument>(new SearchRequest(alias) { Sort = [byScore], Size = 3 }, ct);
+        var second = await client.SearchAsync<AudienceDocument>(new SearchRequest(alias) { Sort = [byScore], From = 3, Size = 3 }, ct);
 
         Assert.Equal(["m1:f2", "m1:f1", "m3:f1"], first.Hits.Select(h => h.Id));
         Assert.Equal(["m5:f1", "m6:f1", "m7:f2"], second.Hits.Select(h => h.Id));
@@ -132,12 +132,12 @@ public sealed class SearchTests(ElasticsearchServer server) : IClassFixture<Elas
             new() { Field = new FieldSort("age") { Order = SortOrder.Asc } },
         ];
 
-        var first = await _client.SearchAsync<AudienceDocument>(new SearchRequest(alias) { Sort = sort, Size = 3 }, ct);
-        var second = await _client.SearchAsync<AudienceDocument>(
+        var first = await client.SearchAsync<AudienceDocument>(new SearchRequest(alias) { Sort = sort, Size = 3 }, ct);
+        var second = await client.SearchAsync<AudienceDocument>(
             new SearchRequest(alias) { Sort = sort, Size = 3, SearchAfter = [.. first.Hits.Last().Sort!] }, ct);
-        var tooFew = await _client.SearchAsync<AudienceDocument>(
+        var tooFew = await client.SearchAsync<AudienceDocument>(
             new SearchRequest(alias) { Sort = sort, SearchAfter = [FieldValue.Double(0.5)] }, ct);
-        var withFrom = await _client.SearchAsync<AudienceDocument>(
+        var withFrom = await client.SearchAsync<AudienceDocument>(
             new SearchRequest(alias) { Sort = sort, From = 3, SearchAfter = [.. first.Hits.Last().Sort!] }, ct);
 
         Assert.Equal(["m1:f2", "m1:f1", "m3:f1"], first.Hits.Select(h => h.Id));
@@ -154,7 +154,7 @@ public sealed class SearchTests(ElasticsearchServer server) : IClassFixture<Elas
         var ct = TestContext.Current.CancellationToken;
         var alias = await SeededAsync("source", ct);
 
-        var response = await _client.SearchAsync<AudienceDocument>(new SearchRequest(alias)
+        var response = await client.SearchAsync<AudienceDocument>(new SearchRequest(alias)
         {
             Query = new TermQuery("memberId", "m3"),
             Source = new SourceConfig(new SourceFilter { Includes = new[] { "memberId", "score" } }),
@@ -169,7 +169,7 @@ public sealed class SearchTests(ElasticsearchServer server) : IClassFixture<Elas
     {
         var ct = TestContext.Current.CancellationToken;
         var index = ElasticsearchServer.UniqueName("features");
-        var created = await _client.Indices.CreateAsync(new CreateIndexRequest(index)
+        var created = await client.Indices.CreateAsync(new CreateIndexRequest(index)
         {
             Mappings = new TypeMapping { Properties = new Properties { { "movies", new RankFeaturesProperty() }, { "memberId", new KeywordProperty() } } },
         }, ct);
@@ -181,7 +181,7 @@ public sealed class SearchTests(ElasticsearchServer server) : IClassFixture<Elas
             new("m3", new() { ["f1"] = 0.5, ["f2"] = 0.1 }),
             new("m4", new() { ["f2"] = 0.7 }),
         ];
-        var bulk = await _client.BulkAsync(new BulkRequest(index)
+        var bulk = await client.BulkAsync(new BulkRequest(index)
         {
             Operations = members.Select(m => (Elastic.Clients.Elasticsearch.Core.Bulk.IBulkOperation)
                 new Elastic.Clients.Elasticsearch.Core.Bulk.BulkIndexOperation<MemberFeatures>(m) { Id = m.MemberId }).ToList(),
@@ -189,7 +189,7 @@ public sealed class SearchTests(ElasticsearchServer server) : IClassFixture<Elas
         }, ct);
         Assert.False(bulk.Errors, bulk.DebugInformation);
 
-        var response = await _client.SearchAsync<MemberFeatures>(new SearchRequest(index)
+        var response = await client.SearchAsync<MemberFeatures>(new SearchRequest(index)
         {
             Query = new RankFeatureQuery("movies.f1") { Saturation = new RankFeatureFunctionSaturation { Pivot = 0.5f } },
             Size = 10,
@@ -206,7 +206,7 @@ public sealed class SearchTests(ElasticsearchServer server) : IClassFixture<Elas
         var ct = TestContext.Current.CancellationToken;
         var alias = await SeededAsync("dbq", ct);
 
-        var deleted = await _client.DeleteByQueryAsync(new DeleteByQueryRequest(alias)
+        var deleted = await client.DeleteByQueryAsync(new DeleteByQueryRequest(alias)
         {
             Query = new TermQuery("memberId", "m1"),
             Refresh = true,
@@ -214,8 +214,8 @@ public sealed class SearchTests(ElasticsearchServer server) : IClassFixture<Elas
 
         Assert.True(deleted.IsValidResponse, deleted.DebugInformation);
         Assert.Equal(2, deleted.Deleted);
-        Assert.Equal(Audience.Length - 2, (await _client.CountAsync(new CountRequest(alias), ct)).Count);
-        Assert.False((await _client.GetAsync<AudienceDocument>(alias, "m1:f2", ct)).Found);
+        Assert.Equal(Audience.Length - 2, (await client.CountAsync(new CountRequest(alias), ct)).Count);
+        Assert.False((await client.GetAsync<AudienceDocument>(alias, "m1:f2", ct)).Found);
     }
 
     [Theory]
@@ -224,8 +224,8 @@ public sealed class SearchTests(ElasticsearchServer server) : IClassFixture<Elas
     public async Task Documents_missing_the_sort_field_come_last_in_either_order(SortOrder order, string[] expected)
     {
         var ct = TestContext.Current.CancellationToken;
-        var alias = await AudienceIndex.CreateAsync(_client, "missing", ct);
-        var bulk = await _client.BulkAsync(new BulkRequest(alias)
+        var alias = await AudienceIndex.CreateAsync(client, "missing", ct);
+        var bulk = await client.BulkAsync(new BulkRequest(alias)
         {
             Operations =
             [
@@ -237,7 +237,7 @@ public sealed class SearchTests(ElasticsearchServer server) : IClassFixture<Elas
         }, ct);
         Assert.False(bulk.Errors, bulk.DebugInformation);
 
-        var response = await _client.SearchAsync<AudienceDocument>(new SearchRequest(alias)
+        var response = await client.SearchAsync<AudienceDocument>(new SearchRequest(alias)
         {
             Sort = [new SortOptions { Field = new FieldSort("score") { Order = order } }],
         }, ct);
@@ -250,8 +250,8 @@ public sealed class SearchTests(ElasticsearchServer server) : IClassFixture<Elas
 
     private async Task<string> SeededAsync(string prefix, CancellationToken ct)
     {
-        var alias = await AudienceIndex.CreateAsync(_client, prefix, ct);
-        await AudienceIndex.SeedAsync(_client, alias, Audience, ct);
+        var alias = await AudienceIndex.CreateAsync(client, prefix, ct);
+        await AudienceIndex.SeedAsync(client, alias, Audience, ct);
         return alias;
     }
 }

@@ -14,7 +14,7 @@ namespace Insights.Stack.Tests.Elasticsearch;
 public sealed class WireContractTests(ElasticsearchServer server) : IClassFixture<ElasticsearchServer>
 {
     private const string Compatible9 = "application/vnd.elasticsearch+json;compatible-with=9";
-    private readonly HttpClient _http = new() { BaseAddress = server.BaseUri };
+    private readonly HttpClient http = new() { BaseAddress = server.BaseUri };
 
     [Theory]
     [InlineData("GET", "/")]
@@ -142,7 +142,7 @@ public sealed class WireContractTests(ElasticsearchServer server) : IClassFixtur
         return request;
     }
 
-    private Task<HttpResponseMessage> SendAsync(HttpRequestMessage request) => _http.SendAsync(request, TestContext.Current.CancellationToken);
+    private Task<HttpResponseMessage> SendAsync(HttpRequestMessage request) => http.SendAsync(request, TestContext.Current.CancellationToken);
 
     private static async Task<JsonNode> BodyAsync(HttpResponseMessage response) =>
         JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;

@@ -8,16 +8,16 @@ namespace Insights.Stack.Tests.LocalStack;
 /// <summary>stack/up and stack/down as a developer runs them, in a private folder on free ports.</summary>
 public sealed class LocalStackScriptTests : IAsyncLifetime
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("insights-stack-").FullName;
-    private readonly Dictionary<string, string> _env;
+    private readonly string dir = Directory.CreateTempSubdirectory("insights-stack-").FullName;
+    private readonly Dictionary<string, string> env;
 
     public LocalStackScriptTests()
     {
-        var manifest = Path.Combine(_dir, "topics.json");
+        var manifest = Path.Combine(dir, "topics.json");
         File.WriteAllText(manifest, """{"topics":[{"name":"stack.test","partitions":2,"cleanup":"Delete"}]}""");
-        _env = new()
+        env = new()
         {
-            ["INSIGHTS_STACK_DIR"] = _dir,
+            ["INSIGHTS_STACK_DIR"] = dir,
             ["INSIGHTS_MARIADB_PORT"] = FreePort.Next().ToString(),
             ["INSIGHTS_KAFKA_PORT"] = FreePort.Next().ToString(),
             ["INSIGHTS_S3_PORT"] = FreePort.Next().ToString(),
@@ -50,7 +50,7 @@ public sealed class LocalStackScriptTests : IAsyncLifetime
     public async Task A_killed_part_comes_back_on_up(string part)
     {
         Assert.Equal(0, (await RunAsync("up", part)).ExitCode);
-        var pid = int.Parse(File.ReadAllText(Path.Combine(_dir, part, $"{part}.pid")).Trim());
+        var pid = int.Parse(File.ReadAllText(Path.Combine(dir, part, $"{part}.pid")).Trim());
         using (var process = Process.GetProcessById(pid))
         {
             process.Kill();
@@ -61,7 +61,7 @@ public sealed class LocalStackScriptTests : IAsyncLifetime
 
         Assert.True(up.ExitCode == 0, up.StandardError);
         Assert.DoesNotContain("already up", up.StandardOutput);
-        var status = await StackScript.RunAsync($"parts/{part}.sh", ["status"], _env, TestContext.Current.CancellationToken);
+        var status = await StackScript.RunAsync($"parts/{part}.sh", ["status"], env, TestContext.Current.CancellationToken);
         Assert.True(status.ExitCode == 0, status.StandardOutput + status.StandardError);
     }
 
@@ -74,7 +74,7 @@ public sealed class LocalStackScriptTests : IAsyncLifetime
         using var squatter = new TcpListener(IPAddress.Loopback, 0);
         squatter.Start();
         var port = ((IPEndPoint)squatter.LocalEndpoint).Port;
-        _env[portKey] = port.ToString();
+        env[portKey] = port.ToString();
 
         var up = await RunAsync("up", part);
 
@@ -86,7 +86,7 @@ public sealed class LocalStackScriptTests : IAsyncLifetime
     }
 
     private Task<ScriptResult> RunAsync(string script, params string[] parts) =>
-        StackScript.RunAsync(script, parts, _env, TestContext.Current.CancellationToken);
+        StackScript.RunAsync(script, parts, env, TestContext.Current.CancellationToken);
 
     private static int CountLines(string text, string fragment) =>
         text.Split('\n').Count(l => l.Contains(fragment, StringComparison.Ordinal));
@@ -95,7 +95,7 @@ public sealed class LocalStackScriptTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        await StackScript.RunAsync("down", [], _env);
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+        await StackScript.RunAsync("down", [], env);
+        try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
     }
 }
