@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
+using Confluent.Kafka;
 using Insights.Contracts.Topics;
 
 namespace Insights.TestSupport;
@@ -133,6 +134,18 @@ public sealed class BrokerProcess : IAsyncDisposable
     }
 
     /// <summary>Runs `insights-broker check` against this broker: exit code and everything it printed.</summary>
+    /// <summary>
+    /// A producer of load for this broker: acknowledged by all replicas and compressed as the workers compress (the mock
+    /// keeps batches as produced, 5 MiB per partition). A <paramref name="queueMessages"/> above librdkafka's default
+    /// (100,000) lets a whole measured load be produced at once.
+    /// </summary>
+    public IProducer<byte[], byte[]> LoadProducer(string compression, int lingerMs, int queueMessages = 100_000) =>
+        new ProducerBuilder<byte[], byte[]>(new ProducerConfig
+        {
+            BootstrapServers = BootstrapServers, Acks = Acks.All, LingerMs = lingerMs, QueueBufferingMaxMessages = queueMessages,
+            CompressionType = Enum.Parse<CompressionType>(compression, ignoreCase: true),
+        }).Build();
+
     public Task<CommandResult> CheckAsync(TopicManifest? manifest = null)
     {
         var path = ManifestPath;

@@ -73,11 +73,7 @@ internal sealed class ScaleRun(ScaleRun.Settings settings, TextWriter output)
         await using var broker = await BrokerProcess.StartAsync(ProcessorManifest.For(applicationId, "cdc", partitions), ct: ct);
         using var progress = new ApplicationProgress(broker.BootstrapServers, applicationId, partitions);
         using var scores = new ScoreWatch(broker.BootstrapServers, partitions);
-        using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig
-        {
-            BootstrapServers = broker.BootstrapServers, Acks = Acks.All, LingerMs = 20,
-            CompressionType = Enum.Parse<CompressionType>(settings.Compression, ignoreCase: true),
-        }).Build();
+        using var producer = broker.LoadProducer(settings.Compression, lingerMs: 20);
         foreach (var change in cinema.ReferenceEvents()) change.ProduceTo(producer, partitions);
         producer.Flush(ct);
 

@@ -55,12 +55,7 @@ internal sealed class SoakRun(SoakRun.Settings settings, TextWriter output)
         var modelPath = Path.GetFullPath(settings.ModelPath);
         using var progress = new ApplicationProgress(broker.BootstrapServers, applicationId, partitions);
         using var scores = new ScoreWatch(broker.BootstrapServers, partitions);
-        // The load producer compresses like the workers: the mock keeps batches as produced, 5 MiB per partition.
-        using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig
-        {
-            BootstrapServers = broker.BootstrapServers, Acks = Acks.All, LingerMs = 50,
-            CompressionType = Enum.Parse<CompressionType>(settings.Compression, ignoreCase: true),
-        }).Build();
+        using var producer = broker.LoadProducer(settings.Compression, lingerMs: 50);
         var options = new Processors.ProcessorOptions { Model = Processors.Hosting.ScoringStream.LoadModel(modelPath) };
         foreach (var change in cinema.ReferenceEvents()) change.ProduceTo(producer, partitions);
         producer.Flush(ct);

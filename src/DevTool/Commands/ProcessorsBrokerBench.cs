@@ -284,14 +284,8 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         if (deliveryFailure is { } failure) throw new CommandLineError($"bench processors --broker: {failure}");
     }
 
-    private IProducer<byte[], byte[]> Producer(BrokerProcess broker) => new ProducerBuilder<byte[], byte[]>(new ProducerConfig
-    {
-        BootstrapServers = broker.BootstrapServers, Acks = Acks.All,
-        // The load compresses like the workers: the mock keeps batches as produced, 5 MiB per partition.
-        CompressionType = Enum.Parse<CompressionType>(settings.Compression, ignoreCase: true), LingerMs = 5,
-        // The measured load is produced at once; librdkafka's default queue (100,000 messages) would refuse the rest.
-        QueueBufferingMaxMessages = 2_000_000,
-    }).Build();
+    // The measured load is produced at once; librdkafka's default queue (100,000 messages) would refuse the rest.
+    private IProducer<byte[], byte[]> Producer(BrokerProcess broker) => broker.LoadProducer(settings.Compression, lingerMs: 5, queueMessages: 2_000_000);
 
     private InsightsProcess Start(string name, BrokerProcess broker, string applicationId, IReadOnlyList<string>? command = null)
     {
