@@ -9,25 +9,48 @@ namespace Insights.Processors.Hosting;
 /// per commit, most of its event-to-score p99. Counting the reports gives the same guarantee (nothing produced before
 /// the flush is still unacknowledged when it returns) without the sleeps. Unlike librdkafka's flush it does not cut the
 /// producer's linger short, which is why the worker's linger defaults to 0 (<see cref="WorkerSettings.ProducerLingerMs"/>).
+/// A full local queue (librdkafka holds 100,000 records by default) makes a produce call wait for room, as Kafka's Java
+/// producer blocks for up to max.block.ms, instead of failing: Streamiz 1.8.2 fails the task on it, and a movie task's
+/// commit after a catch-up over a long history writes more changelog cells at once than the queue holds (the demo's
+/// worker died of it on a fast machine), so the restarted worker met the same burst again.
 /// Everything else is the wrapped producer's.
 /// </summary>
 public sealed class PromptFlushProducer(IProducer<byte[], byte[]> inner) : IProducer<byte[], byte[]>
 {
+    /// <summary>How long a produce call waits for room in a full local queue before it fails (Java's max.block.ms default).</summary>
+    public static readonly TimeSpan QueueFullWait = TimeSpan.FromSeconds(60);
+
     private readonly object gate = new();
     private long outstanding;
 
-    public void Produce(string topic, Message<byte[], byte[]> message, Action<DeliveryReport<byte[], byte[]>>? deliveryHandler = null)
-    {
-        Sending();
-        try { inner.Produce(topic, message, Delivered(deliveryHandler)); }
-        catch { Done(); throw; }
-    }
+    public void Produce(string topic, Message<byte[], byte[]> message, Action<DeliveryReport<byte[], byte[]>>? deliveryHandler = null) =>
+        ProduceWhenRoom(() => inner.Produce(topic, message, Delivered(deliveryHandler)));
 
-    public void Produce(TopicPartition topicPartition, Message<byte[], byte[]> message, Action<DeliveryReport<byte[], byte[]>>? deliveryHandler = null)
+    public void Produce(TopicPartition topicPartition, Message<byte[], byte[]> message, Action<DeliveryReport<byte[], byte[]>>? deliveryHandler = null) =>
+        ProduceWhenRoom(() => inner.Produce(topicPartition, message, Delivered(deliveryHandler)));
+
+    private void ProduceWhenRoom(Action produce)
     {
         Sending();
-        try { inner.Produce(topicPartition, message, Delivered(deliveryHandler)); }
-        catch { Done(); throw; }
+        var waiting = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                produce();
+                return;
+            }
+            catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull && waiting.Elapsed < QueueFullWait)
+            {
+                // Delivery reports make room; the client's own poll thread takes them.
+                Thread.Sleep(5);
+            }
+            catch
+            {
+                Done();
+                throw;
+            }
+        }
     }
 
     public async Task<DeliveryResult<byte[], byte[]>> ProduceAsync(string topic, Message<byte[], byte[]> message, CancellationToken cancellationToken = default)

@@ -39,6 +39,24 @@ public sealed class PromptFlushProducerTests(FlushTopic broker) : IClassFixture<
     }
 
     [Fact]
+    public void A_produce_into_a_full_local_queue_waits_for_room_instead_of_failing()
+    {
+        // A queue of 50 records and 2,000 produced at once: without waiting, the 51st would fail with Local_QueueFull.
+        using var producer = new PromptFlushProducer(new ProducerBuilder<byte[], byte[]>(new ProducerConfig
+        {
+            BootstrapServers = broker.BootstrapServers, Acks = Acks.All, LingerMs = 5, AllowAutoCreateTopics = false, QueueBufferingMaxMessages = 50,
+        }).Build());
+        var persisted = 0;
+
+        for (var i = 0; i < 2_000; i++)
+            producer.Produce(Topic, new Message<byte[], byte[]> { Key = BitConverter.GetBytes(i), Value = [1] },
+                report => { if (report.Status == PersistenceStatus.Persisted) Interlocked.Increment(ref persisted); });
+
+        Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Equal(2_000, persisted);
+    }
+
+    [Fact]
     public void A_flush_that_times_out_counts_the_records_still_waiting_and_a_later_report_ends_the_wait()
     {
         // No broker listens here: the records wait in the producer until their message timeout fails them.
