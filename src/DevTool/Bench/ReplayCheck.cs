@@ -59,6 +59,24 @@ internal static class ReplayCheck
         return (differences, largest);
     }
 
+    /// <summary>
+    /// The end of a run on the broker: the scores settle to the replay (<see cref="SettleAsync"/>), the broker trimmed no
+    /// partition (checked first: a trimmed topic would otherwise show as wrong counts), and every movie's published count
+    /// is its tickets; a failure throws <see cref="BenchFailure"/> naming it.
+    /// </summary>
+    public static async Task<(double Largest, TimeSpan Took)> VerifyAsync(BrokerProcess broker, IProducer<byte[], byte[]> producer, int partitions,
+        ProcessorsBenchCinema cinema, Dictionary<string, List<(int MovieId, double Score, bool Seen)>> expected, ScoreWatch scores,
+        ApplicationProgress progress, TimeSpan deadline, CancellationToken ct)
+    {
+        var settled = await SettleAsync(producer, partitions, cinema, expected, scores, deadline, ct);
+        var check = await broker.CheckAsync();
+        if (!check.Succeeded) throw new BenchFailure($"the broker trimmed partitions (records lost):\n{check.Text}");
+        var wrongCounts = CountDifferences(cinema, progress.ProfileCounts());
+        if (wrongCounts.Count > 0)
+            throw new BenchFailure($"{wrongCounts.Count} movies' attendance counts differ from the tickets sold, e.g. {string.Join("; ", wrongCounts.Take(3))}");
+        return settled;
+    }
+
     /// <summary>Movies whose published count is not the number of tickets sold for them (a ticket lost or counted twice).</summary>
     public static List<string> CountDifferences(ProcessorsBenchCinema cinema, Dictionary<int, float> counts)
     {

@@ -208,12 +208,7 @@ internal sealed class ScaleRun(ScaleRun.Settings settings, TextWriter output)
             output.WriteLine($"scale: workers' rebalances: {fenced} periodic commit(s) refused (Streamiz dropped its tasks and rejoined), " +
                 $"{refused} revocation commit(s) refused and dropped (the revocation went on)");
 
-            var (largest, settled) = await ReplayCheck.SettleAsync(producer, partitions, cinema, expected, scores, settings.Deadline, ct);
-            var check = await broker.CheckAsync();
-            if (!check.Succeeded) throw new BenchFailure($"the broker trimmed partitions (records lost):\n{check.Text}");
-            var wrongCounts = ReplayCheck.CountDifferences(cinema, progress.ProfileCounts());
-            if (wrongCounts.Count > 0)
-                throw new BenchFailure($"{wrongCounts.Count} movies' attendance counts differ from the tickets sold, e.g. {string.Join("; ", wrongCounts.Take(3))}");
+            var (largest, settled) = await ReplayCheck.VerifyAsync(broker, producer, partitions, cinema, expected, scores, progress, settings.Deadline, ct);
             var over = report.Where(r => r.Longest > IdleBound).ToList();
             var scoresText = $"{expected.Count} members' scores equal the replay (largest difference {largest:0.0e0}, tolerance {ReplayCheck.Tolerance:0e0}) {settled.TotalSeconds:0.0} s after the drain; " +
                 "every movie's count equals its tickets; no partition trimmed";
