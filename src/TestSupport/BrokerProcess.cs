@@ -133,7 +133,6 @@ public sealed class BrokerProcess : IAsyncDisposable
         return process.ExitCode;
     }
 
-    /// <summary>Runs `insights-broker check` against this broker: exit code and everything it printed.</summary>
     /// <summary>
     /// A producer of load for this broker: acknowledged by all replicas and compressed as the workers compress (the mock
     /// keeps batches as produced, 5 MiB per partition). A <paramref name="queueMessages"/> above librdkafka's default
@@ -146,6 +145,7 @@ public sealed class BrokerProcess : IAsyncDisposable
             CompressionType = Enum.Parse<CompressionType>(compression, ignoreCase: true),
         }).Build();
 
+    /// <summary>Runs `insights-broker check` against this broker: exit code and everything it printed.</summary>
     public Task<CommandResult> CheckAsync(TopicManifest? manifest = null)
     {
         var path = ManifestPath;

@@ -11,10 +11,10 @@ public sealed record InsightsProgram(string FileName, IReadOnlyList<string> Lead
         var process = Environment.ProcessPath ?? throw new InvalidOperationException("the path of the running program is unknown");
         var dll = Path.Combine(AppContext.BaseDirectory, "insights.dll");
         if (!File.Exists(dll)) throw new InvalidOperationException($"the production program is not built beside the developer tool: {dll} is missing");
+        var underDotnet = Path.GetFileNameWithoutExtension(process) == "dotnet";
         var apphost = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "insights.exe" : "insights");
-        return Path.GetFileNameWithoutExtension(process) != "dotnet" && File.Exists(apphost)
-            ? new InsightsProgram(apphost, [])
-            : new InsightsProgram(Path.GetFileNameWithoutExtension(process) == "dotnet" ? process : "dotnet", [dll]);
+        if (!underDotnet && File.Exists(apphost)) return new InsightsProgram(apphost, []);
+        return new InsightsProgram(underDotnet ? process : "dotnet", [dll]);
     }
 
     public IReadOnlyList<string> CommandLine(IEnumerable<string> arguments) => [FileName, .. LeadingArguments, .. arguments];
