@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net.Sockets;
 using Amazon.Runtime;
 using Confluent.Kafka;
+using Insights.Contracts;
 using Insights.Contracts.Configuration;
 using Insights.Host.Configuration;
 using Insights.Sinks.Elasticsearch;
@@ -10,9 +11,6 @@ using Microsoft.Extensions.Configuration;
 using MySqlConnector;
 
 namespace Insights.Host;
-
-/// <summary>A failure the user can act on: printed as one line, without a stack trace; the program exits 1.</summary>
-public sealed class CommandLineError(string message) : Exception(message);
 
 /// <summary>
 /// Turns the failures a user can fix (bad input, a server not answering) into one line naming the part and, where

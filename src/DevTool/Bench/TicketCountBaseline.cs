@@ -1,6 +1,7 @@
 using System.CommandLine;
+using Insights.Contracts;
 using Insights.Contracts.Cinema;
-using Insights.Host;
+using Insights.Contracts.Configuration;
 using Insights.Host.Configuration;
 using Insights.Host.Observability;
 using Insights.Processors.Hosting;

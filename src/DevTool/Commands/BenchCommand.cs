@@ -4,6 +4,7 @@ using Insights.Capture;
 using Insights.Capture.Position;
 using Insights.Capture.Schema;
 using Insights.Capture.Sinks;
+using Insights.Contracts;
 using Insights.Contracts.Configuration;
 using Insights.DevTool.Bench;
 using Insights.Host;

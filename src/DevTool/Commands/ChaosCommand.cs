@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Insights.Contracts;
 using Insights.DevTool.Bench.Chaos;
 using Insights.Host;
 

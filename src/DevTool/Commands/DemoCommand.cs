@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Insights.Contracts;
 using Insights.DevTool.Demo.Live;
 using Insights.Host;
 

@@ -1,9 +1,9 @@
 using System.CommandLine;
+using Insights.Contracts;
 using Insights.Evaluation;
 using Insights.Evaluation.Data;
 using Insights.Evaluation.Protocols;
 using Insights.Evaluation.Reports;
-using Insights.Host;
 using Insights.Processors.Hosting;
 using Insights.Propensity.Scoring;
 

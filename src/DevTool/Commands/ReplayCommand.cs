@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using Insights.Contracts;
 using Insights.DevTool.Demo;
-using Insights.Host;
 
 namespace Insights.DevTool.Commands;
 

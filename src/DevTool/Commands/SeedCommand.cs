@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Insights.Contracts;
 using Insights.DevTool.Demo;
-using Insights.Host;
 
 namespace Insights.DevTool.Commands;
 

@@ -1,4 +1,4 @@
-using Insights.Host;
+using Insights.Contracts;
 using MySqlConnector;
 
 namespace Insights.DevTool.Demo;

@@ -1,5 +1,5 @@
+using Insights.Contracts;
 using Insights.Contracts.Configuration;
-using Insights.Host;
 using Insights.Host.Configuration;
 using Microsoft.Extensions.Configuration;
 using MySqlConnector;

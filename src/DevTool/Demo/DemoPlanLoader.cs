@@ -1,6 +1,6 @@
+using Insights.Contracts;
 using Insights.DevTool.Commands;
 using Insights.Evaluation.Data;
-using Insights.Host;
 
 namespace Insights.DevTool.Demo;
 

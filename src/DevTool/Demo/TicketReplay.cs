@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using Insights.Contracts;
 using Insights.Contracts.Cinema;
-using Insights.Host;
 using MySqlConnector;
 
 namespace Insights.DevTool.Demo;

@@ -1,11 +1,13 @@
 using System.CommandLine;
 using Insights.Api;
+using Insights.Api.Hosting;
+using Insights.Contracts;
+using Insights.Contracts.Configuration;
 using Insights.Host.Configuration;
 using Insights.Host.Observability;
 using Insights.Processors.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
 
 namespace Insights.Host.Commands;
 
@@ -30,14 +32,7 @@ public static class ApiCommand
         command.SetAction(async (parse, ct) =>
         {
             var builder = InsightsHost.CreateWebBuilder("api");
-            // The page polls every 2 s: per-request lines would drown the service's own.
-            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-            var api = builder.Configuration.Bind<ApiSettings>(ApiSettings.Section);
-            if (api.Problem() is { } problem) throw new CommandLineError($"configuration: {problem}");
-            var settings = SinkSettings.Load(builder.Configuration, needKafka: api.FromTopic);
-            // Without Kafka the Elasticsearch source still answers; the page's movie list and stats then say they need it.
-            var kafka = string.IsNullOrWhiteSpace(settings.Kafka.BootstrapServers) ? null : builder.Configuration.KafkaSettings();
-            builder.Services.AddAudienceApi(api, settings.Elasticsearch, kafka, ModelCardOf(builder.Configuration));
+            builder.AddAudienceApi(ModelCardOf(builder.Configuration));
             var observability = builder.AddInsightsObservability(ApiReadiness.SourceAnswers);
             var apiUrl = parse.GetValue(urls)!;
             var app = builder.Build();

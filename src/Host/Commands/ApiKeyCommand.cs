@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
 using Insights.Api.Access;
+using Insights.Contracts;
 
 namespace Insights.Host.Commands;
 

@@ -1,9 +1,11 @@
 using System.CommandLine;
 using Confluent.Kafka;
+using Insights.Contracts;
 using Insights.Contracts.Commands;
 using Insights.Contracts.Topics;
 using Insights.Host.Configuration;
 using Insights.Sinks.Elasticsearch;
+using Insights.Sinks.Hosting;
 using Insights.Sinks.Kafka;
 using Insights.Sinks.Snapshots;
 using Microsoft.Extensions.Configuration;

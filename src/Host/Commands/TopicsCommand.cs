@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Confluent.Kafka;
+using Insights.Contracts;
 using Insights.Contracts.Configuration;
 using Insights.Contracts.Topics;
 using Insights.Host.Configuration;

@@ -1,8 +1,8 @@
 using System.Reflection;
 using Insights.Api;
 using Insights.Capture;
+using Insights.Contracts;
 using Insights.Contracts.Configuration;
-using Insights.Host.Commands;
 using Insights.Host.Observability;
 using Insights.Processors.Hosting;
 using Insights.Sinks.Elasticsearch;

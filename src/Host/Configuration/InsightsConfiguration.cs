@@ -1,3 +1,4 @@
+using Insights.Contracts;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.FileProviders;
 
@@ -24,25 +25,5 @@ public static class InsightsConfiguration
             builder.AddJsonFile(Path.GetFullPath(file), optional: false, reloadOnChange: false);
         }
         return builder.AddEnvironmentVariables();
-    }
-
-    /// <summary>Binds a section, failing with one line that names the key when a value has the wrong type.</summary>
-    public static T Bind<T>(this IConfiguration configuration, string section) where T : new()
-    {
-        try
-        {
-            return configuration.GetSection(section).Get<T>(o => o.ErrorOnUnknownConfiguration = false) ?? new T();
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new CommandLineError($"configuration: {e.Message}{(e.InnerException is { } inner ? $" ({inner.Message})" : "")}");
-        }
-    }
-
-    /// <summary>Kafka settings that are usable, or a one-line error naming the key.</summary>
-    public static Contracts.Configuration.KafkaSettings KafkaSettings(this IConfiguration configuration)
-    {
-        var settings = configuration.Bind<Contracts.Configuration.KafkaSettings>(Contracts.Configuration.KafkaSettings.Section);
-        return settings.Problem() is { } problem ? throw new CommandLineError($"configuration: {problem}") : settings;
     }
 }

@@ -1,3 +1,4 @@
+using Insights.Contracts;
 using Insights.Host.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;

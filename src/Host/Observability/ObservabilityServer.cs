@@ -1,3 +1,4 @@
+using Insights.Contracts;
 using Insights.Contracts.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

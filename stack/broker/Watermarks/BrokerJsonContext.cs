@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Insights.Contracts.Topics;
 
 namespace Insights.Broker.Watermarks;
 

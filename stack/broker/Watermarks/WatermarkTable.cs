@@ -1,3 +1,5 @@
+using Insights.Contracts.Topics;
+
 namespace Insights.Broker.Watermarks;
 
 /// <summary>A report as a fixed-width table for people: one row per partition.</summary>

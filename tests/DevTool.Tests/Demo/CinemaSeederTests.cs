@@ -1,6 +1,6 @@
+using Insights.Contracts;
 using Insights.DevTool.Demo;
 using Insights.Fixtures.MariaDb;
-using Insights.Host;
 using static Insights.DevTool.Tests.Demo.CinemaDatabase;
 
 namespace Insights.DevTool.Tests.Demo;

@@ -1,6 +1,5 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
-using Insights.Broker.Watermarks;
 using Insights.Contracts.Topics;
 using Insights.TestSupport;
 using Testcontainers.Kafka;

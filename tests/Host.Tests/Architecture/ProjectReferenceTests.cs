@@ -31,13 +31,25 @@ public sealed partial class ProjectReferenceTests
     }
 
     [Fact]
+    public void No_library_or_test_project_references_an_executable_project()
+    {
+        // An executable holds only its entry point; code others need lives in a library. Tests that run a program as a
+        // child process name it as RunsProgram (tests/Directory.Build.targets), which builds it without referencing it.
+        var executables = ProjectFiles().Keys.Where(IsExecutable).ToHashSet();
+        Assert.Contains("src/Program", executables);
+        var offending = ProjectFiles().Where(p => !executables.Contains(p.Key) || p.Key.StartsWith("tests/"))
+            .SelectMany(p => p.Value.Where(executables.Contains).Select(r => $"{p.Key} -> {r}"));
+        Assert.Empty(offending);
+    }
+
+    [Fact]
     public void No_source_project_depends_on_tests_and_the_program_builds_from_src_alone()
     {
         // The Dockerfile copies src/ only: anything the program reaches outside it would fail the image build.
         var projects = ProjectFiles();
         Assert.Empty(projects.Where(p => p.Key.StartsWith("src/")).SelectMany(p => p.Value.Where(r => r.StartsWith("tests/")).Select(r => $"{p.Key} -> {r}")));
         var reached = new HashSet<string>();
-        var pending = new Stack<string>(["src/Host"]);
+        var pending = new Stack<string>(["src/Program"]);
         while (pending.TryPop(out var next))
             if (reached.Add(next)) foreach (var r in projects[next]) pending.Push(r);
         Assert.All(reached, p => Assert.StartsWith("src/", p));
@@ -53,6 +65,10 @@ public sealed partial class ProjectReferenceTests
             .ToDictionary(f => Relative(Path.GetDirectoryName(f)!), f => XDocument.Load(f).Descendants("ProjectReference")
                 .Select(r => Relative(Path.GetDirectoryName(Path.GetFullPath(Path.Combine(Path.GetDirectoryName(f)!, (string)r.Attribute("Include")!)))!))
                 .ToList());
+
+    /// <summary>The project file says it builds an executable (test projects are made executables by tests/Directory.Build.props).</summary>
+    private static bool IsExecutable(string project) =>
+        Directory.GetFiles(Path.Combine(Root, project), "*.csproj").Any(f => XDocument.Load(f).Descendants("OutputType").Any(o => o.Value.Trim() == "Exe"));
 
     private static Dictionary<string, HashSet<string>> AllowedReferences()
     {

@@ -1,4 +1,6 @@
 using Confluent.Kafka;
+using Insights.Capture.Hosting;
+using Insights.Contracts;
 using Insights.Host.Commands;
 using Microsoft.Extensions.Configuration;
 
@@ -51,7 +53,7 @@ public sealed class KafkaClientConfigTests
     [Fact]
     public void Capture_reads_the_whole_kafka_section()
     {
-        var (_, kafka) = CaptureCommand.ReadOptions(Configuration(), forceSnapshot: false);
+        var (_, kafka) = CaptureHosting.ReadOptions(Configuration(), forceSnapshot: false);
 
         var producer = Capture.Sinks.KafkaChangeEventSink.ProducerConfig(kafka);
         Assert.Equal("kafka-0.example:9093", producer.BootstrapServers);

@@ -3,7 +3,7 @@ using Insights.TestSupport;
 namespace Insights.Host.Tests.Deployment;
 
 /// <summary>
-/// What the Docker image ships: the Dockerfile publishes src/Host, and that publish holds the production program with
+/// What the Docker image ships: the Dockerfile publishes src/Program, and that publish holds the production program with
 /// none of the developer tool's parts (demo, benches, evaluation, plots, progress bars, test support).
 /// </summary>
 public sealed class ProductionImageTests
@@ -15,18 +15,19 @@ public sealed class ProductionImageTests
     public async Task The_published_program_holds_the_roles_and_none_of_the_developer_tool()
     {
         var dockerfile = await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "Dockerfile"), TestContext.Current.CancellationToken);
-        Assert.Contains("dotnet publish src/Host/Insights.Host.csproj", dockerfile);
+        Assert.Contains("dotnet publish src/Program/Insights.Program.csproj", dockerfile);
         var output = Directory.CreateTempSubdirectory("insights-publish-").FullName;
         try
         {
             // The tests run on a built tree: publish what the build made, in the tests' own configuration.
             var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-            var publish = await CommandResult.RunAsync("dotnet", ["publish", Path.Combine(RepositoryPaths.Root, "src", "Host", "Insights.Host.csproj"),
+            var publish = await CommandResult.RunAsync("dotnet", ["publish", Path.Combine(RepositoryPaths.Root, "src", "Program", "Insights.Program.csproj"),
                 "-c", configuration, "--no-build", "-o", output, "--nologo", "-v", "q"], TimeSpan.FromMinutes(3));
             Assert.True(publish.Succeeded, publish.ToString());
 
             var files = Directory.GetFiles(output).Select(Path.GetFileName).ToHashSet(StringComparer.OrdinalIgnoreCase);
             Assert.Contains("insights.dll", files);
+            Assert.Contains("Insights.Host.dll", files);
             Assert.Contains("Insights.Processors.dll", files);
             var shipped = DeveloperAssemblies.Where(files.Contains).ToList();
             Assert.True(shipped.Count == 0, $"the image would ship {string.Join(", ", shipped)}");

@@ -1,4 +1,5 @@
 using System.Net;
+using Insights.Contracts;
 using Insights.Host.Observability;
 using Microsoft.Extensions.Configuration;
 

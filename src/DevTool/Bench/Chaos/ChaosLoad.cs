@@ -1,5 +1,5 @@
+using Insights.Contracts;
 using Insights.DevTool.Demo;
-using Insights.Host;
 using MySqlConnector;
 
 namespace Insights.DevTool.Bench.Chaos;

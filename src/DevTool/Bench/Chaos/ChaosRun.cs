@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Insights.Capture.Position;
+using Insights.Contracts;
 using Insights.Contracts.Cinema;
 using Insights.Contracts.Topics;
 using Insights.DevTool.Demo;
-using Insights.Host;
 using Insights.Processors.Hosting;
 using Insights.Processors.Manifest;
 using Insights.Propensity.Scoring;

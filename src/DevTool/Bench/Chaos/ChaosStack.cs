@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Insights.Contracts;
 using Insights.DevTool.Demo.Live;
 using Insights.Host;
 using Insights.Sinks.Snapshots;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Confluent.Kafka;
 using Insights.Api.Access;
+using Insights.Contracts;
 using Insights.Contracts.Configuration;
-using Insights.Host;
 using Insights.Host.Configuration;
 using Microsoft.Extensions.Configuration;
 

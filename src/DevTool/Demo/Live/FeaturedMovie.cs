@@ -1,5 +1,5 @@
+using Insights.Contracts;
 using Insights.Contracts.Cinema;
-using Insights.Host;
 
 namespace Insights.DevTool.Demo.Live;
 

@@ -1,7 +1,7 @@
 namespace Insights.DevTool.Demo.Live;
 
 /// <summary>
-/// How the demo starts the production program's roles: `insights.dll` built beside this tool (the tool references it),
+/// How the demo starts the production program's roles: `insights.dll` built beside this tool (src/DevProgram references src/Program),
 /// run by the same `dotnet` that runs the tool, or its apphost when the tool runs as its own apphost.
 /// </summary>
 public sealed record InsightsProgram(string FileName, IReadOnlyList<string> LeadingArguments)

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Insights.Host;
+using Insights.Contracts;
 
 namespace Insights.DevTool.Demo.Live;
 

@@ -1,12 +1,11 @@
 using Confluent.Kafka;
-using Insights.Contracts.Topics;
 
-namespace Insights.Broker.Watermarks;
+namespace Insights.Contracts.Topics;
 
 /// <summary>
 /// Reads every partition's low and high watermark from a broker (mock or real) through an ordinary Kafka
-/// client, and compares the topics with a manifest. The broker host, `insights-broker check` and the test
-/// fixture all use this one probe.
+/// client, and compares the topics with a manifest. The local broker (stack/broker: its host and `insights-broker
+/// check`) and the test fixtures all use this one probe.
 /// </summary>
 public sealed class WatermarkProbe : IDisposable
 {

@@ -1,4 +1,4 @@
-namespace Insights.Broker.Watermarks;
+namespace Insights.Contracts.Topics;
 
 /// <summary>One partition's offsets: records [Low, High) are still held. Low above 0 means records were dropped.</summary>
 public sealed record PartitionWatermark(string Topic, int Partition, long Low, long High)
