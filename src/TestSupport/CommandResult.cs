@@ -2,18 +2,32 @@ using System.Diagnostics;
 
 namespace Insights.TestSupport;
 
-/// <summary>How a command-line program ended: exit code and what it wrote.</summary>
+/// <summary>How a command-line program ended: exit code, what it wrote and how long it took.</summary>
 public sealed record CommandResult(int ExitCode, string Output, string Error)
 {
-    public static async Task<CommandResult> RunAsync(string program, IEnumerable<string> args, TimeSpan? timeout = null)
+    public TimeSpan Elapsed { get; init; }
+
+    public static Task<CommandResult> RunAsync(string program, IEnumerable<string> args, TimeSpan? timeout = null) =>
+        RunAsync(new ProcessStartInfo(program, args), timeout);
+
+    /// <summary>Starts the process, reads both streams to the end and kills it (and its children) after the timeout (60 s by default).</summary>
+    public static async Task<CommandResult> RunAsync(ProcessStartInfo info, TimeSpan? timeout = null)
     {
-        var info = new ProcessStartInfo(program, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.UseShellExecute = false;
+        var limit = timeout ?? TimeSpan.FromSeconds(60);
+        var clock = Stopwatch.StartNew();
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        try { await process.WaitForExitAsync().WaitAsync(timeout ?? TimeSpan.FromSeconds(60)); }
-        catch (TimeoutException) { process.Kill(entireProcessTree: true); throw; }
-        return new CommandResult(process.ExitCode, await output, await error);
+        try { await process.WaitForExitAsync().WaitAsync(limit); }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{Path.GetFileName(info.FileName)} {string.Join(' ', info.ArgumentList)} did not end within {limit}");
+        }
+        return new CommandResult(process.ExitCode, await output, await error) { Elapsed = clock.Elapsed };
     }
 
     public bool Succeeded => ExitCode == 0;

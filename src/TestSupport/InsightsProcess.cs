@@ -17,17 +17,21 @@ public sealed class InsightsProcess : IDisposable
     private readonly long startedAt;
     private bool disposed;
 
-    private InsightsProcess(string name, IReadOnlyDictionary<string, string> settings, string[] arguments, string program = "insights.dll")
+    /// <summary>The production program built beside the running tests or tool.</summary>
+    public static string ProgramPath => Path.Combine(AppContext.BaseDirectory, "insights.dll");
+
+    /// <summary>The developer tool (`insights-dev`) built beside the running tests or tool.</summary>
+    public static string DevToolPath => Path.Combine(AppContext.BaseDirectory, "insights-dev.dll");
+
+    private InsightsProcess(string name, IReadOnlyDictionary<string, string> settings, string[] arguments, string? program = null)
     {
         Name = name;
-        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, program), .. arguments])
+        var info = new ProcessStartInfo("dotnet", [program ?? ProgramPath, .. arguments])
         {
             UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
         };
-        // Settings the developer's shell may carry, and the local stack's endpoints, must not leak into the child.
-        foreach (var key in info.Environment.Keys.Where(k => k.Contains("__") || k.StartsWith("INSIGHTS_")).ToList()) info.Environment.Remove(key);
+        IsolatedEnvironment.Apply(info);
         info.Environment["INSIGHTS_HOME"] = RepositoryPaths.Root;
-        info.Environment["INSIGHTS_STACK_DIR"] = Directory.CreateTempSubdirectory("insights-no-stack-").FullName;
         // Streamiz applications (a worker, the benches' count baseline) create it while they are ready; other commands ignore it.
         readyFile = Path.Combine(Path.GetTempPath(), $"insights-ready-{Guid.NewGuid():N}");
         info.Environment["Processors__ReadyFile"] = readyFile;
@@ -49,7 +53,7 @@ public sealed class InsightsProcess : IDisposable
     /// (`bench ticket-count`); the benches that call this run inside the tool, so it is beside them.
     /// </summary>
     public static InsightsProcess DevTool(string name, IReadOnlyDictionary<string, string> settings, params string[] arguments) =>
-        new(name, settings, arguments, "insights-dev.dll");
+        new(name, settings, arguments, DevToolPath);
 
     /// <summary>`insights worker`, which says it is ready through its ready file (<see cref="Ready"/>).</summary>
     public static InsightsProcess Worker(string name, IReadOnlyDictionary<string, string> settings) => new(name, settings, ["worker"]);
@@ -81,6 +85,18 @@ public sealed class InsightsProcess : IDisposable
     {
         lock (lines) return lines.FirstOrDefault(l => l.Text.Contains(text, StringComparison.Ordinal)) is ({ } _, var at) ? at : null;
     }
+
+    /// <summary>
+    /// Waits until the child writes a line containing <paramref name="text"/>; throws with its output if it exits first, or
+    /// times out after <paramref name="limit"/> naming the text.
+    /// </summary>
+    public Task WaitForLineAsync(string text, TimeSpan limit, CancellationToken ct) =>
+        Poll.UntilAsync(() =>
+        {
+            if (WroteAt(text) is not null) return true;
+            if (HasExited) throw new InvalidOperationException($"{Name} exited with {ExitCode} before writing '{text}':\n{Tail()}");
+            return false;
+        }, () => $"{Name} to write '{text}':\n{Tail()}", limit, ct);
 
     /// <summary>
     /// The first answer to a GET of <paramref name="url"/> once the child listens; throws with its output if it exits

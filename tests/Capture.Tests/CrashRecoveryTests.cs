@@ -29,7 +29,7 @@ public sealed class CrashRecoveryTests(CdcTopics kafka) : IClassFixture<CdcTopic
     [Fact]
     public async Task Three_kill_9s_a_binlog_rotation_and_a_server_restart_lose_nothing_and_repeat_only_identical_positions()
     {
-        if (!File.Exists(CaptureProcess.ProgramPath)) Assert.Fail($"{CaptureProcess.ProgramPath} was not built beside the tests");
+        if (!File.Exists(InsightsProcess.ProgramPath)) Assert.Fail($"{InsightsProcess.ProgramPath} was not built beside the tests");
         await using var server = new MariaDbServer();
         await server.InitializeAsync();
         var app = new MySqlConnectionStringBuilder(server.ConnectionString) { Pooling = false }.ConnectionString;
@@ -45,11 +45,11 @@ public sealed class CrashRecoveryTests(CdcTopics kafka) : IClassFixture<CdcTopic
             ["Capture__CheckpointPath"] = Path.Combine(folder, "checkpoint.json"),
             ["Capture__TopicPrefix"] = "cdc",
         };
-        var capture = CaptureProcess.Start(environment);
+        var capture = InsightsProcess.Start("capture", environment, "capture");
         var log = new StringBuilder();
         try
         {
-            await capture.WaitForOutputAsync("capture: streaming from", TimeSpan.FromSeconds(60));
+            await capture.WaitForLineAsync("capture: streaming from", TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
             var random = new Random(20261124);
             var kills = new SortedSet<int>();
             while (kills.Count < 3) kills.Add(random.Next(500, Transactions - 500));
@@ -64,9 +64,9 @@ public sealed class CrashRecoveryTests(CdcTopics kafka) : IClassFixture<CdcTopic
                 {
                     log.AppendLine($"kill -9 at transaction {i}");
                     log.Append(capture.Output);
-                    capture.KillHard();
+                    capture.Kill();
                     capture.Dispose();
-                    capture = CaptureProcess.Start(environment);
+                    capture = InsightsProcess.Start("capture", environment, "capture");
                 }
                 if (i == rotation) await RootAsync(server, "FLUSH BINARY LOGS");
                 if (i == restart)
@@ -169,7 +169,7 @@ public sealed class CrashRecoveryTests(CdcTopics kafka) : IClassFixture<CdcTopic
     }
 
     /// <summary>Reads the topics until the tables rebuilt from them equal SELECT * (or the timeout says what differs).</summary>
-    private async Task<List<Received>> ConvergeAsync(string app, TimeSpan timeout, StringBuilder log, CaptureProcess capture)
+    private async Task<List<Received>> ConvergeAsync(string app, TimeSpan timeout, StringBuilder log, InsightsProcess capture)
     {
         using var consumer = new ConsumerBuilder<string, byte[]?>(new ConsumerConfig
         {

@@ -48,7 +48,7 @@ public sealed partial class DemoRunProcess : IDisposable
 
     public static DemoRunProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "insights-dev.dll"), "demo", "--dataset", Dataset, .. arguments])
+        var info = new ProcessStartInfo("dotnet", [InsightsProcess.DevToolPath, "demo", "--dataset", Dataset, .. arguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -1,47 +1,27 @@
 using System.Diagnostics;
+using Insights.TestSupport;
 
 namespace Insights.Fixtures.Cli;
 
 /// <summary>
 /// One run of the `insights` program (or, with <see cref="DevToolProgram"/>, the developer tool) built beside the tests, as a new user starts it: its exit code, stdout, stderr
-/// and how long it took. Runs isolated from the developer's local stack: no .stack endpoint files, and only the
-/// configuration the test passes as environment variables (Section__Key).
+/// and how long it took. Runs isolated from the developer's local stack (<see cref="IsolatedEnvironment"/>): only the
+/// configuration the test passes as environment variables (Section__Key) applies.
 /// </summary>
 public sealed record InsightsRun(int ExitCode, string Output, string Error, TimeSpan Elapsed)
 {
-    public static string ProgramPath => Path.Combine(AppContext.BaseDirectory, "insights.dll");
+    public static string ProgramPath => InsightsProcess.ProgramPath;
 
     /// <summary>The developer tool (src/DevTool), which `./insights` runs for the developer's verbs.</summary>
-    public static string DevToolProgram => Path.Combine(AppContext.BaseDirectory, "insights-dev.dll");
-
-    /// <summary>A stack directory with no endpoint files, so nothing but the test's settings is configured.</summary>
-    private static readonly string EmptyStackDir = Directory.CreateTempSubdirectory("insights-cli-nostack-").FullName;
+    public static string DevToolProgram => InsightsProcess.DevToolPath;
 
     public static async Task<InsightsRun> StartAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null,
         string? program = null)
     {
-        var info = new ProcessStartInfo("dotnet", [program ?? ProgramPath, .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        // Settings the developer's shell may carry must not leak into what the test sees.
-        foreach (var key in info.Environment.Keys.Where(k => k.Contains("__") || k.StartsWith("INSIGHTS_") || k.StartsWith("AWS_")).ToList())
-            info.Environment.Remove(key);
-        info.Environment["INSIGHTS_STACK_DIR"] = EmptyStackDir;
+        var info = IsolatedEnvironment.Apply(new ProcessStartInfo("dotnet", [program ?? ProgramPath, .. args]));
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
-        var clock = Stopwatch.StartNew();
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        try { await process.WaitForExitAsync().WaitAsync(timeout ?? TimeSpan.FromSeconds(60)); }
-        catch (TimeoutException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"insights {string.Join(' ', args)} did not end within {timeout ?? TimeSpan.FromSeconds(60)}");
-        }
-        return new InsightsRun(process.ExitCode, await output, await error, clock.Elapsed);
+        var result = await CommandResult.RunAsync(info, timeout);
+        return new InsightsRun(result.ExitCode, result.Output, result.Error, result.Elapsed);
     }
 
     public string[] ErrorLines => Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
