@@ -10,8 +10,11 @@ public sealed record CommandResult(int ExitCode, string Output, string Error)
     public static Task<CommandResult> RunAsync(string program, IEnumerable<string> args, TimeSpan? timeout = null) =>
         RunAsync(new ProcessStartInfo(program, args), timeout);
 
-    /// <summary>Starts the process, reads both streams to the end and kills it (and its children) after the timeout (60 s by default).</summary>
-    public static async Task<CommandResult> RunAsync(ProcessStartInfo info, TimeSpan? timeout = null)
+    /// <summary>
+    /// Starts the process, reads both streams to the end and kills it (and its children) after the timeout (60 s by
+    /// default) or when <paramref name="ct"/> is cancelled.
+    /// </summary>
+    public static async Task<CommandResult> RunAsync(ProcessStartInfo info, TimeSpan? timeout = null, CancellationToken ct = default)
     {
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
@@ -21,11 +24,16 @@ public sealed record CommandResult(int ExitCode, string Output, string Error)
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        try { await process.WaitForExitAsync().WaitAsync(limit); }
+        try { await process.WaitForExitAsync(ct).WaitAsync(limit, ct); }
         catch (TimeoutException)
         {
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"{Path.GetFileName(info.FileName)} {string.Join(' ', info.ArgumentList)} did not end within {limit}");
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
         }
         return new CommandResult(process.ExitCode, await output, await error) { Elapsed = clock.Elapsed };
     }

@@ -17,7 +17,7 @@ public sealed class StackPart(string part, string stackDir, IReadOnlyDictionary<
         var env = new Dictionary<string, string>(environment) { ["INSIGHTS_STACK_DIR"] = StackDir };
         var result = await StackScript.RunAsync($"parts/{part}.sh", [verb], env, ct);
         if (result.ExitCode != 0)
-            throw new InvalidOperationException($"stack {part} {verb} failed: {result.StandardError.Trim()} {result.StandardOutput.Trim()}");
+            throw new InvalidOperationException($"stack {part} {verb} failed: {result.Error.Trim()} {result.Output.Trim()}");
     }
 
     /// <summary>The pid the part script recorded, for fault tests that kill the server.</summary>

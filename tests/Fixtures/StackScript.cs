@@ -3,25 +3,15 @@ using Insights.TestSupport;
 
 namespace Insights.Fixtures;
 
-/// <summary>What a stack script printed and how it exited.</summary>
-public sealed record ScriptResult(int ExitCode, string StandardOutput, string StandardError);
-
 /// <summary>Runs a script under stack/ with extra environment (a private INSIGHTS_STACK_DIR, ports...).</summary>
 public static class StackScript
 {
-    public static async Task<ScriptResult> RunAsync(string script, IEnumerable<string> args,
+    public static Task<CommandResult> RunAsync(string script, IEnumerable<string> args,
         IReadOnlyDictionary<string, string> environment, CancellationToken ct = default)
     {
-        var info = new ProcessStartInfo("bash", [Path.Combine(RepositoryPaths.Stack, script), .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var info = new ProcessStartInfo("bash", [Path.Combine(RepositoryPaths.Stack, script), .. args]);
         foreach (var (key, value) in environment) info.Environment[key] = value;
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
-        return new ScriptResult(process.ExitCode, await stdout, await stderr);
+        // Bringing a part up can wait for a server to start; installing is stack/install's work, not a script's here.
+        return CommandResult.RunAsync(info, TimeSpan.FromMinutes(5), ct);
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Insights.Fixtures;
+using Insights.TestSupport;
 
 namespace Insights.Stack.Tests.LocalStack;
 
@@ -30,16 +31,16 @@ public sealed class LocalStackScriptTests : IAsyncLifetime
     public async Task Up_twice_then_down_twice_all_succeed()
     {
         var first = await RunAsync("up");
-        Assert.True(first.ExitCode == 0, first.StandardError);
+        Assert.True(first.ExitCode == 0, first.Error);
         var second = await RunAsync("up");
-        Assert.True(second.ExitCode == 0, second.StandardError);
-        Assert.Equal(3, CountLines(second.StandardOutput, "already up"));
+        Assert.True(second.ExitCode == 0, second.Error);
+        Assert.Equal(3, CountLines(second.Output, "already up"));
         Assert.Equal(0, (await RunAsync("status")).ExitCode);
 
         Assert.Equal(0, (await RunAsync("down")).ExitCode);
         var again = await RunAsync("down");
         Assert.Equal(0, again.ExitCode);
-        Assert.Equal(3, CountLines(again.StandardOutput, "already down"));
+        Assert.Equal(3, CountLines(again.Output, "already down"));
         Assert.NotEqual(0, (await RunAsync("status")).ExitCode);
     }
 
@@ -59,10 +60,10 @@ public sealed class LocalStackScriptTests : IAsyncLifetime
 
         var up = await RunAsync("up", part);
 
-        Assert.True(up.ExitCode == 0, up.StandardError);
-        Assert.DoesNotContain("already up", up.StandardOutput);
+        Assert.True(up.ExitCode == 0, up.Error);
+        Assert.DoesNotContain("already up", up.Output);
         var status = await StackScript.RunAsync($"parts/{part}.sh", ["status"], env, TestContext.Current.CancellationToken);
-        Assert.True(status.ExitCode == 0, status.StandardOutput + status.StandardError);
+        Assert.True(status.ExitCode == 0, status.Output + status.Error);
     }
 
     [Theory]
@@ -79,13 +80,13 @@ public sealed class LocalStackScriptTests : IAsyncLifetime
         var up = await RunAsync("up", part);
 
         Assert.NotEqual(0, up.ExitCode);
-        var line = Assert.Single(up.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var line = Assert.Single(up.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith($"stack: {part}:", line);
         Assert.Contains(port.ToString(), line);
         Assert.Contains(portKey, line);
     }
 
-    private Task<ScriptResult> RunAsync(string script, params string[] parts) =>
+    private Task<CommandResult> RunAsync(string script, params string[] parts) =>
         StackScript.RunAsync(script, parts, env, TestContext.Current.CancellationToken);
 
     private static int CountLines(string text, string fragment) =>
