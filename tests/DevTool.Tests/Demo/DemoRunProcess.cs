@@ -74,7 +74,6 @@ public sealed partial class DemoRunProcess : IDisposable
     /// <summary>True once the live replay has ended (the final summary is printed) or the demo has exited.</summary>
     public bool LivePhaseOver => process.HasExited || Lines.Any(l => l.StartsWith("demo: replayed ", StringComparison.Ordinal));
 
-    /// <summary>The page address and featured movie from the demo's `page: URL   featured movie: TITLE (#ID)` line.</summary>
     /// <summary>The page's address, the featured movie and the API key from the file the demo names (never the console).</summary>
     public async Task<(Uri Page, int Movie, string ApiKey)> WaitForPageAsync(TimeSpan timeout)
     {
