@@ -43,7 +43,12 @@ public static class EvaluateCommand
                 var path = ReportWriter.Write(result, folder.FullName);
                 Console.Error.WriteLine($"report written to {path}");
             }
-            if (parse.GetValue(json)) Console.WriteLine(MethodSummary.ToJson(result));
+            if (parse.GetValue(json))
+            {
+                // The markdown states it; with --json it goes to stderr, beside the progress.
+                if (result.EaseInverse is { } inverse) Console.Error.WriteLine($"EASE's Gram matrix inverted with {inverse}");
+                Console.WriteLine(MethodSummary.ToJson(result));
+            }
             else Console.Write(MarkdownReport.Render(result, null));
             return Task.FromResult(0);
         });

@@ -26,7 +26,12 @@ public static class PrequentialEvaluation
     public static EvaluationResult Run(Dataset dataset, PropensityModel? model, IProgress<EvaluationProgress>? progress = null)
     {
         var clock = Stopwatch.StartNew();
-        model ??= ModelTrainer.Train(dataset, progress);
+        TimeSpan? trainingTime = null;
+        if (model is null)
+        {
+            model = ModelTrainer.Train(dataset, progress);
+            trainingTime = clock.Elapsed;
+        }
         var events = InTimeOrder(dataset.Attendances);
         var replay = new StreamingReplay(dataset, model.Settings, NeighbourStaleness);
         var scorer = new PropensityScorer(model, dataset.Catalog);
@@ -88,7 +93,8 @@ public static class PrequentialEvaluation
             new MethodResult("most-popular", members.Count, popularRanks, null),
             new MethodResult("recent-popularity", members.Count, recentRanks, null),
             new MethodResult("propensity-model", members.Count, modelRanks, null, modelCalibration),
-        ], clock.Elapsed, model.ModelVersion);
+        ], clock.Elapsed, model.ModelVersion)
+        { ModelTraining = trainingTime };
     }
 
     /// <summary>Global time order: timestamp, then member, then the member's own (timestamp, movie) order.</summary>

@@ -14,7 +14,10 @@ public static class MarkdownReport
         var text = new StringBuilder();
         text.AppendLine(c, $"# Evaluation: {result.Dataset}, protocol {result.Protocol}");
         text.AppendLine();
-        text.AppendLine(c, $"Model {result.ModelVersion}; {result.Methods.FirstOrDefault()?.Ranks.Count ?? 0} ranked cases; run took {result.Elapsed.TotalSeconds:F1} s.");
+        var training = result.ModelTraining is { } trained ? $" (trained on the validation split in {trained.TotalSeconds:F1} s)" : " (from a file)";
+        text.AppendLine(c, $"Model {result.ModelVersion}{training}; {result.Methods.FirstOrDefault()?.Ranks.Count ?? 0} ranked cases; " +
+            $"run took {result.Elapsed.TotalSeconds:F1} s.");
+        if (result.EaseInverse is { } inverse) text.AppendLine(c, $"EASE's Gram matrix inverted with {inverse}.");
         text.AppendLine();
         text.AppendLine("| method | members | HR@1 | HR@10 | NDCG@10 | HR@50 | audience lift@10 | ECE | fit s | rank s |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -30,6 +33,7 @@ public static class MarkdownReport
             text.AppendLine();
             text.AppendLine("ECE is n/a for the baselines: their scores (counts, similarities) only rank candidates and are not probabilities.");
         }
+        if (result.Subsets.Count > 0) AppendSubsets(text, result);
         if (plotFileName is not null)
         {
             text.AppendLine();
@@ -38,6 +42,27 @@ public static class MarkdownReport
         foreach (var m in result.Methods)
             if (m.Calibration is { } calibration) AppendCalibration(text, m.Method, calibration, reliabilityPlotFileName);
         return text.ToString();
+    }
+
+    /// <summary>A row per subset of the test cases (the whole set first), a column per method: HR@10 / NDCG@10 on those cases.</summary>
+    private static void AppendSubsets(StringBuilder text, EvaluationResult result)
+    {
+        var c = CultureInfo.InvariantCulture;
+        text.AppendLine();
+        text.AppendLine("## Cold start");
+        text.AppendLine();
+        text.AppendLine("HR@10 / NDCG@10 on the test events whose movie had few attendances before the event (in the training data up to " +
+            "its time), and on those whose movie was first attended in the data's last days (coming soon).");
+        text.AppendLine();
+        text.AppendLine(c, $"| test events | count | {string.Join(" | ", result.Methods.Select(m => m.Method))} |");
+        text.AppendLine(c, $"|---|---:|{string.Concat(result.Methods.Select(_ => "---:|"))}");
+        var all = new TestSubset("all", [.. Enumerable.Range(0, result.Methods.FirstOrDefault()?.Ranks.Count ?? 0)]);
+        foreach (var subset in result.Subsets.Prepend(all))
+        {
+            var cells = result.Methods.Select(m => subset.Cases.Count == 0 ? "n/a"
+                : string.Create(c, $"{Ranking.HitRate(subset.RanksOf(m), 10):F4} / {Ranking.Ndcg(subset.RanksOf(m), 10):F4}"));
+            text.AppendLine(c, $"| {subset.Name} | {subset.Cases.Count:N0} | {string.Join(" | ", cells)} |");
+        }
     }
 
     private static void AppendCalibration(StringBuilder text, string method, Calibration calibration, string? plotFileName)

@@ -67,4 +67,32 @@ public class ReportWriterTests
         Assert.Contains("| [0.00316, 0.01) | 10 | 0 | 0.006 | 0 | 0.00 |", markdown);
         Assert.Contains("| [0.1, 0.316) | 10 | 1 | 0.3 | 0.1 | 0.33 |", markdown);
     }
+
+    [Fact]
+    public void The_report_gives_each_subsets_hr_and_ndcg_per_method_with_its_count()
+    {
+        var result = Result() with
+        {
+            Subsets = [new TestSubset("movie with fewer than 10 earlier attendances", [0, 2]), new TestSubset("coming soon", [])],
+        };
+
+        var markdown = MarkdownReport.Render(result, plotFileName: null);
+
+        Assert.Contains("| test events | count | most-popular | propensity-model |", markdown);
+        Assert.Contains("| all | 4 | 0.2500 / 0.2500 | 0.7500 / 0.5327 |", markdown);
+        // Cases 0 and 2: most-popular's ranks 1 and 40, the model's 1 and 3 (NDCG (1 + 1/log2(4)) / 2 = 0.75).
+        Assert.Contains("| movie with fewer than 10 earlier attendances | 2 | 0.5000 / 0.5000 | 1.0000 / 0.7500 |", markdown);
+        Assert.Contains("| coming soon | 0 | n/a | n/a |", markdown);
+    }
+
+    [Fact]
+    public void The_report_says_how_the_model_was_trained_and_what_inverted_eases_matrix()
+    {
+        var trained = Result() with { ModelTraining = TimeSpan.FromSeconds(12.34), EaseInverse = "LAPACK dpotrf + dpotri in OpenBLAS 0.3.21" };
+
+        Assert.Contains("Model lr-test (from a file); 4 ranked cases", MarkdownReport.Render(Result(), plotFileName: null));
+        var markdown = MarkdownReport.Render(trained, plotFileName: null);
+        Assert.Contains("Model lr-test (trained on the validation split in 12.3 s); 4 ranked cases; run took 1.0 s.", markdown);
+        Assert.Contains("EASE's Gram matrix inverted with LAPACK dpotrf + dpotri in OpenBLAS 0.3.21.", markdown);
+    }
 }
