@@ -8,7 +8,7 @@ namespace Insights.Evaluation.Reports;
 /// <summary>The side-by-side table of one run, and the calibration of the methods that give probabilities, as markdown.</summary>
 public static class MarkdownReport
 {
-    public static string Render(EvaluationResult result, string? plotFileName, string? reliabilityPlotFileName = null)
+    public static string Render(EvaluationResult result, string? plotFileName, string? reliabilityPlotFileName = null, string? coldStartPlotFileName = null)
     {
         var c = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
@@ -33,7 +33,7 @@ public static class MarkdownReport
             text.AppendLine();
             text.AppendLine("ECE is n/a for the baselines: their scores (counts, similarities) only rank candidates and are not probabilities.");
         }
-        if (result.Subsets.Count > 0) AppendSubsets(text, result);
+        if (result.Subsets.Count > 0) AppendSubsets(text, result, coldStartPlotFileName);
         if (plotFileName is not null)
         {
             text.AppendLine();
@@ -45,7 +45,7 @@ public static class MarkdownReport
     }
 
     /// <summary>A row per subset of the test cases (the whole set first), a column per method: HR@10 / NDCG@10 on those cases.</summary>
-    private static void AppendSubsets(StringBuilder text, EvaluationResult result)
+    private static void AppendSubsets(StringBuilder text, EvaluationResult result, string? plotFileName)
     {
         var c = CultureInfo.InvariantCulture;
         text.AppendLine();
@@ -56,13 +56,15 @@ public static class MarkdownReport
         text.AppendLine();
         text.AppendLine(c, $"| test events | count | {string.Join(" | ", result.Methods.Select(m => m.Method))} |");
         text.AppendLine(c, $"|---|---:|{string.Concat(result.Methods.Select(_ => "---:|"))}");
-        var all = new TestSubset("all", [.. Enumerable.Range(0, result.Methods.FirstOrDefault()?.Ranks.Count ?? 0)]);
-        foreach (var subset in result.Subsets.Prepend(all))
+        foreach (var subset in result.Subsets.Prepend(TestSubset.All(result.Methods.FirstOrDefault()?.Ranks.Count ?? 0)))
         {
             var cells = result.Methods.Select(m => subset.Cases.Count == 0 ? "n/a"
                 : string.Create(c, $"{Ranking.HitRate(subset.RanksOf(m), 10):F4} / {Ranking.Ndcg(subset.RanksOf(m), 10):F4}"));
             text.AppendLine(c, $"| {subset.Name} | {subset.Cases.Count:N0} | {string.Join(" | ", cells)} |");
         }
+        if (plotFileName is null) return;
+        text.AppendLine();
+        text.AppendLine(c, $"![HR@10 per method on each group of test events]({plotFileName})");
     }
 
     private static void AppendCalibration(StringBuilder text, string method, Calibration calibration, string? plotFileName)

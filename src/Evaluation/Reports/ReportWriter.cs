@@ -3,8 +3,8 @@ using Insights.Evaluation.Protocols;
 namespace Insights.Evaluation.Reports;
 
 /// <summary>
-/// Writes report-PROTOCOL.md, hr-at-k-PROTOCOL.png and, when a method gives probabilities, reliability-PROTOCOL.png
-/// for a run into a folder.
+/// Writes report-PROTOCOL.md, hr-at-k-PROTOCOL.png, when the protocol has cold-start subsets cold-start-PROTOCOL.png, and
+/// when a method gives probabilities reliability-PROTOCOL.png for a run into a folder.
 /// </summary>
 public static class ReportWriter
 {
@@ -19,8 +19,14 @@ public static class ReportWriter
             reliabilityName = $"reliability-{result.Protocol}.png";
             ReliabilityPlot.SavePng(calibration, $"Reliability, {method.Method}, {result.Dataset}, {result.Protocol}", Path.Combine(directory, reliabilityName));
         }
+        string? coldStartName = null;
+        if (result.Subsets.Count > 0)
+        {
+            coldStartName = $"cold-start-{result.Protocol}.png";
+            ColdStartPlot.SavePng(result, Path.Combine(directory, coldStartName));
+        }
         var reportPath = Path.Combine(directory, $"report-{result.Protocol}.md");
-        File.WriteAllText(reportPath, MarkdownReport.Render(result, plotName, reliabilityName));
+        File.WriteAllText(reportPath, MarkdownReport.Render(result, plotName, reliabilityName, coldStartName));
         return reportPath;
     }
 }

@@ -33,6 +33,43 @@ public class ReportWriterTests
     }
 
     [Fact]
+    public void A_run_with_cold_start_subsets_gets_their_bar_plot_beside_their_table()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "insights-report-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var result = Result() with { Subsets = [new TestSubset("movie with fewer than 10 earlier attendances", [0, 3])] };
+
+            var markdown = File.ReadAllText(ReportWriter.Write(result, folder));
+
+            var png = File.ReadAllBytes(Path.Combine(folder, "cold-start-llo.png"));
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
+            Assert.True(png.Length > 5_000, "the plot has content");
+            Assert.True(markdown.IndexOf("](cold-start-llo.png)", StringComparison.Ordinal) > markdown.IndexOf("## Cold start", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_run_without_subsets_gets_no_cold_start_plot()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "insights-report-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            ReportWriter.Write(Result(), folder);
+
+            Assert.False(File.Exists(Path.Combine(folder, "cold-start-llo.png")));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void The_report_folder_gets_a_markdown_table_and_a_png_plot()
     {
         var folder = Path.Combine(Path.GetTempPath(), "insights-report-" + Guid.NewGuid().ToString("N"));
