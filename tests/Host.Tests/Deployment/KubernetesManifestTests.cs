@@ -82,13 +82,9 @@ public sealed partial class KubernetesManifestTests
         var kubectl = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
             .Select(dir => Path.Combine(dir, "kubectl")).FirstOrDefault(File.Exists);
         if (kubectl is null) Assert.Skip("kubectl is not installed: the kustomization is checked structurally only");
-        var start = new ProcessStartInfo(kubectl, ["kustomize", Folder]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var error = await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "kubectl kustomize did not finish in 60 s");
-        Assert.True(process.ExitCode == 0, $"kubectl kustomize failed: {error}");
-        var rendered = LoadText(await output, "kustomize output");
+        var run = await CommandResult.RunAsync(new ProcessStartInfo(kubectl, ["kustomize", Folder]), TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        Assert.True(run.Succeeded, $"kubectl kustomize failed: {run.Error}");
+        var rendered = LoadText(run.Output, "kustomize output");
         var expected = LoadAll().Where(o => o.File != SecretTemplate).Select(o => $"{o.Kind}/{o.Name}").Order();
         Assert.Equal(expected, rendered.Select(o => $"{o.Kind}/{o.Name}").Order());
         foreach (var o in rendered)
