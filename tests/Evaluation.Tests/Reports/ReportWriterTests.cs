@@ -28,7 +28,7 @@ public class ReportWriterTests
         var json = MethodSummary.ToJson(Result());
 
         Assert.Equal(
-            """[{"method":"most-popular","members":4,"hr@10":0.25,"ndcg@10":0.25,"audience_lift@10":1,"ece":null,"fit_seconds":null,"rank_seconds":null},{"method":"propensity-model","members":4,"hr@10":0.75,"ndcg@10":0.5327,"audience_lift@10":4.5,"ece":0.103,"fit_seconds":1.235,"rank_seconds":0.057}]""",
+            """[{"method":"most-popular","members":4,"hr@10":0.25,"ndcg@10":0.25,"audience_lift@10":1,"ece":null,"fit_seconds":null,"rank_seconds":null,"subsets":[]},{"method":"propensity-model","members":4,"hr@10":0.75,"ndcg@10":0.5327,"audience_lift@10":4.5,"ece":0.103,"fit_seconds":1.235,"rank_seconds":0.057,"subsets":[]}]""",
             json);
     }
 
@@ -67,6 +67,22 @@ public class ReportWriterTests
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Fact]
+    public void The_json_summary_gives_each_method_its_figures_on_every_cold_start_group()
+    {
+        // Cases 0 and 3: most-popular ranked them 1 and 60, the model 1 and 80; a group with no events has no figures.
+        var result = Result() with
+        {
+            Subsets = [new TestSubset("movie with fewer than 10 earlier attendances", [0, 3]), new TestSubset("coming soon", [])],
+        };
+
+        var json = MethodSummary.ToJson(result);
+
+        Assert.Contains("""
+            "subsets":[{"name":"movie with fewer than 10 earlier attendances","events":2,"hr@10":0.5,"ndcg@10":0.5},{"name":"coming soon","events":0,"hr@10":null,"ndcg@10":null}]
+            """, json);
     }
 
     [Fact]
