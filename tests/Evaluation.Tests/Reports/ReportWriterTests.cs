@@ -33,41 +33,23 @@ public class ReportWriterTests
     }
 
     [Fact]
-    public void A_run_with_cold_start_subsets_gets_their_bar_plot_beside_their_table()
+    public void A_run_with_cold_start_subsets_gets_their_bar_plot_beside_their_table() => InReportFolder(folder =>
     {
-        var folder = Path.Combine(Path.GetTempPath(), "insights-report-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            var result = Result() with { Subsets = [new TestSubset("movie with fewer than 10 earlier attendances", [0, 3])] };
+        var result = Result() with { Subsets = [new TestSubset("movie with fewer than 10 earlier attendances", [0, 3])] };
 
-            var markdown = File.ReadAllText(ReportWriter.Write(result, folder));
+        var markdown = File.ReadAllText(ReportWriter.Write(result, folder));
 
-            var png = File.ReadAllBytes(Path.Combine(folder, "cold-start-llo.png"));
-            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
-            Assert.True(png.Length > 5_000, "the plot has content");
-            Assert.True(markdown.IndexOf("](cold-start-llo.png)", StringComparison.Ordinal) > markdown.IndexOf("## Cold start", StringComparison.Ordinal));
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-    }
+        AssertPlot(Path.Combine(folder, "cold-start-llo.png"));
+        Assert.True(markdown.IndexOf("](cold-start-llo.png)", StringComparison.Ordinal) > markdown.IndexOf("## Cold start", StringComparison.Ordinal));
+    });
 
     [Fact]
-    public void A_run_without_subsets_gets_no_cold_start_plot()
+    public void A_run_without_subsets_gets_no_cold_start_plot() => InReportFolder(folder =>
     {
-        var folder = Path.Combine(Path.GetTempPath(), "insights-report-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            ReportWriter.Write(Result(), folder);
+        ReportWriter.Write(Result(), folder);
 
-            Assert.False(File.Exists(Path.Combine(folder, "cold-start-llo.png")));
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-    }
+        Assert.False(File.Exists(Path.Combine(folder, "cold-start-llo.png")));
+    });
 
     [Fact]
     public void The_json_summary_gives_each_method_its_figures_on_every_cold_start_group()
@@ -86,28 +68,34 @@ public class ReportWriterTests
     }
 
     [Fact]
-    public void The_report_folder_gets_a_markdown_table_and_a_png_plot()
+    public void The_report_folder_gets_a_markdown_table_and_a_png_plot() => InReportFolder(folder =>
+    {
+        var path = ReportWriter.Write(Result(), folder);
+
+        var markdown = File.ReadAllText(path);
+        Assert.Contains("| propensity-model | 4 | 0.2500 | 0.7500 | 0.5327 | 0.7500 | 4.50 | 0.103 | 1.23 | 0.06 |", markdown);
+        Assert.Contains("| most-popular | 4 | 0.2500 | 0.2500 | 0.2500 | 0.7500 | 1.00 | n/a | n/a | n/a |", markdown);
+        foreach (var plot in new[] { "hr-at-k-llo.png", "reliability-llo.png" })
+        {
+            AssertPlot(Path.Combine(folder, plot));
+            Assert.Contains($"]({plot})", markdown);
+        }
+    });
+
+    /// <summary>Runs a test against a fresh report folder, deleted afterwards.</summary>
+    private static void InReportFolder(Action<string> test)
     {
         var folder = Path.Combine(Path.GetTempPath(), "insights-report-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            var path = ReportWriter.Write(Result(), folder);
+        try { test(folder); }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
 
-            var markdown = File.ReadAllText(path);
-            Assert.Contains("| propensity-model | 4 | 0.2500 | 0.7500 | 0.5327 | 0.7500 | 4.50 | 0.103 | 1.23 | 0.06 |", markdown);
-            Assert.Contains("| most-popular | 4 | 0.2500 | 0.2500 | 0.2500 | 0.7500 | 1.00 | n/a | n/a | n/a |", markdown);
-            foreach (var plot in new[] { "hr-at-k-llo.png", "reliability-llo.png" })
-            {
-                var png = File.ReadAllBytes(Path.Combine(folder, plot));
-                Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
-                Assert.True(png.Length > 5_000, $"{plot} has content");
-                Assert.Contains($"]({plot})", markdown);
-            }
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+    /// <summary>A PNG file of more than 5,000 bytes, as a drawn plot is.</summary>
+    private static void AssertPlot(string path)
+    {
+        var png = File.ReadAllBytes(path);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
+        Assert.True(png.Length > 5_000, $"{Path.GetFileName(path)} has content");
     }
 
     [Fact]
