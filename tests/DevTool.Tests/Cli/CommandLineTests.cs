@@ -1,4 +1,5 @@
 using Insights.Fixtures.Cli;
+using Insights.TestSupport;
 
 namespace Insights.DevTool.Tests.Cli;
 
@@ -12,17 +13,17 @@ public sealed class CommandLineTests
 
     [Theory]
     [MemberData(nameof(Paths))]
-    public Task Every_command_has_help(string path) => CommandLineExpectations.HasHelpAsync(path, InsightsRun.DevToolProgram);
+    public Task Every_command_has_help(string path) => CommandLineExpectations.HasHelpAsync(path, InsightsProcess.DevToolPath);
 
     [Theory]
     [MemberData(nameof(Paths))]
     public Task A_wrong_option_gets_one_line_naming_it(string path) =>
-        CommandLineExpectations.RefusesAWrongOptionInOneLineAsync(path, InsightsRun.DevToolProgram);
+        CommandLineExpectations.RefusesAWrongOptionInOneLineAsync(path, InsightsProcess.DevToolPath);
 
     [Fact]
     public async Task A_bad_option_value_names_the_option()
     {
-        var run = await InsightsRun.StartAsync(["replay", "--dataset", "/nowhere", "--rate", "fast"], program: InsightsRun.DevToolProgram);
+        var run = await InsightsRun.StartAsync(["replay", "--dataset", "/nowhere", "--rate", "fast"], program: InsightsProcess.DevToolPath);
 
         Assert.Equal(2, run.ExitCode);
         var line = Assert.Single(run.ErrorLines);

@@ -28,7 +28,7 @@ public sealed class MissingDatabaseTests
         var run = await InsightsRun.StartAsync(command.Split(' '), new Dictionary<string, string>
         {
             ["MariaDb__ConnectionString"] = $"Server=127.0.0.1;Port={ClosedPort};User ID=insights;Password={MariaDbPassword};Connection Timeout=3",
-        }, Bound, InsightsRun.DevToolProgram);
+        }, Bound, InsightsProcess.DevToolPath);
 
         Assert.True(run.ExitCode != 0, run.ToString());
         var line = Assert.Single(run.ErrorLines);
@@ -44,7 +44,7 @@ public sealed class MissingDatabaseTests
         var run = await InsightsRun.StartAsync(["seed", "--dataset", Dataset], new Dictionary<string, string>
         {
             ["MariaDb__ConnectionString"] = $"Server=127.0.0.1;Port=notaport;Password={MariaDbPassword}",
-        }, Bound, InsightsRun.DevToolProgram);
+        }, Bound, InsightsProcess.DevToolPath);
 
         Assert.True(run.ExitCode != 0, run.ToString());
         var line = Assert.Single(run.ErrorLines);

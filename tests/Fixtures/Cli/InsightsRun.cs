@@ -4,21 +4,16 @@ using Insights.TestSupport;
 namespace Insights.Fixtures.Cli;
 
 /// <summary>
-/// One run of the `insights` program (or, with <see cref="DevToolProgram"/>, the developer tool) built beside the tests, as a new user starts it: its exit code, stdout, stderr
+/// One run of the `insights` program (or, with <see cref="InsightsProcess.DevToolPath"/>, the developer tool) built beside the tests, as a new user starts it: its exit code, stdout, stderr
 /// and how long it took. Runs isolated from the developer's local stack (<see cref="IsolatedEnvironment"/>): only the
 /// configuration the test passes as environment variables (Section__Key) applies.
 /// </summary>
 public sealed record InsightsRun(int ExitCode, string Output, string Error, TimeSpan Elapsed)
 {
-    public static string ProgramPath => InsightsProcess.ProgramPath;
-
-    /// <summary>The developer tool (src/DevTool), which `./insights` runs for the developer's verbs.</summary>
-    public static string DevToolProgram => InsightsProcess.DevToolPath;
-
     public static async Task<InsightsRun> StartAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null,
         string? program = null)
     {
-        var info = IsolatedEnvironment.Apply(new ProcessStartInfo("dotnet", [program ?? ProgramPath, .. args]));
+        var info = IsolatedEnvironment.Apply(new ProcessStartInfo("dotnet", [program ?? InsightsProcess.ProgramPath, .. args]));
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         var result = await CommandResult.RunAsync(info, timeout);
         return new InsightsRun(result.ExitCode, result.Output, result.Error, result.Elapsed);
