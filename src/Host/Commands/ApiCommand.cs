@@ -63,17 +63,10 @@ public static class ApiCommand
     /// </summary>
     private static ModelCard? ModelCardOf(IConfiguration configuration)
     {
-        var path = configuration.Bind<WorkerSettings>(WorkerSettings.Section).ModelPath;
-        if (string.IsNullOrWhiteSpace(path)) return null;
-        try
-        {
-            var model = ScoringStream.LoadModel(path);
-            return new ModelCard(model.ModelVersion, model.Training);
-        }
-        catch (FormatException e)
-        {
-            throw new CommandLineError($"configuration: {WorkerSettings.Section}:ModelPath: {e.Message}");
-        }
+        var settings = configuration.Bind<WorkerSettings>(WorkerSettings.Section);
+        if (string.IsNullOrWhiteSpace(settings.ModelPath)) return null;
+        var model = ScoringWorkerHosting.ConfiguredModel(settings);
+        return new ModelCard(model.ModelVersion, model.Training);
     }
 
     /// <summary>The `*:port` a route group answers on; a fixed port, since the two ports must be told apart.</summary>

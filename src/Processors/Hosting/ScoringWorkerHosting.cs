@@ -18,14 +18,19 @@ public static class ScoringWorkerHosting
         var kafka = builder.Configuration.KafkaSettings();
         var settings = builder.Configuration.Bind<WorkerSettings>(WorkerSettings.Section);
         if (settings.Problem() is { } problem) throw new CommandLineError($"configuration: {problem}");
-        PropensityModel model;
-        try { model = ScoringStream.LoadModel(settings.ModelPath); }
-        catch (FormatException e) { throw new CommandLineError($"configuration: {WorkerSettings.Section}:ModelPath: {e.Message}"); }
+        var model = ConfiguredModel(settings);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(model);
         builder.Services.AddSingleton(kafka);
         builder.Services.AddSingleton<ScoringWorkerService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ScoringWorkerService>());
         return (settings, kafka);
+    }
+
+    /// <summary>The model Processors:ModelPath names; a missing or unreadable file fails start-up naming the key.</summary>
+    public static PropensityModel ConfiguredModel(WorkerSettings settings)
+    {
+        try { return ScoringStream.LoadModel(settings.ModelPath); }
+        catch (FormatException e) { throw new CommandLineError($"configuration: {WorkerSettings.Section}:ModelPath: {e.Message}"); }
     }
 }
