@@ -25,6 +25,12 @@ public sealed record ProcessorOptions
     /// </summary>
     public bool TicketsKeyedByMember { get; init; } = WorkerSettings.Defaults.TicketsKeyedByMember;
 
+    /// <summary>
+    /// A commit is one Kafka transaction (exactly once): its changelog records, forwarded records and input offsets
+    /// commit together or not at all.
+    /// </summary>
+    public bool TransactionalCommits { get; init; }
+
     /// <summary>The genre names a movie's SET column may hold, in bit order (schema/cinema.sql).</summary>
     public IReadOnlyList<string> GenreNames { get; init; } = CinemaGenres.All;
 

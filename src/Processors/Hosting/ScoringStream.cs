@@ -53,7 +53,7 @@ public sealed class ScoringStream : IDisposable
         new ProcessorOptions
         {
             ApplicationId = settings.ApplicationId, TopicPrefix = settings.TopicPrefix, Partitions = settings.Partitions,
-            TicketsKeyedByMember = settings.TicketsKeyedByMember,
+            TicketsKeyedByMember = settings.TicketsKeyedByMember, TransactionalCommits = settings.IsExactlyOnce,
             Model = model, FlushInterval = TimeSpan.FromMilliseconds(settings.FlushIntervalMs), RescoreBatch = settings.RescoreBatch,
             SessionWait = TimeSpan.FromMilliseconds(settings.SessionWaitMs), SessionRetention = TimeSpan.FromDays(settings.SessionRetentionDays),
             FreshnessInterval = TimeSpan.FromMilliseconds(settings.FreshnessIntervalMs),

@@ -17,10 +17,11 @@ namespace Insights.Processors.Members;
 
 /// <summary>
 /// The member side of the topology, one instance per task (a partition of member ids). Applies ticket and
-/// member events to the member store through the model's <see cref="MemberState"/>, keeps each attendance change
+/// member events to the member records through the model's <see cref="MemberState"/>, keeps each attendance change
 /// in the member's outbox (<see cref="MemberRecord.Outbox"/>), and on a wall-clock punctuation sends the dirty
-/// members' changes to the movie partitions they touch, one <see cref="CollectiveBatch"/> per partition, and scores
-/// them, so a burst of a member's tickets costs one score update. After a catalog change it walks the local store
+/// members' changes to the movie partitions they touch, one <see cref="CollectiveBatch"/> per partition, scores
+/// them, and writes each changed record to the member store once, so a burst of a member's tickets costs one score
+/// update and one write. A commit writes the records changed since the last punctuation first. After a catalog change it walks the local store
 /// in batches (rate-limited rescoring) so every member gets scores for new candidate movies, and after a rescore
 /// command (<see cref="RescoreWalk"/>) it sends every member's scores again, changed or not.
 /// </summary>
@@ -31,13 +32,15 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
     private readonly string storeName;
     private readonly string deltasTopic;
     private readonly HashSet<string> dirty = [];
-    // The records saved since the last flush, decoded: the flush scores them without reading and decoding them again.
+    // The records changed since the last flush, decoded: the flush scores them without reading and decoding them again.
     private readonly Dictionary<string, MemberRecord> saved = new(StringComparer.Ordinal);
-    // Outbox changes forwarded since the last commit (per member: how many of the outbox's first changes, the record as
-    // it was then, whether a deleted member's retractions went too), and those forwarded before it, which the commit's
-    // producer flush delivered: only those are cleared from the stored outbox, at the next flush.
-    private Dictionary<string, Sent> sentSinceCommit = new(StringComparer.Ordinal);
-    private Dictionary<string, Sent> deliveredAtCommit = new(StringComparer.Ordinal);
+    // Of those, the ones the store does not hold yet: written once, by the flush or by a commit before it.
+    private readonly HashSet<string> unwritten = new(StringComparer.Ordinal);
+    // Which outbox changes went to the movie owners, and which a commit delivered.
+    private readonly OutboxWatermarks outboxes;
+    // Deleted members whose retractions went since the last commit, and those the last commit delivered: their records go.
+    private HashSet<string> retractedSinceCommit = new(StringComparer.Ordinal);
+    private HashSet<string> retractedAtCommit = new(StringComparer.Ordinal);
     private readonly Queue<string> rescoreQueue = new();
     private readonly Queue<string> freshnessQueue = new();
     private int freshnessPerFlush = 1;
@@ -68,6 +71,7 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         deltasTopic = "";
         scorer = null!;
         rescores = null!;
+        outboxes = null!;
     }
 
     public MemberProcessor(ProcessorOptions options, SharedMovieState movies, string storeName, string deltasTopic, RescoreRequests rescores)
@@ -78,6 +82,7 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         this.storeName = storeName;
         this.deltasTopic = deltasTopic;
         scorer = new PropensityScorer(options.Model, movies.Catalog);
+        outboxes = new OutboxWatermarks(options.TransactionalCommits);
     }
 
     public void Init(ProcessorContext<string, Routed> processorContext)
@@ -112,8 +117,9 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         {
             // One event that cannot be applied costs a dead letter, never the partition: a throw here would
             // stop the stream thread, and the restarted task would meet the same event again. The record the event was
-            // applied to may be half changed: the next event reads the stored one.
+            // applied to may be half changed: the next event reads the stored one, which holds every earlier event (see Load).
             saved.Remove(key);
+            unwritten.Remove(key);
             Forward(DeadLetter.For(e, "apply", change.Origin, Encoding.UTF8.GetBytes(key), MemberEventCodec.Encode(change)));
         }
         return null!;
@@ -121,7 +127,7 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
 
     private void ApplyTicket(string key, TicketChange ticket)
     {
-        var record = Live(Load(key), ticket.MemberId);
+        var record = Live(LoadToChange(key), ticket.MemberId);
         var applied = record.State.Apply(new TicketEvent(ticket.TicketId, ticket.MemberId, ticket.MovieId, ticket.AtSeconds, ticket.Retract),
             movies.GenresOf(ticket.MovieId), options.Model.Settings);
         if (applied.Kind == AttendanceChangeKind.None) return; // a replay, or a refund of a ticket not held
@@ -137,7 +143,7 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
 
     private void ApplyMember(string key, MemberChange member)
     {
-        var stored = Load(key);
+        var stored = LoadToChange(key);
         if (member.Deleted)
         {
             if (stored is null || stored.Deleted) return;
@@ -214,8 +220,10 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
             // Outboxes restored from the changelog hold changes older than anything processed since: they go first,
             // all in this flush, or the movie owners would take them for replays of what they already applied.
             walkedOutboxes = true;
+            outboxes.Restore(store.Get(OutboxWatermarks.Key));
             foreach (var entry in RescoreWalk.Members(store))
-                if (MemberRecord.Decode(entry.Value) is { } pending && (pending.Outbox.Count > 0 || pending.Deleted)) dirty.Add(entry.Key);
+                if (MemberRecord.Decode(entry.Value) is { } pending && (pending.Deleted || pending.Outbox.Exists(u => !outboxes.Forwarded(SourceOf(u), u.EventOffset))))
+                    dirty.Add(entry.Key);
         }
         profilesSeenAtMs = movies.ProfilesPublishedAtMs;
         if (movies.CatalogChangedAtMs != catalogSeenAtMs)
@@ -230,7 +238,7 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         commanded = rescoreWalk.NextRound(store);
         foreach (var key in commanded) dirty.Add(key);
         ClearDelivered();
-        if (dirty.Count == 0) { saved.Clear(); return; }
+        if (dirty.Count == 0) { WriteUnwritten(); saved.Clear(); return; }
         var batches = new Dictionary<int, List<CoAttendanceUpdate>>();
         foreach (var key in dirty.Order(StringComparer.Ordinal).ToList())
         {
@@ -242,12 +250,14 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
                 Forward(DeadLetter.For(e, "score", new EventOrigin(storeName, context.Id.Partition, -1), Encoding.UTF8.GetBytes(key), store.Get(key)));
             }
         }
+        WriteUnwritten();
         saved.Clear();
+        outboxes.FlushEnded();
         foreach (var (partition, updates) in batches.OrderBy(b => b.Key))
         {
             // Identity order: the movie owner skips anything not newer than the newest identity it applied from this source.
             updates.Sort(static (a, b) => (a.EventOffset, a.Index).CompareTo((b.EventOffset, b.Index)));
-            foreach (var lane in updates.GroupBy(u => EventLanes.Source(options, context.Id.Partition, u.EventOffset)).OrderBy(g => g.Key))
+            foreach (var lane in updates.GroupBy(SourceOf).OrderBy(g => g.Key))
                 foreach (var batch in CollectiveBatch.Split(lane.Key, lane.ToList()))
                     Forward(new Routed(deltasTopic, Encoding.UTF8.GetBytes(partition.ToString(CultureInfo.InvariantCulture)), batch.Encode()));
         }
@@ -255,43 +265,36 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
 
     /// <summary>
     /// Runs in every commit of this task, when Streamiz flushes its stores, right before it flushes the producer (which
-    /// delivers every batch forwarded so far or fails the task) and commits the input offsets. Streamiz commits a task only
-    /// once it processed a record since the last commit: an idle task keeps sent changes in its stored outboxes (a restart
-    /// sends them again, to be skipped by identity).
+    /// delivers every batch forwarded so far or fails the task) and commits the input offsets: the records changed since
+    /// the last flush are written, so the commit never covers an event the store does not hold. Streamiz commits a task
+    /// only once it processed a record since the last commit: an idle task keeps sent changes in its stored outboxes (a
+    /// restart sends them again, to be skipped by identity).
     /// </summary>
     private void Committing()
     {
-        foreach (var (key, sent) in sentSinceCommit)
-            deliveredAtCommit[key] = deliveredAtCommit.TryGetValue(key, out var earlier) ? sent with { Changes = Math.Max(sent.Changes, earlier.Changes) } : sent;
-        sentSinceCommit = new(StringComparer.Ordinal);
+        WriteUnwritten();
+        if (outboxes.Committing() is { } marks) store.Put(OutboxWatermarks.Key, marks);
+        retractedAtCommit.UnionWith(retractedSinceCommit);
+        retractedSinceCommit = new(StringComparer.Ordinal);
     }
 
     /// <summary>
-    /// Removes the changes the last commit delivered from the members' stored outboxes, and the records of deleted members
-    /// whose retractions it delivered. Clearing an outbox in the record written with the send would let a kill deliver that
-    /// record without the batch (records of different partitions are not ordered): the changes would be lost, where a
-    /// change sent twice is only skipped by its identity.
+    /// Removes the records of deleted members whose retractions the last commit delivered. Removing one with the send
+    /// would let a kill deliver the removal without the batch (records of different partitions are not ordered): the
+    /// retractions would be lost, where a change sent twice is only skipped by its identity.
     /// </summary>
     private void ClearDelivered()
     {
-        if (deliveredAtCommit.Count == 0) return;
-        foreach (var (key, sent) in deliveredAtCommit)
+        if (retractedAtCommit.Count == 0) return;
+        foreach (var key in retractedAtCommit)
         {
-            var record = saved.TryGetValue(key, out var newer) ? newer : sent.Record;
-            if (sent.Retracted && record.Deleted)
-            {
-                store.Delete(key);
-                saved.Remove(key);
-                continue;
-            }
-            record.Outbox.RemoveRange(0, Math.Min(sent.Changes, record.Outbox.Count));
-            store.Put(key, record.Encode());
+            if (Load(key) is not { Deleted: true }) continue; // created again since: its record stays
+            store.Delete(key);
+            saved.Remove(key);
+            unwritten.Remove(key);
         }
-        deliveredAtCommit.Clear();
+        retractedAtCommit.Clear();
     }
-
-    /// <summary>What a flush forwarded of a member's record: its first <c>Changes</c> outbox changes, and for a deleted member its retractions.</summary>
-    private sealed record Sent(MemberRecord Record, int Changes, bool Retracted);
 
     /// <summary>
     /// The members due for a freshness rescore in this flush: the store's keys are taken once per FreshnessInterval and
@@ -312,26 +315,23 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
     }
 
     /// <summary>
-    /// Sends the member's outbox into the batches, scores the member if its version moved (or, for a freshness rescore,
-    /// if what a subscriber would see changed), and saves the record.
+    /// Sends the member's outbox changes not sent yet into the batches, and scores the member if its version moved (or,
+    /// for a freshness rescore, if what a subscriber would see changed); a record that changed is written after the flush.
     /// </summary>
     private void FlushMember(string key, Dictionary<int, List<CoAttendanceUpdate>> batches, long wallClockMs, bool refresh)
     {
         if (Load(key) is not { } record) return;
-        // Changes forwarded in an earlier flush of this commit interval are not sent again.
-        var inFlight = sentSinceCommit.GetValueOrDefault(key);
-        var sent = record.Outbox.Count > (inFlight?.Changes ?? 0);
-        for (var i = inFlight?.Changes ?? 0; i < record.Outbox.Count; i++) AddToBatches(batches, record.Outbox[i]);
+        // Changes forwarded in an earlier flush are not sent again.
+        foreach (var update in record.Outbox)
+            if (!outboxes.Forwarded(SourceOf(update), update.EventOffset)) AddToBatches(batches, update);
         if (record.Deleted)
         {
-            if (inFlight is { Retracted: true }) return;
+            if (!retractedSinceCommit.Add(key)) return;
             // From a copy: the record keeps its state until the retractions are delivered, so a replay computes them again.
             foreach (var retraction in Retractions(MemberRecord.Decode(record.Encode()))) AddToBatches(batches, retraction);
-            sentSinceCommit[key] = new Sent(record, record.Outbox.Count, Retracted: true);
             Forward(new Routed(TopicNames.Scores, Encoding.UTF8.GetBytes(key), null));
             return;
         }
-        if (sent) sentSinceCommit[key] = new Sent(record, record.Outbox.Count, Retracted: false);
         // A member last scored by another model owes new scores even when nothing else changed.
         var rolled = record.RollTo(options.Model.ModelVersion);
         var version = record.ScoreVersion(catalogSeenAtMs);
@@ -352,9 +352,8 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
                 record.EmittedDigest = digest;
             }
             record.ScoredVersion = version;
+            Changed(key, record);
         }
-        else if (!sent) return;
-        store.Put(key, record.Encode());
     }
 
     /// <summary>
@@ -365,6 +364,7 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
     /// </summary>
     private void AddToBatches(Dictionary<int, List<CoAttendanceUpdate>> batches, CoAttendanceUpdate update)
     {
+        outboxes.Sending(SourceOf(update), update.EventOffset);
         var partitions = options.Partitions;
         var owner = CollectiveBatch.PartitionOf(update.MovieId, partitions);
         Batch(batches, owner).Add(update);
@@ -439,8 +439,20 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         return ranked;
     }
 
+    private int SourceOf(CoAttendanceUpdate update) => EventLanes.Source(options, context.Id.Partition, update.EventOffset);
+
     private MemberRecord? Load(string key) =>
         saved.TryGetValue(key, out var record) ? record : store.Get(key) is { } bytes ? MemberRecord.Decode(bytes) : null;
+
+    /// <summary>
+    /// The record an event is about to change. One changed since it was last written is written first: an event that fails
+    /// half applied then falls back to the stored record without losing the events before it.
+    /// </summary>
+    private MemberRecord? LoadToChange(string key)
+    {
+        if (unwritten.Remove(key)) Write(key, saved[key]);
+        return Load(key);
+    }
 
     private MemberRecord New(int memberId) => new(new MemberState(memberId, options.GenreNames.Count)) { ModelVersion = options.Model.ModelVersion };
 
@@ -458,11 +470,30 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         return record;
     }
 
+    /// <summary>An event changed the record: it is scored and written at the next flush (or commit, if that comes first).</summary>
     private void Save(string key, MemberRecord record)
     {
-        store.Put(key, record.Encode());
-        saved[key] = record;
+        Changed(key, record);
         dirty.Add(key);
+    }
+
+    private void Changed(string key, MemberRecord record)
+    {
+        saved[key] = record;
+        unwritten.Add(key);
+    }
+
+    private void WriteUnwritten()
+    {
+        foreach (var key in unwritten) Write(key, saved[key]);
+        unwritten.Clear();
+    }
+
+    /// <summary>Writes the record without the outbox changes a commit delivered.</summary>
+    private void Write(string key, MemberRecord record)
+    {
+        record.Outbox.RemoveAll(update => outboxes.Delivered(SourceOf(update), update.EventOffset));
+        store.Put(key, record.Encode());
     }
 
     private void Forward(Routed routed) => context.Forward(routed.Topic, routed);
@@ -470,8 +501,10 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
     public void Close()
     {
         initialized = false;
+        walkedOutboxes = false;
         saved.Clear();
-        sentSinceCommit.Clear();
-        deliveredAtCommit.Clear();
+        unwritten.Clear();
+        retractedSinceCommit.Clear();
+        retractedAtCommit.Clear();
     }
 }

@@ -22,9 +22,12 @@ public sealed class RescoreWalk(RescoreRequests requests, int batch)
     private string? handled;
     private bool handledRead;
 
-    /// <summary>The member records of the store, without the handled mark.</summary>
+    /// <summary>
+    /// The member records of the store, without the task's own marks (this walk's <see cref="HandledKey"/>,
+    /// <see cref="OutboxWatermarks.Key"/>): their keys start with '~', member keys are decimal digits.
+    /// </summary>
     public static IEnumerable<KeyValuePair<string, byte[]>> Members(IKeyValueStore<string, byte[]> store) =>
-        StoreEntries.Of(store).Where(entry => entry.Key != HandledKey);
+        StoreEntries.Of(store).Where(entry => !entry.Key.StartsWith('~'));
 
     /// <summary>
     /// The members to send again in this flush: none when no command is owed. The store must be restored. Marks the
