@@ -31,6 +31,9 @@ public static class TreeRankerStudy
         var settings = baseline.Settings;
         var test = LeaveLastOutSplit.Of(dataset.Attendances);
         var validation = LeaveLastOutSplit.Of(test.Train);
+        var coverage = SecondOrderCoverage(validation);
+        log($"validation events: the member's last two movies are followed (in some training history) by a movie the member has not seen "
+            + $"{coverage.PairFollowed:F3}, by the validation movie {coverage.TargetFollowsPair:F3}; the last movie alone by the validation movie {coverage.TargetFollowsLast:F3}");
         var extractor = new FeatureExtractor(settings, dataset.Catalog);
         var given = Linear(baseline);
         var replay = new StreamingReplay(dataset, settings);
@@ -83,6 +86,38 @@ public static class TreeRankerStudy
         log($"test given model: HR@10 {baseHr:F4} NDCG@10 {baseNdcg:F4}; chosen: HR@10 {hr:F4} NDCG@10 {ndcg:F4}");
         log($"scoring 50 candidates from their features: given model {ScoringMicroseconds(testGroups, candidates[0].Score):F2} us, "
             + $"chosen {ScoringMicroseconds(testGroups, candidates[chosenIndex].Score):F2} us");
+    }
+
+    /// <summary>
+    /// What second-order transitions could tell about the held-out events, as shares of members with two or more
+    /// training events: how often the member's last two movies (a, b) occur back to back in some training history and
+    /// are followed there by a movie the member has not seen; how often that follower is the held-out movie; and how
+    /// often the held-out movie directly follows b somewhere (the first-order transition).
+    /// </summary>
+    internal static (double PairFollowed, double TargetFollowsPair, double TargetFollowsLast) SecondOrderCoverage(LeaveLastOutSplit split)
+    {
+        var afterPair = new Dictionary<(int, int), HashSet<int>>();
+        var afterMovie = new Dictionary<int, HashSet<int>>();
+        foreach (var history in split.Histories.Values)
+            for (var j = 1; j < history.Length; j++)
+            {
+                if (!afterMovie.TryGetValue(history[j - 1], out var next)) afterMovie[history[j - 1]] = next = [];
+                next.Add(history[j]);
+                if (j < 2) continue;
+                if (!afterPair.TryGetValue((history[j - 2], history[j - 1]), out var nextToPair)) afterPair[(history[j - 2], history[j - 1])] = nextToPair = [];
+                nextToPair.Add(history[j]);
+            }
+        int members = 0, pairFollowed = 0, followsPair = 0, followsLast = 0;
+        foreach (var (member, history) in split.Histories)
+        {
+            if (history.Length < 2) continue;
+            members++;
+            var target = split.HeldOut[member].MovieId;
+            if (afterPair.TryGetValue((history[^2], history[^1]), out var next) && next.Any(m => !history.Contains(m))) pairFollowed++;
+            if (next?.Contains(target) == true) followsPair++;
+            if (afterMovie.TryGetValue(history[^1], out var nextToLast) && nextToLast.Contains(target)) followsLast++;
+        }
+        return members == 0 ? (0, 0, 0) : ((double)pairFollowed / members, (double)followsPair / members, (double)followsLast / members);
     }
 
     // HR@10 first; on a tie NDCG@10.

@@ -115,4 +115,23 @@ public class DepthSamplesTests
         row[0] = 2;
         Assert.True(ranker.Score(row) > top);
     }
+
+    [Fact]
+    public void Second_order_coverage_counts_the_members_whose_held_out_movie_follows_their_last_pair()
+    {
+        // Member 1's history 1 2 3 4 shows 2 3 -> 4 and 3 -> 4; member 2 (last pair 2 3) holds out 4, member 3 (last pair 5 3) holds out 4.
+        var events = new List<Attendance>();
+        void Add(int member, params int[] movies)
+        {
+            for (var i = 0; i < movies.Length; i++) events.Add(new Attendance(member, movies[i], 1000 * member + i));
+        }
+        Add(1, 1, 2, 3, 4, 9);
+        Add(2, 2, 3, 4);
+        Add(3, 5, 3, 4);
+
+        var coverage = TreeRankerStudy.SecondOrderCoverage(LeaveLastOutSplit.Of(events));
+
+        // Member 1's last pair (3, 4) is followed nowhere; member 2's (2, 3) by 4, unseen and held out; member 3's (5, 3) nowhere.
+        Assert.Equal((1 / 3.0, 1 / 3.0, 2 / 3.0), coverage);
+    }
 }
