@@ -4,6 +4,7 @@ using Insights.Evaluation;
 using Insights.Evaluation.Data;
 using Insights.Evaluation.Protocols;
 using Insights.Evaluation.Reports;
+using Insights.Evaluation.Training;
 using Insights.Processors.Hosting;
 using Insights.Propensity.Scoring;
 
@@ -18,21 +19,32 @@ public static class EvaluateCommand
     public static Command Create()
     {
         var dataset = new Option<DirectoryInfo>("--dataset") { Description = "Dataset folder (ml-100k layout or MovieLens CSV layout).", Required = true };
-        var protocol = new Option<string>("--protocol") { Description = "llo (leave-last-out, full ranking) or prequential.", DefaultValueFactory = _ => "llo" };
-        protocol.AcceptOnlyFromAmong("llo", "prequential");
+        var protocol = new Option<string>("--protocol")
+        {
+            Description = "llo (leave-last-out, full ranking), prequential, or tree-ranker (research: docs/model.md; needs --model).",
+            DefaultValueFactory = _ => "llo",
+        };
+        protocol.AcceptOnlyFromAmong("llo", "prequential", "tree-ranker");
         var model = new Option<FileInfo?>("--model") { Description = "Trained model file; without it a model is trained on the validation split first." };
         var report = new Option<DirectoryInfo?>("--report") { Description = "Folder for the markdown report and the HR@k plot." };
         var json = new Option<bool>("--json") { Description = "Print only a JSON array of per-method figures on stdout." };
+        var withTest = new Option<bool>("--with-test") { Description = "tree-ranker: also score the test events, with the setting chosen on validation." };
 
         var command = new Command("evaluate", "Evaluate the propensity model against baselines on a MovieLens dataset.")
         {
-            dataset, protocol, model, report, json,
+            dataset, protocol, model, report, json, withTest,
         };
         command.SetAction((parse, ct) =>
         {
             var data = LoadDataset(parse.GetValue(dataset)!);
             var trained = parse.GetValue(model) is { } file ? LoadModel(file) : null;
             var chosen = parse.GetValue(protocol)!;
+            if (chosen == "tree-ranker")
+            {
+                if (trained is null) throw new CommandLineError("--protocol tree-ranker compares against a trained model: give --model");
+                TreeRankerStudy.Run(data, trained, parse.GetValue(withTest), Console.WriteLine);
+                return Task.FromResult(0);
+            }
             // Progress on stderr: stdout stays clean for --json.
             var result = ProgressBars.ForStages<EvaluationProgress, EvaluationResult>(p => (p.Stage, p.Fraction), progress => chosen == "prequential"
                 ? PrequentialEvaluation.Run(data, trained, progress)

@@ -39,6 +39,18 @@ public sealed class StreamingReplay(Dataset dataset, ModelSettings settings, dou
         Collective.Apply(CoAttendance.From(member, member.ForgetBeyondLimit(Settings)));
     }
 
+    /// <summary>Refunds a ticket the member holds: the member and collective state drop the attendance as if it never happened.</summary>
+    public void Refund(int memberId, long ticketId)
+    {
+        var member = MemberOf(memberId);
+        var index = member.Tickets.IndexOf(ticketId);
+        if (index < 0) throw new ArgumentException($"member {memberId} holds no ticket {ticketId}", nameof(ticketId));
+        var movie = member.Movies[index];
+        var genres = Dataset.Catalog.Find(movie)?.Genres ?? 0;
+        var change = member.Apply(new TicketEvent(ticketId, memberId, movie, member.Times[index], IsRefund: true), genres, Settings);
+        Collective.Apply(CoAttendance.From(member, change));
+    }
+
     public void ApplyAll(IReadOnlyList<Attendance> attendances, Action<double>? progress = null)
     {
         for (var i = 0; i < attendances.Count; i++)
