@@ -20,6 +20,18 @@ public static class ModelTrainer
     private static readonly double[] RecencyDecays = [3, 5, 8];
     private static readonly double[] L2Penalties = [1e-4, 1e-2];
 
+    /// <summary>A fitted model over <see cref="FeatureNames.All"/>, before it is given a version.</summary>
+    internal static PropensityModel Unversioned(LogisticFit fit, ModelSettings settings) => new()
+    {
+        ModelVersion = "",
+        Settings = settings,
+        Features = FeatureNames.All,
+        Means = fit.Means,
+        Scales = fit.Scales,
+        Weights = fit.Weights,
+        Intercept = fit.Intercept,
+    };
+
     public static PropensityModel Train(Dataset dataset, IProgress<EvaluationProgress>? progress = null, ModelSettings? baseSettings = null)
     {
         var settings = (baseSettings ?? ModelSettings.Default).Validated();
@@ -63,17 +75,7 @@ public static class ModelTrainer
             }
             foreach (var l2 in L2Penalties)
             {
-                var fit = LogisticRegression.Fit(examples, l2);
-                var model = new PropensityModel
-                {
-                    ModelVersion = "",
-                    Settings = trial,
-                    Features = FeatureNames.All,
-                    Means = fit.Means,
-                    Scales = fit.Scales,
-                    Weights = fit.Weights,
-                    Intercept = fit.Intercept,
-                };
+                var model = Unversioned(LogisticRegression.Fit(examples, l2), trial);
                 var figures = ValidationFigures(model, rows);
                 if (figures.Hr > bestFigures.Hr || (figures.Hr == bestFigures.Hr && figures.Ndcg > bestFigures.Ndcg))
                 {

@@ -187,17 +187,7 @@ public static class TreeRankerStudy
             for (var c = 0; c < group.Count; c++)
                 examples.Add(group.Features.AsSpan(c * width, width), c == group.Target,
                     c == group.Target ? 1 : (float)(group.PoolSize - 1) / (group.Count - 1));
-        var fit = LogisticRegression.Fit(examples, l2);
-        return new PropensityModel
-        {
-            ModelVersion = "",
-            Settings = settings,
-            Features = FeatureNames.All,
-            Means = fit.Means,
-            Scales = fit.Scales,
-            Weights = fit.Weights,
-            Intercept = fit.Intercept,
-        };
+        return ModelTrainer.Unversioned(LogisticRegression.Fit(examples, l2), settings);
     }
 }
 
