@@ -21,9 +21,10 @@ namespace Insights.Processors.Members;
 /// in the member's outbox (<see cref="MemberRecord.Outbox"/>), and on a wall-clock punctuation sends the dirty
 /// members' changes to the movie partitions they touch, one <see cref="CollectiveBatch"/> per partition, scores
 /// them, and writes each changed record to the member store once, so a burst of a member's tickets costs one score
-/// update and one write. A commit writes the records changed since the last punctuation first. After a catalog change it walks the local store
-/// in batches (rate-limited rescoring) so every member gets scores for new candidate movies, and after a rescore
-/// command (<see cref="RescoreWalk"/>) it sends every member's scores again, changed or not.
+/// update and one write (a commit that comes first writes the records changed since the last punctuation). After a
+/// catalog change it walks the local store in batches (rate-limited rescoring) so every member gets scores for new
+/// candidate movies, and after a rescore command (<see cref="RescoreWalk"/>) it sends every member's scores again,
+/// changed or not.
 /// </summary>
 public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, Routed>
 {
