@@ -40,8 +40,8 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
     // Which outbox changes went to the movie owners, and which a commit delivered.
     private readonly OutboxWatermarks outboxes;
     // Deleted members whose retractions went since the last commit, and those the last commit delivered: their records go.
-    private HashSet<string> retractedSinceCommit = new(StringComparer.Ordinal);
-    private HashSet<string> retractedAtCommit = new(StringComparer.Ordinal);
+    private readonly HashSet<string> retractedSinceCommit = new(StringComparer.Ordinal);
+    private readonly HashSet<string> retractedAtCommit = new(StringComparer.Ordinal);
     private readonly Queue<string> rescoreQueue = new();
     private readonly Queue<string> freshnessQueue = new();
     private int freshnessPerFlush = 1;
@@ -276,7 +276,7 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         WriteUnwritten();
         if (outboxes.Committing() is { } marks) store.Put(OutboxWatermarks.Key, marks);
         retractedAtCommit.UnionWith(retractedSinceCommit);
-        retractedSinceCommit = new(StringComparer.Ordinal);
+        retractedSinceCommit.Clear();
     }
 
     /// <summary>

@@ -63,12 +63,12 @@ public sealed class OutboxWatermarks(bool transactionalCommits)
     /// </summary>
     public byte[]? Committing()
     {
-        if (transactionalCommits) delivered = new(forwarded);
+        var stored = transactionalCommits ? forwarded : delivered;
         byte[]? write = null;
-        if (!Same(delivered, written))
+        if (!Same(stored, written))
         {
-            write = Encode(delivered);
-            written = new(delivered);
+            write = Encode(stored);
+            written = new(stored);
         }
         delivered = new(forwarded);
         return write;

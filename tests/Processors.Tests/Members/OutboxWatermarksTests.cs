@@ -7,6 +7,16 @@ public sealed class OutboxWatermarksTests
 {
     private const int Source = 3, OtherSource = 3 + 65_536;
 
+    /// <summary>A new task's marks after one flush sent a change of <see cref="Source"/> at offset 40.</summary>
+    private static OutboxWatermarks AfterOneFlush(bool transactionalCommits)
+    {
+        var marks = new OutboxWatermarks(transactionalCommits);
+        marks.Restore(null);
+        marks.Sending(Source, 40);
+        marks.FlushEnded();
+        return marks;
+    }
+
     [Fact]
     public void A_change_counts_as_forwarded_once_its_flush_ended_not_while_the_flush_still_sends()
     {
@@ -27,10 +37,7 @@ public sealed class OutboxWatermarksTests
     [Fact]
     public void A_change_counts_as_delivered_only_after_a_commit_that_followed_its_flush()
     {
-        var marks = new OutboxWatermarks(transactionalCommits: false);
-        marks.Restore(null);
-        marks.Sending(Source, 40);
-        marks.FlushEnded();
+        var marks = AfterOneFlush(transactionalCommits: false);
 
         Assert.False(marks.Delivered(Source, 40));
         marks.Committing();
@@ -42,10 +49,7 @@ public sealed class OutboxWatermarksTests
     [Fact]
     public void A_commit_stores_what_the_commit_before_it_delivered_never_its_own()
     {
-        var marks = new OutboxWatermarks(transactionalCommits: false);
-        marks.Restore(null);
-        marks.Sending(Source, 40);
-        marks.FlushEnded();
+        var marks = AfterOneFlush(transactionalCommits: false);
 
         // The first commit's producer flush may still fail: the marks it would deliver are not stored with it.
         Assert.Null(marks.Committing());
@@ -60,10 +64,7 @@ public sealed class OutboxWatermarksTests
     [Fact]
     public void A_transactional_commit_stores_its_own_marks_with_its_batches()
     {
-        var marks = new OutboxWatermarks(transactionalCommits: true);
-        marks.Restore(null);
-        marks.Sending(Source, 40);
-        marks.FlushEnded();
+        var marks = AfterOneFlush(transactionalCommits: true);
 
         var stored = marks.Committing();
 
@@ -75,10 +76,7 @@ public sealed class OutboxWatermarksTests
     [Fact]
     public void A_commit_with_nothing_newly_delivered_stores_nothing()
     {
-        var marks = new OutboxWatermarks(transactionalCommits: false);
-        marks.Restore(null);
-        marks.Sending(Source, 40);
-        marks.FlushEnded();
+        var marks = AfterOneFlush(transactionalCommits: false);
         marks.Committing();
         Assert.NotNull(marks.Committing());
 
