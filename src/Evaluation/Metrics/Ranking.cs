@@ -22,6 +22,10 @@ public static class Ranking
         return (double)hits / ranks.Count;
     }
 
+    /// <summary>How settings are chosen on validation: the higher HR@10, and on a tie the higher NDCG@10.</summary>
+    public static bool RanksBetter((double Hr, double Ndcg) candidate, (double Hr, double Ndcg) best) =>
+        candidate.Hr > best.Hr || (candidate.Hr == best.Hr && candidate.Ndcg > best.Ndcg);
+
     /// <summary>Mean of 1/log2(rank + 1) over cases with rank at most k (0 otherwise).</summary>
     public static double Ndcg(IReadOnlyList<int> ranks, int k)
     {

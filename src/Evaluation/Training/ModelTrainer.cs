@@ -77,7 +77,7 @@ public static class ModelTrainer
             {
                 var model = Unversioned(LogisticRegression.Fit(examples, l2), trial);
                 var figures = ValidationFigures(model, rows);
-                if (figures.Hr > bestFigures.Hr || (figures.Hr == bestFigures.Hr && figures.Ndcg > bestFigures.Ndcg))
+                if (Ranking.RanksBetter((figures.Hr, figures.Ndcg), (bestFigures.Hr, bestFigures.Ndcg)))
                 {
                     bestFigures = figures;
                     best = model with

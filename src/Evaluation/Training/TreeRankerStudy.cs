@@ -23,7 +23,10 @@ public static class TreeRankerStudy
     private static readonly int[] HardNegatives = [0, 50];
     private static readonly (int Trees, int Leaves, double Rate)[] TreeGrid = [(100, 16, 0.1), (300, 16, 0.05)];
 
-    private sealed record Trial(string Name, double Hr, double Ndcg);
+    private sealed record Trial(string Name, double Hr, double Ndcg)
+    {
+        public (double Hr, double Ndcg) Figures => (Hr, Ndcg);
+    }
 
     /// <summary>Writes one line per setting tried (and, with <paramref name="withTest"/>, the test figures) to <paramref name="log"/>.</summary>
     public static void Run(Dataset dataset, PropensityModel baseline, bool withTest, Action<string> log)
@@ -73,7 +76,7 @@ public static class TreeRankerStudy
         // The choice is among the new settings; the given model (index 0) is the reference.
         var chosenIndex = 1;
         for (var i = 2; i < candidates.Count; i++)
-            if (Better(candidates[i].Trial, candidates[chosenIndex].Trial)) chosenIndex = i;
+            if (Ranking.RanksBetter(candidates[i].Trial.Figures, candidates[chosenIndex].Trial.Figures)) chosenIndex = i;
         log($"chosen on validation: {candidates[chosenIndex].Trial.Name}");
         if (!withTest) return;
 
@@ -119,9 +122,6 @@ public static class TreeRankerStudy
         }
         return members == 0 ? (0, 0, 0) : ((double)pairFollowed / members, (double)followsPair / members, (double)followsLast / members);
     }
-
-    // HR@10 first; on a tie NDCG@10.
-    private static bool Better(Trial a, Trial b) => a.Hr > b.Hr || (a.Hr == b.Hr && a.Ndcg > b.Ndcg);
 
     internal static (double Hr, double Ndcg) Figures(IReadOnlyList<SampleGroup> groups, Func<float[], float> score)
     {

@@ -34,4 +34,13 @@ public class RankingTests
         Assert.Equal(expected, Ranking.Ndcg(ranks, 10), 12);
         Assert.Equal(1.0 / 3, Ranking.Ndcg(ranks, 1), 12);
     }
+
+    [Fact]
+    public void A_setting_ranks_better_by_hit_rate_and_on_a_tie_by_ndcg()
+    {
+        Assert.True(Ranking.RanksBetter((0.25, 0.10), (0.24, 0.13)));
+        Assert.True(Ranking.RanksBetter((0.25, 0.12), (0.25, 0.11)));
+        Assert.False(Ranking.RanksBetter((0.25, 0.11), (0.25, 0.11)));
+        Assert.False(Ranking.RanksBetter((0.24, 0.20), (0.25, 0.10)));
+    }
 }
