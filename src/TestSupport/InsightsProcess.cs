@@ -71,6 +71,12 @@ public sealed class InsightsProcess : IDisposable
     /// <summary>CPU seconds (user + system, all threads) the process has used since it started; NaN once it is gone.</summary>
     public double CpuSeconds => LinuxProcess.CpuSeconds(process.Id);
 
+    /// <summary>
+    /// CPU seconds the runtime's background JIT thread has used: it compiles hot methods again with optimisations (and
+    /// profile data) some time after their first calls, so while it still works the process is warming up.
+    /// </summary>
+    public double JitCpuSeconds => LinuxProcess.ThreadCpuSeconds(process.Id, ".NET Tiered Compilation Worker");
+
     /// <summary>Everything the child wrote so far.</summary>
     public string Output { get { lock (lines) return string.Join('\n', lines.Select(l => l.Text)); } }
 

@@ -28,6 +28,31 @@ public static class LinuxProcess
         return ticks / TicksPerSecond;
     }
 
+    /// <summary>
+    /// CPU seconds used so far by the process's threads whose name starts with <paramref name="threadName"/> (Linux keeps
+    /// the first 15 bytes of a thread's name); 0 when none runs, NaN once the process is gone.
+    /// </summary>
+    public static double ThreadCpuSeconds(int pid, string threadName)
+    {
+        long ticks = 0;
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                string stat;
+                try { stat = File.ReadAllText(Path.Combine(task, "stat")); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; } // the thread ended
+                var open = stat.IndexOf('(');
+                var close = stat.LastIndexOf(')');
+                if (!stat.AsSpan(open + 1, close - open - 1).StartsWith(threadName.AsSpan(0, Math.Min(15, threadName.Length)), StringComparison.Ordinal)) continue;
+                var fields = stat[(close + 2)..].Split(' ');
+                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return double.NaN; }
+        return ticks / TicksPerSecond;
+    }
+
     /// <summary>Sends <paramref name="signal"/>; false when the process is already gone, an exception for any other refusal.</summary>
     public static bool Signal(int pid, int signal)
     {

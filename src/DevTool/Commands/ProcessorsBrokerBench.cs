@@ -19,8 +19,8 @@ namespace Insights.DevTool.Commands;
 /// broker, against a bare Streamiz application in the same setup. Every configuration of a run gets a fresh broker
 /// (same program, partitions, compression and records): the count baseline (<see cref="TicketCountBaseline"/>) and
 /// 1, 2, 4... workers. Each configuration is started empty, receives the cinema's movies, sessions and members (all
-/// positioned before the first ticket), then a warm-up load of the history's first tickets, waited on until every
-/// one is reflected; then the measured load is produced at once and timed until it is drained (committed on the
+/// positioned before the first ticket), then a warm-up load of the history's first tickets in rounds, each waited on
+/// until every ticket is reflected, until the runtime's background JIT is idle (<see cref="WarmUpAsync"/>); then the measured load is produced at once and timed until it is drained (committed on the
 /// tickets topic, no repartition lag, and for workers every member's newest score at or after the member's last
 /// ticket). The CPU of the measured processes is read from /proc at the load's start and at the drain. The 1-worker
 /// configuration then takes a paced load for event-to-score latency, and a fresh worker on an empty state folder
@@ -69,14 +69,17 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
             for (var run = 1; run <= settings.Runs; run++)
             {
                 // Baseline first in odd runs, last in even ones, so no configuration always runs on the warmest (or most disturbed) machine.
+                // The count baseline also runs in as many processes as the most workers: what scaling out costs a bare application.
                 var order = new List<int> { 0 };
+                if (ScaledBaseline is { } scaled) order.Add(-scaled);
                 order.AddRange(settings.Workers);
                 if (run % 2 == 0) order.Reverse();
                 var figures = new RunFigures(run);
                 foreach (var workers in order)
                 {
                     var label = $"run {run}/{settings.Runs}, {Configuration(workers)}";
-                    if (workers == 0) figures.Baseline = await BaselineAsync(label, ct);
+                    if (workers == 0) figures.Baseline = await BaselineAsync(label, 1, ct);
+                    else if (workers < 0) figures.ScaledBaseline = await BaselineAsync(label, -workers, ct);
                     else figures.Workers[workers] = await WorkersAsync(label, workers, figures, ct);
                 }
                 runs.Add(figures);
@@ -92,7 +95,12 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         else WriteTable(workload, report);
     }
 
-    private static string Configuration(int workers) => workers == 0 ? "count baseline" : workers == 1 ? "1 worker" : $"{workers} workers";
+    /// <summary>0: the count baseline; -n: the count baseline in n processes; n: n workers.</summary>
+    private static string Configuration(int workers) =>
+        workers == 0 ? "count baseline" : workers < 0 ? $"count baseline, {-workers} processes" : workers == 1 ? "1 worker" : $"{workers} workers";
+
+    /// <summary>The process count of the scaled count baseline: the most workers of the run, when more than one.</summary>
+    private int? ScaledBaseline => settings.Workers.Max() is > 1 and var most ? most : null;
 
     private Workload Describe(List<CinemaEvent> tickets)
     {
@@ -106,28 +114,34 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
             (settings.WorkerSettings ?? []).ToDictionary(p => p.Key, p => p.Value));
     }
 
-    /// <summary>The count baseline: started empty, warm-up, then the measured load until the application committed all of it.</summary>
-    private async Task<DrainFigures> BaselineAsync(string label, CancellationToken ct)
+    /// <summary>
+    /// The count baseline in <paramref name="count"/> processes of one application: started empty, warm-up, then the
+    /// measured load until the application committed all of it.
+    /// </summary>
+    private async Task<DrainFigures> BaselineAsync(string label, int count, CancellationToken ct)
     {
         var applicationId = NewApplicationId();
         await using var broker = await BrokerProcess.StartAsync(Manifest(applicationId), ct: ct);
         using var application = new ApplicationProgress(broker.BootstrapServers, applicationId, settings.Partitions);
         using var producer = Producer(broker);
-        var process = Start("count baseline", broker, applicationId, ["bench", "ticket-count"]);
+        // As with the workers, every process joins before any record flows.
+        var processes = Enumerable.Range(1, count).Select(n => Start($"count baseline {n}", broker, applicationId, ["bench", "ticket-count"])).ToList();
         try
         {
-            await WaitAsync(label, "the count process to run", () => Task.FromResult(process.Ready), () => Task.FromResult(""), ct);
-            progress.WriteLine($"{label}: running after {process.Age.TotalSeconds:0.0} s");
+            await WaitAsync(label, "the count processes to run", () => Task.FromResult(processes.All(p => p.Ready)), () => Task.FromResult(""), ct);
+            progress.WriteLine($"{label}: running after {processes.Max(p => p.Age).TotalSeconds:0.0} s");
             // The same records as the workers get; the count reads only the tickets.
             await LoadAsync(producer, reference, null, ct);
-            await LoadAsync(producer, warmup, null, ct);
-            await WaitAsync(label, "the warm-up committed", () => application.CaughtUpAsync(TicketsTopic), () => Status(application, null), ct);
+            await WarmUpAsync(label, processes, producer, null, application, ct);
             await CheckAsync(label, "the warm-up", broker);
-            var drain = await DrainAsync(label, broker, [process], producer, null, application, ct);
+            var drain = await DrainAsync(label, broker, processes, producer, null, application, ct);
             await CheckAsync(label, "the drain", broker);
             return drain;
         }
-        finally { Stop(process); }
+        finally
+        {
+            foreach (var process in processes) Stop(process);
+        }
     }
 
     /// <summary>
@@ -154,9 +168,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
             await LoadAsync(producer, reference, pending, ct);
             await WaitAsync(label, "every member's first scores", async () => pending.Count == 0 && await application.CaughtUpAsync(TicketsTopic),
                 () => Status(application, pending), ct);
-            await LoadAsync(producer, warmup, pending, ct);
-            await WaitAsync(label, "the warm-up scored", async () => pending.Count == 0 && await application.CaughtUpAsync(TicketsTopic),
-                () => Status(application, pending), ct);
+            await WarmUpAsync(label, workers, producer, pending, application, ct);
             await CheckAsync(label, "the warm-up", broker);
             var drain = await DrainAsync(label, broker, workers, producer, pending, application, ct);
             await CheckAsync(label, "the drain", broker);
@@ -176,6 +188,32 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
     }
 
     /// <summary>
+    /// The warm-up tickets in rounds of a tenth, each waited on until processed (and, for workers, scored), then given a
+    /// second of quiet. The runtime compiles a hot method again, optimised with the profile of its first calls, on a
+    /// background thread after a delay; that work belongs to a process's start, not to its events. The rounds end when
+    /// one left every process's background JIT idle (under 10 ms), or when the warm-up tickets run out; the drain's
+    /// figures say how much JIT was still to come.
+    /// </summary>
+    private async Task WarmUpAsync(string label, List<InsightsProcess> processes, IProducer<byte[], byte[]> producer, PendingScores? pending,
+        ApplicationProgress application, CancellationToken ct)
+    {
+        const int Rounds = 10;
+        var quiet = TimeSpan.FromSeconds(1);
+        for (var round = 0; round < Rounds; round++)
+        {
+            var slice = warmup[(warmup.Count * round / Rounds)..(warmup.Count * (round + 1) / Rounds)];
+            var jitBefore = processes.Select(p => p.JitCpuSeconds).ToList();
+            await LoadAsync(producer, slice, pending, ct);
+            await WaitAsync(label, $"warm-up round {round + 1} processed", async () => (pending is null || pending.Count == 0) && await application.CaughtUpAsync(TicketsTopic),
+                () => Status(application, pending), ct);
+            await Task.Delay(quiet, ct);
+            var jit = processes.Select((p, i) => p.JitCpuSeconds - jitBefore[i]).ToList();
+            progress.WriteLine($"{label}: warm-up round {round + 1}, {slice.Count:N0} tickets: background JIT {jit.Sum():0.00} s");
+            if (jit.All(seconds => seconds < 0.01)) break;
+        }
+    }
+
+    /// <summary>
     /// The measured load, produced at once: seconds from the first produce call until the application is drained, and
     /// the CPU seconds the measured processes, the broker and this process used meanwhile.
     /// </summary>
@@ -183,6 +221,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         PendingScores? pending, ApplicationProgress application, CancellationToken ct)
     {
         var cpuAtStart = processes.Sum(p => p.CpuSeconds);
+        var jitAtStart = processes.Sum(p => p.JitCpuSeconds);
         var brokerAtStart = broker.CpuSeconds;
         var benchAtStart = LinuxProcess.CpuSeconds(Environment.ProcessId);
         progress.WriteLine($"{label}: draining {measured.Count:N0} tickets produced at once");
@@ -191,10 +230,11 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         await WaitAsync(label, "the measured load drained",
             async () => (pending is null || pending.Count == 0) && await application.CaughtUpAsync(TicketsTopic), () => Status(application, pending), ct);
         var seconds = clock.Elapsed.TotalSeconds;
-        var drain = new DrainFigures(seconds, processes.Sum(p => p.CpuSeconds) - cpuAtStart, broker.CpuSeconds - brokerAtStart,
-            LinuxProcess.CpuSeconds(Environment.ProcessId) - benchAtStart);
+        var drain = new DrainFigures(seconds, processes.Sum(p => p.CpuSeconds) - cpuAtStart, processes.Sum(p => p.JitCpuSeconds) - jitAtStart,
+            broker.CpuSeconds - brokerAtStart, LinuxProcess.CpuSeconds(Environment.ProcessId) - benchAtStart);
         progress.WriteLine($"{label}: drained {measured.Count:N0} tickets in {seconds:0.000} s ({measured.Count / seconds:N0}/s); " +
-            $"CPU {drain.CpuSeconds:0.00} s ({1000 * drain.CpuSeconds / measured.Count:0.0000} s per 1,000 events), broker {drain.BrokerCpuSeconds:0.00} s, bench {drain.BenchCpuSeconds:0.00} s");
+            $"CPU {drain.CpuSeconds:0.00} s ({1000 * drain.CpuSeconds / measured.Count:0.0000} s per 1,000 events; background JIT {drain.JitCpuSeconds:0.00} s), " +
+            $"broker {drain.BrokerCpuSeconds:0.00} s, bench {drain.BenchCpuSeconds:0.00} s");
         return drain;
     }
 
@@ -382,21 +422,31 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         var before = $"started empty; before the drain, {reference.Count:N0} movie, session and member rows and a {warmup.Count:N0}-ticket warm-up";
         void Drain(string key, Func<RunFigures, DrainFigures> drain, string after)
         {
-            var name = Configuration(key == "baseline" ? 0 : int.Parse(key["workers_".Length..], CultureInfo.InvariantCulture));
+            var name = Configuration(key == "baseline" ? 0 : key.StartsWith("baseline_", StringComparison.Ordinal)
+                ? -int.Parse(key["baseline_".Length..], CultureInfo.InvariantCulture) : int.Parse(key["workers_".Length..], CultureInfo.InvariantCulture));
             var sameProcess = $"{before}; after it, {after}";
             Add($"{key}.drain_events_per_second", $"{name}: drain", "events/s", r => events / drain(r).Seconds, sameProcess);
             Add($"{key}.drain_seconds", $"{name}: drain time", "s", r => drain(r).Seconds, sameProcess);
             Add($"{key}.cpu_seconds_per_1000_events", $"{name}: CPU per 1,000 events", "s", r => 1000 * drain(r).CpuSeconds / events, sameProcess);
+            Add($"{key}.jit_cpu_seconds", $"{name}: background JIT CPU during the drain", "s", r => drain(r).JitCpuSeconds,
+                "the runtime's tiered-compilation thread in the same processes, part of their CPU");
             Add($"{key}.broker_cpu_seconds", $"{name}: broker CPU during the drain", "s", r => drain(r).BrokerCpuSeconds, "the mock broker's own process");
             Add($"{key}.bench_cpu_seconds", $"{name}: bench CPU during the drain", "s", r => drain(r).BenchCpuSeconds,
                 "this process: producing the load, reading the scores topic, polling offsets");
         }
         Drain("baseline", r => r.Baseline!, "nothing");
+        if (ScaledBaseline is { } scaled) Drain($"baseline_{scaled}", r => r.ScaledBaseline!, "nothing");
         foreach (var count in settings.Workers)
             Drain($"workers_{count}", r => r.Workers[count], count == 1
                 ? $"the paced latency load ({paced.Count:N0} tickets), then it was stopped for the restore" : "nothing");
         Add("ratio.workers_1_to_baseline", "1 worker / count baseline, drain events/s", "ratio", r => r.Baseline!.Seconds / r.Workers[1].Seconds,
             "the two configurations of each run on the same records; median of the per-run ratios");
+        foreach (var count in settings.Workers.Where(c => c > 1))
+            Add($"ratio.cpu_workers_{count}_to_1", $"CPU per event, {count} workers / 1 worker", "ratio",
+                r => r.Workers[count].CpuSeconds / r.Workers[1].CpuSeconds, "the two configurations of each run on the same records; median of the per-run ratios");
+        if (ScaledBaseline is { } processes)
+            Add($"ratio.cpu_baseline_{processes}_to_1", $"CPU per event, count baseline in {processes} processes / in 1", "ratio",
+                r => r.ScaledBaseline!.CpuSeconds / r.Baseline!.CpuSeconds, "the two configurations of each run on the same records; what scaling out costs a bare Streamiz application here");
         var latencyProcess = $"the 1-worker process, after its drain of {measured.Count:N0} tickets";
         Add("latency.p50_ms", $"event to score at {settings.Rate:N0}/s: p50", "ms", r => r.Latency!.P50Ms, latencyProcess);
         Add("latency.p99_ms", $"event to score at {settings.Rate:N0}/s: p99", "ms", r => r.Latency!.P99Ms, latencyProcess);
@@ -424,7 +474,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
             "and (workers) every member's newest score reflects the member's last ticket; seen at the commit interval's resolution (1 s) polled every 50 ms; " +
             "CPU: utime + stime of the measured process(es) during the drain");
         string[] header = ["configuration", "drain events/s", "drain", "CPU per 1,000 events", "broker CPU", "bench CPU"];
-        var keys = new[] { "baseline" }.Concat(settings.Workers.Select(w => $"workers_{w}")).ToList();
+        var keys = new[] { "baseline" }.Concat(ScaledBaseline is { } scaled ? [$"baseline_{scaled}"] : []).Concat(settings.Workers.Select(w => $"workers_{w}")).ToList();
         var rows = keys.Select(key => new[]
         {
             byKey[$"{key}.drain_events_per_second"].Label.Split(':')[0], Median($"{key}.drain_events_per_second") + Runs($"{key}.drain_events_per_second"),
@@ -436,6 +486,8 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         foreach (var row in rows) output.WriteLine(string.Join("  ", row.Select((c, i) => i == 0 ? c.PadRight(widths[i]) : c.PadLeft(widths[i]))));
         foreach (var key in keys) output.WriteLine($"  {byKey[$"{key}.drain_events_per_second"].Label.Split(':')[0]}: {byKey[$"{key}.drain_events_per_second"].SameProcess}");
         output.WriteLine($"1 worker / count baseline, drain events/s: {Median("ratio.workers_1_to_baseline")}{Runs("ratio.workers_1_to_baseline")} (per run, then the median)");
+        foreach (var ratio in figures.Where(f => f.Key.StartsWith("ratio.cpu_", StringComparison.Ordinal)))
+            output.WriteLine($"{ratio.Label}: {Median(ratio.Key)}{Runs(ratio.Key)} (per run, then the median)");
         output.WriteLine($"event to score at {settings.Rate:N0}/s (achieved {Median("latency.achieved_rate")}, {paced.Count:N0} tickets, score record timestamp minus ticket record timestamp): " +
             $"p50 {Median("latency.p50_ms")}{Runs("latency.p50_ms")}, p99 {Median("latency.p99_ms")}{Runs("latency.p99_ms")}; in {byKey["latency.p50_ms"].SameProcess}");
         output.WriteLine($"restore, a fresh worker on an empty state folder after the 1-worker run (history {warmup.Count + measured.Count + paced.Count:N0} tickets, " +
@@ -470,7 +522,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
 
     private sealed record Figure(string Key, string Label, string Unit, double Median, double[] Runs, string SameProcess);
 
-    private sealed record DrainFigures(double Seconds, double CpuSeconds, double BrokerCpuSeconds, double BenchCpuSeconds);
+    private sealed record DrainFigures(double Seconds, double CpuSeconds, double JitCpuSeconds, double BrokerCpuSeconds, double BenchCpuSeconds);
 
     private sealed record LatencyFigures(double P50Ms, double P99Ms, double AchievedRate);
 
@@ -484,6 +536,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
     {
         public int Run { get; } = run;
         public DrainFigures? Baseline { get; set; }
+        public DrainFigures? ScaledBaseline { get; set; }
         public Dictionary<int, DrainFigures> Workers { get; } = [];
         public LatencyFigures? Latency { get; set; }
         public RestoreFigures? Restore { get; set; }
