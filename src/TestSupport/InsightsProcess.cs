@@ -92,6 +92,12 @@ public sealed class InsightsProcess : IDisposable
         lock (lines) return lines.FirstOrDefault(l => l.Text.Contains(text, StringComparison.Ordinal)) is ({ } _, var at) ? at : null;
     }
 
+    /// <summary>The last line the child wrote that contains <paramref name="text"/>; null if none.</summary>
+    public string? LastLine(string text)
+    {
+        lock (lines) return lines.LastOrDefault(l => l.Text.Contains(text, StringComparison.Ordinal)).Text;
+    }
+
     /// <summary>
     /// Waits until the child writes a line containing <paramref name="text"/>; throws with its output if it exits first, or
     /// times out after <paramref name="limit"/> naming the text.

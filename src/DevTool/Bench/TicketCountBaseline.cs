@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Insights.Contracts;
 using Insights.Contracts.Cinema;
 using Insights.Contracts.Configuration;
@@ -28,10 +29,21 @@ internal static class TicketCountBaseline
 
     public static string ChangelogTopic(string applicationId) => ProcessorTopics.ChangelogTopic(applicationId, Store);
 
-    public static Streamiz.Kafka.Net.Stream.Topology Build(string ticketsTopic)
+    /// <summary>What the process prints, with the number of tickets it has counted, whenever that number moved (checked every 50 ms).</summary>
+    public const string CountedLine = "ticket-count: counted ";
+
+    /// <summary>The count of <paramref name="line"/> (<see cref="CountedLine"/> N tickets), or null for any other line.</summary>
+    public static long? CountedIn(string line) =>
+        line.IndexOf(CountedLine, StringComparison.Ordinal) is >= 0 and var at && line[(at + CountedLine.Length)..].Split(' ')[0] is var number
+            && long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var counted) ? counted : null;
+
+    /// <param name="counted">Called for every ticket the stream reads: the bench sees the end of a drain from it, where the
+    /// committed offsets show it only at the next commit (every second).</param>
+    public static Streamiz.Kafka.Net.Stream.Topology Build(string ticketsTopic, Action counted)
     {
         var builder = new StreamBuilder();
         builder.Stream(ticketsTopic, new ByteArraySerDes(), new ByteArraySerDes())
+            .Peek((_, _, _) => counted())
             .GroupByKey()
             .Count(RocksDb.As<byte[], long>(Store).WithKeySerdes(new ByteArraySerDes()).WithValueSerdes(new Int64SerDes())
                 // The member store's cache size: both fold a member's writes between commits into one changelog record.
@@ -57,7 +69,8 @@ internal static class TicketCountBaseline
             // compression, connection): the baseline differs from a worker only in its topology.
             var config = ScoringStream.Configure(settings, kafka, loggers);
             var state = KafkaStream.State.CREATED;
-            using var stream = new KafkaStream(Build(CinemaTables.Topic(CinemaTables.Tickets, settings.TopicPrefix)), config);
+            long counted = 0, printed = 0;
+            using var stream = new KafkaStream(Build(CinemaTables.Topic(CinemaTables.Tickets, settings.TopicPrefix), () => Interlocked.Increment(ref counted)), config);
             stream.StateChanged += (_, now) => state = now;
             // Streamiz's threads keep the token they start with: they get none, and Dispose stops them (see ScoringStream).
             await stream.StartAsync(CancellationToken.None);
@@ -66,6 +79,8 @@ internal static class TicketCountBaseline
                 while (!ct.IsCancellationRequested && state != KafkaStream.State.ERROR)
                 {
                     MarkReady(settings.ReadyFile, state == KafkaStream.State.RUNNING);
+                    if (Interlocked.Read(ref counted) is var now && now != printed)
+                        Console.WriteLine($"{CountedLine}{printed = now} tickets");
                     await Task.Delay(50, ct);
                 }
             }

@@ -20,9 +20,10 @@ namespace Insights.DevTool.Commands;
 /// (same program, partitions, compression and records): the count baseline (<see cref="TicketCountBaseline"/>) and
 /// 1, 2, 4... workers. Each configuration is started empty, receives the cinema's movies, sessions and members (all
 /// positioned before the first ticket), then a warm-up load of the history's first tickets in rounds, each waited on
-/// until every ticket is reflected, until the runtime's background JIT is idle (<see cref="WarmUpAsync"/>); then the measured load is produced at once and timed until it is drained (committed on the
-/// tickets topic, no repartition lag, and for workers every member's newest score at or after the member's last
-/// ticket). The CPU of the measured processes is read from /proc at the load's start and at the drain. The 1-worker
+/// until every ticket is reflected, until the runtime's background JIT is idle (<see cref="WarmUpAsync"/>); then the
+/// measured load is produced at once and timed until it is processed (the baseline counted its last ticket; for workers
+/// every member's newest score is at or after the member's last ticket), and on until it is committed (on the tickets
+/// topic, no repartition lag). The CPU of the measured processes is read from /proc at the load's start and once it is committed. The 1-worker
 /// configuration then takes a paced load for event-to-score latency, and a fresh worker on an empty state folder
 /// times the restore of everything before. Medians of the runs; every per-run value is kept.
 /// </summary>
@@ -187,6 +188,10 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         }
     }
 
+    /// <summary>The tickets the count baseline's processes counted so far, as they last printed it (0 for workers, which print none).</summary>
+    private static long Counted(List<InsightsProcess> processes) =>
+        processes.Sum(p => p.LastLine(TicketCountBaseline.CountedLine) is { } line ? TicketCountBaseline.CountedIn(line) ?? 0 : 0);
+
     /// <summary>
     /// The warm-up tickets in rounds of a tenth, each waited on until processed (and, for workers, scored), then given a
     /// second of quiet. The runtime compiles a hot method again, optimised with the profile of its first calls, on a
@@ -224,16 +229,22 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         var jitAtStart = processes.Sum(p => p.JitCpuSeconds);
         var brokerAtStart = broker.CpuSeconds;
         var benchAtStart = LinuxProcess.CpuSeconds(Environment.ProcessId);
+        var countedAtStart = Counted(processes);
         progress.WriteLine($"{label}: draining {measured.Count:N0} tickets produced at once");
         var clock = Stopwatch.StartNew();
         await LoadAsync(producer, measured, pending, ct);
-        await WaitAsync(label, "the measured load drained",
-            async () => (pending is null || pending.Count == 0) && await application.CaughtUpAsync(TicketsTopic), () => Status(application, pending), ct);
+        // The drain ends when the last ticket is processed: the baseline counted it, or (workers) every member's newest score
+        // reflects the member's last ticket. Both are seen within the 50 ms poll; the committed offsets only at the next commit.
+        await WaitAsync(label, "the measured load processed",
+            () => Task.FromResult(pending is null ? Counted(processes) >= countedAtStart + measured.Count : pending.Count == 0), () => Status(application, pending), ct);
         var seconds = clock.Elapsed.TotalSeconds;
-        var drain = new DrainFigures(seconds, processes.Sum(p => p.CpuSeconds) - cpuAtStart, processes.Sum(p => p.JitCpuSeconds) - jitAtStart,
+        // The CPU is read once the application committed: the work the load caused goes on after its last score (the movie
+        // tasks apply the last flushes' attendance changes), and a commit's cost belongs to the events it covers.
+        await WaitAsync(label, "the measured load committed", () => application.CaughtUpAsync(TicketsTopic), () => Status(application, pending), ct);
+        var drain = new DrainFigures(seconds, clock.Elapsed.TotalSeconds, processes.Sum(p => p.CpuSeconds) - cpuAtStart, processes.Sum(p => p.JitCpuSeconds) - jitAtStart,
             broker.CpuSeconds - brokerAtStart, LinuxProcess.CpuSeconds(Environment.ProcessId) - benchAtStart);
-        progress.WriteLine($"{label}: drained {measured.Count:N0} tickets in {seconds:0.000} s ({measured.Count / seconds:N0}/s); " +
-            $"CPU {drain.CpuSeconds:0.00} s ({1000 * drain.CpuSeconds / measured.Count:0.0000} s per 1,000 events; background JIT {drain.JitCpuSeconds:0.00} s), " +
+        progress.WriteLine($"{label}: drained {measured.Count:N0} tickets in {seconds:0.000} s ({measured.Count / seconds:N0}/s), committed after {drain.CommittedSeconds:0.000} s; " +
+            $"CPU by then {drain.CpuSeconds:0.00} s ({1000 * drain.CpuSeconds / measured.Count:0.0000} s per 1,000 events; background JIT {drain.JitCpuSeconds:0.00} s), " +
             $"broker {drain.BrokerCpuSeconds:0.00} s, bench {drain.BenchCpuSeconds:0.00} s");
         return drain;
     }
@@ -428,6 +439,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
             Add($"{key}.drain_events_per_second", $"{name}: drain", "events/s", r => events / drain(r).Seconds, sameProcess);
             Add($"{key}.drain_seconds", $"{name}: drain time", "s", r => drain(r).Seconds, sameProcess);
             Add($"{key}.cpu_seconds_per_1000_events", $"{name}: CPU per 1,000 events", "s", r => 1000 * drain(r).CpuSeconds / events, sameProcess);
+            Add($"{key}.drain_committed_seconds", $"{name}: drain until committed", "s", r => drain(r).CommittedSeconds, sameProcess);
             Add($"{key}.jit_cpu_seconds", $"{name}: background JIT CPU during the drain", "s", r => drain(r).JitCpuSeconds,
                 "the runtime's tiered-compilation thread in the same processes, part of their CPU");
             Add($"{key}.broker_cpu_seconds", $"{name}: broker CPU during the drain", "s", r => drain(r).BrokerCpuSeconds, "the mock broker's own process");
@@ -441,6 +453,8 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
                 ? $"the paced latency load ({paced.Count:N0} tickets), then it was stopped for the restore" : "nothing");
         Add("ratio.workers_1_to_baseline", "1 worker / count baseline, drain events/s", "ratio", r => r.Baseline!.Seconds / r.Workers[1].Seconds,
             "the two configurations of each run on the same records; median of the per-run ratios");
+        Add("ratio.workers_1_to_baseline_until_committed", "1 worker / count baseline, events/s until committed", "ratio",
+            r => r.Baseline!.CommittedSeconds / r.Workers[1].CommittedSeconds, "as the ratio above, each drain taken until its application committed");
         foreach (var count in settings.Workers.Where(c => c > 1))
             Add($"ratio.cpu_workers_{count}_to_1", $"CPU per event, {count} workers / 1 worker", "ratio",
                 r => r.Workers[count].CpuSeconds / r.Workers[1].CpuSeconds, "the two configurations of each run on the same records; median of the per-run ratios");
@@ -470,9 +484,10 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
             $"{workload.Candidates} now showing or coming soon are every score's candidates); {settings.Partitions} partitions, {settings.Compression}, {settings.StreamThreads} stream thread(s) per process; " +
             (workload.WorkerSettings.Count == 0 ? "" : $"workers with {string.Join(", ", workload.WorkerSettings.Select(p => $"{p.Key}={p.Value}"))}; ") +
             $"each configuration on a fresh mock broker; medians of {settings.Runs} run(s){(settings.Runs == 1 ? "" : ", per-run values in brackets")}");
-        output.WriteLine("drain: from the first produce call of the load until the application committed every ticket and its repartition topics, " +
-            "and (workers) every member's newest score reflects the member's last ticket; seen at the commit interval's resolution (1 s) polled every 50 ms; " +
-            "CPU: utime + stime of the measured process(es) during the drain");
+        output.WriteLine("drain: from the first produce call of the load until the last ticket was processed: the baseline counted it, or (workers) " +
+            "every member's newest score reflects the member's last ticket (polled every 50 ms); CPU: utime + stime of the measured process(es) from the load's start " +
+            "until the application also committed every ticket and its repartition topics (all the work the load caused, and the commits); " +
+            "the time until committed is in the JSON");
         string[] header = ["configuration", "drain events/s", "drain", "CPU per 1,000 events", "broker CPU", "bench CPU"];
         var keys = new[] { "baseline" }.Concat(ScaledBaseline is { } scaled ? [$"baseline_{scaled}"] : []).Concat(settings.Workers.Select(w => $"workers_{w}")).ToList();
         var rows = keys.Select(key => new[]
@@ -522,7 +537,12 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
 
     private sealed record Figure(string Key, string Label, string Unit, double Median, double[] Runs, string SameProcess);
 
-    private sealed record DrainFigures(double Seconds, double CpuSeconds, double JitCpuSeconds, double BrokerCpuSeconds, double BenchCpuSeconds);
+    /// <summary>
+    /// Seconds until the load was processed and until it was committed; CPU seconds until it was committed of the measured
+    /// processes, of their background JIT, of the broker and of the bench.
+    /// </summary>
+    private sealed record DrainFigures(double Seconds, double CommittedSeconds, double CpuSeconds, double JitCpuSeconds, double BrokerCpuSeconds,
+        double BenchCpuSeconds);
 
     private sealed record LatencyFigures(double P50Ms, double P99Ms, double AchievedRate);
 
