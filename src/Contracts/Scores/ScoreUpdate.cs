@@ -46,9 +46,10 @@ public sealed record ScoreUpdate
 
 /// <summary>
 /// One movie's propensity for the member: a calibrated probability that they go to see it. Movies the member
-/// has already seen keep a score but say so, and are not recommendations.
+/// has already seen keep a score but say so, and are not recommendations. A value, not an object: every update
+/// carries a list of them, and readers holding many members' scores (the API's topic view) keep them inline.
 /// </summary>
-public sealed record MovieScore(int MovieId, double Score, bool Seen);
+public readonly record struct MovieScore(int MovieId, double Score, bool Seen);
 
 /// <summary>
 /// Where in the source database's history a change sits: the MariaDB GTID when present (domain-server-seq),

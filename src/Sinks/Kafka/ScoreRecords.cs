@@ -59,7 +59,6 @@ public static class ScoreRecords
         var movies = new HashSet<int>();
         foreach (var score in update.Scores)
         {
-            if (score is null) return "scores holds a null entry";
             // A score is a calibrated probability; NaN, infinities and values outside [0, 1] are a producer's bug,
             // and a NaN sorts inconsistently and cannot be written to JSON.
             if (!double.IsFinite(score.Score) || score.Score is < 0 or > 1)

@@ -30,7 +30,7 @@ public sealed class ScoreRecordReadTests
         if (change.Update is not { } update) return true;
         return update.Schema == ScoreUpdate.CurrentSchema && update.MemberId == change.MemberId
                && update.Version is >= 0 and < long.MaxValue && update.ModelVersion is not null && update.Source is not null
-               && update.Scores is not null && update.Scores.All(s => s is not null && double.IsFinite(s.Score) && s.Score is >= 0 and <= 1)
+               && update.Scores is not null && update.Scores.All(s => double.IsFinite(s.Score) && s.Score is >= 0 and <= 1)
                && update.Scores.Select(s => s.MovieId).Distinct().Count() == update.Scores.Count;
     }
 
@@ -108,7 +108,7 @@ public sealed class ScoreRecordReadTests
     [InlineData("scores", """[{"movie_id":4,"score":1.5,"seen":false}]""", "movie 4 has score 1.5")]
     [InlineData("scores", """[{"movie_id":4,"score":-0.01,"seen":false}]""", "movie 4 has score -0.01")]
     [InlineData("scores", """[{"movie_id":4,"score":"NaN","seen":false}]""", "is not a ScoreUpdate")]
-    [InlineData("scores", "[null]", "null entry")]
+    [InlineData("scores", "[null]", "is not a ScoreUpdate")] // a movie's score is a value: JSON null is not one
     [InlineData("version", "-5", "version must be")]
     [InlineData("version", "9223372036854775807", "version must be")]
     [InlineData("source", "null", "source is null")]
