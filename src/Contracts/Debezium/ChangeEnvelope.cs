@@ -20,11 +20,15 @@ public sealed record ChangeEnvelope(
     /// itself) or true (<c>{"schema":..., "payload": envelope}</c>). Returns null for a tombstone (null or empty
     /// value, or a null payload). Anything else that is not an envelope throws a FormatException naming the problem.
     /// </summary>
-    public static ChangeEnvelope? Parse(ReadOnlySpan<byte> value)
+    public static ChangeEnvelope? Parse(ReadOnlySpan<byte> value) => value.IsEmpty ? null : Parse(value.ToArray());
+
+    /// <inheritdoc cref="Parse(ReadOnlySpan{byte})"/>
+    /// <remarks>Reads the array in place (a record value, copied once by the consumer already): it must not change meanwhile.</remarks>
+    public static ChangeEnvelope? Parse(byte[] value)
     {
-        if (value.IsEmpty) return null;
+        if (value.Length == 0) return null;
         JsonDocument document;
-        try { document = JsonDocument.Parse(value.ToArray()); }
+        try { document = JsonDocument.Parse(value.AsMemory()); }
         catch (JsonException e) { throw new FormatException($"change event is not JSON: {e.Message}", e); }
         using (document)
         {
