@@ -195,15 +195,17 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
     /// <summary>
     /// The warm-up tickets in rounds of a tenth, each waited on until processed (and, for workers, scored), then given a
     /// second of quiet. The runtime compiles a hot method again, optimised with the profile of its first calls, on a
-    /// background thread after a delay; that work belongs to a process's start, not to its events. The rounds end when
-    /// one left every process's background JIT idle (under 10 ms), or when the warm-up tickets run out; the drain's
-    /// figures say how much JIT was still to come.
+    /// background thread after a delay; that work belongs to a process's start, not to its events. Once a round left
+    /// every process's background JIT idle (under 10 ms) the rounds that remain go without the quiet second: every
+    /// configuration gets every warm-up ticket, so each drain starts from the same history. The drain's figures say how
+    /// much JIT was still to come.
     /// </summary>
     private async Task WarmUpAsync(string label, List<InsightsProcess> processes, IProducer<byte[], byte[]> producer, PendingScores? pending,
         ApplicationProgress application, CancellationToken ct)
     {
         const int Rounds = 10;
         var quiet = TimeSpan.FromSeconds(1);
+        var settled = false;
         for (var round = 0; round < Rounds; round++)
         {
             var slice = warmup[(warmup.Count * round / Rounds)..(warmup.Count * (round + 1) / Rounds)];
@@ -211,10 +213,11 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
             await LoadAsync(producer, slice, pending, ct);
             await WaitAsync(label, $"warm-up round {round + 1} processed", async () => (pending is null || pending.Count == 0) && await application.CaughtUpAsync(TicketsTopic),
                 () => Status(application, pending), ct);
+            if (settled) continue;
             await Task.Delay(quiet, ct);
             var jit = processes.Select((p, i) => p.JitCpuSeconds - jitBefore[i]).ToList();
             progress.WriteLine($"{label}: warm-up round {round + 1}, {slice.Count:N0} tickets: background JIT {jit.Sum():0.00} s");
-            if (jit.All(seconds => seconds < 0.01)) break;
+            settled = jit.All(seconds => seconds < 0.01);
         }
     }
 
