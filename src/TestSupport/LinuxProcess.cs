@@ -21,11 +21,7 @@ public static class LinuxProcess
         string stat;
         try { stat = File.ReadAllText($"/proc/{pid}/stat"); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return double.NaN; }
-        // The command name (field 2) is in parentheses and may hold spaces: count fields after the last ')'.
-        // What follows is field 3 (state); utime and stime are fields 14 and 15.
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-        return ticks / TicksPerSecond;
+        return CpuTicks(stat) / TicksPerSecond;
     }
 
     /// <summary>
@@ -43,14 +39,21 @@ public static class LinuxProcess
                 try { stat = File.ReadAllText(Path.Combine(task, "stat")); }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; } // the thread ended
                 var open = stat.IndexOf('(');
-                var close = stat.LastIndexOf(')');
-                if (!stat.AsSpan(open + 1, close - open - 1).StartsWith(threadName.AsSpan(0, Math.Min(15, threadName.Length)), StringComparison.Ordinal)) continue;
-                var fields = stat[(close + 2)..].Split(' ');
-                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                if (stat.AsSpan(open + 1, stat.LastIndexOf(')') - open - 1).StartsWith(threadName.AsSpan(0, Math.Min(15, threadName.Length)), StringComparison.Ordinal))
+                    ticks += CpuTicks(stat);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return double.NaN; }
         return ticks / TicksPerSecond;
+    }
+
+    /// <summary>utime + stime, in clock ticks, of a /proc/&lt;pid&gt;/stat or /proc/&lt;pid&gt;/task/&lt;tid&gt;/stat line.</summary>
+    private static long CpuTicks(string stat)
+    {
+        // The command name (field 2) is in parentheses and may hold spaces: count fields after the last ')'.
+        // What follows is field 3 (state); utime and stime are fields 14 and 15.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
     }
 
     /// <summary>Sends <paramref name="signal"/>; false when the process is already gone, an exception for any other refusal.</summary>

@@ -70,10 +70,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
             for (var run = 1; run <= settings.Runs; run++)
             {
                 // Baseline first in odd runs, last in even ones, so no configuration always runs on the warmest (or most disturbed) machine.
-                // The count baseline also runs in as many processes as the most workers: what scaling out costs a bare application.
-                var order = new List<int> { 0 };
-                if (ScaledBaseline is { } scaled) order.Add(-scaled);
-                order.AddRange(settings.Workers);
+                var order = Configurations.ToList();
                 if (run % 2 == 0) order.Reverse();
                 var figures = new RunFigures(run);
                 foreach (var workers in order)
@@ -100,8 +97,19 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
     private static string Configuration(int workers) =>
         workers == 0 ? "count baseline" : workers < 0 ? $"count baseline, {-workers} processes" : workers == 1 ? "1 worker" : $"{workers} workers";
 
+    /// <summary>The figures' key of a configuration: baseline, baseline_n, workers_n.</summary>
+    private static string Key(int configuration) =>
+        configuration == 0 ? "baseline" : configuration < 0 ? $"baseline_{-configuration}" : $"workers_{configuration}";
+
     /// <summary>The process count of the scaled count baseline: the most workers of the run, when more than one.</summary>
     private int? ScaledBaseline => settings.Workers.Max() is > 1 and var most ? most : null;
+
+    /// <summary>
+    /// Every configuration of a run: the count baseline, the count baseline in as many processes as the most workers
+    /// (what scaling out costs a bare application), then the workers.
+    /// </summary>
+    private IEnumerable<int> Configurations =>
+        new[] { 0 }.Concat(ScaledBaseline is { } scaled ? [-scaled] : []).Concat(settings.Workers);
 
     private Workload Describe(List<CinemaEvent> tickets)
     {
@@ -434,26 +442,23 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         void Add(string key, string label, string unit, Func<RunFigures, double> value, string sameProcess) =>
             figures.Add(new Figure(key, label, unit, Median(runs.Select(value).ToList()), runs.Select(value).ToArray(), sameProcess));
         var before = $"started empty; before the drain, {reference.Count:N0} movie, session and member rows and a {warmup.Count:N0}-ticket warm-up";
-        void Drain(string key, Func<RunFigures, DrainFigures> drain, string after)
+        foreach (var configuration in Configurations)
         {
-            var name = Configuration(key == "baseline" ? 0 : key.StartsWith("baseline_", StringComparison.Ordinal)
-                ? -int.Parse(key["baseline_".Length..], CultureInfo.InvariantCulture) : int.Parse(key["workers_".Length..], CultureInfo.InvariantCulture));
+            var key = Key(configuration);
+            var name = Configuration(configuration);
+            DrainFigures DrainOf(RunFigures r) => r.Drain(configuration);
+            var after = configuration == 1 ? $"the paced latency load ({paced.Count:N0} tickets), then it was stopped for the restore" : "nothing";
             var sameProcess = $"{before}; after it, {after}";
-            Add($"{key}.drain_events_per_second", $"{name}: drain", "events/s", r => events / drain(r).Seconds, sameProcess);
-            Add($"{key}.drain_seconds", $"{name}: drain time", "s", r => drain(r).Seconds, sameProcess);
-            Add($"{key}.cpu_seconds_per_1000_events", $"{name}: CPU per 1,000 events", "s", r => 1000 * drain(r).CpuSeconds / events, sameProcess);
-            Add($"{key}.drain_committed_seconds", $"{name}: drain until committed", "s", r => drain(r).CommittedSeconds, sameProcess);
-            Add($"{key}.jit_cpu_seconds", $"{name}: background JIT CPU during the drain", "s", r => drain(r).JitCpuSeconds,
+            Add($"{key}.drain_events_per_second", $"{name}: drain", "events/s", r => events / DrainOf(r).Seconds, sameProcess);
+            Add($"{key}.drain_seconds", $"{name}: drain time", "s", r => DrainOf(r).Seconds, sameProcess);
+            Add($"{key}.cpu_seconds_per_1000_events", $"{name}: CPU per 1,000 events", "s", r => 1000 * DrainOf(r).CpuSeconds / events, sameProcess);
+            Add($"{key}.drain_committed_seconds", $"{name}: drain until committed", "s", r => DrainOf(r).CommittedSeconds, sameProcess);
+            Add($"{key}.jit_cpu_seconds", $"{name}: background JIT CPU during the drain", "s", r => DrainOf(r).JitCpuSeconds,
                 "the runtime's tiered-compilation thread in the same processes, part of their CPU");
-            Add($"{key}.broker_cpu_seconds", $"{name}: broker CPU during the drain", "s", r => drain(r).BrokerCpuSeconds, "the mock broker's own process");
-            Add($"{key}.bench_cpu_seconds", $"{name}: bench CPU during the drain", "s", r => drain(r).BenchCpuSeconds,
+            Add($"{key}.broker_cpu_seconds", $"{name}: broker CPU during the drain", "s", r => DrainOf(r).BrokerCpuSeconds, "the mock broker's own process");
+            Add($"{key}.bench_cpu_seconds", $"{name}: bench CPU during the drain", "s", r => DrainOf(r).BenchCpuSeconds,
                 "this process: producing the load, reading the scores topic, polling offsets");
         }
-        Drain("baseline", r => r.Baseline!, "nothing");
-        if (ScaledBaseline is { } scaled) Drain($"baseline_{scaled}", r => r.ScaledBaseline!, "nothing");
-        foreach (var count in settings.Workers)
-            Drain($"workers_{count}", r => r.Workers[count], count == 1
-                ? $"the paced latency load ({paced.Count:N0} tickets), then it was stopped for the restore" : "nothing");
         Add("ratio.workers_1_to_baseline", "1 worker / count baseline, drain events/s", "ratio", r => r.Baseline!.Seconds / r.Workers[1].Seconds,
             "the two configurations of each run on the same records; median of the per-run ratios");
         Add("ratio.workers_1_to_baseline_until_committed", "1 worker / count baseline, events/s until committed", "ratio",
@@ -492,7 +497,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
             "until the application also committed every ticket and its repartition topics (all the work the load caused, and the commits); " +
             "the time until committed is in the JSON");
         string[] header = ["configuration", "drain events/s", "drain", "CPU per 1,000 events", "broker CPU", "bench CPU"];
-        var keys = new[] { "baseline" }.Concat(ScaledBaseline is { } scaled ? [$"baseline_{scaled}"] : []).Concat(settings.Workers.Select(w => $"workers_{w}")).ToList();
+        var keys = Configurations.Select(Key).ToList();
         var rows = keys.Select(key => new[]
         {
             byKey[$"{key}.drain_events_per_second"].Label.Split(':')[0], Median($"{key}.drain_events_per_second") + Runs($"{key}.drain_events_per_second"),
@@ -563,6 +568,10 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         public Dictionary<int, DrainFigures> Workers { get; } = [];
         public LatencyFigures? Latency { get; set; }
         public RestoreFigures? Restore { get; set; }
+
+        /// <summary>The drain of a configuration (<see cref="Configuration"/>).</summary>
+        public DrainFigures Drain(int configuration) =>
+            configuration == 0 ? Baseline! : configuration < 0 ? ScaledBaseline! : Workers[configuration];
     }
 
     /// <summary>

@@ -33,8 +33,7 @@ public sealed class StreamingReplay(Dataset dataset, ModelSettings settings, dou
     public void Apply(Attendance attendance)
     {
         var member = MemberOf(attendance.MemberId);
-        var genres = Dataset.Catalog.Find(attendance.MovieId)?.Genres ?? 0;
-        var change = member.Apply(new TicketEvent(nextTicket++, attendance.MemberId, attendance.MovieId, attendance.AtSeconds), genres, Settings);
+        var change = member.Apply(new TicketEvent(nextTicket++, attendance.MemberId, attendance.MovieId, attendance.AtSeconds), GenresOf(attendance.MovieId), Settings);
         Collective.Apply(CoAttendance.From(member, change));
         Collective.Apply(CoAttendance.From(member, member.ForgetBeyondLimit(Settings)));
     }
@@ -46,10 +45,12 @@ public sealed class StreamingReplay(Dataset dataset, ModelSettings settings, dou
         var index = member.Tickets.IndexOf(ticketId);
         if (index < 0) throw new ArgumentException($"member {memberId} holds no ticket {ticketId}", nameof(ticketId));
         var movie = member.Movies[index];
-        var genres = Dataset.Catalog.Find(movie)?.Genres ?? 0;
-        var change = member.Apply(new TicketEvent(ticketId, memberId, movie, member.Times[index], IsRefund: true), genres, Settings);
+        var change = member.Apply(new TicketEvent(ticketId, memberId, movie, member.Times[index], IsRefund: true), GenresOf(movie), Settings);
         Collective.Apply(CoAttendance.From(member, change));
     }
+
+    /// <summary>The movie's genre bits; none for a movie the catalog does not hold.</summary>
+    private uint GenresOf(int movieId) => Dataset.Catalog.Find(movieId)?.Genres ?? 0;
 
     public void ApplyAll(IReadOnlyList<Attendance> attendances, Action<double>? progress = null)
     {
