@@ -81,7 +81,6 @@ public static class ScoringTopology
         // One ticket event can be two changes: a transfer or exchange retracts the before image and applies the after.
         var tickets = Read<MemberEvent[]>(builder, options.TicketsTopic, (key, value, origin) =>
             ChangeParsing.Tickets(value) is { Count: > 0 } changes ? (Id(changes[0].SessionId), ForMember(options, key, changes, origin)) : null);
-        var ticketChanges = Values(tickets).FlatMap((_, v, _) => v.Select(e => KeyValuePair.Create(Id(e.Ticket!.SessionId), e)));
         // Cached like the member store, so the queue reaches its changelog with the commit that delivers the member states
         // next to it: uncached, a kill between commits kept a release's delete while losing the state the release changed
         // (the ticket was gone), and kept a queued ticket while losing the states of the tickets read before it (replayed
@@ -90,9 +89,10 @@ public static class ScoringTopology
         var waitingStore = Stores.KeyValueStoreBuilder(new RocksDbFlushedOnClose(ProcessorTopics.WaitingTicketsStore), strings, bytes)
             .WithLoggingEnabled(new Dictionary<string, string> { ["cleanup.policy"] = "compact" })
             .WithCachingEnabled(CacheSize.OfMb(4));
-        var resolved = ticketChanges.Transform(TransformerBuilder.New<string, MemberEvent, string, Parsed<MemberEvent>>()
+        // Each change leaves the resolver keyed by its member.
+        var resolved = Values(tickets).Transform(TransformerBuilder.New<string, MemberEvent[], string, Parsed<MemberEvent>>()
             .Transformer<SessionResolver>(options, movies, ProcessorTopics.WaitingTicketsStore).StateStore(waitingStore).Build(), "session-resolver");
-        var ticketEvents = Values(resolved).SelectKey((_, v, _) => Id(v.MemberId));
+        var ticketEvents = Values(resolved);
 
         var members = Read<MemberEvent>(builder, options.MembersTopic, (_, value, origin) =>
             ChangeParsing.Member(value) is { } m ? (Id(m.MemberId), new MemberEvent(null, m, origin)) : null);

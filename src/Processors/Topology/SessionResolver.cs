@@ -20,7 +20,7 @@ namespace Insights.Processors.Topology;
 /// held does not wait: its session was dropped with the old showtimes (or never existed), so it is dead-lettered at
 /// once (stage session-expired) instead of holding its member's later tickets for the whole wait.
 /// </summary>
-public sealed class SessionResolver : ITransformer<string, MemberEvent, string, Parsed<MemberEvent>>
+public sealed class SessionResolver : ITransformer<string, MemberEvent[], string, Parsed<MemberEvent>>
 {
     private readonly ProcessorOptions options;
     private readonly SharedMovieState movies;
@@ -72,20 +72,29 @@ public sealed class SessionResolver : ITransformer<string, MemberEvent, string, 
         context.Schedule(options.FlushInterval, PunctuationType.PROCESSING_TIME, Retry);
     }
 
-    public Record<string, Parsed<MemberEvent>> Process(Record<string, MemberEvent> record)
+    /// <summary>Resolves a ticket event's changes (two for a transfer or exchange), each keyed by its member.</summary>
+    public Record<string, Parsed<MemberEvent>> Process(Record<string, MemberEvent[]> record)
     {
         // Records are processed only once the task's stores are restored, so the store holds every waiting ticket here.
         processing = true;
         LoadQueue();
         // Only tickets reach the resolver.
-        readThrough = Math.Max(readThrough, record.Value.Origin.Offset);
-        if ((waitingCount == 0 || AheadOfQueue(record.Value)) && (Resolve(record.Value) ?? Expired(record.Value)) is { } outcome)
-            return Record<string, Parsed<MemberEvent>>.Create(outcome.Failed ? "" : record.Key, outcome);
-        waiting.Put(SequenceKey(nextSequence!.Value), Waiting.Encode(context.WallClockTime, record.Value));
-        nextSequence++;
-        waitingCount++;
+        foreach (var change in record.Value)
+        {
+            readThrough = Math.Max(readThrough, change.Origin.Offset);
+            if ((waitingCount == 0 || AheadOfQueue(change)) && (Resolve(change) ?? Expired(change)) is { } outcome)
+            {
+                Forward(change, outcome);
+                continue;
+            }
+            waiting.Put(SequenceKey(nextSequence!.Value), Waiting.Encode(context.WallClockTime, change));
+            nextSequence++;
+            waitingCount++;
+        }
         return null!;
     }
+
+    private void Forward(MemberEvent change, Parsed<MemberEvent> outcome) => context.Forward(outcome.Failed ? "" : Id(change.MemberId), outcome);
 
     /// <summary>
     /// Tickets keyed by member: a ticket from before the first waiting one is a replay (the task restarted behind its last
@@ -138,12 +147,10 @@ public sealed class SessionResolver : ITransformer<string, MemberEvent, string, 
             var (since, change) = Waiting.Decode(entry.Value);
             if (blocked.Contains(change.MemberId)) continue;
             if (options.TicketsKeyedByMember && !ReadUpTo(entry.Key, change, wallClockMs)) break;
-            if (Resolve(change) is { } resolved)
-                context.Forward(Id(change.Ticket!.SessionId), resolved);
-            else if (Expired(change) is { } expired)
-                context.Forward("", expired);
+            if ((Resolve(change) ?? Expired(change)) is { } outcome)
+                Forward(change, outcome);
             else if (wallClockMs - since >= options.SessionWait.TotalMilliseconds)
-                context.Forward("", new Parsed<MemberEvent>(null, DeadLetter.For(
+                Forward(change, new Parsed<MemberEvent>(null, DeadLetter.For(
                     new InvalidOperationException($"ticket {change.Ticket!.TicketId} refers to session {change.Ticket.SessionId}, which is unknown (or its movie is not in the catalog) after {options.SessionWait.TotalSeconds:0.#} s"),
                     "session-join", change.Origin, Encoding.UTF8.GetBytes(Id(change.Ticket.TicketId)), MemberEventCodec.Encode(change))));
             else
