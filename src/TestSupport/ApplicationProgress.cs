@@ -17,10 +17,10 @@ public sealed class ApplicationProgress(string bootstrap, string applicationId, 
         BootstrapServers = bootstrap, GroupId = $"insights-bench-probe-{Guid.NewGuid():N}", EnableAutoCommit = false,
     }).Build();
 
-    /// <summary>The group's committed offsets on every partition of the topic (0 where nothing is committed yet).</summary>
-    public async Task<long[]> CommittedAsync(string topic)
+    /// <summary>The group's committed offsets on every partition of the topic (0 where nothing is committed yet); <paramref name="partitionCount"/> for a topic not partitioned like the application.</summary>
+    public async Task<long[]> CommittedAsync(string topic, int? partitionCount = null)
     {
-        var wanted = Enumerable.Range(0, partitions).Select(p => new TopicPartition(topic, p)).ToList();
+        var wanted = Enumerable.Range(0, partitionCount ?? partitions).Select(p => new TopicPartition(topic, p)).ToList();
         var result = await admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions(applicationId, wanted)]);
         return result.Single().Partitions.OrderBy(p => p.Partition.Value).Select(p => Math.Max(0, p.Offset.Value)).ToArray();
     }

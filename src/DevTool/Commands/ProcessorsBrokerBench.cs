@@ -160,7 +160,9 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
     private async Task<DrainFigures> WorkersAsync(string label, int count, RunFigures figures, CancellationToken ct)
     {
         var applicationId = NewApplicationId();
-        await using var broker = await BrokerProcess.StartAsync(Manifest(applicationId), ct: ct);
+        // One worker ends with a restore from compacted copies of its changelogs, under an application of their own.
+        var compactedId = NewApplicationId();
+        await using var broker = await BrokerProcess.StartAsync(count == 1 ? Manifest(applicationId, compactedId) : Manifest(applicationId), ct: ct);
         using var application = new ApplicationProgress(broker.BootstrapServers, applicationId, settings.Partitions);
         var pending = new PendingScores();
         using var scores = new ScoreWatch(broker.BootstrapServers, settings.Partitions, pending.Arrived, keepLatest: false);
@@ -185,7 +187,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
             {
                 figures.Latency = await LatencyAsync(label, producer, pending, application, ct);
                 await CheckAsync(label, "the paced load", broker);
-                figures.Restore = await RestoreAsync(label, broker, applicationId, workers[0], application, emptyStart, ct);
+                figures.Restore = await RestoreAsync(label, broker, applicationId, compactedId, workers[0], application, emptyStart, ct);
                 await CheckAsync(label, "the restore", broker);
             }
             return drain;
@@ -294,7 +296,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
     /// reports the stream RUNNING (the ready file) once the global stores are read and the partitions assigned, before
     /// the tasks' stores are restored; the end of that restore is its log line <see cref="TasksRestored"/>. Both are kept.
     /// </summary>
-    private async Task<RestoreFigures> RestoreAsync(string label, BrokerProcess broker, string applicationId, InsightsProcess worker,
+    private async Task<RestoreFigures> RestoreAsync(string label, BrokerProcess broker, string applicationId, string compactedId, InsightsProcess worker,
         ApplicationProgress application, double emptyStart, CancellationToken ct)
     {
         Stop(worker);
@@ -303,19 +305,50 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         var changelogs = Records(ProcessorTopics.ChangelogTopic(applicationId)) + Records(ProcessorTopics.ChangelogTopic(applicationId, ProcessorTopics.MovieStore))
             + Records(ProcessorTopics.ChangelogTopic(applicationId, ProcessorTopics.WaitingTicketsStore));
         var globals = Records(ProcessorTopics.Sessions) + Records(ProcessorTopics.Catalog) + Records(ProcessorTopics.MovieProfiles);
+        var (seconds, running) = await TimeRestoreAsync(label, broker, applicationId, ct);
+        progress.WriteLine($"{label}: a fresh worker on an empty state folder: RUNNING after {running:0.0} s, every task restored after {seconds:0.0} s " +
+            $"({changelogs:N0} changelog records, {globals:N0} global-table records; history {warmup.Count + measured.Count + paced.Count:N0} tickets); " +
+            $"the run's empty start took {emptyStart:0.0} s");
+
+        // What a compacting broker would hold: the newest record per key of each changelog, under another application id
+        // whose group is committed where this one's is, so that its worker has nothing to process after the restore.
+        using var producer = Producer(broker);
+        long compacted = 0;
+        foreach (var store in ChangelogStores)
+            compacted += CompactedChangelog.Copy(broker.BootstrapServers, producer, ProcessorTopics.ChangelogTopic(applicationId, store),
+                ProcessorTopics.ChangelogTopic(compactedId, store), settings.Partitions).Written;
+        await CommitWhereAsync(broker, application, compactedId);
+        var (compactedSeconds, _) = await TimeRestoreAsync(label, broker, compactedId, ct);
+        progress.WriteLine($"{label}: a fresh worker on compacted copies of the changelogs ({compacted:N0} records, the newest per key): " +
+            $"every task restored after {compactedSeconds:0.0} s");
+        return new RestoreFigures(seconds, running, emptyStart, changelogs, globals, compactedSeconds, compacted);
+    }
+
+    private static readonly string[] ChangelogStores = [ProcessorTopics.MemberStore, ProcessorTopics.MovieStore, ProcessorTopics.WaitingTicketsStore];
+
+    /// <summary>Starts a worker of the application on an empty state folder; seconds from its start until its tasks restored, and until it was RUNNING.</summary>
+    private async Task<(double Restored, double Running)> TimeRestoreAsync(string label, BrokerProcess broker, string applicationId, CancellationToken ct)
+    {
         var fresh = Start("restored worker", broker, applicationId);
         try
         {
             await WaitAsync(label, "the restored worker to run", () => Task.FromResult(fresh.Ready), () => Task.FromResult(""), ct);
             var running = fresh.Age.TotalSeconds;
             await WaitAsync(label, "the restored worker's tasks restored", () => Task.FromResult(fresh.WroteAt(TasksRestored) is not null), () => Task.FromResult(""), ct);
-            var figures = new RestoreFigures(fresh.WroteAt(TasksRestored)!.Value.TotalSeconds, running, emptyStart, changelogs, globals);
-            progress.WriteLine($"{label}: a fresh worker on an empty state folder: RUNNING after {running:0.0} s, every task restored after {figures.Seconds:0.0} s " +
-                $"({changelogs:N0} changelog records, {globals:N0} global-table records; history {warmup.Count + measured.Count + paced.Count:N0} tickets); " +
-                $"the run's empty start took {emptyStart:0.0} s");
-            return figures;
+            return (fresh.WroteAt(TasksRestored)!.Value.TotalSeconds, running);
         }
         finally { Stop(fresh); }
+    }
+
+    /// <summary>Commits <paramref name="groupId"/> at the application's committed offsets of the CDC topics its tasks read.</summary>
+    private async Task CommitWhereAsync(BrokerProcess broker, ApplicationProgress application, string groupId)
+    {
+        var offsets = new List<TopicPartitionOffset>();
+        var manifest = Manifest(groupId);
+        foreach (var topic in Contracts.Cinema.CinemaTables.All.Select(t => Contracts.Cinema.CinemaTables.Topic(t)))
+            offsets.AddRange((await application.CommittedAsync(topic, manifest[topic].Partitions)).Select((offset, p) => new TopicPartitionOffset(topic, p, offset)));
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = broker.BootstrapServers, GroupId = groupId, EnableAutoCommit = false }).Build();
+        consumer.Commit(offsets);
     }
 
     /// <summary>Produces the events (each member's expectation first, so a score cannot arrive before it) and waits until the broker has them.</summary>
@@ -382,10 +415,13 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
 
     private static string NewApplicationId() => $"insights-bench-{Guid.NewGuid():N}"[..24];
 
-    private TopicManifest Manifest(string applicationId)
+    /// <summary>The application's topics, and the application-prefixed ones (changelogs, repartition topics) of each of <paramref name="others"/>.</summary>
+    private TopicManifest Manifest(string applicationId, params string[] others)
     {
         var topics = ProcessorManifest.For(applicationId, "cdc", settings.Partitions).Topics.ToList();
         topics.Add(new TopicSpec(TicketCountBaseline.ChangelogTopic(applicationId), settings.Partitions, CleanupPolicy.Compact));
+        foreach (var other in others)
+            topics.AddRange(ProcessorManifest.For(other, "cdc", settings.Partitions).Topics.Where(t => t.Name.StartsWith(other + "-", StringComparison.Ordinal)));
         return new TopicManifest(topics);
     }
 
@@ -479,6 +515,9 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         Add("restore.changelog_records", "restore: changelog records", "records", r => r.Restore!.ChangelogRecords, "member, movie and waiting-ticket stores");
         Add("restore.global_records", "restore: global-table records", "records", r => r.Restore!.GlobalRecords, "sessions, catalog, movie profiles");
         Add("restore.empty_start_seconds", "empty start to every task restored", "s", r => r.Restore!.EmptyStartSeconds, "the 1-worker run's first start, before any record");
+        const string compactedProcess = "a new process on an empty state folder, restoring copies of the changelogs that keep the newest record per key (what a compacting broker holds once it cleaned them)";
+        Add("restore.compacted_seconds_to_tasks_restored", "restore from compacted changelogs: start to every task restored", "s", r => r.Restore!.CompactedSeconds, compactedProcess);
+        Add("restore.compacted_changelog_records", "restore from compacted changelogs: changelog records", "records", r => r.Restore!.CompactedRecords, "member, movie and waiting-ticket stores, the newest record per key");
         return figures;
     }
 
@@ -516,7 +555,8 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         output.WriteLine($"restore, a fresh worker on an empty state folder after the 1-worker run (history {warmup.Count + measured.Count + paced.Count:N0} tickets, " +
             $"{Median("restore.changelog_records")} changelog and {Median("restore.global_records")} global-table records): every task restored " +
             $"{Median("restore.seconds_to_tasks_restored")}{Runs("restore.seconds_to_tasks_restored")} after its start (stream RUNNING after {Median("restore.seconds_to_running")}); " +
-            $"the empty start of the same run: {Median("restore.empty_start_seconds")}{Runs("restore.empty_start_seconds")}");
+            $"the empty start of the same run: {Median("restore.empty_start_seconds")}{Runs("restore.empty_start_seconds")}; from compacted copies of the changelogs " +
+            $"({Median("restore.compacted_changelog_records")} records): {Median("restore.compacted_seconds_to_tasks_restored")}{Runs("restore.compacted_seconds_to_tasks_restored")}");
         output.WriteLine("partitions trimmed: none (insights-broker check after every configuration)");
     }
 
@@ -555,7 +595,8 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
     private sealed record LatencyFigures(double P50Ms, double P99Ms, double AchievedRate);
 
     /// <summary>Seconds from process start until every task was restored, and until the stream reported RUNNING.</summary>
-    private sealed record RestoreFigures(double Seconds, double RunningSeconds, double EmptyStartSeconds, long ChangelogRecords, long GlobalRecords);
+    private sealed record RestoreFigures(double Seconds, double RunningSeconds, double EmptyStartSeconds, long ChangelogRecords, long GlobalRecords,
+        double CompactedSeconds, long CompactedRecords);
 
     /// <summary>What Streamiz's stream thread logs once every task it was assigned has restored its stores.</summary>
     private const string TasksRestored = "Restoration took";
