@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Insights.Contracts.Scores;
 
 /// <summary>
@@ -51,7 +49,7 @@ public sealed record ScoreUpdate
 /// has already seen keep a score but say so, and are not recommendations. A value, not an object: every update
 /// carries a list of them, and readers holding many members' scores (the API's topic view) keep them inline.
 /// </summary>
-public readonly record struct MovieScore(int MovieId, [property: JsonConverter(typeof(ScoreJsonConverter))] double Score, bool Seen);
+public readonly record struct MovieScore(int MovieId, double Score, bool Seen);
 
 /// <summary>
 /// Where in the source database's history a change sits: the MariaDB GTID when present (domain-server-seq),
