@@ -313,14 +313,13 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         // What a compacting broker would hold: the newest record per key of each changelog, under another application id
         // whose group is committed where this one's is, so that its worker has nothing to process after the restore.
         using var producer = Producer(broker);
-        long compacted = 0;
-        foreach (var store in ChangelogStores)
-            compacted += CompactedChangelog.Copy(broker.BootstrapServers, producer, ProcessorTopics.ChangelogTopic(applicationId, store),
-                ProcessorTopics.ChangelogTopic(compactedId, store), settings.Partitions).Written;
+        var kept = ChangelogStores.ToDictionary(store => store, store => CompactedChangelog.Copy(broker.BootstrapServers, producer,
+            ProcessorTopics.ChangelogTopic(applicationId, store), ProcessorTopics.ChangelogTopic(compactedId, store), settings.Partitions));
+        var compacted = kept.Values.Sum(k => k.Written);
         await CommitWhereAsync(broker, application, compactedId);
         var (compactedSeconds, _) = await TimeRestoreAsync(label, broker, compactedId, ct);
-        progress.WriteLine($"{label}: a fresh worker on compacted copies of the changelogs ({compacted:N0} records, the newest per key): " +
-            $"every task restored after {compactedSeconds:0.0} s");
+        progress.WriteLine($"{label}: a fresh worker on compacted copies of the changelogs ({compacted:N0} records, the newest per key; " +
+            string.Join(", ", kept.Select(k => $"{k.Key} {k.Value.Written:N0} of {k.Value.Read:N0}")) + $"): every task restored after {compactedSeconds:0.0} s");
         return new RestoreFigures(seconds, running, emptyStart, changelogs, globals, compactedSeconds, compacted);
     }
 
