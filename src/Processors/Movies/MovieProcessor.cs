@@ -12,8 +12,8 @@ namespace Insights.Processors.Movies;
 /// <summary>
 /// The movie side of the topology, one instance per task (a partition of movie ids, <see cref="CollectiveBatch.PartitionOf"/>).
 /// Applies the member tasks' <see cref="CollectiveBatch"/>es to the rows of the movies it owns (the model's
-/// <see cref="CollectiveState"/>, restricted to them), keeps those rows in its store cell by cell (the changed cells once per
-/// commit, just before it) so a restart restores
+/// <see cref="CollectiveState"/>, restricted to them), keeps those rows in its store in blocks of cells (<see cref="MovieStoreLayout"/>;
+/// the changed blocks once per commit, just before it) so a restart restores
 /// them without replaying history, and on a wall-clock punctuation (ProfileInterval) publishes each owned movie whose
 /// <see cref="MovieProfile"/> changed to the movie profiles topic, which every worker reads as a global table.
 /// Neighbour lists are normalised by other movies' counts as that table last showed them.
@@ -26,7 +26,9 @@ public sealed class MovieProcessor : ITransformer<string, byte[], string, Routed
     private readonly Dictionary<int, (long EventOffset, int Index)> watermarks = [];
     private readonly HashSet<int> dirtyHeaders = [];
     private readonly HashSet<int> dirtyWatermarks = [];
-    private readonly HashSet<(char Kind, int Movie, int Other)> dirtyCells = [];
+    private readonly HashSet<(char Kind, int Movie, int Block)> dirtyBlocks = [];
+    // Cell records of the store's layout before blocks, deleted with the commit that writes their blocks.
+    private readonly List<string> legacyCells = [];
     private readonly HashSet<int> unpublished = [];
     private readonly Dictionary<int, byte[]> published = [];
     private ProcessorContext<string, Routed> context = null!;
@@ -116,28 +118,30 @@ public sealed class MovieProcessor : ITransformer<string, byte[], string, Routed
         {
             dirtyHeaders.Add(movie);
             unpublished.Add(movie);
-            foreach (var other in update.Before) if (other != movie) dirtyCells.Add(('c', movie, other));
-            foreach (var other in update.After) if (other != movie) dirtyCells.Add(('c', movie, other));
+            foreach (var other in update.Before) if (other != movie) DirtyCell('c', movie, other);
+            foreach (var other in update.After) if (other != movie) DirtyCell('c', movie, other);
             for (var gap = 1; gap <= followWindow && gap <= update.After.Length; gap++)
-                if (update.After[gap - 1] != movie) dirtyCells.Add(('f', movie, update.After[gap - 1]));
+                if (update.After[gap - 1] != movie) DirtyCell('f', movie, update.After[gap - 1]);
         }
         foreach (var other in update.Before.Concat(update.After))
         {
             if (other == movie || !rows.Owns(other)) continue;
-            dirtyCells.Add(('c', other, movie));
+            DirtyCell('c', other, movie);
             Touched(other);
         }
         for (var gap = 1; gap <= followWindow && gap <= update.Before.Length; gap++)
         {
             var earlier = update.Before[^gap];
             if (!rows.Owns(earlier)) continue;
-            if (earlier != movie) dirtyCells.Add(('f', earlier, movie));
+            if (earlier != movie) DirtyCell('f', earlier, movie);
             // The pairs across the movie, which it moved one gap apart or closer.
             for (var gapAfter = 1; gap + gapAfter - 1 <= followWindow && gapAfter <= update.After.Length; gapAfter++)
-                if (update.After[gapAfter - 1] != earlier) dirtyCells.Add(('f', earlier, update.After[gapAfter - 1]));
+                if (update.After[gapAfter - 1] != earlier) DirtyCell('f', earlier, update.After[gapAfter - 1]);
             Touched(earlier);
         }
     }
+
+    private void DirtyCell(char kind, int movie, int other) => dirtyBlocks.Add((kind, movie, MovieStoreLayout.BlockOf(other)));
 
     // A pair cell alone changes what readers see only once the row's neighbour lists are due for a rebuild.
     private void Touched(int movie)
@@ -147,29 +151,30 @@ public sealed class MovieProcessor : ITransformer<string, byte[], string, Routed
 
     // What the batches since the last commit changed goes to the store right before the commit (the store's flush hook),
     // in one write batch: a member with a long history changes hundreds of cells per ticket, the same cells change in
-    // many batches, and RocksDB's cost is per write, not per cell (a null value deletes the cell). The watermarks go
+    // many batches, and RocksDB's cost is per write, not per cell (a null value deletes a block left without cells). The watermarks go
     // with the cells, behind a redo copy of the whole commit (MovieStoreCommit), so after a crash, even one in the middle
     // of the commit's changelog writes, the replayed batches are exactly those whose changes the store lacks.
     private void Persist()
     {
-        if (dirtyHeaders.Count == 0 && dirtyCells.Count == 0 && dirtyWatermarks.Count == 0) return;
-        var writes = new List<KeyValuePair<string, byte[]>>(dirtyHeaders.Count + dirtyCells.Count + 1);
-        foreach (var movie in dirtyHeaders) writes.Add(KeyValuePair.Create(HeaderKey(movie), MovieRowCodec.EncodeHeader(rows.Row(movie)!)));
-        foreach (var (kind, movie, other) in dirtyCells)
+        if (dirtyHeaders.Count == 0 && dirtyBlocks.Count == 0 && dirtyWatermarks.Count == 0 && legacyCells.Count == 0) return;
+        var writes = new List<KeyValuePair<string, byte[]?>>(dirtyHeaders.Count + dirtyBlocks.Count + dirtyWatermarks.Count + legacyCells.Count);
+        foreach (var movie in dirtyHeaders) writes.Add(KeyValuePair.Create(MovieStoreLayout.HeaderKey(movie), (byte[]?)MovieRowCodec.EncodeHeader(rows.Row(movie)!)));
+        foreach (var (kind, movie, block) in dirtyBlocks)
         {
             var row = rows.Row(movie)!;
-            var map = kind == 'c' ? row.CoAttendance : row.Follow;
-            writes.Add(KeyValuePair.Create(CellKey(kind, movie, other), map.TryGetValue(other, out var value) ? BitConverter.GetBytes(value) : null!));
+            writes.Add(KeyValuePair.Create(MovieStoreLayout.BlockKey(kind, movie, block), MovieStoreLayout.EncodeBlock(kind == 'c' ? row.CoAttendance : row.Follow, block)));
         }
         foreach (var partition in dirtyWatermarks)
         {
             var (offset, index) = watermarks[partition];
-            writes.Add(KeyValuePair.Create(WatermarkKey(partition), MovieRowCodec.EncodeWatermark(offset, index)));
+            writes.Add(KeyValuePair.Create(MovieStoreLayout.WatermarkKey(partition), (byte[]?)MovieRowCodec.EncodeWatermark(offset, index)));
         }
-        store.PutAll(MovieStoreCommit.Writes(++commitSequence, writes!).Select(w => KeyValuePair.Create(w.Key, w.Value!)));
+        foreach (var key in legacyCells) writes.Add(KeyValuePair.Create(key, (byte[]?)null));
+        store.PutAll(MovieStoreCommit.Writes(++commitSequence, writes).Select(w => KeyValuePair.Create(w.Key, w.Value!)));
         dirtyHeaders.Clear();
-        dirtyCells.Clear();
+        dirtyBlocks.Clear();
         dirtyWatermarks.Clear();
+        legacyCells.Clear();
     }
 
     private void Publish(long wallClockMs)
@@ -219,27 +224,16 @@ public sealed class MovieProcessor : ITransformer<string, byte[], string, Routed
     {
         if (loaded) return;
         loaded = true;
-        var headers = new Dictionary<int, byte[]>();
-        var co = new Dictionary<int, List<KeyValuePair<int, float>>>();
-        var follow = new Dictionary<int, List<KeyValuePair<int, float>>>();
         var (entries, sequence) = MovieStoreCommit.Recovered(store.All(), store.Get);
         commitSequence = sequence;
-        foreach (var entry in entries)
+        var contents = MovieStoreLayout.Read(entries);
+        var (headers, co, follow) = (contents.Headers, contents.CoAttendance, contents.Follow);
+        foreach (var (partition, watermark) in contents.Watermarks) watermarks[partition] = watermark;
+        // A store written a record per cell moves to blocks with the next commit: each such cell's block is written and the cell deleted.
+        foreach (var (kind, movie, other, key) in contents.LegacyCells)
         {
-            var parts = entry.Key.Split(':');
-            switch (parts[0])
-            {
-                case "h": headers[Parse(parts[1])] = entry.Value; break;
-                case "w":
-                    watermarks[Parse(parts[1])] = MovieRowCodec.DecodeWatermark(entry.Value);
-                    break;
-                case "c" or "f":
-                    var cells = parts[0] == "c" ? co : follow;
-                    var movie = Parse(parts[1]);
-                    if (!cells.TryGetValue(movie, out var list)) cells[movie] = list = [];
-                    list.Add(KeyValuePair.Create(Parse(parts[2]), BitConverter.ToSingle(entry.Value)));
-                    break;
-            }
+            DirtyCell(kind, movie, other);
+            legacyCells.Add(key);
         }
         foreach (var (movie, header) in headers)
         {
@@ -257,11 +251,7 @@ public sealed class MovieProcessor : ITransformer<string, byte[], string, Routed
         }
     }
 
-    private static string HeaderKey(int movie) => "h:" + Id(movie);
-    private static string WatermarkKey(int partition) => "w:" + Id(partition);
-    private static string CellKey(char kind, int movie, int other) => $"{kind}:{Id(movie)}:{Id(other)}";
     private static string Id(int id) => id.ToString(CultureInfo.InvariantCulture);
-    private static int Parse(string id) => int.Parse(id, CultureInfo.InvariantCulture);
 
     public void Close() { }
 
