@@ -60,7 +60,7 @@ public static class BenchCommand
         {
             Description = "Run `insights worker` processes on the local mock broker instead of the TopologyTestDriver: drain events/s and CPU per 1,000 " +
                 "events for each --workers count vs a bare Streamiz count of the same tickets, event-to-score latency at --rate with one worker, and the " +
-                "restore time of a fresh worker. Each configuration runs on a fresh broker in its own process (.build/broker, built by stack/install).",
+                "restore time of a fresh worker (from the changelogs as written and from compacted copies of them). Each configuration runs on a fresh broker in its own process (.build/broker, built by stack/install).",
         };
         var warmup = new Option<int>("--warmup") { Description = "With --broker: tickets before the measured load, waited on until every one is scored.", DefaultValueFactory = _ => 20_000 };
         AtLeast(warmup, 0);

@@ -25,7 +25,8 @@ namespace Insights.DevTool.Commands;
 /// every member's newest score is at or after the member's last ticket), and on until it is committed (on the tickets
 /// topic, no repartition lag). The CPU of the measured processes is read from /proc at the load's start and once it is committed. The 1-worker
 /// configuration then takes a paced load for event-to-score latency, and a fresh worker on an empty state folder
-/// times the restore of everything before. Medians of the runs; every per-run value is kept.
+/// times the restore of everything before, from the changelogs as written and from compacted copies of them
+/// (<see cref="CompactedChangelog"/>). Medians of the runs; every per-run value is kept.
 /// </summary>
 internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings settings, TextWriter output, TextWriter progress)
 {
