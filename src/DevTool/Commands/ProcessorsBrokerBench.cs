@@ -303,8 +303,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         Stop(worker);
         var manifest = Manifest(applicationId);
         long Records(string topic) => application.Ends(topic, manifest[topic].Partitions).Sum();
-        var changelogs = Records(ProcessorTopics.ChangelogTopic(applicationId)) + Records(ProcessorTopics.ChangelogTopic(applicationId, ProcessorTopics.MovieStore))
-            + Records(ProcessorTopics.ChangelogTopic(applicationId, ProcessorTopics.WaitingTicketsStore));
+        var changelogs = ChangelogStores.Sum(store => Records(ProcessorTopics.ChangelogTopic(applicationId, store)));
         var globals = Records(ProcessorTopics.Sessions) + Records(ProcessorTopics.Catalog) + Records(ProcessorTopics.MovieProfiles);
         var (seconds, running) = await TimeRestoreAsync(label, broker, applicationId, ct);
         progress.WriteLine($"{label}: a fresh worker on an empty state folder: RUNNING after {running:0.0} s, every task restored after {seconds:0.0} s " +
@@ -324,6 +323,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         return new RestoreFigures(seconds, running, emptyStart, changelogs, globals, compactedSeconds, compacted);
     }
 
+    /// <summary>The worker's stores with a changelog: what a fresh worker restores.</summary>
     private static readonly string[] ChangelogStores = [ProcessorTopics.MemberStore, ProcessorTopics.MovieStore, ProcessorTopics.WaitingTicketsStore];
 
     /// <summary>Starts a worker of the application on an empty state folder; seconds from its start until its tasks restored, and until it was RUNNING.</summary>
