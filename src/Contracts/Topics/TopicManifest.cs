@@ -11,9 +11,12 @@ public enum CleanupPolicy { Delete, Compact }
 /// One topic the system reads or writes, with the partition count it must be created with, its cleanup policy
 /// and any further Kafka topic configs it needs (e.g. <c>retention.ms</c> = <c>-1</c> for a log that must be
 /// kept whole). <see cref="Config"/> never holds <c>cleanup.policy</c>: that is <see cref="Cleanup"/>.
+/// <see cref="PurgedBy"/> names the consumer group that deletes the records it has committed, as a Kafka Streams
+/// application does on its repartition topics: records below that group's committed offset may be gone without loss.
+/// It is not a Kafka topic config.
 /// </summary>
 public sealed record TopicSpec(string Name, int Partitions, CleanupPolicy Cleanup = CleanupPolicy.Delete,
-    IReadOnlyDictionary<string, string>? Config = null)
+    IReadOnlyDictionary<string, string>? Config = null, string? PurgedBy = null)
 {
     public const string CleanupPolicyKey = "cleanup.policy";
     public const string RetentionMsKey = "retention.ms";
@@ -39,7 +42,7 @@ public sealed record TopicSpec(string Name, int Partitions, CleanupPolicy Cleanu
     // Records compare dictionaries by reference; a manifest read back from JSON must equal the one written.
     public bool Equals(TopicSpec? other) =>
         other is not null && Name == other.Name && Partitions == other.Partitions && Cleanup == other.Cleanup
-        && KafkaConfig().SequenceEqual(other.KafkaConfig());
+        && PurgedBy == other.PurgedBy && KafkaConfig().SequenceEqual(other.KafkaConfig());
 
     public override int GetHashCode() => HashCode.Combine(Name, Partitions, Cleanup);
 }

@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Confluent.Kafka.Admin;
 
 namespace Insights.Contracts.Topics;
 
@@ -37,10 +38,13 @@ public sealed class WatermarkProbe : IDisposable
         {
             if (topic.Error.IsError) continue; // listed but unusable: counted as missing below if the manifest wants it
             actualCounts[topic.Topic] = topic.Partitions.Count;
+            var purgedBy = manifest.Topics.FirstOrDefault(t => t.Name == topic.Topic)?.PurgedBy;
+            var consumed = purgedBy is null ? null : Committed(purgedBy, topic.Topic, topic.Partitions.Count, timeout);
             foreach (var partition in topic.Partitions.OrderBy(p => p.PartitionId))
             {
                 var offsets = consumer.QueryWatermarkOffsets(new TopicPartition(topic.Topic, partition.PartitionId), timeout);
-                partitions.Add(new PartitionWatermark(topic.Topic, partition.PartitionId, offsets.Low.Value, offsets.High.Value));
+                partitions.Add(new PartitionWatermark(topic.Topic, partition.PartitionId, offsets.Low.Value, offsets.High.Value,
+                    consumed?.GetValueOrDefault(partition.PartitionId) ?? 0));
             }
         }
         var missing = manifest.Topics.Where(t => !actualCounts.ContainsKey(t.Name)).Select(t => t.Name).ToList();
@@ -49,6 +53,15 @@ public sealed class WatermarkProbe : IDisposable
             .Select(t => new PartitionCountMismatch(t.Name, t.Partitions, actualCounts[t.Name]))
             .ToList();
         return new WatermarkReport(DateTimeOffset.UtcNow, partitions, missing, mismatches);
+    }
+
+    /// <summary>The group's committed offset per partition of the topic; partitions it never committed are left out (0).</summary>
+    private Dictionary<int, long> Committed(string group, string topic, int partitionCount, TimeSpan timeout)
+    {
+        var wanted = Enumerable.Range(0, partitionCount).Select(p => new TopicPartition(topic, p)).ToList();
+        var result = admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions(group, wanted)],
+            new ListConsumerGroupOffsetsOptions { RequestTimeout = timeout }).GetAwaiter().GetResult();
+        return result.Single().Partitions.Where(p => p.Offset.Value > 0).ToDictionary(p => p.Partition.Value, p => p.Offset.Value);
     }
 
     public void Dispose()

@@ -1,9 +1,21 @@
 namespace Insights.Contracts.Topics;
 
-/// <summary>One partition's offsets: records [Low, High) are still held. Low above 0 means records were dropped.</summary>
-public sealed record PartitionWatermark(string Topic, int Partition, long Low, long High)
+/// <summary>
+/// One partition's offsets: records [Low, High) are still held. <paramref name="Consumed"/> is the committed offset of
+/// the group that purges the topic (<see cref="TopicSpec.PurgedBy"/>), 0 for any other topic: records below it were
+/// read and may go. Low above it means records were dropped unread.
+/// </summary>
+public sealed record PartitionWatermark(string Topic, int Partition, long Low, long High, long Consumed = 0)
 {
-    public bool Trimmed => Low > 0;
+    public bool Trimmed => Low > Consumed;
+
+    /// <summary>Records gone from the partition's start that its purging group had already committed.</summary>
+    public bool Purged => Low > 0 && !Trimmed;
+
+    /// <summary>What a trim lost, in one line for logs and assertion messages.</summary>
+    public string TrimProblem => Consumed > 0
+        ? $"topic {Topic} partition {Partition} low watermark {Low}, above its group's committed offset {Consumed}: {WatermarkReport.TrimExplanation}"
+        : $"topic {Topic} partition {Partition} low watermark {Low}: {WatermarkReport.TrimExplanation}";
 }
 
 /// <summary>A manifest topic that exists with a different partition count than the manifest says.</summary>
@@ -29,7 +41,7 @@ public sealed record WatermarkReport(
     public IEnumerable<string> Problems()
     {
         foreach (var p in Trimmed)
-            yield return $"topic {p.Topic} partition {p.Partition} low watermark {p.Low}: {TrimExplanation}";
+            yield return p.TrimProblem;
         foreach (var t in MissingTopics)
             yield return $"topic {t} is in the manifest but not on the broker";
         foreach (var m in PartitionCountMismatches)

@@ -51,8 +51,9 @@ public static class ProcessorManifest
             new TopicSpec(TopicNames.ProcessorCommands, 1, CleanupPolicy.Compact),
             // Internal topics Streamiz names after the application id.
             // Member events of a ticket-keyed source (Processors:TicketsKeyedByMember false); unused when tickets are keyed by member.
-            new TopicSpec(ProcessorTopics.RepartitionTopic(applicationId), n, CleanupPolicy.Delete, Repartition),
-            new TopicSpec(ProcessorTopics.RepartitionTopic(applicationId, ProcessorTopics.CollectiveDeltasRepartition), n, CleanupPolicy.Delete, Repartition),
+            new TopicSpec(ProcessorTopics.RepartitionTopic(applicationId), n, CleanupPolicy.Delete, Repartition, PurgedBy: applicationId),
+            new TopicSpec(ProcessorTopics.RepartitionTopic(applicationId, ProcessorTopics.CollectiveDeltasRepartition), n, CleanupPolicy.Delete, Repartition,
+                PurgedBy: applicationId),
             new TopicSpec(ProcessorTopics.ChangelogTopic(applicationId), n, CleanupPolicy.Compact),
             new TopicSpec(ProcessorTopics.ChangelogTopic(applicationId, ProcessorTopics.MovieStore), n, CleanupPolicy.Compact),
             // Tickets waiting for their session: a task per tickets partition, so the tickets' partition count.

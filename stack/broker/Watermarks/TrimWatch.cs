@@ -6,7 +6,7 @@ namespace Insights.Broker.Watermarks;
 
 /// <summary>
 /// Every interval, reads all watermarks, writes them to the status file and logs one ERROR line on stderr
-/// for each partition whose low watermark moved above 0 (or further up) since the last look: the mock
+/// for each partition whose low watermark moved above 0, or above what its purging group committed (or further up), since the last look: the mock
 /// drops a partition's oldest records beyond 5 MiB without a word, and this makes that loss loud.
 /// </summary>
 internal sealed class TrimWatch(string bootstrapServers, TopicManifest manifest, string? statusFile, TimeSpan interval, TextWriter log)
@@ -43,7 +43,7 @@ internal sealed class TrimWatch(string bootstrapServers, TopicManifest manifest,
             var key = (p.Topic, p.Partition);
             if (reportedLow.TryGetValue(key, out var seen) && seen >= p.Low) continue;
             reportedLow[key] = p.Low;
-            log.WriteLine($"ERROR topic {p.Topic} partition {p.Partition} low watermark {p.Low}: {WatermarkReport.TrimExplanation}");
+            log.WriteLine($"ERROR {p.TrimProblem}");
         }
         if (statusFile is not null)
             AtomicFile.Write(statusFile, JsonSerializer.Serialize(report, BrokerJsonContext.Default.WatermarkReport));

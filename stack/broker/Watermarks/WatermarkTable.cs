@@ -10,7 +10,7 @@ internal static class WatermarkTable
         var width = Math.Max("TOPIC".Length, report.Partitions.Select(p => p.Topic.Length).DefaultIfEmpty(0).Max());
         output.WriteLine($"{"TOPIC".PadRight(width)}  PARTITION          LOW         HIGH  STATE");
         foreach (var p in report.Partitions)
-            output.WriteLine($"{p.Topic.PadRight(width)}  {p.Partition,9}  {p.Low,11}  {p.High,11}  {(p.Trimmed ? "TRIMMED" : "ok")}");
+            output.WriteLine($"{p.Topic.PadRight(width)}  {p.Partition,9}  {p.Low,11}  {p.High,11}  {(p.Trimmed ? "TRIMMED" : p.Purged ? "purged" : "ok")}");
         foreach (var topic in report.MissingTopics)
             output.WriteLine($"{topic.PadRight(width)}  {"-",9}  {"-",11}  {"-",11}  MISSING");
     }

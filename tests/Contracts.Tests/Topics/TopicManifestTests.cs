@@ -39,6 +39,7 @@ public sealed class TopicManifestTests
         [
             new TopicSpec("plain", 2),
             new TopicSpec("kept", 3, CleanupPolicy.Delete, new Dictionary<string, string> { ["retention.ms"] = "-1" }),
+            new TopicSpec("app-events-repartition", 3, PurgedBy: "app"),
         ]);
         try
         {
@@ -48,7 +49,9 @@ public sealed class TopicManifestTests
             Assert.Equal(manifest.Topics, loaded.Topics);
             Assert.Equal("-1", loaded["kept"].KafkaConfig()["retention.ms"]);
             Assert.Null(loaded["plain"].Config);
+            Assert.Equal("app", loaded["app-events-repartition"].PurgedBy);
             Assert.DoesNotContain("\"config\":null", File.ReadAllText(path));
+            Assert.DoesNotContain("\"purged_by\":null", File.ReadAllText(path));
         }
         finally { File.Delete(path); }
     }
@@ -73,5 +76,14 @@ public sealed class TopicManifestTests
         var manifest = new TopicManifest([new TopicSpec("present", 1)]);
 
         Assert.Contains("'absent'", Assert.Throws<KeyNotFoundException>(() => manifest["absent"]).Message);
+    }
+
+    [Fact]
+    public void The_purging_group_is_not_a_kafka_config_but_tells_specs_apart()
+    {
+        var purged = new TopicSpec("app-events-repartition", 3, PurgedBy: "app");
+
+        Assert.Equal(["cleanup.policy"], purged.KafkaConfig().Keys);
+        Assert.NotEqual(new TopicSpec("app-events-repartition", 3), purged);
     }
 }

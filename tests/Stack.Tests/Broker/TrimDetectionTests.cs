@@ -44,6 +44,34 @@ public sealed class TrimDetectionTests
     }
 
     [Fact]
+    public async Task Check_passes_a_purged_topic_trimmed_only_below_its_groups_committed_offset()
+    {
+        const string group = "trim-app";
+        await using var broker = await BrokerProcess.StartAsync(new TopicManifest([new TopicSpec(Topic, 1, PurgedBy: group)]), ct: Ct);
+        await ProduceAsync(broker.BootstrapServers, megabytes: 7);
+        Commit(broker.BootstrapServers, group, offset: 7168);
+
+        var check = await broker.CheckAsync();
+
+        Assert.True(check.ExitCode == 0, check.ToString());
+        Assert.Matches($@"{Topic}\s+0\s+[1-9][0-9]*\s+7168\s+purged", check.Output);
+    }
+
+    [Fact]
+    public async Task Check_exits_1_when_a_purged_topic_dropped_records_its_group_had_not_committed()
+    {
+        const string group = "trim-app";
+        await using var broker = await BrokerProcess.StartAsync(new TopicManifest([new TopicSpec(Topic, 1, PurgedBy: group)]), ct: Ct);
+        await ProduceAsync(broker.BootstrapServers, megabytes: 7);
+        Commit(broker.BootstrapServers, group, offset: 10);
+
+        var check = await broker.CheckAsync();
+
+        Assert.True(check.ExitCode == 1, check.ToString());
+        Assert.Matches($@"ERROR topic {Topic} partition 0 low watermark [1-9][0-9]*, above its group's committed offset 10: records lost", check.Error);
+    }
+
+    [Fact]
     public async Task Broker_logs_one_error_line_and_reports_the_trim_in_its_status_file()
     {
         await using var broker = await BrokerProcess.StartAsync(Topics, checkInterval: TimeSpan.FromMilliseconds(200), ct: Ct);
@@ -74,6 +102,12 @@ public sealed class TrimDetectionTests
         var partition = Assert.Single(error.Partitions);
         Assert.Equal((Topic, 0), (partition.Topic, partition.Partition));
         Assert.True(partition.Low > 0);
+    }
+
+    private static void Commit(string bootstrap, string group, long offset)
+    {
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = group, EnableAutoCommit = false }).Build();
+        consumer.Commit([new TopicPartitionOffset(Topic, 0, offset)]);
     }
 
     /// <summary>1 KiB records into partition 0; batches of ~64 KiB so the mock's 5 MiB limit, not its batch count, decides.</summary>
