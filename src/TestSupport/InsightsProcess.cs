@@ -73,7 +73,9 @@ public sealed class InsightsProcess : IDisposable
 
     /// <summary>
     /// CPU seconds the runtime's background JIT thread has used: it compiles hot methods again with optimisations (and
-    /// profile data) some time after their first calls, so while it still works the process is warming up.
+    /// profile data) some time after their first calls, so while it still works the process is warming up. The thread
+    /// ends after 4 s idle and its CPU goes with it: a caller comparing two readings keeps it alive
+    /// (DOTNET_TC_BackgroundWorkerTimeoutMs).
     /// </summary>
     public double JitCpuSeconds => LinuxProcess.ThreadCpuSeconds(process.Id, ".NET Tiered Compilation Worker");
 

@@ -393,6 +393,9 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
             ["Processors__CompressionType"] = settings.Compression,
             ["Processors__NumStreamThreads"] = settings.StreamThreads.ToString(CultureInfo.InvariantCulture),
             ["Processors__StateDir"] = stateFolder,
+            // The runtime ends its background JIT thread after 4 s idle, and a thread's CPU leaves /proc with it: the JIT
+            // figures read a thread that lives through the measured windows (an hour, in hex as the runtime reads it).
+            ["DOTNET_TC_BackgroundWorkerTimeoutMs"] = "36EE80",
         };
         if (command is null)
             foreach (var (key, value) in settings.WorkerSettings ?? []) environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
