@@ -71,6 +71,9 @@ public sealed class InsightsProcess : IDisposable
     /// <summary>CPU seconds (user + system, all threads) the process has used since it started; NaN once it is gone.</summary>
     public double CpuSeconds => LinuxProcess.CpuSeconds(process.Id);
 
+    /// <summary>Minor page faults of the process so far (<see cref="LinuxProcess.MinorFaults"/>); NaN once it is gone.</summary>
+    public double MinorFaults => LinuxProcess.MinorFaults(process.Id);
+
     /// <summary>
     /// CPU seconds the runtime's background JIT thread has used: it compiles hot methods again with optimisations (and
     /// profile data) some time after their first calls, so while it still works the process is warming up. The thread

@@ -25,6 +25,18 @@ public static class LinuxProcess
     }
 
     /// <summary>
+    /// Minor page faults of the process so far (minflt, field 10 of /proc/&lt;pid&gt;/stat: pages the kernel mapped without
+    /// reading a disk, as when the GC touches memory it committed again); NaN once it is gone.
+    /// </summary>
+    public static double MinorFaults(int pid)
+    {
+        string stat;
+        try { stat = File.ReadAllText($"/proc/{pid}/stat"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return double.NaN; }
+        return long.Parse(Fields(stat)[7], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
     /// CPU seconds used so far by the process's threads whose name starts with <paramref name="threadName"/> (Linux keeps
     /// the first 15 bytes of a thread's name); 0 when none runs, NaN once the process is gone.
     /// </summary>
@@ -50,11 +62,16 @@ public static class LinuxProcess
     /// <summary>utime + stime, in clock ticks, of a /proc/&lt;pid&gt;/stat or /proc/&lt;pid&gt;/task/&lt;tid&gt;/stat line.</summary>
     private static long CpuTicks(string stat)
     {
-        // The command name (field 2) is in parentheses and may hold spaces: count fields after the last ')'.
-        // What follows is field 3 (state); utime and stime are fields 14 and 15.
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // utime and stime are fields 14 and 15.
+        var fields = Fields(stat);
         return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
     }
+
+    /// <summary>
+    /// The fields of a stat line from field 3 (state) on: the command name (field 2) is in parentheses and may hold spaces,
+    /// so they are counted after the last ')'.
+    /// </summary>
+    private static string[] Fields(string stat) => stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
 
     /// <summary>Sends <paramref name="signal"/>; false when the process is already gone, an exception for any other refusal.</summary>
     public static bool Signal(int pid, int signal)

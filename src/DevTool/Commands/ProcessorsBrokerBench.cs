@@ -241,6 +241,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
     {
         var cpuAtStart = processes.Sum(p => p.CpuSeconds);
         var jitAtStart = processes.Sum(p => p.JitCpuSeconds);
+        var faultsAtStart = processes.Sum(p => p.MinorFaults);
         var brokerAtStart = broker.CpuSeconds;
         var benchAtStart = LinuxProcess.CpuSeconds(Environment.ProcessId);
         var countedAtStart = Counted(processes);
@@ -256,10 +257,10 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         // tasks apply the last flushes' attendance changes), and a commit's cost belongs to the events it covers.
         await WaitAsync(label, "the measured load committed", () => application.CaughtUpAsync(TicketsTopic), () => Status(application, pending), ct);
         var drain = new DrainFigures(seconds, clock.Elapsed.TotalSeconds, processes.Sum(p => p.CpuSeconds) - cpuAtStart, processes.Sum(p => p.JitCpuSeconds) - jitAtStart,
-            broker.CpuSeconds - brokerAtStart, LinuxProcess.CpuSeconds(Environment.ProcessId) - benchAtStart);
+            broker.CpuSeconds - brokerAtStart, LinuxProcess.CpuSeconds(Environment.ProcessId) - benchAtStart, processes.Sum(p => p.MinorFaults) - faultsAtStart);
         progress.WriteLine($"{label}: drained {measured.Count:N0} tickets in {seconds:0.000} s ({measured.Count / seconds:N0}/s), committed after {drain.CommittedSeconds:0.000} s; " +
             $"CPU by then {drain.CpuSeconds:0.00} s ({1000 * drain.CpuSeconds / measured.Count:0.0000} s per 1,000 events; background JIT {drain.JitCpuSeconds:0.00} s), " +
-            $"broker {drain.BrokerCpuSeconds:0.00} s, bench {drain.BenchCpuSeconds:0.00} s");
+            $"broker {drain.BrokerCpuSeconds:0.00} s, bench {drain.BenchCpuSeconds:0.00} s; {drain.MinorFaults:N0} minor page faults");
         return drain;
     }
 
@@ -494,6 +495,8 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
             Add($"{key}.drain_committed_seconds", $"{name}: drain until committed", "s", r => DrainOf(r).CommittedSeconds, sameProcess);
             Add($"{key}.jit_cpu_seconds", $"{name}: background JIT CPU during the drain", "s", r => DrainOf(r).JitCpuSeconds,
                 "the runtime's tiered-compilation thread in the same processes, part of their CPU");
+            Add($"{key}.minor_faults_per_1000_events", $"{name}: minor page faults per 1,000 events", "faults", r => 1000 * DrainOf(r).MinorFaults / events,
+                "the same processes and window as the CPU: pages the kernel mapped in, mostly memory the GC had returned and hands out again");
             Add($"{key}.broker_cpu_seconds", $"{name}: broker CPU during the drain", "s", r => DrainOf(r).BrokerCpuSeconds, "the mock broker's own process");
             Add($"{key}.bench_cpu_seconds", $"{name}: bench CPU during the drain", "s", r => DrainOf(r).BenchCpuSeconds,
                 "this process: producing the load, reading the scores topic, polling offsets");
@@ -590,10 +593,10 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
 
     /// <summary>
     /// Seconds until the load was processed and until it was committed; CPU seconds until it was committed of the measured
-    /// processes, of their background JIT, of the broker and of the bench.
+    /// processes, of their background JIT, of the broker and of the bench; the measured processes' minor page faults.
     /// </summary>
     private sealed record DrainFigures(double Seconds, double CommittedSeconds, double CpuSeconds, double JitCpuSeconds, double BrokerCpuSeconds,
-        double BenchCpuSeconds);
+        double BenchCpuSeconds, double MinorFaults);
 
     private sealed record LatencyFigures(double P50Ms, double P99Ms, double AchievedRate);
 
