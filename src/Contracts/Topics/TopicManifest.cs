@@ -13,7 +13,9 @@ public enum CleanupPolicy { Delete, Compact }
 /// kept whole). <see cref="Config"/> never holds <c>cleanup.policy</c>: that is <see cref="Cleanup"/>.
 /// <see cref="PurgedBy"/> names the consumer group that deletes the records it has committed, as a Kafka Streams
 /// application does on its repartition topics: records below that group's committed offset may be gone without loss.
-/// It is not a Kafka topic config.
+/// It is not a Kafka topic config. A trim check cannot tell a record the group read from one it skipped because the
+/// broker dropped it first (the consumer resets to the new start and commits past it), so runs that rely on it also
+/// compare their results with a replay.
 /// </summary>
 public sealed record TopicSpec(string Name, int Partitions, CleanupPolicy Cleanup = CleanupPolicy.Delete,
     IReadOnlyDictionary<string, string>? Config = null, string? PurgedBy = null)

@@ -38,14 +38,13 @@ public sealed class WatermarkProbe : IDisposable
         {
             if (topic.Error.IsError) continue; // listed but unusable: counted as missing below if the manifest wants it
             actualCounts[topic.Topic] = topic.Partitions.Count;
+            var watermarks = topic.Partitions.OrderBy(p => p.PartitionId)
+                .Select(p => (p.PartitionId, Offsets: consumer.QueryWatermarkOffsets(new TopicPartition(topic.Topic, p.PartitionId), timeout))).ToList();
+            // Committed offsets after the watermarks: a group commits before it purges, so a purge seen is always covered.
             var purgedBy = manifest.Topics.FirstOrDefault(t => t.Name == topic.Topic)?.PurgedBy;
             var consumed = purgedBy is null ? null : Committed(purgedBy, topic.Topic, topic.Partitions.Count, timeout);
-            foreach (var partition in topic.Partitions.OrderBy(p => p.PartitionId))
-            {
-                var offsets = consumer.QueryWatermarkOffsets(new TopicPartition(topic.Topic, partition.PartitionId), timeout);
-                partitions.Add(new PartitionWatermark(topic.Topic, partition.PartitionId, offsets.Low.Value, offsets.High.Value,
-                    consumed?.GetValueOrDefault(partition.PartitionId) ?? 0));
-            }
+            foreach (var (partition, offsets) in watermarks)
+                partitions.Add(new PartitionWatermark(topic.Topic, partition, offsets.Low.Value, offsets.High.Value, consumed?.GetValueOrDefault(partition) ?? 0));
         }
         var missing = manifest.Topics.Where(t => !actualCounts.ContainsKey(t.Name)).Select(t => t.Name).ToList();
         var mismatches = manifest.Topics

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Insights.Contracts.Topics;
 
 /// <summary>
@@ -13,6 +15,7 @@ public sealed record PartitionWatermark(string Topic, int Partition, long Low, l
     public bool Purged => Low > 0 && !Trimmed;
 
     /// <summary>What a trim lost, in one line for logs and assertion messages.</summary>
+    [JsonIgnore]
     public string TrimProblem => Consumed > 0
         ? $"topic {Topic} partition {Partition} low watermark {Low}, above its group's committed offset {Consumed}: {WatermarkReport.TrimExplanation}"
         : $"topic {Topic} partition {Partition} low watermark {Low}: {WatermarkReport.TrimExplanation}";

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Confluent.Kafka;
 using Insights.DevTool.Commands;
+using Insights.Evaluation.Data;
 using Insights.Evaluation.Training;
 using Insights.Propensity.Scoring;
 using Insights.TestSupport;
@@ -71,16 +72,16 @@ internal static class ReplayCheck
         var settled = await SettleAsync(producer, partitions, cinema, expected, scores, deadline, ct);
         var check = await broker.CheckAsync();
         if (!check.Succeeded) throw new BenchFailure($"the broker trimmed partitions (records lost):\n{check.Text}");
-        var wrongCounts = CountDifferences(cinema, progress.ProfileCounts());
+        var wrongCounts = CountDifferences(cinema.Attendances, progress.ProfileCounts());
         if (wrongCounts.Count > 0)
             throw new BenchFailure($"{wrongCounts.Count} movies' attendance counts differ from the tickets sold, e.g. {string.Join("; ", wrongCounts.Take(3))}");
         return settled;
     }
 
     /// <summary>Movies whose published count is not the number of tickets sold for them (a ticket lost or counted twice).</summary>
-    public static List<string> CountDifferences(ProcessorsBenchCinema cinema, Dictionary<int, float> counts)
+    public static List<string> CountDifferences(IEnumerable<Attendance> tickets, Dictionary<int, float> counts)
     {
-        var sold = cinema.Attendances.GroupBy(a => a.MovieId).ToDictionary(g => g.Key, g => g.Count());
+        var sold = tickets.GroupBy(a => a.MovieId).ToDictionary(g => g.Key, g => g.Count());
         return sold.Where(s => counts.GetValueOrDefault(s.Key) != s.Value)
             .Select(s => $"movie {s.Key}: {counts.GetValueOrDefault(s.Key)} counted, {s.Value} sold").ToList();
     }

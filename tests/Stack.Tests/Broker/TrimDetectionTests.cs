@@ -46,12 +46,7 @@ public sealed class TrimDetectionTests
     [Fact]
     public async Task Check_passes_a_purged_topic_trimmed_only_below_its_groups_committed_offset()
     {
-        const string group = "trim-app";
-        await using var broker = await BrokerProcess.StartAsync(new TopicManifest([new TopicSpec(Topic, 1, PurgedBy: group)]), ct: Ct);
-        await ProduceAsync(broker.BootstrapServers, megabytes: 7);
-        Commit(broker.BootstrapServers, group, offset: 7168);
-
-        var check = await broker.CheckAsync();
+        var check = await CheckPurgedTopicAsync(committed: 7168);
 
         Assert.True(check.ExitCode == 0, check.ToString());
         Assert.Matches($@"{Topic}\s+0\s+[1-9][0-9]*\s+7168\s+purged", check.Output);
@@ -60,12 +55,7 @@ public sealed class TrimDetectionTests
     [Fact]
     public async Task Check_exits_1_when_a_purged_topic_dropped_records_its_group_had_not_committed()
     {
-        const string group = "trim-app";
-        await using var broker = await BrokerProcess.StartAsync(new TopicManifest([new TopicSpec(Topic, 1, PurgedBy: group)]), ct: Ct);
-        await ProduceAsync(broker.BootstrapServers, megabytes: 7);
-        Commit(broker.BootstrapServers, group, offset: 10);
-
-        var check = await broker.CheckAsync();
+        var check = await CheckPurgedTopicAsync(committed: 10);
 
         Assert.True(check.ExitCode == 1, check.ToString());
         Assert.Matches($@"ERROR topic {Topic} partition 0 low watermark [1-9][0-9]*, above its group's committed offset 10: records lost", check.Error);
@@ -104,10 +94,15 @@ public sealed class TrimDetectionTests
         Assert.True(partition.Low > 0);
     }
 
-    private static void Commit(string bootstrap, string group, long offset)
+    /// <summary>7 MiB into a topic its group purges (so the mock trims it), the group committed at <paramref name="committed"/>, then the check.</summary>
+    private static async Task<CommandResult> CheckPurgedTopicAsync(long committed)
     {
-        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = group, EnableAutoCommit = false }).Build();
-        consumer.Commit([new TopicPartitionOffset(Topic, 0, offset)]);
+        const string group = "trim-app";
+        await using var broker = await BrokerProcess.StartAsync(new TopicManifest([new TopicSpec(Topic, 1, PurgedBy: group)]), ct: Ct);
+        await ProduceAsync(broker.BootstrapServers, megabytes: 7);
+        using (var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = broker.BootstrapServers, GroupId = group, EnableAutoCommit = false }).Build())
+            consumer.Commit([new TopicPartitionOffset(Topic, 0, committed)]);
+        return await broker.CheckAsync();
     }
 
     /// <summary>1 KiB records into partition 0; batches of ~64 KiB so the mock's 5 MiB limit, not its batch count, decides.</summary>
