@@ -453,18 +453,13 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
     /// collective-deltas record lost (the trim check cannot see one the mock dropped before it was read, on a topic its
     /// application purges) or counted twice shows here. Profiles follow their punctuation, so this waits up to 60 s.
     /// </summary>
-    private async Task CheckCountsAsync(string label, BrokerProcess broker, int tickets, CancellationToken ct)
+    private Task CheckCountsAsync(string label, BrokerProcess broker, int tickets, CancellationToken ct)
     {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var wrong = ReplayCheck.CountDifferences(cinema.Attendances.Take(tickets), ApplicationProgress.ProfileCounts(broker.BootstrapServers, settings.Partitions));
-            if (wrong.Count == 0) return;
-            if (clock.Elapsed > TimeSpan.FromSeconds(60))
-                throw new CommandLineError($"bench processors --broker: {label}: {wrong.Count} movies' published attendance counts differ from the tickets sold, " +
-                    $"e.g. {string.Join("; ", wrong.Take(3))}");
-            await Task.Delay(1000, ct);
-        }
+        List<string> wrong = [];
+        return Poll.UntilAsync(() => (wrong = ReplayCheck.CountDifferences(cinema.Attendances.Take(tickets),
+                ApplicationProgress.ProfileCounts(broker.BootstrapServers, settings.Partitions))).Count == 0,
+            () => $"{label}: every movie's published attendance count to equal the tickets sold ({wrong.Count} differ, e.g. {string.Join("; ", wrong.Take(3))})",
+            TimeSpan.FromSeconds(60), ct, TimeSpan.FromSeconds(1));
     }
 
     /// <summary>Waits for the condition, printing where the application stands every 15 s so a slow or stalled step shows.</summary>
