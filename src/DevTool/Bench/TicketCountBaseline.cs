@@ -21,7 +21,7 @@ namespace Insights.DevTool.Bench;
 /// key (tickets are keyed by member), in a store configured like the workers' member store (RocksDB, changelog, cache).
 /// It runs as its own process, `insights bench ticket-count` (hidden), with the workers' Kafka and Processors settings
 /// (application id, state folder, commit interval, session timeout, compression, ready file), so its CPU is read
-/// from /proc like theirs.
+/// from /proc like theirs, and with Observability:Urls it serves /metrics like them.
 /// </summary>
 internal static class TicketCountBaseline
 {
@@ -64,6 +64,9 @@ internal static class TicketCountBaseline
             var settings = configuration.Bind<WorkerSettings>(WorkerSettings.Section);
             if (settings.Problem() is { } problem) throw new CommandLineError($"configuration: {problem}");
             using var loggers = LoggerFactory.Create(logging => logging.AddInsightsConsole(configuration));
+            // /metrics as a worker serves it (Observability:Urls), so the bench reads both applications' runtime figures alike.
+            await using var observability = ObservabilityServer.Create(configuration, "ticket-count", RoleReadiness.FromProbes());
+            if (observability is not null) await observability.StartAsync(ct);
             // As ScoringStream configures the workers' stream.
             // The workers' own Streamiz configuration (guarantee, commit interval, fetch wait, poll, idempotent producer,
             // compression, connection): the baseline differs from a worker only in its topology.

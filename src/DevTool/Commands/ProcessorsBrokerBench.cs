@@ -6,6 +6,7 @@ using Confluent.Kafka;
 using Insights.Contracts;
 using Insights.Contracts.Topics;
 using Insights.DevTool.Bench;
+using Insights.Host.Observability;
 using Insights.Processors.Hosting;
 using Insights.Processors.Manifest;
 using Insights.Processors.Topology;
@@ -44,6 +45,9 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
 
     private readonly List<InsightsProcess> running = [];
     private readonly Dictionary<InsightsProcess, string> stateFolders = [];
+    // Where each process serves /metrics (Observability:Urls): the bytes it allocated come from the runtime's meter there.
+    private readonly Dictionary<InsightsProcess, string> metricsUrls = [];
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private volatile string? deliveryFailure;
     private ProcessorsBenchCinema cinema = null!;
     private List<CinemaEvent> reference = null!;
@@ -243,6 +247,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         var cpuAtStart = processes.Sum(p => p.CpuSeconds);
         var jitAtStart = processes.Sum(p => p.JitCpuSeconds);
         var faultsAtStart = processes.Sum(p => p.MinorFaults);
+        var allocatedAtStart = await AllocatedBytesAsync(processes, ct);
         var brokerAtStart = broker.CpuSeconds;
         var benchAtStart = LinuxProcess.CpuSeconds(Environment.ProcessId);
         var countedAtStart = Counted(processes);
@@ -258,11 +263,26 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         // tasks apply the last flushes' attendance changes), and a commit's cost belongs to the events it covers.
         await WaitAsync(label, "the measured load committed", () => application.CaughtUpAsync(TicketsTopic), () => Status(application, pending), ct);
         var drain = new DrainFigures(seconds, clock.Elapsed.TotalSeconds, processes.Sum(p => p.CpuSeconds) - cpuAtStart, processes.Sum(p => p.JitCpuSeconds) - jitAtStart,
-            broker.CpuSeconds - brokerAtStart, LinuxProcess.CpuSeconds(Environment.ProcessId) - benchAtStart, processes.Sum(p => p.MinorFaults) - faultsAtStart);
+            broker.CpuSeconds - brokerAtStart, LinuxProcess.CpuSeconds(Environment.ProcessId) - benchAtStart, processes.Sum(p => p.MinorFaults) - faultsAtStart,
+            await AllocatedBytesAsync(processes, ct) - allocatedAtStart);
         progress.WriteLine($"{label}: drained {measured.Count:N0} tickets in {seconds:0.000} s ({measured.Count / seconds:N0}/s), committed after {drain.CommittedSeconds:0.000} s; " +
             $"CPU by then {drain.CpuSeconds:0.00} s ({1000 * drain.CpuSeconds / measured.Count:0.0000} s per 1,000 events; background JIT {drain.JitCpuSeconds:0.00} s), " +
-            $"broker {drain.BrokerCpuSeconds:0.00} s, bench {drain.BenchCpuSeconds:0.00} s; {drain.MinorFaults:N0} minor page faults");
+            $"broker {drain.BrokerCpuSeconds:0.00} s, bench {drain.BenchCpuSeconds:0.00} s; {drain.MinorFaults:N0} minor page faults, " +
+            $"{drain.AllocatedBytes / measured.Count / 1024:0.0} KiB allocated per event");
         return drain;
+    }
+
+    /// <summary>The bytes the processes allocated since they started, summed, from the runtime meter on their /metrics.</summary>
+    private async Task<double> AllocatedBytesAsync(IEnumerable<InsightsProcess> processes, CancellationToken ct)
+    {
+        var total = 0.0;
+        foreach (var process in processes)
+        {
+            var metrics = await Http.GetStringAsync($"{metricsUrls[process]}/metrics", ct);
+            total += PrometheusText.Sample(metrics, ObservabilityEndpoints.AllocatedBytesSeries)
+                ?? throw new CommandLineError($"bench processors --broker: {process.Name}'s /metrics has no {ObservabilityEndpoints.AllocatedBytesSeries}");
+        }
+        return total;
     }
 
     /// <summary>
@@ -398,6 +418,8 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
             // The runtime ends its background JIT thread after 4 s idle, and a thread's CPU leaves /proc with it: the JIT
             // figures read a thread that lives through the measured windows (an hour, in hex as the runtime reads it).
             ["DOTNET_TC_BackgroundWorkerTimeoutMs"] = "36EE80",
+            // /metrics for the bytes allocated; the consumer-lag poller behind it stays quiet (an hour) so it adds no CPU to a drain.
+            ["Observability__Urls"] = $"http://127.0.0.1:{LoopbackPort.Next()}", ["Observability__LagPollSeconds"] = "3600",
         };
         if (command is null)
             foreach (var (key, value) in settings.WorkerSettings ?? []) environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
@@ -405,6 +427,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         var process = command is null ? InsightsProcess.Worker(name, environment) : InsightsProcess.DevTool(name, environment, [.. command]);
         running.Add(process);
         stateFolders[process] = stateFolder;
+        metricsUrls[process] = environment["Observability__Urls"];
         return process;
     }
 
@@ -414,6 +437,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         process.Stop(TimeSpan.FromSeconds(30));
         process.Dispose();
         running.Remove(process);
+        metricsUrls.Remove(process);
         if (stateFolders.Remove(process, out var folder))
             try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
     }
@@ -512,6 +536,8 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
                 "the runtime's tiered-compilation thread in the same processes, part of their CPU");
             Add($"{key}.minor_faults_per_1000_events", $"{name}: minor page faults per 1,000 events", "faults", r => 1000 * DrainOf(r).MinorFaults / events,
                 "the same processes and window as the CPU: pages the kernel mapped in, mostly memory the GC had returned and hands out again");
+            Add($"{key}.allocated_kib_per_event", $"{name}: bytes allocated per event", "KiB", r => DrainOf(r).AllocatedBytes / events / 1024,
+                "the same processes and window as the CPU, from the runtime meter on their /metrics (dotnet.gc.heap.total_allocated)");
             Add($"{key}.broker_cpu_seconds", $"{name}: broker CPU during the drain", "s", r => DrainOf(r).BrokerCpuSeconds, "the mock broker's own process");
             Add($"{key}.bench_cpu_seconds", $"{name}: bench CPU during the drain", "s", r => DrainOf(r).BenchCpuSeconds,
                 "this process: producing the load, reading the scores topic, polling offsets");
@@ -608,10 +634,11 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
 
     /// <summary>
     /// Seconds until the load was processed and until it was committed; CPU seconds until it was committed of the measured
-    /// processes, of their background JIT, of the broker and of the bench; the measured processes' minor page faults.
+    /// processes, of their background JIT, of the broker and of the bench; the measured processes' minor page faults and
+    /// the bytes they allocated.
     /// </summary>
     private sealed record DrainFigures(double Seconds, double CommittedSeconds, double CpuSeconds, double JitCpuSeconds, double BrokerCpuSeconds,
-        double BenchCpuSeconds, double MinorFaults);
+        double BenchCpuSeconds, double MinorFaults, double AllocatedBytes);
 
     private sealed record LatencyFigures(double P50Ms, double P99Ms, double AchievedRate);
 

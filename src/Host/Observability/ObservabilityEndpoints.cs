@@ -14,13 +14,19 @@ namespace Insights.Host.Observability;
 
 /// <summary>
 /// /healthz (the process answers: 200), /readyz (200 "ready" when the role's <see cref="RoleReadiness"/> says so,
-/// else 503 with the reason as one line) and /metrics (Prometheus text from OpenTelemetry, every Insights meter).
+/// else 503 with the reason as one line) and /metrics (Prometheus text from OpenTelemetry, every Insights meter and the runtime's).
 /// Used by the observability server of capture, worker and sink, and by the api on its own port.
 /// </summary>
 public static class ObservabilityEndpoints
 {
+    /// <summary>The runtime's own meter: garbage collections, bytes allocated, heap sizes, CPU time, thread pool.</summary>
+    public const string RuntimeMeter = "System.Runtime";
+
+    /// <summary>The Prometheus series of the bytes the process allocated since it started (a counter of <see cref="RuntimeMeter"/>).</summary>
+    public const string AllocatedBytesSeries = "dotnet_gc_heap_total_allocated_bytes_total";
+
     public static readonly string[] Meters =
-        [ProcessorMetrics.MeterName, SinkMetrics.MeterName, CaptureMetrics.MeterName, ConsumerLagPoller.MeterName];
+        [ProcessorMetrics.MeterName, SinkMetrics.MeterName, CaptureMetrics.MeterName, ConsumerLagPoller.MeterName, RuntimeMeter];
 
     /// <summary>Registers the readiness check and the OpenTelemetry meter provider with its Prometheus exporter.</summary>
     public static IServiceCollection AddObservability(this IServiceCollection services, string role, params string[] extraMeters)

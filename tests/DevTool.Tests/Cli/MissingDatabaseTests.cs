@@ -12,7 +12,7 @@ public sealed class MissingDatabaseTests
 {
     private const string MariaDbPassword = "mariadb-secret-4714";
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(40);
-    private static readonly string ClosedPort = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static readonly string ClosedPort = LoopbackPort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
     private static readonly string Dataset = Path.Combine(RepositoryPaths.SharedData, "ml-100k");
 
     public static TheoryData<string> Commands() => new()

@@ -40,9 +40,9 @@ public sealed partial class DemoRunProcess : IDisposable
     public static Dictionary<string, string> PrivateStack(string stackDir) => new()
     {
         ["INSIGHTS_STACK_DIR"] = stackDir,
-        ["INSIGHTS_MARIADB_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-        ["INSIGHTS_KAFKA_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-        ["INSIGHTS_S3_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+        ["INSIGHTS_MARIADB_PORT"] = LoopbackPort.Next().ToString(CultureInfo.InvariantCulture),
+        ["INSIGHTS_KAFKA_PORT"] = LoopbackPort.Next().ToString(CultureInfo.InvariantCulture),
+        ["INSIGHTS_S3_PORT"] = LoopbackPort.Next().ToString(CultureInfo.InvariantCulture),
         ["INSIGHTS_HOME"] = RepositoryPaths.Root,
     };
 

@@ -41,7 +41,7 @@ public sealed class MariaDbServer : IAsyncLifetime
         for (var attempt = 1; ; attempt++)
         {
             dir = Directory.CreateTempSubdirectory("insights-mariadb-").FullName;
-            Port = FreePort.Next();
+            Port = LoopbackPort.Next();
             local = new StackPart("mariadb", dir, new Dictionary<string, string>
             {
                 ["INSIGHTS_MARIADB_PORT"] = Port.ToString(), ["INSIGHTS_MARIADB_SETTINGS"] = string.Join('\n', Settings),

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Containers;
+using Insights.TestSupport;
 
 namespace Insights.Fixtures.S3;
 
@@ -28,7 +29,7 @@ public sealed class S3Server : IAsyncLifetime
 
     private async Task StartS3rverAsync()
     {
-        var port = FreePort.Next();
+        var port = LoopbackPort.Next();
         var dir = Directory.CreateTempSubdirectory("insights-s3-").FullName;
         local = new StackPart("s3", dir, new Dictionary<string, string>
         {

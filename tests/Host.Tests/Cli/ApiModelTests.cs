@@ -20,10 +20,10 @@ public sealed class ApiModelTests
     public async Task The_api_serves_the_model_files_version_and_calibration()
     {
         var (key, hash) = ApiKeyHash.New();
-        var apiUrl = $"http://127.0.0.1:{FreePort.Next()}";
+        var apiUrl = $"http://127.0.0.1:{LoopbackPort.Next()}";
         using var api = InsightsProcess.Start("api", new Dictionary<string, string>
         {
-            ["Elasticsearch__Url"] = $"http://127.0.0.1:{FreePort.Next()}",
+            ["Elasticsearch__Url"] = $"http://127.0.0.1:{LoopbackPort.Next()}",
             ["Api__Auth__Keys__ops__Hash"] = hash,
             ["Api__Auth__Keys__ops__Scopes"] = ApiScopes.AudienceRead,
             ["Processors__ModelPath"] = Model,
@@ -46,7 +46,7 @@ public sealed class ApiModelTests
     {
         var run = await InsightsRun.StartAsync(["api", "--urls", "http://127.0.0.1:0"], new Dictionary<string, string>
         {
-            ["Elasticsearch__Url"] = $"http://127.0.0.1:{FreePort.Next()}",
+            ["Elasticsearch__Url"] = $"http://127.0.0.1:{LoopbackPort.Next()}",
             ["Api__Auth__Keys__ops__Hash"] = $"sha256:{new string('0', 64)}",
             ["Api__Auth__Keys__ops__Scopes"] = ApiScopes.AudienceRead,
             ["Processors__ModelPath"] = Path.Combine(Path.GetTempPath(), $"no-model-{Guid.NewGuid():N}.json"),

@@ -16,7 +16,7 @@ public sealed class BareBroker() : KafkaBroker(new TopicManifest([]));
 public sealed class MissingServerTests(BareBroker broker) : IClassFixture<BareBroker>
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(40);
-    private static readonly string Closed = $"127.0.0.1:{FreePort.Next()}";
+    private static readonly string Closed = $"127.0.0.1:{LoopbackPort.Next()}";
     private static readonly string Model = Path.Combine(RepositoryPaths.Root, "models", "propensity-ml100k.json");
 
     private static string ClosedMariaDb => $"Server=127.0.0.1;Port={Closed.Split(':')[1]};User ID=insights;Connection Timeout=3";

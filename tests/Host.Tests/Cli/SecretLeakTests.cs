@@ -16,7 +16,7 @@ public sealed class SecretLeakTests
     private static readonly string ApiKey = Api.Access.ApiKeyHash.New().Key;
     private static readonly string[] Secrets = [KafkaPassword, ElasticsearchApiKey, S3SecretKey, MariaDbPassword, ApiKey];
 
-    private static readonly string Closed = $"127.0.0.1:{Fixtures.FreePort.Next()}";
+    private static readonly string Closed = $"127.0.0.1:{LoopbackPort.Next()}";
     private static readonly string Model = Path.Combine(RepositoryPaths.Root, "models", "propensity-ml100k.json");
 
     private static Dictionary<string, string> Configured() => new()

@@ -122,9 +122,9 @@ public sealed class DeploymentContractTests(DeploymentTopics broker, S3Server s3
             (local["S3__ServiceUrl"], local["S3__Bucket"]) = (s3.ServiceUrl, s3.Bucket);
             (local["AWS_ACCESS_KEY_ID"], local["AWS_SECRET_ACCESS_KEY"]) = (s3.AccessKey, s3.SecretKey);
         }
-        var ops = $"http://127.0.0.1:{FreePort.Next()}";
+        var ops = $"http://127.0.0.1:{LoopbackPort.Next()}";
         local["Observability__Urls"] = ops;
-        var localArguments = arguments.Select(a => a.StartsWith("http://0.0.0.0:", StringComparison.Ordinal) ? $"http://127.0.0.1:{FreePort.Next()}" : a).ToArray();
+        var localArguments = arguments.Select(a => a.StartsWith("http://0.0.0.0:", StringComparison.Ordinal) ? $"http://127.0.0.1:{LoopbackPort.Next()}" : a).ToArray();
         return (localArguments, local, $"{ops}/readyz");
     }
 

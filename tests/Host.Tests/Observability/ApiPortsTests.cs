@@ -17,12 +17,12 @@ public sealed class ApiPortsTests
     public async Task Health_and_metrics_answer_on_the_ops_port_and_the_routes_on_the_api_port_only()
     {
         var (key, hash) = ApiKeyHash.New();
-        var apiUrl = $"http://127.0.0.1:{FreePort.Next()}";
-        var opsUrl = $"http://127.0.0.1:{FreePort.Next()}";
+        var apiUrl = $"http://127.0.0.1:{LoopbackPort.Next()}";
+        var opsUrl = $"http://127.0.0.1:{LoopbackPort.Next()}";
         using var api = InsightsProcess.Start("api", new Dictionary<string, string>
         {
             // No Elasticsearch answers: the API starts and says it is not ready.
-            ["Elasticsearch__Url"] = $"http://127.0.0.1:{FreePort.Next()}",
+            ["Elasticsearch__Url"] = $"http://127.0.0.1:{LoopbackPort.Next()}",
             ["Api__Auth__Keys__ops__Hash"] = hash,
             ["Api__Auth__Keys__ops__Scopes"] = ApiScopes.AudienceRead,
             ["Observability__Urls"] = opsUrl,

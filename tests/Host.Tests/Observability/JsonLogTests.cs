@@ -22,11 +22,11 @@ public sealed class JsonLogTests
     [MemberData(nameof(Roles))]
     public async Task A_role_logs_json_lines_without_secrets(string role)
     {
-        var closed = $"127.0.0.1:{Fixtures.FreePort.Next()}";
+        var closed = $"127.0.0.1:{LoopbackPort.Next()}";
         var run = await InsightsRun.StartAsync([role], new Dictionary<string, string>
         {
             ["Logging__Format"] = "json",
-            ["Observability__Urls"] = $"http://127.0.0.1:{Fixtures.FreePort.Next()}",
+            ["Observability__Urls"] = $"http://127.0.0.1:{LoopbackPort.Next()}",
             ["Kafka__BootstrapServers"] = closed,
             ["Kafka__SecurityProtocol"] = "SaslPlaintext",
             ["Kafka__SaslMechanism"] = "Plain",
@@ -38,7 +38,7 @@ public sealed class JsonLogTests
             ["S3__AccessKey"] = "obs-access-key",
             ["S3__SecretKey"] = S3SecretKey,
             ["Processors__ModelPath"] = Path.Combine(RepositoryPaths.Root, "models", "propensity-ml100k.json"),
-            ["MariaDb__CaptureConnectionString"] = $"Server=127.0.0.1;Port={Fixtures.FreePort.Next()};User ID=capture;Password={MariaDbPassword}",
+            ["MariaDb__CaptureConnectionString"] = $"Server=127.0.0.1;Port={LoopbackPort.Next()};User ID=capture;Password={MariaDbPassword}",
         }, TimeSpan.FromSeconds(60));
 
         var logLines = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

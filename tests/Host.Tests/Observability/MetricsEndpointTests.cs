@@ -46,16 +46,16 @@ public sealed class MetricsEndpointTests(ObservedTopics broker) : IClassFixture<
         await role.WaitForPositiveAsync("insights_kafka_consumer_lag", $"group=\"{group}\"", "partition=\"1\"");
         var metrics = await role.MetricsAsync();
 
-        Assert.Equal(3, ObservedRole.Sample(metrics, "insights_kafka_consumer_lag", $"group=\"{group}\"", $"topic=\"{LagTopic}\"", "partition=\"0\""));
+        Assert.Equal(3, PrometheusText.Sample(metrics, "insights_kafka_consumer_lag", $"group=\"{group}\"", $"topic=\"{LagTopic}\"", "partition=\"0\""));
         // No commit yet: the group owes everything the partition holds.
-        Assert.Equal(3, ObservedRole.Sample(metrics, "insights_kafka_consumer_lag", $"group=\"{group}\"", $"topic=\"{LagTopic}\"", "partition=\"1\""));
+        Assert.Equal(3, PrometheusText.Sample(metrics, "insights_kafka_consumer_lag", $"group=\"{group}\"", $"topic=\"{LagTopic}\"", "partition=\"1\""));
         Assert.Null(role.Server.Lag!.LastError);
     }
 
     [Fact]
     public async Task Readyz_says_Kafka_does_not_answer_when_the_lag_poll_fails()
     {
-        var closed = $"127.0.0.1:{Fixtures.FreePort.Next()}";
+        var closed = $"127.0.0.1:{LoopbackPort.Next()}";
         await using var role = await ObservedRole.StartAsync("sink", RoleReadiness.FromProbes(),
             new KafkaSettings { BootstrapServers = closed }, new ConsumerGroupWatch("obs-nowhere", [LagTopic]));
 
@@ -108,9 +108,9 @@ public sealed class MetricsEndpointTests(ObservedTopics broker) : IClassFixture<
         Assert.Equal(1, report.Indexed);
         Assert.True(await role.WaitForPositiveAsync("insights_sink_retries_total") >= 1);
         var metrics = await role.MetricsAsync();
-        Assert.True(ObservedRole.Sample(metrics, "insights_sink_index_latency_seconds_count") >= 1);
+        Assert.True(PrometheusText.Sample(metrics, "insights_sink_index_latency_seconds_count") >= 1);
         // At least the two seconds since the commit went into the sum.
-        Assert.True(ObservedRole.Sample(metrics, "insights_sink_index_latency_seconds_sum") >= 2);
+        Assert.True(PrometheusText.Sample(metrics, "insights_sink_index_latency_seconds_sum") >= 2);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net;
 using Insights.Contracts;
 using Insights.Host.Observability;
+using Insights.TestSupport;
 using Microsoft.Extensions.Configuration;
 
 namespace Insights.Host.Tests.Observability;
@@ -61,6 +62,21 @@ public sealed class ObservabilityServerTests
 
         Assert.Contains("target_info{", metrics);
         Assert.Contains("service_name=\"insights-capture\"", metrics);
+    }
+
+    [Fact]
+    public async Task Metrics_carry_the_runtime_meter_with_the_bytes_the_process_allocated()
+    {
+        await using var role = await ObservedRole.StartAsync("worker", RoleReadiness.FromProbes());
+        var first = PrometheusText.Sample(await role.MetricsAsync(), ObservabilityEndpoints.AllocatedBytesSeries);
+        Assert.NotNull(first);
+        GC.KeepAlive(new byte[1 << 20]);
+
+        // The exporter answers scrapes from a short-lived cache, so the next answer may still be the first one.
+        double? later = null;
+        await Poll.UntilAsync(async () => (later = PrometheusText.Sample(await role.MetricsAsync(), ObservabilityEndpoints.AllocatedBytesSeries)) >= first + (1 << 20),
+            () => $"allocated bytes above {first} + 1 MiB after a 1 MiB allocation, last {later}", TimeSpan.FromSeconds(10),
+            TestContext.Current.CancellationToken, TimeSpan.FromMilliseconds(100));
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Insights.Contracts.Configuration;
 using Insights.Host.Observability;
 using Insights.TestSupport;
@@ -16,7 +15,7 @@ public sealed class ObservedRole : IAsyncDisposable
 
     public static async Task<ObservedRole> StartAsync(string role, RoleReadiness readiness, KafkaSettings? kafka = null, params ConsumerGroupWatch[] groups)
     {
-        var url = $"http://127.0.0.1:{Fixtures.FreePort.Next()}";
+        var url = $"http://127.0.0.1:{LoopbackPort.Next()}";
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Observability:Urls"] = url,
@@ -29,23 +28,11 @@ public sealed class ObservedRole : IAsyncDisposable
 
     public async Task<string> MetricsAsync() => await Http.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
 
-    /// <summary>The value of the first sample of <paramref name="series"/> whose labels include every one of <paramref name="labels"/>, or null.</summary>
-    public static double? Sample(string metrics, string series, params string[] labels)
-    {
-        foreach (var line in metrics.Split('\n'))
-        {
-            if (line.StartsWith('#') || !line.StartsWith(series + "{", StringComparison.Ordinal) && !line.StartsWith(series + " ", StringComparison.Ordinal)) continue;
-            if (labels.Any(l => !line.Contains(l, StringComparison.Ordinal))) continue;
-            return double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
-        }
-        return null;
-    }
-
     /// <summary>Scrapes until the series has a sample above zero (observable instruments and pollers report on their own schedule).</summary>
     public async Task<double> WaitForPositiveAsync(string series, params string[] labels)
     {
         var (metrics, value) = ("", 0.0);
-        await Poll.UntilAsync(async () => (value = Sample(metrics = await MetricsAsync(), series, labels) ?? 0) > 0,
+        await Poll.UntilAsync(async () => (value = PrometheusText.Sample(metrics = await MetricsAsync(), series, labels) ?? 0) > 0,
             () => $"a sample of {series} {string.Join(",", labels)} above zero:\n{metrics}", TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken,
             TimeSpan.FromMilliseconds(200));
         return value;

@@ -53,7 +53,7 @@ public sealed class WorkerReadinessTests(WorkerReadinessBroker broker) : IClassF
 
     private InsightsProcess Worker(string name, out string url)
     {
-        url = $"http://127.0.0.1:{FreePort.Next()}";
+        url = $"http://127.0.0.1:{LoopbackPort.Next()}";
         return InsightsProcess.Worker(name, new Dictionary<string, string>
         {
             ["Kafka__BootstrapServers"] = broker.BootstrapServers,

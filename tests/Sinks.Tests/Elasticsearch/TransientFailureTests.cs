@@ -4,6 +4,7 @@ using Elastic.Transport;
 using Insights.Fixtures;
 using Insights.Fixtures.Elasticsearch;
 using Insights.Sinks.Elasticsearch;
+using Insights.TestSupport;
 
 namespace Insights.Sinks.Tests.Elasticsearch;
 
@@ -48,7 +49,7 @@ public sealed class TransientFailureTests : IAsyncLifetime
     [Fact]
     public async Task A_refused_connection_is_retryable()
     {
-        var nobody = new ElasticsearchClient(new ElasticsearchClientSettings(new Uri($"http://127.0.0.1:{FreePort.Next()}/")));
+        var nobody = new ElasticsearchClient(new ElasticsearchClientSettings(new Uri($"http://127.0.0.1:{LoopbackPort.Next()}/")));
 
         var response = await nobody.Indices.CreateAsync("refused", TestContext.Current.CancellationToken);
 

@@ -19,7 +19,7 @@ public sealed class BrokerRestartTests
     [Fact]
     public async Task Killed_broker_started_again_on_its_fixed_port_serves_a_new_empty_cluster()
     {
-        var port = FreePort.Next();
+        var port = LoopbackPort.Next();
         var first = await BrokerProcess.StartAsync(Topics, port: port, ct: Ct);
         await BrokerTraffic.ProduceAsync(first.BootstrapServers, Topic, 100);
         await first.KillAsync();
@@ -37,7 +37,7 @@ public sealed class BrokerRestartTests
     [Fact]
     public async Task Producer_keeps_working_across_a_broker_restart_on_the_fixed_port()
     {
-        var port = FreePort.Next();
+        var port = LoopbackPort.Next();
         var first = await BrokerProcess.StartAsync(Topics, port: port, ct: Ct);
         using var producer = new ProducerBuilder<string, string>(new ProducerConfig
         {

@@ -16,7 +16,7 @@ public sealed class FixedPortProxyTests
     [Fact]
     public async Task Client_bootstrapped_on_the_fixed_port_produces_and_consumes_every_record()
     {
-        var port = FreePort.Next();
+        var port = LoopbackPort.Next();
         await using var broker = await BrokerProcess.StartAsync(Topics, port: port, ct: Ct);
         Assert.Equal($"127.0.0.1:{port}", broker.BootstrapServers);
 
@@ -29,7 +29,7 @@ public sealed class FixedPortProxyTests
     [Fact]
     public async Task Metadata_advertises_the_fixed_port_so_no_client_talks_to_the_mock_directly()
     {
-        var port = FreePort.Next();
+        var port = LoopbackPort.Next();
         await using var broker = await BrokerProcess.StartAsync(Topics, port: port, ct: Ct);
 
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();

@@ -19,9 +19,9 @@ public sealed class LocalStackScriptTests : IAsyncLifetime
         env = new()
         {
             ["INSIGHTS_STACK_DIR"] = dir,
-            ["INSIGHTS_MARIADB_PORT"] = FreePort.Next().ToString(),
-            ["INSIGHTS_KAFKA_PORT"] = FreePort.Next().ToString(),
-            ["INSIGHTS_S3_PORT"] = FreePort.Next().ToString(),
+            ["INSIGHTS_MARIADB_PORT"] = LoopbackPort.Next().ToString(),
+            ["INSIGHTS_KAFKA_PORT"] = LoopbackPort.Next().ToString(),
+            ["INSIGHTS_S3_PORT"] = LoopbackPort.Next().ToString(),
             ["INSIGHTS_KAFKA_MANIFEST"] = manifest,
             ["INSIGHTS_BROKER_DLL"] = Path.Combine(AppContext.BaseDirectory, "insights-broker.dll"),
         };

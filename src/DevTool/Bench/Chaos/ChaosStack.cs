@@ -5,6 +5,7 @@ using Insights.Contracts;
 using Insights.DevTool.Demo.Live;
 using Insights.Host;
 using Insights.Sinks.Snapshots;
+using Insights.TestSupport;
 
 namespace Insights.DevTool.Bench.Chaos;
 

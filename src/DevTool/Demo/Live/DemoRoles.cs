@@ -1,5 +1,6 @@
 using Insights.Contracts.Topics;
 using Insights.Processors.Hosting;
+using Insights.TestSupport;
 
 namespace Insights.DevTool.Demo.Live;
 

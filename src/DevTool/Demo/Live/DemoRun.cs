@@ -4,6 +4,7 @@ using Insights.Api.Access;
 using Insights.Contracts;
 using Insights.Contracts.Configuration;
 using Insights.Host.Configuration;
+using Insights.TestSupport;
 using Microsoft.Extensions.Configuration;
 
 namespace Insights.DevTool.Demo.Live;

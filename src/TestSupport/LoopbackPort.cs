@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Insights.DevTool.Demo.Live;
+namespace Insights.TestSupport;
 
 /// <summary>A loopback port nobody listens on right now, for a child that needs its address up front.</summary>
 public static class LoopbackPort
