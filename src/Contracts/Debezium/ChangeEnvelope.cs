@@ -24,25 +24,36 @@ public sealed record ChangeEnvelope(
 
     /// <inheritdoc cref="Parse(ReadOnlySpan{byte})"/>
     /// <remarks>Reads the array in place (a record value, copied once by the consumer already): it must not change meanwhile.</remarks>
-    public static ChangeEnvelope? Parse(byte[] value)
+    public static ChangeEnvelope? Parse(byte[] value) => Read(value, static change => change?.Detached());
+
+    /// <summary>
+    /// Parses like <see cref="Parse(byte[])"/> and hands the envelope (null for a tombstone) to <paramref name="read"/>,
+    /// whose result is returned. The row images point into the parsed document, which goes back to its pool when read
+    /// returns, so nothing is copied: the envelope must not be kept past the call. The processors read every change
+    /// this way; copying both images cost about a tenth of the bytes a worker allocated per ticket.
+    /// </summary>
+    public static T Read<T>(byte[] value, Func<ChangeEnvelope?, T> read)
     {
-        if (value.Length == 0) return null;
+        if (value.Length == 0) return read(null);
         JsonDocument document;
         try { document = JsonDocument.Parse(value.AsMemory()); }
         catch (JsonException e) { throw new FormatException($"change event is not JSON: {e.Message}", e); }
         using (document)
         {
             var root = document.RootElement;
-            if (root.ValueKind == JsonValueKind.Null) return null;
+            if (root.ValueKind == JsonValueKind.Null) return read(null);
             if (root.ValueKind != JsonValueKind.Object) throw new FormatException($"change event must be a JSON object, got {root.ValueKind}");
             if (root.TryGetProperty("payload", out var payload) && root.TryGetProperty("schema", out _))
             {
-                if (payload.ValueKind == JsonValueKind.Null) return null;
+                if (payload.ValueKind == JsonValueKind.Null) return read(null);
                 root = payload;
             }
-            return FromPayload(root);
+            return read(FromPayload(root));
         }
     }
+
+    /// <summary>This envelope with its row images copied out of the parsed document, to keep.</summary>
+    private ChangeEnvelope Detached() => this with { Before = Before?.Clone(), After = After?.Clone() };
 
     public static ChangeEnvelope? Parse(string value) => Parse(System.Text.Encoding.UTF8.GetBytes(value));
 
@@ -72,7 +83,7 @@ public sealed record ChangeEnvelope(
     }
 
     private static JsonElement? Image(JsonElement payload, string name) =>
-        payload.TryGetProperty(name, out var image) && image.ValueKind == JsonValueKind.Object ? image.Clone() : null;
+        payload.TryGetProperty(name, out var image) && image.ValueKind == JsonValueKind.Object ? image : null;
 
     private static long? Number(JsonElement payload, string name) =>
         payload.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : null;

@@ -48,6 +48,9 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
     private long freshnessWalkStartedMs = long.MinValue / 2;
     private readonly PropensityScorer scorer;
     private readonly RescoreRequests rescores;
+    // Reused by every score: an update is digested and serialised before the next is computed, and is not kept.
+    private CandidateScore[] candidateScores = [];
+    private readonly List<MovieScore> ranked = [];
     private RescoreWalk rescoreWalk = null!;
     // The members a rescore command asked for in this flush: sent even when nothing changed.
     private HashSet<string> commanded = [];
@@ -416,7 +419,7 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
     {
         var state = record.State;
         var at = state.LastAt ?? record.Source.TsMs / 1000;
-        var scores = movies.Score(scorer, state, at);
+        var scores = movies.Score(scorer, state, at, ref candidateScores);
         var update = new ScoreUpdate
         {
             MemberId = state.MemberId,
@@ -432,10 +435,10 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
     }
 
     /// <summary>Most probable first, ties by movie id.</summary>
-    private static List<MovieScore> Ranked(CandidateScore[] scores)
+    private List<MovieScore> Ranked(Span<CandidateScore> scores)
     {
-        Array.Sort(scores, static (a, b) => b.Probability != a.Probability ? b.Probability.CompareTo(a.Probability) : a.MovieId.CompareTo(b.MovieId));
-        var ranked = new List<MovieScore>(scores.Length);
+        scores.Sort(static (a, b) => b.Probability != a.Probability ? b.Probability.CompareTo(a.Probability) : a.MovieId.CompareTo(b.MovieId));
+        ranked.Clear();
         foreach (var s in scores) ranked.Add(new MovieScore(s.MovieId, Math.Round(s.Probability, 6), s.AlreadySeen));
         return ranked;
     }

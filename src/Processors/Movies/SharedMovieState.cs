@@ -135,8 +135,12 @@ public sealed class SharedMovieState
     /// <summary>The genre bits of a movie, 0 when the catalog does not know it (yet).</summary>
     public uint GenresOf(int movieId) => genres.GetValueOrDefault(movieId);
 
-    /// <summary>Scores a member against every candidate movie (now showing or coming soon), in movie id order.</summary>
-    public CandidateScore[] Score(PropensityScorer scorer, MemberState member, long atSeconds)
+    /// <summary>
+    /// Scores a member against every candidate movie (now showing or coming soon), in movie id order, into the caller's
+    /// buffer (replaced by a larger one when the candidates outgrew it): a score per member event would otherwise
+    /// allocate an array each time.
+    /// </summary>
+    public Span<CandidateScore> Score(PropensityScorer scorer, MemberState member, long atSeconds, ref CandidateScore[] buffer)
     {
         lock (gate)
         {
@@ -145,7 +149,8 @@ public sealed class SharedMovieState
                 candidates = Catalog.Ids.Where(id => IsCandidate(Catalog.Find(id)!.Status)).Order().ToArray();
                 candidatesStale = false;
             }
-            var scores = new CandidateScore[candidates.Length];
+            if (buffer.Length < candidates.Length) buffer = new CandidateScore[candidates.Length];
+            var scores = buffer.AsSpan(0, candidates.Length);
             scorer.Score(member, candidates, profiles, atSeconds, scores);
             return scores;
         }

@@ -25,9 +25,10 @@ public static class ChangeParsing
     /// The attendance changes of one ticket event, in the order to apply them. An update that moves the ticket to
     /// another member (a transfer) or session (an exchange) first retracts the before image, then applies the after.
     /// </summary>
-    public static IReadOnlyList<TicketChange> Tickets(byte[]? value)
+    public static IReadOnlyList<TicketChange> Tickets(byte[]? value) => Read(value, static change => change is null ? [] : Tickets(change));
+
+    private static IReadOnlyList<TicketChange> Tickets(ChangeEnvelope change)
     {
-        if (Envelope(value) is not { } change) return [];
         var source = Position(change.Source);
         var after = Ticket(TicketRow.Read(change.Row), change.Op == ChangeOperation.Delete, source);
         if (change.Op != ChangeOperation.Update || change.Before is not { } beforeImage || change.After is null) return [after];
@@ -52,9 +53,10 @@ public static class ChangeParsing
     }
 
     /// <summary>A session's movie and showtime, or (id, null) when the session was deleted.</summary>
-    public static (int SessionId, SessionEntry? Entry)? Session(byte[]? value)
+    public static (int SessionId, SessionEntry? Entry)? Session(byte[]? value) => Read(value, static change => change is null ? null : Session(change));
+
+    private static (int SessionId, SessionEntry? Entry)? Session(ChangeEnvelope change)
     {
-        if (Envelope(value) is not { } change) return null;
         var row = SessionRow.Read(change.Row);
         RequireId("session", row.SessionId, int.MaxValue);
         RequireId("movie", row.MovieId, MaxMovieId);
@@ -64,9 +66,11 @@ public static class ChangeParsing
     }
 
     /// <summary>A catalog entry; a deleted movie stays in the catalog as archived, so it is never a candidate again.</summary>
-    public static CatalogEntry? Movie(byte[]? value, IReadOnlyList<string> genreNames)
+    public static CatalogEntry? Movie(byte[]? value, IReadOnlyList<string> genreNames) =>
+        Read(value, change => change is null ? null : Movie(change, genreNames));
+
+    private static CatalogEntry Movie(ChangeEnvelope change, IReadOnlyList<string> genreNames)
     {
-        if (Envelope(value) is not { } change) return null;
         var row = MovieRow.Read(change.Row);
         RequireId("movie", row.MovieId, MaxMovieId);
         uint genres = 0;
@@ -88,9 +92,10 @@ public static class ChangeParsing
     }
 
     /// <summary>A member change with coarse demographics only: the name, email and postcode are read and dropped here.</summary>
-    public static MemberChange? Member(byte[]? value)
+    public static MemberChange? Member(byte[]? value) => Read(value, static change => change is null ? null : Member(change));
+
+    private static MemberChange Member(ChangeEnvelope change)
     {
-        if (Envelope(value) is not { } change) return null;
         var row = MemberRow.Read(change.Row);
         RequireId("member", row.MemberId, int.MaxValue);
         if (change.Op == ChangeOperation.Delete)
@@ -103,13 +108,9 @@ public static class ChangeParsing
         return new MemberChange(row.MemberId, false, cell, demographics, Position(change.Source));
     }
 
-    private static ChangeEnvelope? Envelope(byte[]? value)
-    {
-        var change = ChangeEnvelope.Parse(value ?? []);
-        if (change is { Op: ChangeOperation.Truncate })
-            throw new FormatException("truncate events are not applied: re-snapshot the table instead");
-        return change;
-    }
+    /// <summary>Reads the change inside the parse (its row images are valid only there); a tombstone reads as null.</summary>
+    private static T Read<T>(byte[]? value, Func<ChangeEnvelope?, T> read) => ChangeEnvelope.Read(value ?? [], change =>
+        change is { Op: ChangeOperation.Truncate } ? throw new FormatException("truncate events are not applied: re-snapshot the table instead") : read(change));
 
     private static SourcePosition Position(SourceInfo source) => new()
     {
