@@ -24,23 +24,26 @@ public sealed class PromptFlushProducer(IProducer<byte[], byte[]> inner) : IProd
     private long outstanding;
 
     public void Produce(string topic, Message<byte[], byte[]> message, Action<DeliveryReport<byte[], byte[]>>? deliveryHandler = null) =>
-        ProduceWhenRoom(() => inner.Produce(topic, message, Delivered(deliveryHandler)));
+        ProduceWhenRoom(static (inner, topic, message, delivered) => inner.Produce(topic, message, delivered), topic, message, deliveryHandler);
 
     public void Produce(TopicPartition topicPartition, Message<byte[], byte[]> message, Action<DeliveryReport<byte[], byte[]>>? deliveryHandler = null) =>
-        ProduceWhenRoom(() => inner.Produce(topicPartition, message, Delivered(deliveryHandler)));
+        ProduceWhenRoom(static (inner, partition, message, delivered) => inner.Produce(partition, message, delivered), topicPartition, message, deliveryHandler);
 
-    private void ProduceWhenRoom(Action produce)
+    // The produce call comes as a static lambda with its arguments, not as a closure: this runs for every record a worker writes.
+    private void ProduceWhenRoom<TTarget>(Action<IProducer<byte[], byte[]>, TTarget, Message<byte[], byte[]>, Action<DeliveryReport<byte[], byte[]>>> produce,
+        TTarget target, Message<byte[], byte[]> message, Action<DeliveryReport<byte[], byte[]>>? deliveryHandler)
     {
         Sending();
-        var waiting = System.Diagnostics.Stopwatch.StartNew();
+        var delivered = Delivered(deliveryHandler);
+        long waitingSince = 0;
         while (true)
         {
             try
             {
-                produce();
+                produce(inner, target, message, delivered);
                 return;
             }
-            catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull && waiting.Elapsed < QueueFullWait)
+            catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull && Waited(ref waitingSince) < QueueFullWait)
             {
                 // Delivery reports make room; the client's own poll thread takes them.
                 Thread.Sleep(5);
@@ -51,6 +54,13 @@ public sealed class PromptFlushProducer(IProducer<byte[], byte[]> inner) : IProd
                 throw;
             }
         }
+    }
+
+    /// <summary>Time since the first full queue of this produce call (which it marks, on the first call).</summary>
+    private static TimeSpan Waited(ref long since)
+    {
+        if (since == 0) since = System.Diagnostics.Stopwatch.GetTimestamp();
+        return System.Diagnostics.Stopwatch.GetElapsedTime(since);
     }
 
     public async Task<DeliveryResult<byte[], byte[]>> ProduceAsync(string topic, Message<byte[], byte[]> message, CancellationToken cancellationToken = default)
