@@ -51,6 +51,9 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
     // Reused by every score: an update is digested and serialised before the next is computed, and is not kept.
     private CandidateScore[] candidateScores = [];
     private readonly List<MovieScore> ranked = [];
+    // Reused by every update AddToBatches slices for the movie partitions other than its owner, in the order first touched.
+    private readonly Dictionary<int, (List<int> Before, List<int> After)> otherSlices = [];
+    private readonly List<int> otherPartitions = [];
     private RescoreWalk rescoreWalk = null!;
     // The members a rescore command asked for in this flush: sent even when nothing changed.
     private HashSet<string> commanded = [];
@@ -378,9 +381,18 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
         var tail = Math.Min(window, update.Before.Length);
         var head = update.Before.Length - tail;
         var near = Math.Min(window, update.After.Length);
-        var others = new Dictionary<int, (List<int> Before, List<int> After)>();
-        (List<int> Before, List<int> After) Lists(int partition) =>
-            others.TryGetValue(partition, out var lists) ? lists : others[partition] = ([], []);
+        otherPartitions.Clear();
+        (List<int> Before, List<int> After) Lists(int partition)
+        {
+            if (!otherSlices.TryGetValue(partition, out var lists)) otherSlices[partition] = lists = ([], []);
+            if (!otherPartitions.Contains(partition))
+            {
+                otherPartitions.Add(partition);
+                lists.Before.Clear();
+                lists.After.Clear();
+            }
+            return lists;
+        }
         for (var i = 0; i < head; i++)
             if (CollectiveBatch.PartitionOf(update.Before[i], partitions) is var p && p != owner) Lists(p).Before.Add(update.Before[i]);
         for (var i = head; i < update.Before.Length; i++)
@@ -389,8 +401,9 @@ public sealed class MemberProcessor : ITransformer<string, MemberEvent, string, 
             if (CollectiveBatch.PartitionOf(update.After[i], partitions) is var p && p != owner) Lists(p);
         for (var i = near; i < update.After.Length; i++)
             if (CollectiveBatch.PartitionOf(update.After[i], partitions) is var p && p != owner) Lists(p).After.Add(update.After[i]);
-        foreach (var (partition, (before, after)) in others)
+        foreach (var partition in otherPartitions)
         {
+            var (before, after) = otherSlices[partition];
             before.AddRange(update.Before.AsSpan(head));
             after.InsertRange(0, update.After.AsSpan(0, near));
             Batch(batches, partition).Add(update with { Before = before.ToArray(), After = after.ToArray() });

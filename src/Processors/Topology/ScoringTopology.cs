@@ -153,11 +153,17 @@ public static class ScoringTopology
     /// </summary>
     private static MemberEvent[] ForMember(ProcessorOptions options, byte[]? key, IReadOnlyList<TicketChange> changes, EventOrigin origin)
     {
-        if (options.TicketsKeyedByMember && changes.FirstOrDefault(c => !MemberKey.Is(key, c.MemberId)) is { } stray)
-            throw new FormatException($"ticket {stray.TicketId} of member {stray.MemberId} is keyed {(key is null ? "null" : Encoding.UTF8.GetString(key))}, " +
-                $"not {Encoding.UTF8.GetString(MemberKey.Of(stray.MemberId))}: Processors:TicketsKeyedByMember is true, so each ticket event must be keyed " +
-                "by its member (Debezium message.key.columns cinema.tickets:member_id, or Capture:MessageKeyColumns); set it false for a ticket-keyed source");
-        return changes.Select((t, part) => new MemberEvent(t, null, origin) { Part = part }).ToArray();
+        var events = new MemberEvent[changes.Count];
+        for (var part = 0; part < changes.Count; part++)
+        {
+            var change = changes[part];
+            if (options.TicketsKeyedByMember && !MemberKey.Is(key, change.MemberId))
+                throw new FormatException($"ticket {change.TicketId} of member {change.MemberId} is keyed {(key is null ? "null" : Encoding.UTF8.GetString(key))}, " +
+                    $"not {Encoding.UTF8.GetString(MemberKey.Of(change.MemberId))}: Processors:TicketsKeyedByMember is true, so each ticket event must be keyed " +
+                    "by its member (Debezium message.key.columns cinema.tickets:member_id, or Capture:MessageKeyColumns); set it false for a ticket-keyed source");
+            events[part] = new MemberEvent(change, null, origin) { Part = part };
+        }
+        return events;
     }
 
     private static IKStream<string, Parsed<T>> Read<T>(StreamBuilder builder, string topic, Func<byte[]?, byte[]?, EventOrigin, (string, T)?> read)
