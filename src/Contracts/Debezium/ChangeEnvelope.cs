@@ -30,7 +30,7 @@ public sealed record ChangeEnvelope(
     /// Parses like <see cref="Parse(byte[])"/> and hands the envelope (null for a tombstone) to <paramref name="read"/>,
     /// whose result is returned. The row images point into the parsed document, which goes back to its pool when read
     /// returns, so nothing is copied: the envelope must not be kept past the call. The processors read every change
-    /// this way; copying both images cost about a tenth of the bytes a worker allocated per ticket.
+    /// this way; copying both images was about a tenth of the byte arrays a worker allocated per ticket.
     /// </summary>
     public static T Read<T>(byte[] value, Func<ChangeEnvelope?, T> read)
     {

@@ -25,7 +25,8 @@ public static class ChangeParsing
     /// The attendance changes of one ticket event, in the order to apply them. An update that moves the ticket to
     /// another member (a transfer) or session (an exchange) first retracts the before image, then applies the after.
     /// </summary>
-    public static IReadOnlyList<TicketChange> Tickets(byte[]? value) => Read(value, static change => change is null ? [] : Tickets(change));
+    public static IReadOnlyList<TicketChange> Tickets(byte[]? value) =>
+        ChangeEnvelope.Read(value ?? [], static change => change is null ? [] : Tickets(Applicable(change)));
 
     private static IReadOnlyList<TicketChange> Tickets(ChangeEnvelope change)
     {
@@ -53,7 +54,8 @@ public static class ChangeParsing
     }
 
     /// <summary>A session's movie and showtime, or (id, null) when the session was deleted.</summary>
-    public static (int SessionId, SessionEntry? Entry)? Session(byte[]? value) => Read(value, static change => change is null ? null : Session(change));
+    public static (int SessionId, SessionEntry? Entry)? Session(byte[]? value) =>
+        ChangeEnvelope.Read(value ?? [], static change => change is null ? null : Session(Applicable(change)));
 
     private static (int SessionId, SessionEntry? Entry)? Session(ChangeEnvelope change)
     {
@@ -67,7 +69,7 @@ public static class ChangeParsing
 
     /// <summary>A catalog entry; a deleted movie stays in the catalog as archived, so it is never a candidate again.</summary>
     public static CatalogEntry? Movie(byte[]? value, IReadOnlyList<string> genreNames) =>
-        Read(value, change => change is null ? null : Movie(change, genreNames));
+        ChangeEnvelope.Read(value ?? [], change => change is null ? null : Movie(Applicable(change), genreNames));
 
     private static CatalogEntry Movie(ChangeEnvelope change, IReadOnlyList<string> genreNames)
     {
@@ -92,7 +94,8 @@ public static class ChangeParsing
     }
 
     /// <summary>A member change with coarse demographics only: the name, email and postcode are read and dropped here.</summary>
-    public static MemberChange? Member(byte[]? value) => Read(value, static change => change is null ? null : Member(change));
+    public static MemberChange? Member(byte[]? value) =>
+        ChangeEnvelope.Read(value ?? [], static change => change is null ? null : Member(Applicable(change)));
 
     private static MemberChange Member(ChangeEnvelope change)
     {
@@ -108,9 +111,13 @@ public static class ChangeParsing
         return new MemberChange(row.MemberId, false, cell, demographics, Position(change.Source));
     }
 
-    /// <summary>Reads the change inside the parse (its row images are valid only there); a tombstone reads as null.</summary>
-    private static T Read<T>(byte[]? value, Func<ChangeEnvelope?, T> read) => ChangeEnvelope.Read(value ?? [], change =>
-        change is { Op: ChangeOperation.Truncate } ? throw new FormatException("truncate events are not applied: re-snapshot the table instead") : read(change));
+    /// <summary>
+    /// The change, read inside its parse (<see cref="ChangeEnvelope.Read{T}"/>: its row images are valid only there, and
+    /// nothing is copied), unless it is one the processors do not apply.
+    /// </summary>
+    private static ChangeEnvelope Applicable(ChangeEnvelope change) => change.Op == ChangeOperation.Truncate
+        ? throw new FormatException("truncate events are not applied: re-snapshot the table instead")
+        : change;
 
     private static SourcePosition Position(SourceInfo source) => new()
     {
