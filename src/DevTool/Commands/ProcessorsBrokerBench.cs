@@ -247,7 +247,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         var cpuAtStart = processes.Sum(p => p.CpuSeconds);
         var jitAtStart = processes.Sum(p => p.JitCpuSeconds);
         var faultsAtStart = processes.Sum(p => p.MinorFaults);
-        var allocatedAtStart = await AllocatedBytesAsync(processes, ct);
+        var runtimeAtStart = await RuntimeCountersAsync(processes, ct);
         var brokerAtStart = broker.CpuSeconds;
         var benchAtStart = LinuxProcess.CpuSeconds(Environment.ProcessId);
         var countedAtStart = Counted(processes);
@@ -264,23 +264,25 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
         await WaitAsync(label, "the measured load committed", () => application.CaughtUpAsync(TicketsTopic), () => Status(application, pending), ct);
         var drain = new DrainFigures(seconds, clock.Elapsed.TotalSeconds, processes.Sum(p => p.CpuSeconds) - cpuAtStart, processes.Sum(p => p.JitCpuSeconds) - jitAtStart,
             broker.CpuSeconds - brokerAtStart, LinuxProcess.CpuSeconds(Environment.ProcessId) - benchAtStart, processes.Sum(p => p.MinorFaults) - faultsAtStart,
-            await AllocatedBytesAsync(processes, ct) - allocatedAtStart);
+            await RuntimeCountersAsync(processes, ct) - runtimeAtStart);
         progress.WriteLine($"{label}: drained {measured.Count:N0} tickets in {seconds:0.000} s ({measured.Count / seconds:N0}/s), committed after {drain.CommittedSeconds:0.000} s; " +
             $"CPU by then {drain.CpuSeconds:0.00} s ({1000 * drain.CpuSeconds / measured.Count:0.0000} s per 1,000 events; background JIT {drain.JitCpuSeconds:0.00} s), " +
             $"broker {drain.BrokerCpuSeconds:0.00} s, bench {drain.BenchCpuSeconds:0.00} s; {drain.MinorFaults:N0} minor page faults, " +
-            $"{drain.AllocatedBytes / measured.Count / 1024:0.0} KiB allocated per event");
+            $"{drain.Runtime.AllocatedBytes / measured.Count / 1024:0.0} KiB allocated per event, {drain.Runtime.GcPauseSeconds:0.00} s of GC pauses");
         return drain;
     }
 
-    /// <summary>The bytes the processes allocated since they started, summed, from the runtime meter on their /metrics.</summary>
-    private async Task<double> AllocatedBytesAsync(IEnumerable<InsightsProcess> processes, CancellationToken ct)
+    /// <summary>The bytes the processes allocated and their GC pauses since they started, summed, from the runtime meter on their /metrics.</summary>
+    private async Task<RuntimeCounters> RuntimeCountersAsync(IEnumerable<InsightsProcess> processes, CancellationToken ct)
     {
-        var total = 0.0;
+        var total = new RuntimeCounters(0, 0);
         foreach (var process in processes)
         {
             var metrics = await Http.GetStringAsync($"{metricsUrls[process]}/metrics", ct);
-            total += PrometheusText.Sample(metrics, ObservabilityEndpoints.AllocatedBytesSeries)
-                ?? throw new CommandLineError($"bench processors --broker: {process.Name}'s /metrics has no {ObservabilityEndpoints.AllocatedBytesSeries}");
+            double Read(string series) => PrometheusText.Sample(metrics, series)
+                ?? throw new CommandLineError($"bench processors --broker: {process.Name}'s /metrics has no {series}");
+            total = new RuntimeCounters(total.AllocatedBytes + Read(ObservabilityEndpoints.AllocatedBytesSeries),
+                total.GcPauseSeconds + Read(ObservabilityEndpoints.GcPauseSeries));
         }
         return total;
     }
@@ -536,8 +538,10 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
                 "the runtime's tiered-compilation thread in the same processes, part of their CPU");
             Add($"{key}.minor_faults_per_1000_events", $"{name}: minor page faults per 1,000 events", "faults", r => 1000 * DrainOf(r).MinorFaults / events,
                 "the same processes and window as the CPU: pages the kernel mapped in, mostly memory the GC had returned and hands out again");
-            Add($"{key}.allocated_kib_per_event", $"{name}: bytes allocated per event", "KiB", r => DrainOf(r).AllocatedBytes / events / 1024,
+            Add($"{key}.allocated_kib_per_event", $"{name}: bytes allocated per event", "KiB", r => DrainOf(r).Runtime.AllocatedBytes / events / 1024,
                 "the same processes and window as the CPU, from the runtime meter on their /metrics (dotnet.gc.heap.total_allocated)");
+            Add($"{key}.gc_pause_seconds", $"{name}: GC pauses", "s", r => DrainOf(r).Runtime.GcPauseSeconds,
+                "the same processes and window as the CPU, summed: time the runtime held their threads for collections (dotnet.gc.pause.time)");
             Add($"{key}.broker_cpu_seconds", $"{name}: broker CPU during the drain", "s", r => DrainOf(r).BrokerCpuSeconds, "the mock broker's own process");
             Add($"{key}.bench_cpu_seconds", $"{name}: bench CPU during the drain", "s", r => DrainOf(r).BenchCpuSeconds,
                 "this process: producing the load, reading the scores topic, polling offsets");
@@ -635,10 +639,17 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
     /// <summary>
     /// Seconds until the load was processed and until it was committed; CPU seconds until it was committed of the measured
     /// processes, of their background JIT, of the broker and of the bench; the measured processes' minor page faults and
-    /// the bytes they allocated.
+    /// the bytes they allocated and their GC pauses.
     /// </summary>
     private sealed record DrainFigures(double Seconds, double CommittedSeconds, double CpuSeconds, double JitCpuSeconds, double BrokerCpuSeconds,
-        double BenchCpuSeconds, double MinorFaults, double AllocatedBytes);
+        double BenchCpuSeconds, double MinorFaults, RuntimeCounters Runtime);
+
+    /// <summary>What the runtime meter counts since a process started, summed over processes.</summary>
+    private sealed record RuntimeCounters(double AllocatedBytes, double GcPauseSeconds)
+    {
+        public static RuntimeCounters operator -(RuntimeCounters a, RuntimeCounters b) =>
+            new(a.AllocatedBytes - b.AllocatedBytes, a.GcPauseSeconds - b.GcPauseSeconds);
+    }
 
     private sealed record LatencyFigures(double P50Ms, double P99Ms, double AchievedRate);
 

@@ -25,6 +25,9 @@ public static class ObservabilityEndpoints
     /// <summary>The Prometheus series of the bytes the process allocated since it started (a counter of <see cref="RuntimeMeter"/>).</summary>
     public const string AllocatedBytesSeries = "dotnet_gc_heap_total_allocated_bytes_total";
 
+    /// <summary>The Prometheus series of the time the runtime held the process's threads for garbage collections since it started.</summary>
+    public const string GcPauseSeries = "dotnet_gc_pause_time_seconds_total";
+
     public static readonly string[] Meters =
         [ProcessorMetrics.MeterName, SinkMetrics.MeterName, CaptureMetrics.MeterName, ConsumerLagPoller.MeterName, RuntimeMeter];
 
