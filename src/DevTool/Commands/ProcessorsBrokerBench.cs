@@ -45,7 +45,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
 
     private readonly List<InsightsProcess> running = [];
     private readonly Dictionary<InsightsProcess, string> stateFolders = [];
-    // Where each process serves /metrics (Observability:Urls): the bytes it allocated come from the runtime's meter there.
+    // Where each process serves /metrics (Observability:Urls): its bytes allocated and GC pauses come from the runtime meter there.
     private readonly Dictionary<InsightsProcess, string> metricsUrls = [];
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private volatile string? deliveryFailure;
@@ -420,7 +420,7 @@ internal sealed class ProcessorsBrokerBench(ProcessorsBrokerBench.Settings setti
             // The runtime ends its background JIT thread after 4 s idle, and a thread's CPU leaves /proc with it: the JIT
             // figures read a thread that lives through the measured windows (an hour, in hex as the runtime reads it).
             ["DOTNET_TC_BackgroundWorkerTimeoutMs"] = "36EE80",
-            // /metrics for the bytes allocated; the consumer-lag poller behind it stays quiet (an hour) so it adds no CPU to a drain.
+            // /metrics for the runtime meter (bytes allocated, GC pauses); the lag poller behind it stays quiet (an hour) so it adds no CPU to a drain.
             ["Observability__Urls"] = $"http://127.0.0.1:{LoopbackPort.Next()}", ["Observability__LagPollSeconds"] = "3600",
         };
         if (command is null)
