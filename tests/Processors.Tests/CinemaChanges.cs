@@ -1,4 +1,5 @@
 using System.Text;
+using Confluent.Kafka;
 using Insights.Contracts.Debezium;
 
 namespace Insights.Processors.Tests;
@@ -114,5 +115,12 @@ public sealed class CinemaChanges
     {
         using var key = System.Text.Json.JsonDocument.Parse(change.Key);
         return key.RootElement.TryGetProperty("member_id", out var member) ? (int)(member.GetInt64() % partitions) : 0;
+    }
+
+    /// <summary>Produces each change to partition 0 of its table's CDC topic, in order: one partition per table keeps the order a replay uses.</summary>
+    public static async Task ProduceAsync(IProducer<byte[], byte[]> producer, IEnumerable<(string Table, (byte[] Key, byte[] Value) Change)> changes, CancellationToken ct)
+    {
+        foreach (var (table, change) in changes)
+            await producer.ProduceAsync(new TopicPartition($"cdc.cinema.{table}", 0), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value }, ct);
     }
 }

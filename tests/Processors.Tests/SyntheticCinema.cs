@@ -38,11 +38,8 @@ public static class SyntheticCinema
 
     /// <summary>The catalog and member changes, then one ticket per attendance (ticket id = position + 1).</summary>
     /// <summary>Produces the cinema's rows and tickets to partition 0 of each CDC table topic: one partition per table keeps the order the replay uses.</summary>
-    public static async Task ProduceAsync(IProducer<byte[], byte[]> producer, CinemaChanges changes, IReadOnlyList<Attendance> attendances, CancellationToken ct)
-    {
-        foreach (var (table, change) in Changes(changes, attendances))
-            await producer.ProduceAsync(new TopicPartition($"cdc.cinema.{table}", 0), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value }, ct);
-    }
+    public static Task ProduceAsync(IProducer<byte[], byte[]> producer, CinemaChanges changes, IReadOnlyList<Attendance> attendances, CancellationToken ct) =>
+        CinemaChanges.ProduceAsync(producer, Changes(changes, attendances), ct);
 
     public static IEnumerable<(string Table, (byte[] Key, byte[] Value) Change)> Changes(CinemaChanges changes, IReadOnlyList<Attendance> attendances) =>
         Changes(changes, attendances, Movies, Members);

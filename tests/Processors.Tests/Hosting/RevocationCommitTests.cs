@@ -35,16 +35,11 @@ public sealed class RevocationCommitTests(RevocationBroker broker) : IClassFixtu
         using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, Acks = Acks.All }).Build();
         var all = SyntheticCinema.Changes(changes, attendances).ToList();
         var firstHalf = all.Count - attendances.Count / 2;
-        async Task ProduceAsync(IEnumerable<(string Table, (byte[] Key, byte[] Value) Change)> events)
-        {
-            foreach (var (table, change) in events)
-                await producer.ProduceAsync(new TopicPartition($"cdc.cinema.{table}", 0), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value }, ct);
-        }
         WorkerSettings Settings() => ScoringStreamBrokerTests.Settings(modelPath, ApplicationId) with { CommitIntervalMs = 600_000 };
 
         using var first = new ScoringStream(Settings(), kafka, NullLoggerFactory.Instance);
         await ScoringStreamBrokerTests.StartAsync(first);
-        await ProduceAsync(all.Take(firstHalf));
+        await CinemaChanges.ProduceAsync(producer, all.Take(firstHalf), ct);
         await Poll.UntilAsync(() => first.Movies.AttendancesCounted == attendances.Count / 2,
             () => $"the first half of the tickets counted ({first.Movies.AttendancesCounted}, {first.NotReadyReason?.Reason ?? "ready"})", TimeSpan.FromSeconds(120), ct);
 
@@ -57,7 +52,7 @@ public sealed class RevocationCommitTests(RevocationBroker broker) : IClassFixtu
         if (broker.IsMock) Assert.True(first.RefusedRevocationCommits > 0, "the mock broker was expected to refuse the revocation's commit");
         Assert.True(first.Observe().AssignedPartitions > 0);
 
-        await ProduceAsync(all.Skip(firstHalf));
+        await CinemaChanges.ProduceAsync(producer, all.Skip(firstHalf), ct);
         await Poll.UntilAsync(() => first.Movies.AttendancesCounted == attendances.Count && second.Movies.AttendancesCounted == attendances.Count,
             () => $"every ticket counted after the rebalance (first {first.Movies.AttendancesCounted}, second {second.Movies.AttendancesCounted} of {attendances.Count})", TimeSpan.FromSeconds(120), ct);
         Assert.True(first.Ready, first.NotReadyReason?.Reason);

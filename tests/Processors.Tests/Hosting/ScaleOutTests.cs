@@ -36,11 +36,9 @@ public sealed class ScaleOutTests(ScaleOutBroker broker) : IClassFixture<ScaleOu
         using var survivor = new ScoringStream(ScoringStreamBrokerTests.Settings(modelPath, ApplicationId), kafka, NullLoggerFactory.Instance);
         var leaver = new ScoringStream(ScoringStreamBrokerTests.Settings(modelPath, ApplicationId), kafka, NullLoggerFactory.Instance);
         await Task.WhenAll(ScoringStreamBrokerTests.StartAsync(survivor), ScoringStreamBrokerTests.StartAsync(leaver));
-        foreach (var (table, change) in all.Take(half))
-            await producer.ProduceAsync(new TopicPartition($"cdc.cinema.{table}", 0), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value }, TestContext.Current.CancellationToken);
+        await CinemaChanges.ProduceAsync(producer, all.Take(half), TestContext.Current.CancellationToken);
         leaver.Dispose(); // mid-load: its partitions move to the survivor, which restores them from the changelogs
-        foreach (var (table, change) in all.Skip(half))
-            await producer.ProduceAsync(new TopicPartition($"cdc.cinema.{table}", 0), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value }, TestContext.Current.CancellationToken);
+        await CinemaChanges.ProduceAsync(producer, all.Skip(half), TestContext.Current.CancellationToken);
 
         await Poll.UntilAsync(() => survivor.Movies.AttendancesCounted >= attendances.Count,
             () => $"the survivor's collective state ({survivor.Movies.AttendancesCounted} of {attendances.Count} attendances counted)", TimeSpan.FromSeconds(120), TestContext.Current.CancellationToken);

@@ -42,10 +42,11 @@ public sealed class MovieStoreMigrationTests(MovieStoreMigrationBroker broker) :
         // A ticket for a third movie by a member with no other: the movie task gets a batch, which touches neither old row.
         var changes = new CinemaChanges();
         var at = CinemaChanges.SessionStart.AddDays(-1);
-        foreach (var movie in new[] { 1, 2, 3 }) await ProduceAsync(producer, "movies", changes.Movie(movie, "Drama", "now_showing", at));
-        await ProduceAsync(producer, "sessions", changes.Session(30, 3));
-        await ProduceAsync(producer, "members", changes.Member(7, 1990, "F"));
-        await ProduceAsync(producer, "tickets", changes.Ticket(700, 7, 30, at));
+        await CinemaChanges.ProduceAsync(producer,
+        [
+            .. new[] { 1, 2, 3 }.Select(movie => ("movies", changes.Movie(movie, "Drama", "now_showing", at))),
+            ("sessions", changes.Session(30, 3)), ("members", changes.Member(7, 1990, "F")), ("tickets", changes.Ticket(700, 7, 30, at)),
+        ], Ct);
 
         await Poll.UntilAsync(() => OldCells.Keys.All(key => Newest().TryGetValue(key, out var value) && value is null),
             () => $"tombstones for the cell records in {Changelog}", TimeSpan.FromSeconds(90), Ct);
@@ -70,7 +71,4 @@ public sealed class MovieStoreMigrationTests(MovieStoreMigrationBroker broker) :
         TopicHistory.Read(broker.BootstrapServers, Changelog, 1, (_, record) => newest[Encoding.UTF8.GetString(record.Message.Key)] = record.Message.Value);
         return newest;
     }
-
-    private static Task ProduceAsync(IProducer<byte[], byte[]> producer, string table, (byte[] Key, byte[] Value) change) =>
-        producer.ProduceAsync(new TopicPartition($"cdc.cinema.{table}", 0), new Message<byte[], byte[]> { Key = change.Key, Value = change.Value }, Ct);
 }
