@@ -16,25 +16,14 @@ public static class LinuxProcess
     /// User plus system CPU seconds the process has used so far (utime + stime of /proc/&lt;pid&gt;/stat, every thread
     /// counted); NaN once it is gone.
     /// </summary>
-    public static double CpuSeconds(int pid)
-    {
-        string stat;
-        try { stat = File.ReadAllText($"/proc/{pid}/stat"); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return double.NaN; }
-        return CpuTicks(stat) / TicksPerSecond;
-    }
+    public static double CpuSeconds(int pid) => Stat($"/proc/{pid}/stat") is { } stat ? CpuTicks(stat) / TicksPerSecond : double.NaN;
 
     /// <summary>
     /// Minor page faults of the process so far (minflt, field 10 of /proc/&lt;pid&gt;/stat: pages the kernel mapped without
     /// reading a disk, as when the GC touches memory it committed again); NaN once it is gone.
     /// </summary>
-    public static double MinorFaults(int pid)
-    {
-        string stat;
-        try { stat = File.ReadAllText($"/proc/{pid}/stat"); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return double.NaN; }
-        return long.Parse(Fields(stat)[7], CultureInfo.InvariantCulture);
-    }
+    public static double MinorFaults(int pid) =>
+        Stat($"/proc/{pid}/stat") is { } stat ? long.Parse(Fields(stat)[7], CultureInfo.InvariantCulture) : double.NaN;
 
     /// <summary>
     /// CPU seconds used so far by the process's threads whose name starts with <paramref name="threadName"/> (Linux keeps
@@ -47,9 +36,7 @@ public static class LinuxProcess
         {
             foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
             {
-                string stat;
-                try { stat = File.ReadAllText(Path.Combine(task, "stat")); }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; } // the thread ended
+                if (Stat(Path.Combine(task, "stat")) is not { } stat) continue; // the thread ended
                 var open = stat.IndexOf('(');
                 if (stat.AsSpan(open + 1, stat.LastIndexOf(')') - open - 1).StartsWith(threadName.AsSpan(0, Math.Min(15, threadName.Length)), StringComparison.Ordinal))
                     ticks += CpuTicks(stat);
@@ -57,6 +44,13 @@ public static class LinuxProcess
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return double.NaN; }
         return ticks / TicksPerSecond;
+    }
+
+    /// <summary>A /proc stat file's line, or null once its process or thread is gone.</summary>
+    private static string? Stat(string path)
+    {
+        try { return File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
     }
 
     /// <summary>utime + stime, in clock ticks, of a /proc/&lt;pid&gt;/stat or /proc/&lt;pid&gt;/task/&lt;tid&gt;/stat line.</summary>
